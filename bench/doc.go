@@ -1,0 +1,2 @@
+// Package bench measures columnar scans against JSON scans and peers.
+package bench

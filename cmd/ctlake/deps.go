@@ -1,0 +1,3 @@
+package main
+
+import _ "github.com/chzyer/readline" // pinned for the shell (issue 5)

@@ -1,0 +1,3 @@
+// Package gen generates deterministic, realistic CloudTrail events for tests,
+// benchmarks and the demo.
+package gen

@@ -1,0 +1,26 @@
+module github.com/ctlake/ctlake
+
+go 1.25
+
+require (
+	github.com/apache/arrow/go/v17 v17.0.0
+	github.com/chzyer/readline v1.5.1
+	github.com/klauspost/compress v1.20.3
+	github.com/pierrec/lz4/v4 v4.1.33
+	github.com/scritchley/orc v0.0.0-20210513144143-06dddf1ad665
+	github.com/valyala/fastjson v1.6.10
+	github.com/xwb1989/sqlparser v0.0.0-20180606152119-120387863bf2
+)
+
+require (
+	github.com/goccy/go-json v0.10.3 // indirect
+	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/google/flatbuffers v24.3.25+incompatible // indirect
+	golang.org/x/exp v0.0.0-20240222234643-814bf88cf225 // indirect
+	golang.org/x/mod v0.18.0 // indirect
+	golang.org/x/sync v0.7.0 // indirect
+	golang.org/x/sys v0.21.0 // indirect
+	golang.org/x/tools v0.22.0 // indirect
+	golang.org/x/xerrors v0.0.0-20231012003039-104605ab7028 // indirect
+	google.golang.org/protobuf v1.34.2 // indirect
+)
