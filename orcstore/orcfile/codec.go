@@ -1,0 +1,394 @@
+package orcfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/s2"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+	"github.com/scritchley/orc/proto"
+)
+
+// Compression names an ORC compression codec.
+//
+// ORC compresses every stream (and the footer and metadata) in chunks of at
+// most the file's compression block size, each preceded by a 3-byte header:
+// little-endian (length << 1) | isOriginal. A chunk whose compressed form is
+// not smaller than its input is stored as is with isOriginal set.
+type Compression int
+
+const (
+	CompressionNone Compression = iota
+	CompressionZlib
+	CompressionSnappy
+	CompressionZstd
+	CompressionLZ4
+)
+
+// DefaultCompression is what stores use: zstd decodes fast and compresses
+// CloudTrail's repetitive text well.
+const DefaultCompression = CompressionZstd
+
+// DefaultBlockSize is the compression block size written to the postscript
+// (Apache ORC's default is 256 KiB).
+const DefaultBlockSize = 256 << 10
+
+// maxChunkLen is the largest chunk length a 3-byte header can carry.
+const maxChunkLen = 1<<23 - 1
+
+var compressionNames = map[Compression]string{
+	CompressionNone:   "NONE",
+	CompressionZlib:   "ZLIB",
+	CompressionSnappy: "SNAPPY",
+	CompressionZstd:   "ZSTD",
+	CompressionLZ4:    "LZ4",
+}
+
+func (c Compression) String() string {
+	if n, ok := compressionNames[c]; ok {
+		return n
+	}
+	return fmt.Sprintf("Compression(%d)", int(c))
+}
+
+// ParseCompression accepts a codec name in any case: none, zlib, snappy, zstd, lz4.
+func ParseCompression(s string) (Compression, error) {
+	for c, n := range compressionNames {
+		if strings.EqualFold(s, n) {
+			return c, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown compression %q (want none, zlib, snappy, zstd or lz4)", s)
+}
+
+// Kind is the postscript's name for c.
+func (c Compression) Kind() proto.CompressionKind {
+	switch c {
+	case CompressionZlib:
+		return proto.CompressionKind_ZLIB
+	case CompressionSnappy:
+		return proto.CompressionKind_SNAPPY
+	case CompressionZstd:
+		return proto.CompressionKind_ZSTD
+	case CompressionLZ4:
+		return proto.CompressionKind_LZ4
+	default:
+		return proto.CompressionKind_NONE
+	}
+}
+
+// compressionFromKind maps a postscript codec to ours. LZO is named by the
+// spec but no maintained pure-Go decoder exists; files using it are refused
+// with a clear error rather than misread.
+func compressionFromKind(k proto.CompressionKind) (Compression, error) {
+	switch k {
+	case proto.CompressionKind_NONE:
+		return CompressionNone, nil
+	case proto.CompressionKind_ZLIB:
+		return CompressionZlib, nil
+	case proto.CompressionKind_SNAPPY:
+		return CompressionSnappy, nil
+	case proto.CompressionKind_ZSTD:
+		return CompressionZstd, nil
+	case proto.CompressionKind_LZ4:
+		return CompressionLZ4, nil
+	default:
+		return 0, fmt.Errorf("unsupported compression %v", k)
+	}
+}
+
+// ErrCorrupt marks data that does not follow the ORC format.
+var ErrCorrupt = errors.New("corrupt ORC data")
+
+// Shared codec state. The zstd encoder and decoder are safe for concurrent
+// EncodeAll/DecodeAll; flate writers and readers are pooled because creating
+// one costs hundreds of KB.
+var (
+	zstdEncOnce  sync.Once
+	zstdEnc      *zstd.Encoder
+	zstdDecOnce  sync.Once
+	zstdDec      *zstd.Decoder
+	flateWriters = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(nil, flate.DefaultCompression)
+		return w
+	}}
+	flateReaders sync.Pool
+	lz4Tables    = sync.Pool{New: func() any { return new([1 << 16]int) }}
+)
+
+func zstdEncoder() *zstd.Encoder {
+	zstdEncOnce.Do(func() {
+		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	})
+	return zstdEnc
+}
+
+func zstdDecoder() *zstd.Decoder {
+	zstdDecOnce.Do(func() {
+		zstdDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+	})
+	return zstdDec
+}
+
+// compressBlock appends the compressed form of src to dst. It returns dst
+// unchanged and ok=false when the codec cannot make src smaller.
+func compressBlock(c Compression, dst, src []byte) ([]byte, bool) {
+	start := len(dst)
+	switch c {
+	case CompressionZstd:
+		dst = zstdEncoder().EncodeAll(src, dst)
+	case CompressionZlib:
+		w := flateWriters.Get().(*flate.Writer)
+		buf := bytes.NewBuffer(dst)
+		w.Reset(buf)
+		if _, err := w.Write(src); err != nil {
+			flateWriters.Put(w)
+			return dst[:start], false
+		}
+		if err := w.Close(); err != nil {
+			flateWriters.Put(w)
+			return dst[:start], false
+		}
+		flateWriters.Put(w)
+		dst = buf.Bytes()
+	case CompressionSnappy:
+		n := s2.MaxEncodedLen(len(src))
+		if n < 0 {
+			return dst, false
+		}
+		dst = growBy(dst, n)
+		enc := s2.EncodeSnappy(dst[start:start+n], src)
+		dst = dst[:start+len(enc)]
+	case CompressionLZ4:
+		n := lz4.CompressBlockBound(len(src))
+		dst = growBy(dst, n)
+		table := lz4Tables.Get().(*[1 << 16]int)
+		m, err := lz4.CompressBlock(src, dst[start:start+n], table[:])
+		lz4Tables.Put(table)
+		if err != nil || m == 0 {
+			return dst[:start], false
+		}
+		dst = dst[:start+m]
+	default:
+		return dst, false
+	}
+	if len(dst)-start >= len(src) {
+		return dst[:start], false
+	}
+	return dst, true
+}
+
+// growBy extends dst by n bytes of capacity-backed length.
+func growBy(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) < n {
+		nd := make([]byte, len(dst), 2*cap(dst)+n)
+		copy(nd, dst)
+		dst = nd
+	}
+	return dst[:len(dst)+n]
+}
+
+// decompressBlock appends the decompressed form of src to dst. limit is the
+// most bytes a chunk may expand to (the file's block size): a chunk that
+// claims more is corrupt, which also bounds memory on hostile input.
+func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) {
+	start := len(dst)
+	switch c {
+	case CompressionZstd:
+		out, err := zstdDecoder().DecodeAll(src, dst)
+		if err != nil {
+			return dst, fmt.Errorf("zstd: %w", err)
+		}
+		dst = out
+	case CompressionZlib:
+		var r io.ReadCloser
+		if v := flateReaders.Get(); v != nil {
+			r = v.(io.ReadCloser)
+			if err := r.(flate.Resetter).Reset(bytes.NewReader(src), nil); err != nil {
+				return dst, fmt.Errorf("zlib: %w", err)
+			}
+		} else {
+			r = flate.NewReader(bytes.NewReader(src))
+		}
+		buf := bytes.NewBuffer(dst)
+		_, err := io.Copy(buf, io.LimitReader(r, int64(limit)+1))
+		flateReaders.Put(r)
+		if err != nil {
+			return dst, fmt.Errorf("zlib: %w", err)
+		}
+		dst = buf.Bytes()
+	case CompressionSnappy:
+		n, err := s2.DecodedLen(src)
+		if err != nil {
+			return dst, fmt.Errorf("snappy: %w", err)
+		}
+		if n > limit {
+			return dst, fmt.Errorf("snappy chunk expands to %d bytes, more than the block size %d: %w", n, limit, ErrCorrupt)
+		}
+		dst = growBy(dst, n)
+		if _, err := s2.Decode(dst[start:start+n], src); err != nil {
+			return dst[:start], fmt.Errorf("snappy: %w", err)
+		}
+	case CompressionLZ4:
+		dst = growBy(dst, limit)
+		n, err := lz4.UncompressBlock(src, dst[start:start+limit])
+		if err != nil {
+			return dst[:start], fmt.Errorf("lz4: %w", err)
+		}
+		dst = dst[:start+n]
+	default:
+		return dst, fmt.Errorf("unsupported compression %v", c)
+	}
+	if len(dst)-start > limit {
+		return dst[:start], fmt.Errorf("chunk expands to more than the block size %d: %w", limit, ErrCorrupt)
+	}
+	return dst, nil
+}
+
+// CompressStream appends src to dst in ORC's chunked framing: blocks of at
+// most blockSize input bytes, each with its 3-byte header. With
+// CompressionNone the bytes are appended as they are (no headers), as the
+// spec requires.
+//
+// The second result lists the compressed offset (relative to the stream's
+// start) of each chunk, followed by the stream's compressed length.
+//
+// The chunk boundaries are deterministic (every blockSize input bytes), so a
+// writer that recorded uncompressed positions can translate them into the
+// (chunk offset, offset in chunk) pairs of the row index with ChunkPosition.
+func CompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []int, error) {
+	if c == CompressionNone {
+		return append(dst, src...), nil, nil
+	}
+	if blockSize <= 0 || blockSize > maxChunkLen {
+		return dst, nil, fmt.Errorf("compression block size %d out of range (1..%d)", blockSize, maxChunkLen)
+	}
+	var starts []int
+	base := len(dst)
+	for off := 0; off < len(src); off += blockSize {
+		block := src[off:min(off+blockSize, len(src))]
+		starts = append(starts, len(dst)-base)
+		hdr := len(dst)
+		dst = append(dst, 0, 0, 0)
+		var ok bool
+		dst, ok = compressBlock(c, dst, block)
+		n := len(dst) - hdr - 3
+		original := 0
+		if !ok {
+			dst = append(dst[:hdr+3], block...)
+			n = len(block)
+			original = 1
+		}
+		putChunkHeader(dst[hdr:], n, original)
+	}
+	starts = append(starts, len(dst)-base) // sentinel: the end of the stream
+	return dst, starts, nil
+}
+
+// ChunkPosition translates an uncompressed position in a stream written by
+// CompressStream into the row index's pair: compressed offset of the chunk
+// holding it, and the offset inside that chunk's decompressed bytes.
+// chunkStarts is CompressStream's second result. A position at the very end
+// of the stream maps to (compressed length, 0), as Apache ORC's writer
+// records it.
+func ChunkPosition(c Compression, chunkStarts []int, blockSize int, pos int) (chunkOffset, inChunk uint64) {
+	if c == CompressionNone {
+		return uint64(pos), 0
+	}
+	i := pos / blockSize
+	if i >= len(chunkStarts)-1 {
+		return uint64(chunkStarts[len(chunkStarts)-1]), 0
+	}
+	return uint64(chunkStarts[i]), uint64(pos % blockSize)
+}
+
+func putChunkHeader(b []byte, n, original int) {
+	v := uint32(n)<<1 | uint32(original)
+	b[0] = byte(v)
+	b[1] = byte(v >> 8)
+	b[2] = byte(v >> 16)
+}
+
+// Chunk is one compression chunk of a stream: where it starts in the
+// compressed stream and where its bytes start in the decompressed stream.
+type Chunk struct {
+	Offset       int // compressed offset of the chunk header
+	Uncompressed int // offset of its first byte in the decompressed stream
+}
+
+// DecompressStream decodes a whole ORC-framed stream, appending the bytes to
+// dst. It also returns the chunk map, ending with a sentinel entry for the
+// end of the stream, so that a reader can seek to a row index position
+// (chunk offset, offset in chunk) in the decompressed bytes.
+func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []Chunk, error) {
+	if c == CompressionNone {
+		return append(dst, src...), nil, nil
+	}
+	if blockSize <= 0 {
+		return dst, nil, fmt.Errorf("compression block size %d: %w", blockSize, ErrCorrupt)
+	}
+	var chunks []Chunk
+	base := len(dst)
+	for off := 0; off < len(src); {
+		if len(src)-off < 3 {
+			return dst, chunks, fmt.Errorf("truncated chunk header at offset %d: %w", off, ErrCorrupt)
+		}
+		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
+		n := int(h >> 1)
+		original := h&1 == 1
+		body := off + 3
+		if n > len(src)-body {
+			return dst, chunks, fmt.Errorf("chunk at offset %d claims %d bytes, %d remain: %w", off, n, len(src)-body, ErrCorrupt)
+		}
+		chunks = append(chunks, Chunk{Offset: off, Uncompressed: len(dst) - base})
+		if original {
+			if n > blockSize {
+				return dst, chunks, fmt.Errorf("uncompressed chunk at offset %d is %d bytes, more than the block size %d: %w", off, n, blockSize, ErrCorrupt)
+			}
+			dst = append(dst, src[body:body+n]...)
+		} else {
+			var err error
+			dst, err = decompressBlock(c, dst, src[body:body+n], blockSize)
+			if err != nil {
+				if !errors.Is(err, ErrCorrupt) {
+					err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+				}
+				return dst, chunks, fmt.Errorf("chunk at offset %d: %w", off, err)
+			}
+		}
+		off = body + n
+	}
+	// A sentinel for the end of the stream, so that a position just past the
+	// last value (a row group that starts where the stream ends) resolves.
+	chunks = append(chunks, Chunk{Offset: len(src), Uncompressed: len(dst) - base})
+	return dst, chunks, nil
+}
+
+// SeekPosition turns a row index position pair into an offset in the bytes
+// DecompressStream returned.
+func SeekPosition(c Compression, chunks []Chunk, chunkOffset, inChunk uint64) (int, error) {
+	if c == CompressionNone {
+		return int(chunkOffset), nil
+	}
+	// Chunks are in ascending offset order; a binary search keeps seeks on
+	// large streams cheap.
+	lo, hi := 0, len(chunks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if uint64(chunks[m].Offset) < chunkOffset {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(chunks) || uint64(chunks[lo].Offset) != chunkOffset {
+		return 0, fmt.Errorf("row index points at offset %d, which is not a chunk start: %w", chunkOffset, ErrCorrupt)
+	}
+	return chunks[lo].Uncompressed + int(inChunk), nil
+}

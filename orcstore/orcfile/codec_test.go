@@ -1,0 +1,105 @@
+package orcfile
+
+import (
+	"bytes"
+	"errors"
+	"math/rand"
+	"testing"
+)
+
+func codecInputs() map[string][]byte {
+	rng := rand.New(rand.NewSource(1))
+	random := make([]byte, 300_000)
+	rng.Read(random)
+	text := bytes.Repeat([]byte(`{"eventSource":"s3.amazonaws.com","eventName":"GetObject"}`), 9000)
+	return map[string][]byte{"empty": {}, "one": {7}, "random": random, "text": text, "exact-block": text[:4096]}
+}
+
+func TestStreamRoundTrip(t *testing.T) {
+	for _, c := range []Compression{CompressionNone, CompressionZlib, CompressionSnappy, CompressionZstd, CompressionLZ4} {
+		for name, in := range codecInputs() {
+			for _, block := range []int{4096, DefaultBlockSize} {
+				enc, starts, err := CompressStream(c, []byte("prefix"), in, block)
+				if err != nil {
+					t.Fatalf("%v/%s: compress: %v", c, name, err)
+				}
+				enc = enc[len("prefix"):]
+				dec, chunks, err := DecompressStream(c, nil, enc, block)
+				if err != nil {
+					t.Fatalf("%v/%s/%d: decompress: %v", c, name, block, err)
+				}
+				if !bytes.Equal(dec, in) {
+					t.Fatalf("%v/%s/%d: round trip differs (%d vs %d bytes)", c, name, block, len(dec), len(in))
+				}
+				if c == CompressionNone {
+					continue
+				}
+				// Every uncompressed position must survive the trip through
+				// the row index's (chunk offset, offset in chunk) pair.
+				for _, pos := range []int{0, 1, block - 1, block, len(in) / 2, len(in)} {
+					if pos > len(in) {
+						continue
+					}
+					co, ic := ChunkPosition(c, starts, block, pos)
+					got, err := SeekPosition(c, chunks, co, ic)
+					if err != nil || got != pos {
+						t.Fatalf("%v/%s/%d: position %d -> (%d,%d) -> %d, %v", c, name, block, pos, co, ic, got, err)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestStreamIncompressibleIsStoredOriginal(t *testing.T) {
+	in := codecInputs()["random"]
+	enc, _, err := CompressStream(CompressionZstd, nil, in, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc[0]&1 != 1 {
+		t.Fatalf("random block not stored as original: header %x", enc[:3])
+	}
+	if len(enc) != len(in)+3*((len(in)+4095)/4096) {
+		t.Fatalf("original chunks should cost only their headers: %d bytes for %d", len(enc), len(in))
+	}
+}
+
+func TestDecompressCorrupt(t *testing.T) {
+	good, _, _ := CompressStream(CompressionZstd, nil, codecInputs()["text"], 4096)
+	cases := map[string][]byte{
+		"truncated header": good[:2],
+		"truncated body":   good[:len(good)-5],
+		"garbage body":     {0x10, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8},
+		"oversized original": func() []byte {
+			b := []byte{0, 0, 0}
+			putChunkHeader(b, 5000, 1)
+			return append(b, make([]byte, 5000)...)
+		}(),
+	}
+	for name, in := range cases {
+		for _, c := range []Compression{CompressionZlib, CompressionSnappy, CompressionZstd, CompressionLZ4} {
+			if _, _, err := DecompressStream(c, nil, in, 4096); err == nil {
+				t.Errorf("%s/%v: no error", name, c)
+			} else if name != "garbage body" && !errors.Is(err, ErrCorrupt) {
+				t.Errorf("%s/%v: error %v does not wrap ErrCorrupt", name, c, err)
+			}
+		}
+	}
+}
+
+func TestParseCompression(t *testing.T) {
+	for _, s := range []string{"none", "ZLIB", "Snappy", "zstd", "lz4"} {
+		c, err := ParseCompression(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := compressionFromKind(c.Kind())
+		if err != nil || back != c {
+			t.Fatalf("%s: kind round trip gave %v, %v", s, back, err)
+		}
+	}
+	if _, err := ParseCompression("lzo"); err == nil {
+		t.Fatal("lzo accepted")
+	}
+}

@@ -1,0 +1,69 @@
+package orcfile_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/scritchley/orc/proto"
+
+	"github.com/ctlake/ctlake/orcstore"
+	. "github.com/ctlake/ctlake/orcstore/orcfile"
+)
+
+// The CloudTrail schema must survive Arrow → ORC types → Arrow unchanged:
+// the reader's schema of a store file is what ingest wrote.
+func TestEventSchemaTypesRoundTrip(t *testing.T) {
+	root, types, err := ColumnsFromArrow(orcstore.EventSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ColumnsFromTypes(types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Schema().Equal(orcstore.EventSchema) {
+		t.Fatalf("schema changed:\n%v\nvs\n%v", back.Schema(), orcstore.EventSchema)
+	}
+	if len(root.Columns()) != len(types) {
+		t.Fatalf("%d columns for %d types", len(root.Columns()), len(types))
+	}
+	for i, c := range back.Columns() {
+		if c.ID != i {
+			t.Fatalf("column %s has id %d at position %d", c.Path, c.ID, i)
+		}
+	}
+	c, ok := back.Find("useridentity.SessionContext.sessionIssuer.ARN")
+	if !ok || c.Path != "userIdentity.sessionContext.sessionIssuer.arn" {
+		t.Fatalf("Find: %v %v", c, ok)
+	}
+	if _, ok := back.Find("userIdentity.nope"); ok {
+		t.Fatal("found a missing field")
+	}
+}
+
+func TestColumnsFromTypesRejectsMalformedTrees(t *testing.T) {
+	k := func(k proto.Type_Kind) *proto.Type_Kind { return k.Enum() }
+	cases := map[string][]*proto.Type{
+		"empty":           nil,
+		"root not struct": {{Kind: k(proto.Type_LONG)}},
+		"cycle":           {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{0}, FieldNames: []string{"a"}}},
+		"out of range":    {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{5}, FieldNames: []string{"a"}}},
+		"names missing":   {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}}, {Kind: k(proto.Type_LONG)}},
+		"list arity":      {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_LIST)}},
+		"unused type":     {{Kind: k(proto.Type_STRUCT)}, {Kind: k(proto.Type_LONG)}},
+		"bad kind":        {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_Kind(99))}},
+	}
+	for name, types := range cases {
+		if _, err := ColumnsFromTypes(types); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: got %v, want ErrCorrupt", name, err)
+		}
+	}
+}
+
+func TestColumnsFromArrowRejectsUnsupported(t *testing.T) {
+	s := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Uint64}}, nil)
+	if _, _, err := ColumnsFromArrow(s); err == nil {
+		t.Fatal("uint64 accepted")
+	}
+}
