@@ -1,0 +1,587 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// RawEvent is one event's text as found in the input.
+type RawEvent struct {
+	// Data is the event object's bytes, from its '{' to its '}'. It points
+	// into the Framer's buffer and is valid only until the next call to Next;
+	// copy it to keep it.
+	Data []byte
+	// Line is the 1-based line of the event's first byte.
+	Line int
+	// Offset is the byte offset of the event's first byte in the
+	// decompressed input.
+	Offset int64
+}
+
+// DefaultMaxEventSize bounds one event's size (CloudTrail's own events stay
+// far below 1 MB). It is also what bounds the Framer's memory.
+const DefaultMaxEventSize = 32 << 20
+
+const (
+	initialBufSize = 256 << 10
+	snippetSize    = 256 // raw bytes kept for a reject that is not inside an event
+)
+
+// Scanner states outside strings. The scanner checks JSON's structure (which
+// token may follow which) but not scalars: numbers and literals are left to
+// the decoder, so a bad scalar costs one event, not a resynchronisation.
+const (
+	stTop        = iota // depth 0, between top-level values
+	stValue             // a value must follow (after ':' or ',' in an array)
+	stValueOrEnd        // after '['
+	stKey               // after ',' in an object
+	stKeyOrEnd          // after '{'
+	stColon             // after a key
+	stCommaOrEnd        // after a value inside a container
+)
+
+// Framer splits a CloudTrail JSON input into events without loading it whole.
+// It detects gzip by its magic bytes (multi-member streams included) and the
+// shape by content; every shape may be mixed with the others in one stream:
+//
+//   - {"Records":[ev, ...], ...}: the Records array's elements are events,
+//     wherever the key sits; other top-level keys are skipped;
+//   - NDJSON or concatenated objects: each top-level object is an event;
+//   - [ev, ...]: each element of a top-level array is an event.
+//
+// Memory is bounded by the largest event (at most MaxEventSize), not by the
+// input. A damaged event is returned as a *Reject and the Framer resumes at
+// the next plausible event start: the next '{' after ',' inside an event
+// array, or the next line starting with '{' or '[' at the top level.
+type Framer struct {
+	name string
+	in   io.Reader
+	src  io.Reader
+	gz   *gzip.Reader
+
+	// MaxEventSize is the largest event delivered; larger ones are rejected
+	// (their first MaxEventSize bytes go to the Reject). Set before the first
+	// Next; 0 means DefaultMaxEventSize.
+	MaxEventSize int
+
+	started bool
+	done    error // terminal result, returned by every later Next
+	rerr    error // read error seen by fill, acted upon once the buffer is drained
+
+	buf    []byte
+	pos    int   // next byte to scan
+	end    int   // end of valid data
+	base   int64 // stream offset of buf[0]
+	lineAt int   // buf index up to which newlines are counted
+	line   int   // line number at buf[lineAt]
+
+	stack   []byte // open containers: '{' or '['
+	st      int
+	evDepth int  // depth of the array whose elements are events; 0: top-level values are
+	mark    int  // buf index of the element being collected, -1 if none
+	kind    byte // first byte of the element at mark
+	wrapper bool // the current top-level object is a {"Records":[...]} wrapper
+
+	inStr    bool
+	esc      bool // a backslash ended the previous buffer inside a string
+	strKey   bool // the open string is an object key
+	strStart int  // buf index of the open string's quote (valid while mark >= 0)
+	recKey   bool // the last key at depth 1 was "Records"
+	inScalar bool
+
+	prevSig      byte // last significant byte outside strings
+	lineStart    bool // nothing but whitespace since the last newline
+	resync       bool // skipping bytes after a syntax error
+	resyncTop    bool // the syntax error was between top-level values
+	wasLineStart bool
+
+	skip    bool    // the current element is oversized: track it, do not keep it
+	skipRej *Reject // the reject for that element, returned when it ends
+	markOff int64   // offset of the element when skip is set
+	markLn  int
+}
+
+// NewFramer returns a Framer reading r; name is used in errors and rejects.
+func NewFramer(r io.Reader, name string) *Framer {
+	return &Framer{name: name, in: r, mark: -1}
+}
+
+// Close releases the decompressor. It does not close the underlying reader.
+func (f *Framer) Close() error {
+	if f.gz != nil {
+		return f.gz.Close()
+	}
+	return nil
+}
+
+func (f *Framer) start() error {
+	f.started = true
+	if f.MaxEventSize <= 0 {
+		f.MaxEventSize = DefaultMaxEventSize
+	}
+	br := bufio.NewReaderSize(f.in, 64<<10)
+	magic, _ := br.Peek(2)
+	f.src = br
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return &InputError{File: f.name, Offset: 0, Err: fmt.Errorf("gzip: %w", err)}
+		}
+		f.gz = gz
+		f.src = gz
+	}
+	size := initialBufSize
+	if size > f.MaxEventSize+1 {
+		size = f.MaxEventSize + 1
+	}
+	f.buf = make([]byte, size)
+	f.line = 1
+	f.st = stTop
+	f.lineStart = true
+	return nil
+}
+
+// Next returns the next event. A *Reject error reports one damaged or
+// unusable event; call Next again to continue. io.EOF ends a good input; an
+// *InputError ends a damaged one. Next never panics and always makes
+// progress, whatever the input.
+func (f *Framer) Next() (RawEvent, error) {
+	if f.done != nil {
+		return RawEvent{}, f.done
+	}
+	if !f.started {
+		if err := f.start(); err != nil {
+			f.done = err
+			return RawEvent{}, err
+		}
+	}
+	for {
+		if f.pos >= f.end {
+			if f.fill() {
+				continue
+			}
+			return f.finish()
+		}
+		if f.resync {
+			f.resyncScan()
+			continue
+		}
+		if f.inStr {
+			if !f.scanString() {
+				continue
+			}
+			if ev, err, ok := f.afterString(); ok {
+				return ev, err
+			}
+			continue
+		}
+		if f.inScalar {
+			if !f.scanScalar() {
+				continue
+			}
+			if ev, err, ok := f.afterValue(); ok {
+				return ev, err
+			}
+			continue
+		}
+		if ev, err, ok := f.step(); ok {
+			return ev, err
+		}
+	}
+}
+
+// step consumes one byte outside strings and scalars.
+func (f *Framer) step() (RawEvent, error, bool) {
+	c := f.buf[f.pos]
+	switch c {
+	case ' ', '\t', '\r':
+		f.pos++
+		return RawEvent{}, nil, false
+	case '\n':
+		f.pos++
+		f.lineStart = true
+		return RawEvent{}, nil, false
+	}
+	f.wasLineStart, f.lineStart = f.lineStart, false
+	switch c {
+	case '{', '[':
+		if !f.valuePos() {
+			return f.syntaxError(c)
+		}
+		depth := len(f.stack)
+		if c == '[' && depth == 0 {
+			// A top-level array: its elements are events.
+			f.push(c, stValueOrEnd)
+			f.evDepth = 1
+			return RawEvent{}, nil, false
+		}
+		if c == '[' && depth == 1 && f.recKey && f.evDepth == 0 && f.mark >= 0 {
+			// {"Records":[ ... : the object was a wrapper, not an event.
+			f.wrapper = true
+			f.mark = -1
+			f.skip = false
+			f.push(c, stValueOrEnd)
+			f.evDepth = 2
+			return RawEvent{}, nil, false
+		}
+		if depth == f.evDepth && !(depth == 1 && f.wrapper) {
+			f.beginElement(c)
+		}
+		if c == '{' {
+			f.push(c, stKeyOrEnd)
+		} else {
+			f.push(c, stValueOrEnd)
+		}
+		return RawEvent{}, nil, false
+	case '}', ']':
+		depth := len(f.stack)
+		open := byte('{')
+		if c == ']' {
+			open = '['
+		}
+		if depth == 0 || f.stack[depth-1] != open {
+			return f.syntaxError(c)
+		}
+		if c == '}' && f.st != stKeyOrEnd && f.st != stCommaOrEnd || c == ']' && f.st != stValueOrEnd && f.st != stCommaOrEnd {
+			return f.syntaxError(c)
+		}
+		f.stack = f.stack[:depth-1]
+		f.pos++
+		f.prevSig = c
+		if c == ']' && depth == f.evDepth {
+			// The event array closed.
+			f.evDepth = 0
+		}
+		return f.afterValue()
+	case ',':
+		if f.st != stCommaOrEnd {
+			return f.syntaxError(c)
+		}
+		if f.stack[len(f.stack)-1] == '{' {
+			f.st = stKey
+		} else {
+			f.st = stValue
+		}
+		f.pos++
+		f.prevSig = c
+		return RawEvent{}, nil, false
+	case ':':
+		if f.st != stColon {
+			return f.syntaxError(c)
+		}
+		f.st = stValue
+		f.pos++
+		f.prevSig = c
+		return RawEvent{}, nil, false
+	case '"':
+		switch {
+		case f.st == stKey || f.st == stKeyOrEnd:
+			f.strKey = true
+		case f.valuePos():
+			f.strKey = false
+			if len(f.stack) == f.evDepth {
+				f.beginElement(c)
+			}
+		default:
+			return f.syntaxError(c)
+		}
+		f.strStart = f.pos
+		f.inStr = true
+		f.pos++
+		return RawEvent{}, nil, false
+	default:
+		if isScalarByte(c) && f.valuePos() {
+			if len(f.stack) == f.evDepth {
+				f.beginElement(c)
+			}
+			f.inScalar = true
+			f.pos++
+			return RawEvent{}, nil, false
+		}
+		return f.syntaxError(c)
+	}
+}
+
+func (f *Framer) valuePos() bool {
+	return f.st == stValue || f.st == stValueOrEnd || f.st == stTop
+}
+
+func (f *Framer) push(c byte, st int) {
+	f.stack = append(f.stack, c)
+	f.st = st
+	f.pos++
+	f.prevSig = c
+}
+
+func isScalarByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '+' || c == '.'
+}
+
+// beginElement starts collecting an element (an event, or a value that is
+// rejected for not being one) at f.pos.
+func (f *Framer) beginElement(c byte) {
+	f.mark = f.pos
+	f.kind = c
+	f.skip = false
+	f.skipRej = nil
+	if len(f.stack) == 0 {
+		f.wrapper = false
+		f.recKey = false
+	}
+}
+
+// scanString advances through a string; it reports whether the string closed.
+func (f *Framer) scanString() bool {
+	if f.esc {
+		f.esc = false
+		f.pos++
+		if f.pos > f.end {
+			f.pos = f.end
+		}
+	}
+	for f.pos < f.end {
+		seg := f.buf[f.pos:f.end]
+		q := bytes.IndexByte(seg, '"')
+		lim := seg
+		if q >= 0 {
+			lim = seg[:q]
+		}
+		if b := bytes.IndexByte(lim, '\\'); b >= 0 {
+			f.pos += b + 2
+			if f.pos > f.end {
+				f.pos = f.end
+				f.esc = true
+			}
+			continue
+		}
+		if q < 0 {
+			f.pos = f.end
+			return false
+		}
+		f.pos += q + 1
+		f.inStr = false
+		return true
+	}
+	return false
+}
+
+func (f *Framer) afterString() (RawEvent, error, bool) {
+	f.prevSig = '"'
+	if f.strKey {
+		f.st = stColon
+		if len(f.stack) == 1 && f.evDepth == 0 && (f.mark >= 0 || f.wrapper) {
+			f.recKey = f.mark >= 0 && string(f.buf[f.strStart+1:f.pos-1]) == "Records"
+		}
+		return RawEvent{}, nil, false
+	}
+	return f.afterValue()
+}
+
+func (f *Framer) scanScalar() bool {
+	for f.pos < f.end {
+		if !isScalarByte(f.buf[f.pos]) {
+			f.inScalar = false
+			f.prevSig = 'a'
+			return true
+		}
+		f.pos++
+	}
+	return false
+}
+
+// afterValue runs when a value ended at f.pos; it completes an element when
+// the value was one.
+func (f *Framer) afterValue() (RawEvent, error, bool) {
+	if len(f.stack) == 0 {
+		f.st = stTop
+	} else {
+		f.st = stCommaOrEnd
+	}
+	if len(f.stack) != f.evDepth || (f.mark < 0 && !f.skip) {
+		if len(f.stack) == 0 {
+			f.wrapper = false
+		}
+		return RawEvent{}, nil, false
+	}
+	if f.skip {
+		rej := f.skipRej
+		f.skip, f.skipRej = false, nil
+		return RawEvent{}, rej, true
+	}
+	start := f.mark
+	f.mark = -1
+	if f.kind != '{' {
+		return RawEvent{}, f.reject(start, f.pos, "event is not a JSON object"), true
+	}
+	return RawEvent{Data: f.buf[start:f.pos], Line: f.lineOf(start), Offset: f.base + int64(start)}, nil, true
+}
+
+// reject builds a Reject for buf[start:end], copying the bytes.
+func (f *Framer) reject(start, end int, reason string) *Reject {
+	return &Reject{File: f.name, Line: f.lineOf(start), Offset: f.base + int64(start),
+		Reason: reason, Raw: bytes.Clone(f.buf[start:end])}
+}
+
+// syntaxError rejects the element being collected (or a snippet of the
+// input when none is) and switches to resynchronisation.
+func (f *Framer) syntaxError(c byte) (RawEvent, error, bool) {
+	at := f.base + int64(f.pos)
+	ln := f.lineOf(f.pos)
+	reason := fmt.Sprintf("invalid JSON: unexpected %q at line %d, offset %d", c, ln, at)
+	var rej *Reject
+	switch {
+	case f.skip:
+		rej = f.skipRej
+		rej.Reason += "; and " + reason
+	case f.mark >= 0:
+		rej = f.reject(f.mark, f.pos, reason)
+	default:
+		end := min(f.pos+snippetSize, f.end)
+		rej = f.reject(f.pos, end, reason)
+	}
+	f.resyncTop = len(f.stack) == 0
+	f.lineStart = f.wasLineStart
+	f.mark, f.skip, f.skipRej = -1, false, nil
+	f.inStr, f.inScalar, f.esc = false, false, false
+	f.resync = true
+	return RawEvent{}, rej, true
+}
+
+// resyncScan skips to the next plausible event start: a '{' after ',', '}'
+// or '[' inside an event array, else a '{' or '[' opening a line (or after
+// a stray ',' between top-level values).
+func (f *Framer) resyncScan() {
+	for f.pos < f.end {
+		c := f.buf[f.pos]
+		switch c {
+		case ' ', '\t', '\r':
+		case '\n':
+			f.lineStart = true
+		case '{', '[':
+			if f.evDepth > 0 && c == '{' && (f.prevSig == ',' || f.prevSig == '}' || f.prevSig == '[') {
+				f.stack = f.stack[:f.evDepth]
+				f.st = stValue
+				f.resync = false
+				return
+			}
+			if f.lineStart || f.resyncTop && f.prevSig == ',' {
+				f.stack = f.stack[:0]
+				f.evDepth = 0
+				f.wrapper = false
+				f.st = stTop
+				f.resync = false
+				return
+			}
+			f.prevSig, f.lineStart = c, false
+		default:
+			f.prevSig, f.lineStart = c, false
+		}
+		f.pos++
+	}
+}
+
+// lineOf returns the line of buf[i]; i must not precede earlier queries
+// since the last buffer shift.
+func (f *Framer) lineOf(i int) int {
+	if i > f.lineAt {
+		f.line += bytes.Count(f.buf[f.lineAt:i], []byte{'\n'})
+		f.lineAt = i
+	}
+	return f.line
+}
+
+// fill reads more input, keeping the element being collected. It reports
+// whether there is something new to scan.
+func (f *Framer) fill() bool {
+	for f.rerr == nil {
+		keep := f.pos
+		if f.mark >= 0 {
+			keep = f.mark
+		}
+		if keep > 0 {
+			f.lineOf(keep)
+			n := copy(f.buf, f.buf[keep:f.end])
+			f.end = n
+			f.pos -= keep
+			f.lineAt -= keep
+			f.strStart -= keep
+			if f.mark >= 0 {
+				f.mark -= keep
+			}
+			f.base += int64(keep)
+		}
+		if f.end == len(f.buf) && f.mark >= 0 {
+			if len(f.buf) > f.MaxEventSize {
+				f.oversize()
+				continue
+			}
+			nb := make([]byte, min(2*len(f.buf), f.MaxEventSize+1))
+			copy(nb, f.buf[:f.end])
+			f.buf = nb
+		}
+		n, err := f.src.Read(f.buf[f.end:])
+		f.end += n
+		if err != nil {
+			f.rerr = err
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// oversize turns the element filling the whole buffer into a reject and
+// keeps scanning it without storing it.
+func (f *Framer) oversize() {
+	rej := f.reject(f.mark, f.end, fmt.Sprintf("event larger than %d bytes (MaxEventSize)", f.MaxEventSize))
+	f.lineOf(f.end)
+	f.skip, f.skipRej = true, rej
+	f.mark = -1
+}
+
+// finish ends the input: it reports what the end interrupted, then EOF or
+// the read error.
+func (f *Framer) finish() (RawEvent, error) {
+	rerr := f.rerr
+	if rerr == io.EOF {
+		rerr = nil
+	}
+	var rej *Reject
+	reason := "input ends inside the event"
+	if rerr != nil {
+		reason += ": " + rerr.Error()
+	}
+	switch {
+	case f.skip:
+		rej = f.skipRej
+		rej.Reason += "; " + reason
+	case f.mark >= 0 && (len(f.stack) > f.evDepth || f.inStr || f.inScalar && len(f.stack) > 0):
+		rej = f.reject(f.mark, f.end, reason)
+	case f.mark >= 0 && f.inScalar:
+		// A top-level scalar ending the input.
+		rej = f.reject(f.mark, f.end, "event is not a JSON object")
+	}
+	f.mark, f.skip, f.skipRej, f.inStr, f.inScalar = -1, false, nil, false, false
+	switch {
+	case rerr != nil:
+		if errors.Is(rerr, io.ErrUnexpectedEOF) && f.gz != nil {
+			rerr = fmt.Errorf("truncated gzip stream: %w", rerr)
+		}
+		f.done = &InputError{File: f.name, Offset: f.base + int64(f.end), Err: rerr}
+	case len(f.stack) > 0 && !f.resync:
+		f.done = &InputError{File: f.name, Offset: f.base + int64(f.end),
+			Err: fmt.Errorf("input ends inside %d unclosed JSON containers (truncated file?)", len(f.stack))}
+	default:
+		f.done = io.EOF
+	}
+	if rej != nil {
+		return RawEvent{}, rej
+	}
+	return RawEvent{}, f.done
+}
