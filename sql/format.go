@@ -1,0 +1,464 @@
+package sql
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Format prints a node back as SQL in a canonical form: keywords in upper
+// case, names as written, parentheses only where precedence needs them.
+// Parsing the output yields the same tree (positions aside), which the
+// tests check; EXPLAIN output uses it to show expressions.
+func Format(n Node) string {
+	var f formatter
+	f.node(n)
+	return f.b.String()
+}
+
+// String methods make nodes print as SQL in fmt verbs.
+func (n *Query) String() string  { return Format(n) }
+func (n *Select) String() string { return Format(n) }
+func (n *SetOp) String() string  { return Format(n) }
+
+// FormatType prints a type: varchar(10), map(varchar, json), timestamp(3) with time zone.
+func FormatType(t *Type) string {
+	var b strings.Builder
+	b.WriteString(t.Name)
+	if len(t.Params) > 0 || len(t.Args) > 0 {
+		b.WriteByte('(')
+		for i, p := range t.Params {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.FormatInt(p, 10))
+		}
+		for i, a := range t.Args {
+			if i > 0 || len(t.Params) > 0 {
+				b.WriteString(", ")
+			}
+			if i < len(t.FieldNames) {
+				b.WriteString(quoteIdent(t.FieldNames[i], false) + " ")
+			}
+			b.WriteString(FormatType(a))
+		}
+		b.WriteByte(')')
+	}
+	if t.WithTimeZone {
+		b.WriteString(" with time zone")
+	}
+	return b.String()
+}
+
+type formatter struct{ b strings.Builder }
+
+func (f *formatter) w(s ...string) {
+	for _, x := range s {
+		f.b.WriteString(x)
+	}
+}
+
+// quoteIdent quotes a name when it was quoted or would not lex as a name.
+func quoteIdent(s string, quoted bool) string {
+	simple := s != "" && isIdentStart(s[0])
+	for i := 0; i < len(s) && simple; i++ {
+		simple = isIdentPart(s[i])
+	}
+	up := strings.ToUpper(s)
+	if quoted || !simple || passKeywords[up] || unsupportedKeywords[up] != "" {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
+
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func (f *formatter) node(n Node) {
+	switch n := n.(type) {
+	case *Explain:
+		f.w("EXPLAIN ")
+		if n.Analyze {
+			f.w("ANALYZE ")
+		}
+		f.node(n.Query)
+	case *Query:
+		if len(n.With) > 0 {
+			f.w("WITH ")
+			for i, c := range n.With {
+				if i > 0 {
+					f.w(", ")
+				}
+				f.w(quoteIdent(c.Name, false))
+				if len(c.Columns) > 0 {
+					f.w(" (")
+					for j, col := range c.Columns {
+						if j > 0 {
+							f.w(", ")
+						}
+						f.w(quoteIdent(col.Name, col.Quoted))
+					}
+					f.w(")")
+				}
+				f.w(" AS (")
+				f.node(c.Query)
+				f.w(") ")
+			}
+		}
+		f.node(n.Body)
+	case *Select:
+		f.sel(n)
+	case *SetOp:
+		f.operand(n.Left)
+		f.w(" UNION ")
+		if n.All {
+			f.w("ALL ")
+		}
+		f.operand(n.Right)
+		f.tail(n.OrderBy, n.Limit)
+	case *TableRef:
+		if n.Kind == TableName {
+			f.w(quoteIdent(n.Name, false))
+		} else {
+			f.w(n.Name)
+		}
+		f.alias(n.Alias)
+	case *DerivedTable:
+		f.w("(")
+		f.node(n.Query)
+		f.w(")")
+		f.alias(n.Alias)
+	case *Join:
+		f.node(n.Left)
+		f.w(" ", n.Kind, " ")
+		f.node(n.Right)
+		if n.On != nil {
+			f.w(" ON ")
+			f.expr(n.On, 0)
+		}
+		if len(n.Using) > 0 {
+			f.w(" USING (")
+			for i, u := range n.Using {
+				if i > 0 {
+					f.w(", ")
+				}
+				f.w(quoteIdent(u.Name, u.Quoted))
+			}
+			f.w(")")
+		}
+	case Expr:
+		f.expr(n, 0)
+	}
+}
+
+// operand prints a set-operation side, parenthesised when it has its own
+// ORDER BY or LIMIT (or is itself a set operation, keeping the tree shape).
+func (f *formatter) operand(q QueryExpr) {
+	paren := false
+	switch q := q.(type) {
+	case *Select:
+		paren = len(q.OrderBy) > 0 || q.Limit != nil
+	case *SetOp:
+		paren = true
+	}
+	if paren {
+		f.w("(")
+	}
+	f.node(q)
+	if paren {
+		f.w(")")
+	}
+}
+
+func (f *formatter) alias(a *Ident) {
+	if a != nil {
+		f.w(" AS ", quoteIdent(a.Name, a.Quoted))
+	}
+}
+
+func (f *formatter) sel(n *Select) {
+	f.w("SELECT ")
+	if n.Distinct {
+		f.w("DISTINCT ")
+	}
+	for i, it := range n.Items {
+		if i > 0 {
+			f.w(", ")
+		}
+		if it.Star {
+			for _, q := range it.Qualifier {
+				f.w(quoteIdent(q.Name, q.Quoted), ".")
+			}
+			f.w("*")
+			continue
+		}
+		f.expr(it.Expr, 0)
+		f.alias(it.Alias)
+	}
+	if n.From != nil {
+		f.w(" FROM ")
+		f.node(n.From)
+	}
+	if n.Where != nil {
+		f.w(" WHERE ")
+		f.expr(n.Where, 0)
+	}
+	for i, g := range n.GroupBy {
+		if i == 0 {
+			f.w(" GROUP BY ")
+		} else {
+			f.w(", ")
+		}
+		f.expr(g, 0)
+	}
+	if n.Having != nil {
+		f.w(" HAVING ")
+		f.expr(n.Having, 0)
+	}
+	f.tail(n.OrderBy, n.Limit)
+}
+
+func (f *formatter) tail(order []*OrderItem, limit *Limit) {
+	for i, o := range order {
+		if i == 0 {
+			f.w(" ORDER BY ")
+		} else {
+			f.w(", ")
+		}
+		f.expr(o.Expr, 0)
+		if o.DirPos >= 0 {
+			if o.Desc {
+				f.w(" DESC")
+			} else {
+				f.w(" ASC")
+			}
+		}
+		switch o.Nulls {
+		case NullsFirst:
+			f.w(" NULLS FIRST")
+		case NullsLast:
+			f.w(" NULLS LAST")
+		}
+	}
+	if limit != nil {
+		f.w(" LIMIT ", strconv.FormatInt(limit.Count, 10))
+	}
+}
+
+// Precedence levels, loosest first, as in Trino.
+const (
+	precOr = iota + 1
+	precAnd
+	precNot
+	precCmp // comparisons, LIKE, IN, BETWEEN, IS
+	precConcat
+	precAdd
+	precMul
+	precUnary
+	precPrimary
+)
+
+func binaryPrec(op string) int {
+	switch op {
+	case OpOr:
+		return precOr
+	case OpAnd:
+		return precAnd
+	case OpConcat:
+		return precConcat
+	case OpAdd, OpSub:
+		return precAdd
+	case OpMul, OpDiv, OpMod:
+		return precMul
+	}
+	return precCmp
+}
+
+func exprPrec(e Expr) int {
+	switch e := e.(type) {
+	case *Binary:
+		return binaryPrec(e.Op)
+	case *Unary:
+		if e.Op == "NOT" {
+			return precNot
+		}
+		return precUnary
+	case *Like, *In, *Between, *IsNull, *IsDistinctFrom:
+		return precCmp
+	}
+	return precPrimary
+}
+
+// expr prints e, in parentheses if it binds looser than min.
+func (f *formatter) expr(e Expr, min int) {
+	if exprPrec(e) < min {
+		f.w("(")
+		defer f.w(")")
+	}
+	switch e := e.(type) {
+	case *ColumnRef:
+		for i, p := range e.Parts {
+			if i > 0 {
+				f.w(".")
+			}
+			f.w(quoteIdent(p, e.Quoted[i]))
+		}
+	case *Literal:
+		switch e.Kind {
+		case LitNull:
+			f.w("NULL")
+		case LitBool:
+			f.w(strings.ToUpper(e.Value))
+		case LitString:
+			f.w(quoteString(e.Value))
+		case LitTimestamp:
+			f.w("TIMESTAMP ", quoteString(e.Value))
+		case LitDate:
+			f.w("DATE ", quoteString(e.Value))
+		case LitTime:
+			f.w("TIME ", quoteString(e.Value))
+		default:
+			f.w(e.Value)
+		}
+	case *Interval:
+		f.w("INTERVAL ")
+		if e.Negative {
+			f.w("-")
+		}
+		f.w(quoteString(e.Value), " ", e.Unit)
+	case *FuncCall:
+		if up := strings.ToUpper(e.Name); up == "LEFT" || up == "RIGHT" {
+			f.w(e.Name) // keywords, but names when a call follows
+		} else {
+			f.w(quoteIdent(e.Name, false))
+		}
+		if e.NoParens {
+			break
+		}
+		f.w("(")
+		if e.Distinct {
+			f.w("DISTINCT ")
+		}
+		if e.Star {
+			f.w("*")
+		}
+		f.exprs(e.Args)
+		f.w(")")
+	case *Binary:
+		p := binaryPrec(e.Op)
+		if p == precCmp {
+			f.expr(e.Left, p+1)
+			f.w(" ", e.Op, " ")
+			f.expr(e.Right, p+1)
+			break
+		}
+		f.expr(e.Left, p)
+		f.w(" ", e.Op, " ")
+		f.expr(e.Right, p+1)
+	case *Unary:
+		if e.Op == "NOT" {
+			f.w("NOT ")
+			f.expr(e.Expr, precNot)
+			break
+		}
+		f.w(e.Op)
+		f.expr(e.Expr, precPrimary)
+	case *Like:
+		f.expr(e.Expr, precCmp+1)
+		f.w(f.not(e.Not), " LIKE ")
+		f.expr(e.Pattern, precCmp+1)
+		if e.Escape != nil {
+			f.w(" ESCAPE ")
+			f.expr(e.Escape, precCmp+1)
+		}
+	case *In:
+		f.expr(e.Expr, precCmp+1)
+		f.w(f.not(e.Not), " IN ")
+		if e.Subquery != nil {
+			f.expr(e.Subquery, 0)
+			break
+		}
+		f.w("(")
+		f.exprs(e.List)
+		f.w(")")
+	case *Between:
+		f.expr(e.Expr, precCmp+1)
+		f.w(f.not(e.Not), " BETWEEN ")
+		f.expr(e.Low, precCmp+1)
+		f.w(" AND ")
+		f.expr(e.High, precCmp+1)
+	case *IsNull:
+		f.expr(e.Expr, precCmp+1)
+		f.w(" IS", f.not(e.Not), " NULL")
+	case *IsDistinctFrom:
+		f.expr(e.Left, precCmp+1)
+		f.w(" IS", f.not(e.Not), " DISTINCT FROM ")
+		f.expr(e.Right, precCmp+1)
+	case *Case:
+		f.w("CASE")
+		if e.Operand != nil {
+			f.w(" ")
+			f.expr(e.Operand, 0)
+		}
+		for _, wh := range e.Whens {
+			f.w(" WHEN ")
+			f.expr(wh.Cond, 0)
+			f.w(" THEN ")
+			f.expr(wh.Result, 0)
+		}
+		if e.Else != nil {
+			f.w(" ELSE ")
+			f.expr(e.Else, 0)
+		}
+		f.w(" END")
+	case *Cast:
+		if e.TryCast {
+			f.w("TRY_CAST(")
+		} else {
+			f.w("CAST(")
+		}
+		f.expr(e.Expr, 0)
+		f.w(" AS ", FormatType(e.Type), ")")
+	case *Subscript:
+		f.expr(e.Expr, precPrimary)
+		f.w("[")
+		f.expr(e.Index, 0)
+		f.w("]")
+	case *FieldAccess:
+		f.postfixOperand(e.Expr)
+		f.w(".", quoteIdent(e.Field, false))
+	case *Subquery:
+		f.w("(")
+		f.node(e.Query)
+		f.w(")")
+	case *Exists:
+		f.w("EXISTS ")
+		f.expr(e.Subquery, 0)
+	}
+}
+
+// postfixOperand prints the operand of [ ] or .field; a name is wrapped so
+// that the field does not merge into its dotted path.
+func (f *formatter) postfixOperand(e Expr) {
+	if _, ok := e.(*ColumnRef); ok {
+		f.w("(")
+		f.expr(e, 0)
+		f.w(")")
+		return
+	}
+	f.expr(e, precPrimary)
+}
+
+func (f *formatter) not(b bool) string {
+	if b {
+		return " NOT"
+	}
+	return ""
+}
+
+func (f *formatter) exprs(es []Expr) {
+	for i, a := range es {
+		if i > 0 {
+			f.w(", ")
+		}
+		f.expr(a, 0)
+	}
+}
