@@ -301,11 +301,11 @@ func (c *converter) funcExpr(e *sqlparser.FuncExpr) (Expr, span, *Error) {
 		return &Cast{Pos: c.tok(n).pos, TryCast: ci.try, Expr: args[0], Type: ci.typ}, span{n, ci.last}, nil
 	}
 	if n, ok := placeholderIndex(name, "_s"); ok && len(args) == 2 {
-		return &Subscript{Pos: args[0].Position(), Expr: args[0], Index: args[1]}, span{spans[0].first, c.tok(n).match}, nil
+		return &Subscript{Pos: c.tok(spans[0].first).pos, Expr: args[0], Index: args[1]}, span{spans[0].first, c.tok(n).match}, nil
 	}
 	if n, ok := placeholderIndex(name, "_d"); ok && len(args) == 1 {
 		t := c.tok(n)
-		return &FieldAccess{Pos: args[0].Position(), Expr: args[0], Field: identName(t), FieldPos: t.pos}, span{spans[0].first, n}, nil
+		return &FieldAccess{Pos: c.tok(spans[0].first).pos, Expr: args[0], Field: identName(t), FieldPos: t.pos}, span{spans[0].first, n}, nil
 	}
 	return nil, span{}, c.internalf(0, "function")
 }

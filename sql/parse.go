@@ -160,7 +160,9 @@ func (p *parser) with(i, end int) ([]*CTE, int, *Error) {
 
 // expected reports that token i (or the end) is not what was wanted.
 func (p *parser) expected(i, end int, what string) *Error {
-	if i >= end {
+	if i >= end && end < len(p.toks) {
+		i = end // the token closing the region, e.g. ')'
+	} else if i >= end {
 		return p.errorf(p.endPos(end), ErrSyntax, "expected %s at end of input", what)
 	}
 	return p.errorf(p.toks[i].pos, ErrSyntax, "expected %s, found %s", what, p.toks[i].text)
@@ -192,7 +194,7 @@ func (p *parser) body(i, end int) (QueryExpr, span, *Error) {
 		return q, span{i, end - 1}, err
 	}
 	if !t.isWord("SELECT") && !t.isOp("(") {
-		if t.kind == tkWord {
+		if t.kind == tkWord && statementKeywords[t.up] {
 			return nil, span{}, p.errorf(t.pos, ErrUnsupported, "only SELECT queries are supported; ctlake never changes data")
 		}
 		return nil, span{}, p.expected(i, end, "SELECT")
@@ -217,6 +219,17 @@ func (p *parser) body(i, end int) (QueryExpr, span, *Error) {
 		return nil, span{}, err
 	}
 	return q, sp, nil
+}
+
+// statementKeywords start statements other than queries; they get the
+// "only SELECT" error rather than a syntax error.
+var statementKeywords = map[string]bool{
+	"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true, "UPSERT": true, "REPLACE": true,
+	"CREATE": true, "DROP": true, "ALTER": true, "TRUNCATE": true, "RENAME": true, "COMMENT": true,
+	"GRANT": true, "REVOKE": true, "DENY": true, "SET": true, "RESET": true, "USE": true, "CALL": true,
+	"PREPARE": true, "EXECUTE": true, "DEALLOCATE": true, "START": true, "BEGIN": true, "COMMIT": true,
+	"ROLLBACK": true, "SHOW": true, "DESCRIBE": true, "DESC": true, "ANALYZE": true, "REFRESH": true,
+	"VACUUM": true, "COPY": true, "LOAD": true, "UNLOAD": true, "VALUES": true, "TABLE": true,
 }
 
 var sqlparserErr = regexp.MustCompile(`^(.*) at position (\d+)(?: near '(.*)')?$`)

@@ -52,8 +52,8 @@ type castInfo struct {
 type rewriter struct {
 	p     *parser
 	out   []piece
-	paths map[int]int // first token of a name → its last token
-	lits  map[int]int // first token of a literal → its last token
+	paths map[int]int  // first token of a name → its last token
+	lits  map[int]int  // first token of a literal → its last token
 	funcs map[int]span // function-name token → span of the whole call
 	casts map[int]*castInfo
 	nulls map[int]nullsMark // token before NULLS → mark
@@ -192,6 +192,12 @@ func (r *rewriter) hasAlias(i, end int) bool {
 
 func isNameTok(t *token) bool { return t != nil && (t.kind == tkWord || t.kind == tkQuoted) }
 
+// isFieldTok reports whether t can follow a dot: a quoted name or a word
+// that is not a reserved keyword (a.from must be written a."from").
+func isFieldTok(t *token) bool {
+	return t != nil && (t.kind == tkQuoted || t.kind == tkWord && !passKeywords[t.up])
+}
+
 // word rewrites a bare word: a keyword, a literal introducer, or a name.
 func (r *rewriter) word(i, end int) (int, *Error) {
 	t := r.tok(i)
@@ -268,7 +274,7 @@ func (r *rewriter) name(i, end int) (int, *Error) {
 	if r.tok(i).kind == tkWord || r.tok(i).kind == tkQuoted {
 		for {
 			dot, n := r.at(last+1, end), r.at(last+2, end)
-			if dot == nil || !dot.isOp(".") || !isNameTok(n) {
+			if dot == nil || !dot.isOp(".") || !isFieldTok(n) {
 				break
 			}
 			last += 2
@@ -310,7 +316,7 @@ func (r *rewriter) postfix(start, i, end int) (int, *Error) {
 			}
 			r.emit(")", t.match)
 			i = t.match + 1
-		case t.isOp(".") && isNameTok(r.at(i+1, end)):
+		case t.isOp(".") && isFieldTok(r.at(i+1, end)):
 			operand := append([]piece(nil), r.out[start:]...)
 			r.out = r.out[:start]
 			r.emit(placeholder("_d", i+1), i+1)
