@@ -35,7 +35,7 @@ type goldenCase struct {
 	line             int
 }
 
-func readGolden(t *testing.T, path string) []goldenCase {
+func readGolden(t testing.TB, path string) []goldenCase {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func writeGolden(t *testing.T, path string, header string, cases []goldenCase) {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "%s\n%s\n----\n", c.cmd, c.input)
-		if strings.Contains(c.want, "\n\n") || strings.HasSuffix(c.want, "\n") {
+		if c.want == "" || strings.Contains(c.want, "\n\n") || strings.HasPrefix(c.want, "\n") || strings.HasSuffix(c.want, "\n") {
 			fmt.Fprintf(&b, "----\n%s\n----\n----\n", c.want)
 		} else {
 			fmt.Fprintf(&b, "%s\n", c.want)
@@ -166,6 +166,10 @@ func runGolden(t *testing.T, c *goldenCase) string {
 			}
 			var names []string
 			for i, it := range sel.Items {
+				if it.Star {
+					names = append(names, "(star)")
+					continue
+				}
 				names = append(names, OutputName(it, i))
 			}
 			return strings.Join(names, "\n")

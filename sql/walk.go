@@ -1,0 +1,127 @@
+package sql
+
+// Walk calls fn for n and, while fn returns true, for each of its children
+// in source order. Nil children are skipped.
+func Walk(n Node, fn func(Node) bool) {
+	if n == nil || !fn(n) {
+		return
+	}
+	for _, c := range children(n) {
+		if c != nil {
+			Walk(c, fn)
+		}
+	}
+}
+
+// children lists a node's direct children (nil entries allowed).
+func children(n Node) []Node {
+	var out []Node
+	add := func(ns ...Node) {
+		for _, c := range ns {
+			if c != nil {
+				out = append(out, c)
+			}
+		}
+	}
+	addExprs := func(es []Expr) {
+		for _, e := range es {
+			add(e)
+		}
+	}
+	addOrder := func(items []*OrderItem, l *Limit) {
+		for _, o := range items {
+			add(o)
+		}
+		if l != nil {
+			add(l)
+		}
+	}
+	switch n := n.(type) {
+	case *Explain:
+		add(n.Query)
+	case *Query:
+		for _, c := range n.With {
+			add(c)
+		}
+		add(n.Body)
+	case *CTE:
+		add(n.Query)
+	case *Select:
+		for _, it := range n.Items {
+			add(it)
+		}
+		if n.From != nil {
+			add(n.From)
+		}
+		if n.Where != nil {
+			add(n.Where)
+		}
+		addExprs(n.GroupBy)
+		if n.Having != nil {
+			add(n.Having)
+		}
+		addOrder(n.OrderBy, n.Limit)
+	case *SetOp:
+		add(n.Left, n.Right)
+		addOrder(n.OrderBy, n.Limit)
+	case *SelectItem:
+		if n.Expr != nil {
+			add(n.Expr)
+		}
+	case *OrderItem:
+		add(n.Expr)
+	case *DerivedTable:
+		add(n.Query)
+	case *Join:
+		add(n.Left, n.Right)
+		if n.On != nil {
+			add(n.On)
+		}
+	case *FuncCall:
+		addExprs(n.Args)
+	case *Binary:
+		add(n.Left, n.Right)
+	case *Unary:
+		add(n.Expr)
+	case *Like:
+		add(n.Expr, n.Pattern)
+		if n.Escape != nil {
+			add(n.Escape)
+		}
+	case *In:
+		add(n.Expr)
+		addExprs(n.List)
+		if n.Subquery != nil {
+			add(n.Subquery)
+		}
+	case *Between:
+		add(n.Expr, n.Low, n.High)
+	case *IsNull:
+		add(n.Expr)
+	case *IsDistinctFrom:
+		add(n.Left, n.Right)
+	case *Case:
+		if n.Operand != nil {
+			add(n.Operand)
+		}
+		for _, w := range n.Whens {
+			add(w)
+		}
+		if n.Else != nil {
+			add(n.Else)
+		}
+	case *When:
+		add(n.Cond, n.Result)
+	case *Cast:
+		add(n.Expr, n.Type)
+	case *Subscript:
+		add(n.Expr, n.Index)
+	case *FieldAccess:
+		add(n.Expr)
+	case *Subquery:
+		add(n.Query)
+	case *Exists:
+		add(n.Subquery)
+	}
+	return out
+}
