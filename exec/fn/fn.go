@@ -1,0 +1,80 @@
+// Package fn is ctlake's function library: every scalar and aggregate
+// function of the CloudTrail Lake (Trino) dialect, as vectorized kernels over
+// Arrow arrays, with Trino's NULL and error semantics. Catalog implements
+// planner.FunctionCatalog, so the planner resolves names and types against
+// exactly the functions that exist here.
+package fn
+
+import (
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/ctlake/ctlake/planner"
+)
+
+// Vec is one argument of a kernel call: either an array with one value per
+// row, or a constant (IsConst) that applies to every row. Constants are not
+// broadcast into arrays, so a literal costs nothing per batch.
+type Vec struct {
+	Arr     arrow.Array // plain (never dictionary-encoded) array of the parameter's Arrow type
+	IsConst bool
+	Const   planner.Value // when IsConst
+}
+
+// Context carries what kernels need besides their arguments.
+type Context struct {
+	Mem memory.Allocator
+	// Now is the query's fixed instant (Unix ns) for now()/current_timestamp.
+	Now int64
+}
+
+// Kernel computes a scalar function for n rows. Arguments have already been
+// cast to the overload's parameter types; the result has the overload's
+// return type and length n. A row error (a failed cast, a bad regexp) is
+// returned as an error; try_* variants return NULL instead.
+type Kernel func(ctx *Context, args []Vec, n int) (arrow.Array, error)
+
+// Scalar is one overload of a scalar function. It implements
+// planner.ScalarFunc.
+type Scalar struct {
+	FName    string
+	Ps       []planner.Type
+	Variadic bool // the last parameter repeats (concat, coalesce-like functions)
+	Ret      planner.Type
+	NonDet   bool // now(): folded once per query
+	Kernel   Kernel
+}
+
+func (s *Scalar) Name() string           { return s.FName }
+func (s *Scalar) Return() planner.Type   { return s.Ret }
+func (s *Scalar) Params() []planner.Type { return s.Ps }
+func (s *Scalar) Deterministic() bool    { return !s.NonDet }
+
+// Accumulator holds the state of one aggregate for many groups (hash
+// aggregation) or one group (global aggregation).
+type Accumulator interface {
+	// Grow makes room for groups up to n-1.
+	Grow(n int)
+	// Update adds rows: row i of args belongs to group groups[i]. args are
+	// plain arrays of the overload's parameter types (none for count(*)),
+	// len(groups) rows each.
+	Update(groups []uint32, args []arrow.Array) error
+	// Result returns one value per group, in group order.
+	Result(mem memory.Allocator) (arrow.Array, error)
+	// Bytes estimates the memory held, for the query memory limit.
+	Bytes() int64
+}
+
+// Aggregate is one overload of an aggregate function. It implements
+// planner.AggFunc.
+type Aggregate struct {
+	FName    string
+	Ps       []planner.Type
+	Ret      planner.Type
+	Distinct bool
+	New      func() Accumulator
+}
+
+func (a *Aggregate) Name() string           { return a.FName }
+func (a *Aggregate) Return() planner.Type   { return a.Ret }
+func (a *Aggregate) Params() []planner.Type { return a.Ps }
