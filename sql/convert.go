@@ -17,7 +17,15 @@ type converter struct {
 	rw *rewriter
 }
 
-func (c *converter) tok(i int) *token { return &c.p.toks[i] }
+// tok returns token i; an index outside the query (which a bug in span
+// arithmetic could produce) yields an end-of-query token, so that a wrong
+// position never becomes a panic.
+func (c *converter) tok(i int) *token {
+	if i < 0 || i >= len(c.p.toks) {
+		return &token{pos: len(c.p.src), end: len(c.p.src), match: -1}
+	}
+	return &c.p.toks[i]
+}
 
 // has reports whether token i exists and is the word w.
 func (c *converter) has(i int, w string) bool {

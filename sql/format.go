@@ -63,11 +63,30 @@ func quoteIdent(s string, quoted bool) string {
 	for i := 0; i < len(s) && simple; i++ {
 		simple = isIdentPart(s[i])
 	}
+	if !quoted && !simple && bareToken(s) {
+		return s // an event data store ID or ARN written bare
+	}
 	up := strings.ToUpper(s)
 	if quoted || !simple || passKeywords[up] || unsupportedKeywords[up] != "" {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// bareToken reports whether s lexes as one UUID or ARN token.
+func bareToken(s string) bool {
+	if len(s) == 36 && uuidLen(s) == 36 {
+		return true
+	}
+	if len(s) < 4 || !strings.EqualFold(s[:4], "arn:") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isARNPart(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -435,16 +454,23 @@ func (f *formatter) expr(e Expr, min int) {
 	}
 }
 
-// postfixOperand prints the operand of [ ] or .field; a name is wrapped so
-// that the field does not merge into its dotted path.
+// postfixOperand prints the operand of .field. Only operands that end in
+// ')' or ']' go bare: a name would absorb the field into its dotted path
+// and a number would absorb the dot ("0.a").
 func (f *formatter) postfixOperand(e Expr) {
-	if _, ok := e.(*ColumnRef); ok {
-		f.w("(")
-		f.expr(e, 0)
-		f.w(")")
+	switch x := e.(type) {
+	case *Subscript, *FieldAccess, *Cast, *Subquery:
+		f.expr(e, precPrimary)
 		return
+	case *FuncCall:
+		if !x.NoParens {
+			f.expr(e, precPrimary)
+			return
+		}
 	}
-	f.expr(e, precPrimary)
+	f.w("(")
+	f.expr(e, 0)
+	f.w(")")
 }
 
 func (f *formatter) not(b bool) string {

@@ -57,4 +57,3 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
-

@@ -182,6 +182,9 @@ func (p *parser) ident(i int) Ident {
 
 // body parses a query body in tokens [i, end) with sqlparser.
 func (p *parser) body(i, end int) (QueryExpr, span, *Error) {
+	if i >= end {
+		return nil, span{}, p.expected(i, end, "a query")
+	}
 	t := &p.toks[i]
 	if t.isOp("(") && t.match == end-1 {
 		if in := i + 1; in < end-1 && p.toks[in].isWord("WITH") {
@@ -256,6 +259,9 @@ func (p *parser) mapError(msg, text string, pieces []piece, offs []int, end int)
 		k++
 	}
 	t := &p.toks[pieces[k].tok]
+	if strings.Contains(m[1], "nesting") {
+		return p.errorf(t.pos, ErrUnsupported, "query is nested too deeply")
+	}
 	what := t.text
 	if len(what) > 40 {
 		what = what[:37] + "..."

@@ -296,37 +296,52 @@ func (r *rewriter) name(i, end int) (int, *Error) {
 }
 
 // postfix applies subscripts [k] and field accesses .f to the primary
-// expression whose text starts at r.out[start].
+// expression whose text starts at r.out[start]. The whole chain is scanned
+// first so that all wrapper prefixes are inserted with one copy:
+// a[1].b → _dB ( _s1 ( a , 1 ) ).
 func (r *rewriter) postfix(start, i, end int) (int, *Error) {
-	for i < end {
-		t := r.tok(i)
-		switch {
-		case t.isOp("["):
-			operand := append([]piece(nil), r.out[start:]...)
-			r.out = r.out[:start]
-			r.emit(placeholder("_s", i), i)
-			r.emit("(", i)
-			r.out = append(r.out, operand...)
-			r.emit(",", i)
-			if t.match == i+1 {
-				return 0, r.p.errorf(r.tok(t.match).pos, ErrSyntax, "missing subscript")
-			}
-			if err := r.seq(i+1, t.match); err != nil {
-				return 0, err
-			}
-			r.emit(")", t.match)
-			i = t.match + 1
-		case t.isOp(".") && isFieldTok(r.at(i+1, end)):
-			operand := append([]piece(nil), r.out[start:]...)
-			r.out = r.out[:start]
-			r.emit(placeholder("_d", i+1), i+1)
-			r.emit("(", i)
-			r.out = append(r.out, operand...)
-			r.emit(")", i+1)
-			i += 2
-		default:
-			return i, nil
+	var chain []int // '[' tokens and field-name tokens, in order
+	for k := i; k < end; {
+		t := r.tok(k)
+		if t.isOp("[") {
+			chain = append(chain, k)
+			k = t.match + 1
+		} else if t.isOp(".") && isFieldTok(r.at(k+1, end)) {
+			chain = append(chain, k+1)
+			k += 2
+		} else {
+			break
 		}
+	}
+	if len(chain) == 0 {
+		return i, nil
+	}
+	prefix := make([]piece, 0, 2*len(chain))
+	for c := len(chain) - 1; c >= 0; c-- {
+		k := chain[c]
+		if r.tok(k).isOp("[") {
+			prefix = append(prefix, piece{placeholder("_s", k), k}, piece{"(", k})
+		} else {
+			prefix = append(prefix, piece{placeholder("_d", k), k}, piece{"(", k - 1})
+		}
+	}
+	r.out = append(r.out[:start], append(prefix, r.out[start:]...)...)
+	for _, k := range chain {
+		t := r.tok(k)
+		if !t.isOp("[") {
+			r.emit(")", k)
+			i = k + 1
+			continue
+		}
+		if t.match == k+1 {
+			return 0, r.p.errorf(r.tok(t.match).pos, ErrSyntax, "missing subscript")
+		}
+		r.emit(",", k)
+		if err := r.seq(k+1, t.match); err != nil {
+			return 0, err
+		}
+		r.emit(")", t.match)
+		i = t.match + 1
 	}
 	return i, nil
 }
