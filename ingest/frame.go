@@ -418,6 +418,10 @@ func (f *Framer) afterValue() (RawEvent, error, bool) {
 	if f.kind != '{' {
 		return RawEvent{}, f.reject(start, f.pos, "event is not a JSON object"), true
 	}
+	if f.pos-start > f.MaxEventSize {
+		// The buffer holds one byte more than the limit.
+		return RawEvent{}, f.reject(start, f.pos, fmt.Sprintf("event larger than %d bytes (MaxEventSize)", f.MaxEventSize)), true
+	}
 	return RawEvent{Data: f.buf[start:f.pos], Line: f.lineOf(start), Offset: f.base + int64(start)}, nil, true
 }
 
