@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+)
+
+// Output formats of query results.
+var resultFormats = []string{"table", "csv", "tsv", "json", "ndjson"}
+
+// resultSet is what the formatters print: column names (Lake's naming) and
+// the Arrow records holding the rows.
+type resultSet struct {
+	Names   []string
+	Records []arrow.Record
+}
+
+func (r *resultSet) rows() int64 {
+	var n int64
+	for _, rec := range r.Records {
+		n += rec.NumRows()
+	}
+	return n
+}
+
+// writeResult prints rs in one of resultFormats.
+func writeResult(w io.Writer, format string, rs *resultSet) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	switch format {
+	case "table", "":
+		err = writeTable(bw, rs, 60)
+	case "csv", "tsv":
+		err = writeDelimited(bw, rs, format == "tsv")
+	case "json":
+		err = writeJSONRows(bw, rs, true)
+	case "ndjson":
+		err = writeJSONRows(bw, rs, false)
+	default:
+		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, format, strings.Join(resultFormats, ", "))
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// eachRow calls fn with every row's values rendered by render.
+func eachRow(rs *resultSet, render func(arr arrow.Array, i int) string, fn func(vals []string) error) error {
+	vals := make([]string, len(rs.Names))
+	for _, rec := range rs.Records {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			for c := range vals {
+				vals[c] = render(rec.Column(c), i)
+			}
+			if err := fn(vals); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeTable aligns columns, cuts long values with … and adds a row count.
+func writeTable(w io.Writer, rs *resultSet, maxWidth int) error {
+	widths := make([]int, len(rs.Names))
+	for i, n := range rs.Names {
+		widths[i] = utf8.RuneCountInString(n)
+	}
+	var cells [][]string
+	err := eachRow(rs, tableValue, func(vals []string) error {
+		row := make([]string, len(vals))
+		for i, v := range vals {
+			v = strings.ReplaceAll(strings.ReplaceAll(v, "\n", "\\n"), "\t", " ")
+			if utf8.RuneCountInString(v) > maxWidth {
+				v = string([]rune(v)[:maxWidth-1]) + "…"
+			}
+			row[i] = v
+			widths[i] = max(widths[i], utf8.RuneCountInString(v))
+		}
+		cells = append(cells, row)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	line := func(vals []string) {
+		for i, v := range vals {
+			if i > 0 {
+				io.WriteString(w, " | ")
+			}
+			io.WriteString(w, v)
+			if i < len(vals)-1 {
+				io.WriteString(w, strings.Repeat(" ", widths[i]-utf8.RuneCountInString(v)))
+			}
+		}
+		io.WriteString(w, "\n")
+	}
+	line(rs.Names)
+	sep := make([]string, len(widths))
+	for i, wd := range widths {
+		sep[i] = strings.Repeat("-", wd)
+	}
+	io.WriteString(w, strings.Join(sep, "-+-")+"\n")
+	for _, row := range cells {
+		line(row)
+	}
+	plural := "s"
+	if len(cells) == 1 {
+		plural = ""
+	}
+	_, err = fmt.Fprintf(w, "(%d row%s)\n", len(cells), plural)
+	return err
+}
+
+func writeDelimited(w io.Writer, rs *resultSet, tab bool) error {
+	cw := csv.NewWriter(w)
+	if tab {
+		cw.Comma = '\t'
+	}
+	if err := cw.Write(rs.Names); err != nil {
+		return err
+	}
+	err := eachRow(rs, textValue, func(vals []string) error { return cw.Write(vals) })
+	cw.Flush()
+	if err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+// writeJSONRows prints objects keyed by column name in column order: an
+// array (pretty=true, the json format) or one object per line (ndjson).
+func writeJSONRows(w io.Writer, rs *resultSet, array bool) error {
+	keys := make([][]byte, len(rs.Names))
+	for i, n := range rs.Names {
+		keys[i], _ = json.Marshal(n)
+	}
+	first := true
+	if array {
+		io.WriteString(w, "[")
+	}
+	var buf []byte
+	for _, rec := range rs.Records {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			buf = buf[:0]
+			if array {
+				if !first {
+					buf = append(buf, ',')
+				}
+				buf = append(buf, "\n  "...)
+			}
+			first = false
+			buf = append(buf, '{')
+			for c := range rs.Names {
+				if c > 0 {
+					buf = append(buf, ',')
+				}
+				buf = append(buf, keys[c]...)
+				buf = append(buf, ':')
+				buf = appendJSONValue(buf, rec.Column(c), i)
+			}
+			buf = append(buf, '}')
+			if !array {
+				buf = append(buf, '\n')
+			}
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+		}
+	}
+	if array {
+		if !first {
+			io.WriteString(w, "\n")
+		}
+		io.WriteString(w, "]\n")
+	}
+	return nil
+}
+
+// lakeTime prints timestamps as CloudTrail Lake does: YYYY-MM-DD HH:MM:SS.sss.
+func lakeTime(ns int64) string {
+	return time.Unix(0, ns).UTC().Format("2006-01-02 15:04:05.000")
+}
+
+// tableValue is textValue with NULL spelled out, as Trino's CLI shows it.
+func tableValue(arr arrow.Array, i int) string {
+	if arr.IsNull(i) {
+		return "NULL"
+	}
+	return textValue(arr, i)
+}
+
+// textValue renders one value for CSV/TSV (NULL is an empty field) and for
+// tables; compound values print as JSON.
+func textValue(arr arrow.Array, i int) string {
+	if arr.IsNull(i) {
+		return ""
+	}
+	switch a := arr.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.Dictionary:
+		return textValue(a.Dictionary(), a.GetValueIndex(i))
+	case *array.Boolean:
+		return strconv.FormatBool(a.Value(i))
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(i), 10)
+	case *array.Int32:
+		return strconv.FormatInt(int64(a.Value(i)), 10)
+	case *array.Float64:
+		return formatDouble(a.Value(i))
+	case *array.Timestamp:
+		return lakeTime(int64(a.Value(i)))
+	case *array.Date32:
+		return a.Value(i).ToTime().Format("2006-01-02")
+	default:
+		return string(appendJSONValue(nil, arr, i))
+	}
+}
+
+// formatDouble prints doubles the way Trino's CLI does for ordinary values.
+func formatDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// appendJSONValue appends value i of arr as JSON: numbers, booleans and null
+// typed; timestamps as Lake prints them; maps as objects, structs as
+// objects, lists as arrays.
+func appendJSONValue(buf []byte, arr arrow.Array, i int) []byte {
+	if arr.IsNull(i) {
+		return append(buf, "null"...)
+	}
+	switch a := arr.(type) {
+	case *array.String:
+		return appendJSONString(buf, a.Value(i))
+	case *array.Dictionary:
+		return appendJSONValue(buf, a.Dictionary(), a.GetValueIndex(i))
+	case *array.Boolean:
+		return strconv.AppendBool(buf, a.Value(i))
+	case *array.Int64:
+		return strconv.AppendInt(buf, a.Value(i), 10)
+	case *array.Int32:
+		return strconv.AppendInt(buf, int64(a.Value(i)), 10)
+	case *array.Float64:
+		f := a.Value(i)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return appendJSONString(buf, formatDouble(f))
+		}
+		return strconv.AppendFloat(buf, f, 'g', -1, 64)
+	case *array.Timestamp:
+		return appendJSONString(buf, lakeTime(int64(a.Value(i))))
+	case *array.Date32:
+		return appendJSONString(buf, a.Value(i).ToTime().Format("2006-01-02"))
+	case *array.Map:
+		keys, items := a.Keys(), a.Items()
+		start, end := a.ValueOffsets(i)
+		buf = append(buf, '{')
+		for j := start; j < end; j++ {
+			if j > start {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONString(buf, textValue(keys, int(j)))
+			buf = append(buf, ':')
+			buf = appendJSONValue(buf, items, int(j))
+		}
+		return append(buf, '}')
+	case *array.List:
+		start, end := a.ValueOffsets(i)
+		buf = append(buf, '[')
+		for j := start; j < end; j++ {
+			if j > start {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONValue(buf, a.ListValues(), int(j))
+		}
+		return append(buf, ']')
+	case *array.Struct:
+		st := a.DataType().(*arrow.StructType)
+		buf = append(buf, '{')
+		for f := 0; f < a.NumField(); f++ {
+			if f > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONString(buf, st.Field(f).Name)
+			buf = append(buf, ':')
+			buf = appendJSONValue(buf, a.Field(f), i)
+		}
+		return append(buf, '}')
+	default:
+		return appendJSONString(buf, a.ValueStr(i))
+	}
+}
+
+func appendJSONString(buf []byte, s string) []byte {
+	b, _ := json.Marshal(s)
+	return append(buf, b...)
+}
