@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -71,8 +72,40 @@ func (c *converter) expr(e sqlparser.Expr) (Expr, span, *Error) {
 			return nil, span{}, err
 		}
 		return &Exists{Pos: c.tok(sp.first - 1).pos, Subquery: sq}, span{sp.first - 1, sp.last}, nil
+	case sqlparser.ValTuple:
+		if len(e) > 0 {
+			if _, sp, err := c.expr(e[0]); err == nil {
+				return nil, span{}, c.p.errorf(c.tok(sp.first-1).pos, ErrUnsupported, "row constructors (a, b) are not supported yet")
+			}
+		}
 	}
-	return nil, span{}, c.internalf(0, "expression")
+	return nil, span{}, c.internalf(c.firstTok(e), "expression")
+}
+
+// firstTok finds the first placeholder token inside an sqlparser node, to
+// position errors about nodes that carry no placeholder of their own.
+func (c *converter) firstTok(n sqlparser.SQLNode) int {
+	best := -1
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		var s string
+		switch n := n.(type) {
+		case *sqlparser.ColName:
+			s = n.Name.String()
+		case *sqlparser.SQLVal:
+			s = string(n.Val)
+		case *sqlparser.FuncExpr:
+			s = n.Name.String()
+		default:
+			return true, nil
+		}
+		if len(s) > 2 {
+			if k, err := strconv.Atoi(s[2:]); err == nil && (best < 0 || k < best) {
+				best = k
+			}
+		}
+		return true, nil
+	}, n)
+	return best
 }
 
 // columnRef builds the dotted name that starts at token n.
