@@ -1,0 +1,63 @@
+package duckpeer
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+)
+
+// Options change how events are loaded.
+type Options struct {
+	// TimeField names a field read as the event time when eventTime is
+	// absent or does not parse, e.g. "@timestamp" for events exported by
+	// Logstash; a dotted path reaches inside an object. It mirrors ctlake's
+	// ingest.Options.TimeField.
+	TimeField string
+	// KeepUntimed keeps events without a parseable time (eventTime NULL).
+	// By default they are dropped, as ctlake rejects them, so that both
+	// engines hold the same rows.
+	KeepUntimed bool
+}
+
+// Peer is an in-memory DuckDB database holding CloudTrail events.
+type Peer struct {
+	db   *sql.DB
+	opts Options
+}
+
+// Open starts an in-memory DuckDB with default Options.
+func Open() (*Peer, error) { return OpenWith(Options{}) }
+
+// OpenWith starts an in-memory DuckDB. The session time zone is UTC so that
+// TIMESTAMPTZ values and casts never depend on the machine's zone.
+func OpenWith(opts Options) (*Peer, error) {
+	conn, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	db := sql.OpenDB(conn)
+	// One connection: SET applies per connection, and an in-memory
+	// database is shared by all of them anyway.
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec("SET TimeZone = 'UTC'"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	return &Peer{db: db, opts: opts}, nil
+}
+
+// DB is the underlying database, for callers that need plain database/sql.
+func (p *Peer) DB() *sql.DB { return p.db }
+
+// Close releases the database.
+func (p *Peer) Close() error { return p.db.Close() }
+
+// Exec runs statements that return no rows.
+func (p *Peer) Exec(ctx context.Context, query string) error {
+	if _, err := p.db.ExecContext(ctx, query); err != nil {
+		return fmt.Errorf("duckdb: %w", err)
+	}
+	return nil
+}
