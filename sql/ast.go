@@ -134,10 +134,11 @@ const (
 
 // TableRef names a stored table (an event data store).
 type TableRef struct {
-	Pos   int
-	Kind  TableKind
-	Name  string // as written (quotes removed)
-	Alias *Ident
+	Pos    int
+	Kind   TableKind
+	Name   string // as written (quotes removed)
+	Quoted bool
+	Alias  *Ident
 }
 
 // DerivedTable is a subquery in FROM; Alias is nil when none was written.

@@ -291,7 +291,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 			if c.rw.paths[n] != n {
 				return nil, span{}, c.p.errorf(t.pos, ErrUnsupported, "qualified table names are not supported; name the event data store by its ID")
 			}
-			ref := &TableRef{Pos: t.pos, Kind: TableName, Name: identName(t)}
+			ref := &TableRef{Pos: t.pos, Kind: TableName, Name: identName(t), Quoted: t.kind == tkQuoted}
 			switch t.kind {
 			case tkUUID:
 				ref.Kind = TableUUID

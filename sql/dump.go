@@ -119,7 +119,11 @@ func (d *dumper) node(n Node, depth int) {
 		}
 	case *TableRef:
 		kind := map[TableKind]string{TableName: "name", TableUUID: "uuid", TableARN: "arn"}[n.Kind]
-		s := fmt.Sprintf("table@%d %s %s", n.Pos, kind, n.Name)
+		name := n.Name
+		if n.Quoted {
+			name = strconv.Quote(name)
+		}
+		s := fmt.Sprintf("table@%d %s %s", n.Pos, kind, name)
 		if n.Alias != nil {
 			s += " alias=" + d.ident(*n.Alias)
 		}

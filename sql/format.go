@@ -63,9 +63,6 @@ func quoteIdent(s string, quoted bool) string {
 	for i := 0; i < len(s) && simple; i++ {
 		simple = isIdentPart(s[i])
 	}
-	if !quoted && !simple && bareToken(s) {
-		return s // an event data store ID or ARN written bare
-	}
 	up := strings.ToUpper(s)
 	if quoted || !simple || passKeywords[up] || unsupportedKeywords[up] != "" {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
@@ -135,7 +132,7 @@ func (f *formatter) node(n Node) {
 		f.tail(n.OrderBy, n.Limit)
 	case *TableRef:
 		if n.Kind == TableName {
-			f.w(quoteIdent(n.Name, false))
+			f.w(quoteIdent(n.Name, n.Quoted))
 		} else {
 			f.w(n.Name)
 		}
@@ -318,7 +315,11 @@ func (f *formatter) expr(e Expr, min int) {
 			if i > 0 {
 				f.w(".")
 			}
-			f.w(quoteIdent(p, e.Quoted[i]))
+			if !e.Quoted[i] && bareToken(p) {
+				f.w(p) // an event data store ID or ARN written bare
+			} else {
+				f.w(quoteIdent(p, e.Quoted[i]))
+			}
 		}
 	case *Literal:
 		switch e.Kind {
@@ -344,9 +345,11 @@ func (f *formatter) expr(e Expr, min int) {
 		}
 		f.w(quoteString(e.Value), " ", e.Unit)
 	case *FuncCall:
-		if up := strings.ToUpper(e.Name); up == "LEFT" || up == "RIGHT" {
-			f.w(e.Name) // keywords, but names when a call follows
-		} else {
+		switch up := strings.ToUpper(e.Name); {
+		case up == "LEFT" || up == "RIGHT", bareToken(e.Name):
+			// LEFT/RIGHT are keywords but names before '('; IDs lex as one token.
+			f.w(e.Name)
+		default:
 			f.w(quoteIdent(e.Name, false))
 		}
 		if e.NoParens {
