@@ -145,7 +145,13 @@ func (f *formatter) node(n Node) {
 	case *Join:
 		f.node(n.Left)
 		f.w(" ", n.Kind, " ")
-		f.node(n.Right)
+		if _, nested := n.Right.(*Join); nested {
+			f.w("(")
+			f.node(n.Right)
+			f.w(")")
+		} else {
+			f.node(n.Right)
+		}
 		if n.On != nil {
 			f.w(" ON ")
 			f.expr(n.On, 0)
