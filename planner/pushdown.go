@@ -1,0 +1,259 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/ctlake/ctlake/orcstore"
+)
+
+// pushFilters moves what a store can do for a filter into its scan.
+//
+// Conjuncts on eventTime against constants become the scan's time range:
+// it prunes files, stripes and row groups and drops rows outside it
+// exactly, so they leave the filter.
+//
+//	Filter(eventTime >= TIMESTAMP '2024-05-01' AND eventName = 'GetObject') / Scan
+//	  => Filter(eventName = 'GetObject') / Scan(time: [2024-05-01, +inf), prune: eventName = 'GetObject')
+//
+// Other comparisons of a column with constants (=, <, <=, >, >=, IN, IS
+// NULL, LIKE 'prefix%') become pruning predicates: the scan skips stripes
+// and row groups whose statistics or bloom filters rule them out, and the
+// conjunct stays in the filter, because statistics cannot prove that a row
+// matches.
+func (b *binder) pushFilters(root Node) {
+	if b.opts.NoPushdown {
+		return
+	}
+	walkNodes(root, func(n Node) {
+		for _, in := range n.Inputs() {
+			f, ok := in.(*Filter)
+			if !ok {
+				continue
+			}
+			if scan, ok := f.Input.(*Scan); ok {
+				f.Cond = pushIntoScan(f.Cond, scan)
+			}
+		}
+	})
+	// A filter that lost every conjunct is removed.
+	removeTrueFilters(root)
+}
+
+// pushIntoScan returns what remains of cond after the scan took its share.
+func pushIntoScan(cond Expr, scan *Scan) Expr {
+	var keep []Expr
+	for _, c := range conjuncts(cond) {
+		if r, ok := timeConjunct(c, scan); ok {
+			scan.Spec.Time = scan.Spec.Time.Intersect(r)
+			continue
+		}
+		if p, ok := prunePredicate(c, scan); ok {
+			scan.Spec.Prune = append(scan.Spec.Prune, p)
+		}
+		keep = append(keep, c)
+	}
+	switch len(keep) {
+	case 0:
+		return &Literal{V: Value{Bool: true}, T: Boolean}
+	case 1:
+		return keep[0]
+	}
+	return &Logic{Args: keep, P: cond.Pos()}
+}
+
+func conjuncts(e Expr) []Expr {
+	if l, ok := e.(*Logic); ok && !l.Or {
+		var out []Expr
+		for _, a := range l.Args {
+			out = append(out, conjuncts(a)...)
+		}
+		return out
+	}
+	return []Expr{e}
+}
+
+func removeTrueFilters(n Node) {
+	for _, in := range n.Inputs() {
+		removeTrueFilters(in)
+	}
+	replace := func(in Node) Node {
+		if f, ok := in.(*Filter); ok {
+			if lit, ok := f.Cond.(*Literal); ok && lit.T.Kind == KindBoolean && !lit.V.Null && lit.V.Bool {
+				return f.Input
+			}
+		}
+		return in
+	}
+	switch n := n.(type) {
+	case *Filter:
+		n.Input = replace(n.Input)
+	case *Project:
+		n.Input = replace(n.Input)
+	case *Aggregate:
+		n.Input = replace(n.Input)
+	case *Sort:
+		n.Input = replace(n.Input)
+	case *TopN:
+		n.Input = replace(n.Input)
+	case *Limit:
+		n.Input = replace(n.Input)
+	case *Distinct:
+		n.Input = replace(n.Input)
+	case *UnionAll:
+		for i := range n.Ins {
+			n.Ins[i] = replace(n.Ins[i])
+		}
+	}
+}
+
+// timeConjunct recognises eventTime <op> constant.
+func timeConjunct(c Expr, scan *Scan) (orcstore.TimeRange, bool) {
+	cmp, ok := c.(*Compare)
+	if !ok {
+		return orcstore.TimeRange{}, false
+	}
+	op, col, lit := cmp.Op, cmp.L, cmp.R
+	if _, isLit := col.(*Literal); isLit {
+		op, col, lit = flip(op), cmp.R, cmp.L
+	}
+	path, ok := columnPath(col, scan)
+	l, isLit := lit.(*Literal)
+	if !ok || !isLit || path != "eventTime" || l.V.Null || l.T.Kind != KindTimestamp {
+		return orcstore.TimeRange{}, false
+	}
+	v := l.V.Int
+	switch op {
+	case OpEq:
+		return orcstore.TimeRange{Min: v, HasMin: true, Max: v + 1, HasMax: true}, true
+	case OpLt:
+		return orcstore.TimeRange{Max: v, HasMax: true}, true
+	case OpLe:
+		return orcstore.TimeRange{Max: v + 1, HasMax: true}, true
+	case OpGt:
+		return orcstore.TimeRange{Min: v + 1, HasMin: true}, true
+	case OpGe:
+		return orcstore.TimeRange{Min: v, HasMin: true}, true
+	}
+	return orcstore.TimeRange{}, false
+}
+
+func flip(op CmpOp) CmpOp {
+	switch op {
+	case OpLt:
+		return OpGt
+	case OpLe:
+		return OpGe
+	case OpGt:
+		return OpLt
+	case OpGe:
+		return OpLe
+	}
+	return op
+}
+
+var predOps = map[CmpOp]orcstore.PredOp{OpEq: orcstore.PredEq, OpLt: orcstore.PredLt, OpLe: orcstore.PredLe, OpGt: orcstore.PredGt, OpGe: orcstore.PredGe}
+
+// prunePredicate recognises column <op> constant forms the store can test
+// against statistics.
+func prunePredicate(c Expr, scan *Scan) (orcstore.Predicate, bool) {
+	switch c := c.(type) {
+	case *Compare:
+		op, col, lit := c.Op, c.L, c.R
+		if _, isLit := col.(*Literal); isLit {
+			op, col, lit = flip(op), c.R, c.L
+		}
+		pop, ok := predOps[op]
+		path, pok := columnPath(col, scan)
+		v, vok := scalarOf(lit)
+		if !ok || !pok || !vok {
+			return orcstore.Predicate{}, false
+		}
+		return orcstore.Predicate{Column: path, Op: pop, Values: []orcstore.Scalar{v}}, true
+	case *In:
+		path, ok := columnPath(c.X, scan)
+		if !ok || c.Negate {
+			return orcstore.Predicate{}, false
+		}
+		p := orcstore.Predicate{Column: path, Op: orcstore.PredIn}
+		for _, it := range c.List {
+			v, ok := scalarOf(it)
+			if !ok {
+				return orcstore.Predicate{}, false
+			}
+			p.Values = append(p.Values, v)
+		}
+		return p, true
+	case *IsNull:
+		path, ok := columnPath(c.X, scan)
+		if !ok {
+			return orcstore.Predicate{}, false
+		}
+		op := orcstore.PredIsNull
+		if c.Negate {
+			op = orcstore.PredIsNotNull
+		}
+		return orcstore.Predicate{Column: path, Op: op}, true
+	case *Like:
+		path, ok := columnPath(c.X, scan)
+		lit, isLit := c.Pattern.(*Literal)
+		if !ok || !isLit || c.Negate || c.Escape != nil || lit.V.Null {
+			return orcstore.Predicate{}, false
+		}
+		pre, ok := strings.CutSuffix(lit.V.Str, "%")
+		if !ok || pre == "" || strings.ContainsAny(pre, "%_") {
+			return orcstore.Predicate{}, false
+		}
+		return orcstore.Predicate{Column: path, Op: orcstore.PredPrefix, Values: []orcstore.Scalar{{Kind: orcstore.ScalarString, Str: pre}}}, true
+	}
+	return orcstore.Predicate{}, false
+}
+
+// columnPath names a scalar column of the scan read directly or through
+// struct fields ("userIdentity.arn").
+func columnPath(e Expr, scan *Scan) (string, bool) {
+	var parts []string
+	for {
+		switch x := e.(type) {
+		case *FieldRef:
+			parts = append([]string{x.Name}, parts...)
+			e = x.Row
+			continue
+		case *InputRef:
+			if x.Index >= len(scan.Out) {
+				return "", false
+			}
+			parts = append([]string{scan.Out[x.Index].Name}, parts...)
+			switch x.T.Kind {
+			case KindRow:
+				if len(parts) == 1 {
+					return "", false
+				}
+			case KindArray, KindMap:
+				return "", false
+			}
+			return strings.Join(parts, "."), true
+		}
+		return "", false
+	}
+}
+
+// scalarOf converts a literal to a pruning constant.
+func scalarOf(e Expr) (orcstore.Scalar, bool) {
+	l, ok := e.(*Literal)
+	if !ok || l.V.Null {
+		return orcstore.Scalar{}, false
+	}
+	switch l.T.Kind {
+	case KindVarchar:
+		return orcstore.Scalar{Kind: orcstore.ScalarString, Str: l.V.Str}, true
+	case KindBigint:
+		return orcstore.Scalar{Kind: orcstore.ScalarInt, Int: l.V.Int}, true
+	case KindDouble:
+		return orcstore.Scalar{Kind: orcstore.ScalarFloat, Float: l.V.Float}, true
+	case KindBoolean:
+		return orcstore.Scalar{Kind: orcstore.ScalarBool, Bool: l.V.Bool}, true
+	case KindTimestamp:
+		return orcstore.Scalar{Kind: orcstore.ScalarTime, Int: l.V.Int}, true
+	}
+	return orcstore.Scalar{}, false
+}
