@@ -3,6 +3,7 @@ package gen
 import (
 	"errors"
 	"math"
+	"sync/atomic"
 )
 
 // Random streams, kept apart so that each is independent of the others.
@@ -23,7 +24,8 @@ type world struct {
 	files     []fileSpec
 	eventBase uint64
 	dupSalt   uint64
-	dupCut    uint64 // event k is re-delivered if mix64(k^dupSalt) < dupCut
+	dupCut    uint64       // event k is re-delivered if mix64(k^dupSalt) < dupCut
+	done      atomic.Int64 // unique events in finished files, for Progress
 }
 
 func newWorld(cfg Config) (*world, error) {
@@ -62,12 +64,14 @@ type item struct {
 func (w *world) items(fi int, dst []item) []item {
 	f := &w.files[fi]
 	dst = dst[:0]
-	var dups []int
+	var dups []item
 	if w.dupCut > 0 && f.prev >= 0 {
-		p := &w.files[f.prev]
-		for j := 0; j < p.n; j++ {
-			if mix64(uint64(p.first+int64(j))^w.dupSalt) < w.dupCut {
-				dups = append(dups, j)
+		for pi := f.prev; pi < f.prev+f.prevN; pi++ {
+			p := &w.files[pi]
+			for j := 0; j < p.n; j++ {
+				if mix64(uint64(p.first+int64(j))^w.dupSalt) < w.dupCut {
+					dups = append(dups, item{file: pi, j: j, dup: true})
+				}
 			}
 		}
 	}
@@ -75,14 +79,11 @@ func (w *world) items(fi int, dst []item) []item {
 	for j := 0; j < f.n; j++ {
 		dst = append(dst, item{file: fi, j: j})
 		for d < len(dups) && (d+1)*f.n <= (j+1)*(len(dups)+1) {
-			dst = append(dst, item{file: f.prev, j: dups[d], dup: true})
+			dst = append(dst, dups[d])
 			d++
 		}
 	}
-	for ; d < len(dups); d++ {
-		dst = append(dst, item{file: f.prev, j: dups[d], dup: true})
-	}
-	return dst
+	return append(dst, dups[d:]...)
 }
 
 // Generator yields the configured events in memory, one at a time, in the

@@ -17,7 +17,11 @@ type fileSpec struct {
 	start, win   int64 // eventTime window [start, start+win), Unix seconds
 	n            int   // unique events
 	first        int64 // global index of the first event
-	prev         int   // previous file of the same account+region, -1 if none
+	// prev, prevN: the files of the same account and region in the previous
+	// window that has any (CloudTrail splits a busy window into several
+	// files). Only the first file of a window has them; its records include
+	// their re-deliveries, so a duplicate always lands in a later delivery.
+	prev, prevN int
 }
 
 const fiveMinutes = 300
@@ -91,9 +95,10 @@ func buildPlan(cfg Config, r *rng) []fileSpec {
 	aw := zipfWeights(cfg.Accounts, 0.8, 1)
 	cells := make([]float64, cfg.Accounts*len(regions))
 	var files []fileSpec
-	last := make([]int, len(cells))
+	type group struct{ first, n int }
+	last := make([]group, len(cells))
 	for i := range last {
-		last[i] = -1
+		last[i] = group{-1, 0}
 	}
 	var first int64
 	for s, n := range perSlot {
@@ -108,16 +113,24 @@ func buildPlan(cfg Config, r *rng) []fileSpec {
 		slotStart := start + int64(s)*win
 		slotWin := min(win, start+span-slotStart)
 		for c, cn := range apportion(n, cells) {
+			if cn == 0 {
+				continue
+			}
+			g := group{first: len(files)}
 			for cn > 0 {
 				chunks := (cn + int64(cfg.MaxPerFile) - 1) / int64(cfg.MaxPerFile)
 				k := (cn + chunks - 1) / chunks
 				f := fileSpec{acct: c / len(regions), region: c % len(regions), start: slotStart, win: slotWin,
-					n: int(k), first: first, prev: last[c]}
-				last[c] = len(files)
+					n: int(k), first: first, prev: -1}
+				if g.n == 0 {
+					f.prev, f.prevN = last[c].first, last[c].n
+				}
 				files = append(files, f)
+				g.n++
 				first += k
 				cn -= k
 			}
+			last[c] = g
 		}
 	}
 	return files
