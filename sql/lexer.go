@@ -2,6 +2,8 @@ package sql
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // tokKind classifies a token of the Lake dialect. Whether a word is a
@@ -100,6 +102,29 @@ func isIdentPart(c byte) bool { return isIdentStart(c) || isDigit(c) }
 func isHex(c byte) bool       { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 func isARNPart(c byte) bool   { return isIdentPart(c) || strings.IndexByte(":/-.+=@", c) >= 0 }
 
+// identEnd returns the end of the identifier starting at i. Non-ASCII
+// letters and digits belong to identifiers; other non-ASCII characters
+// (a non-breaking space pasted from a web page, say) end them and are then
+// reported as unexpected.
+func identEnd(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !isIdentPart(c) {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return i
+		}
+		i += n
+	}
+	return i
+}
+
 // uuidLen returns 36 if s starts with a UUID (8-4-4-4-12 hex digits) that is
 // not followed by an identifier character, else 0. Event data store IDs are
 // written bare in FROM and may begin with a digit, which a standard SQL
@@ -142,11 +167,14 @@ func (l *lexer) next() *Error {
 		l.add(tkUUID, start, "")
 		return nil
 	}
+	if c >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeRuneInString(s[start:]); !unicode.IsLetter(r) {
+			return l.errorf(start, "unexpected character %q", r)
+		}
+	}
 	switch {
 	case isIdentStart(c):
-		for l.pos < len(s) && isIdentPart(s[l.pos]) {
-			l.pos++
-		}
+		l.pos = identEnd(s, l.pos)
 		if strings.EqualFold(s[start:l.pos], "arn") && l.pos < len(s) && s[l.pos] == ':' {
 			for l.pos < len(s) && isARNPart(s[l.pos]) {
 				l.pos++
