@@ -38,14 +38,25 @@ func benchRecords(n int) []byte {
 
 const benchEvents = 20000
 
-func reportEvents(b *testing.B, perOp int) {
-	b.ReportMetric(float64(perOp)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+// startCPU returns a function reporting events/s (wall clock) and, where
+// available, events per CPU-second of the whole process (GC included); run
+// with -cpu 1 so that the latter means one core.
+func startCPU(b *testing.B) func(perOp int) {
+	b.ResetTimer()
+	c0 := processCPU()
+	return func(perOp int) {
+		events := float64(perOp) * float64(b.N)
+		b.ReportMetric(events/b.Elapsed().Seconds(), "events/s")
+		if cpu := processCPU() - c0; cpu > 0 {
+			b.ReportMetric(events/cpu.Seconds(), "events/cpu-s")
+		}
+	}
 }
 
 func BenchmarkFrame(b *testing.B) {
 	data := benchRecords(benchEvents)
 	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
+	report := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		fr := NewFramer(bytes.NewReader(data), "bench")
 		n := 0
@@ -61,7 +72,7 @@ func BenchmarkFrame(b *testing.B) {
 			b.Fatalf("%d events", n)
 		}
 	}
-	reportEvents(b, benchEvents)
+	report(benchEvents)
 }
 
 func framedEvents(b *testing.B, data []byte) [][]byte {
@@ -88,9 +99,9 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	b.SetBytes(int64(size))
 	d := NewDecoder(Options{})
-	bld := NewBuilder(nil)
+	bld := NewBuilder()
 	defer bld.Release()
-	b.ResetTimer()
+	report := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		for _, raw := range evs {
 			ev, err := d.Parse(raw)
@@ -103,7 +114,7 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	}
-	reportEvents(b, len(evs))
+	report(len(evs))
 	b.ReportMetric(float64(size)/float64(len(evs)), "bytes/event")
 }
 
@@ -117,9 +128,9 @@ func BenchmarkIngest(b *testing.B) {
 			if enc == "gzip" {
 				data = gz(b, string(data))
 			}
-			bld := NewBuilder(nil)
+			bld := NewBuilder()
 			defer bld.Release()
-			b.ResetTimer()
+			report := startCPU(b)
 			for i := 0; i < b.N; i++ {
 				n, err := ReadInto(bytes.NewReader(data), "bench", Options{}, bld, func(r *Reject) { b.Fatal(r) })
 				if err != nil || n != benchEvents {
@@ -127,7 +138,7 @@ func BenchmarkIngest(b *testing.B) {
 				}
 				bld.NewRecord().Release()
 			}
-			reportEvents(b, benchEvents)
+			report(benchEvents)
 		})
 	}
 }

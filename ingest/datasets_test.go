@@ -58,7 +58,7 @@ func checkDataset(t *testing.T, dir, name string) {
 			t.Fatal(err)
 		}
 		src := splitIndependently(t, data)
-		b := NewBuilder(nil)
+		b := NewBuilder()
 		var seq [][]byte // eventJson of stored events, raw text of rejected ones, in order
 		var stored []bool
 		fr := NewFramer(bytes.NewReader(data), in.Name)

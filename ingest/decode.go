@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 )
@@ -49,6 +48,7 @@ type Event struct {
 	top        []*fastjson.Value // top-level column values, schema order
 	topExact   []bool
 	time       int64
+	hasWS      bool // raw has whitespace outside strings: eventJson needs compacting
 	slots      []*fastjson.Value // scratch for nested lookups
 	slotsExact []bool
 }
@@ -59,13 +59,11 @@ type Event struct {
 // caller turns that into a Reject with the event's location. raw must stay
 // unchanged while the Event is in use.
 func (d *Decoder) Parse(raw []byte) (*Event, error) {
-	if !utf8.Valid(raw) {
-		return nil, fmt.Errorf("invalid UTF-8 at byte %d of the event", invalidUTF8At(raw))
-	}
 	// fastjson's parser accepts some non-JSON (NaN, control characters in
-	// strings); its validator does not, and eventJson must be valid JSON.
-	if err := fastjson.ValidateBytes(raw); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %v", err)
+	// strings); eventJson must be valid JSON, so check first.
+	hasWS, err := checkJSON(raw)
+	if err != nil {
+		return nil, err
 	}
 	v, err := d.p.ParseBytes(raw)
 	if err != nil {
@@ -76,7 +74,7 @@ func (d *Decoder) Parse(raw []byte) (*Event, error) {
 		return nil, errors.New("event is not a JSON object")
 	}
 	ev := &d.ev
-	ev.raw, ev.root = raw, v
+	ev.raw, ev.root, ev.hasWS = raw, v, hasWS
 	plan.root.resolve(o, ev.top, ev.topExact)
 	t, ok := timeOf(ev.top[plan.eventTime])
 	if !ok && d.timePath != nil {
@@ -108,17 +106,6 @@ func describe(v *fastjson.Value) string {
 		s = append(s[:61], "..."...)
 	}
 	return string(s)
-}
-
-func invalidUTF8At(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return len(b)
 }
 
 // Time returns the event's time in Unix nanoseconds, UTC (eventTime, or the

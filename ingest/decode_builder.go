@@ -12,96 +12,190 @@ import (
 
 // Builder accumulates parsed events as rows of orcstore.EventSchema. The
 // pipeline keeps one per output partition (event date) and appends each
-// Event to the one it belongs to. Not safe for concurrent use.
+// Event to the one it belongs to. Rows live in Go memory until NewRecord
+// hands them to Arrow. Not safe for concurrent use.
 type Builder struct {
-	rb   *array.RecordBuilder
 	cols []*bnode
+	rows int
 	buf  []byte // scratch for JSON text
 }
 
-// NewBuilder returns an empty Builder allocating from mem (nil: Go heap).
-func NewBuilder(mem memory.Allocator) *Builder {
-	if mem == nil {
-		mem = memory.DefaultAllocator
-	}
-	rb := array.NewRecordBuilder(mem, orcstore.EventSchema)
-	b := &Builder{rb: rb}
-	for i, n := range plan.root.fields {
-		b.cols = append(b.cols, bind(n, rb.Field(i)))
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	b := &Builder{}
+	for _, f := range orcstore.EventSchema.Fields() {
+		b.cols = append(b.cols, bind(plan.root.fields[len(b.cols)], f.Type))
 	}
 	return b
 }
 
 // Len is the number of rows appended since the last NewRecord.
-func (b *Builder) Len() int { return b.rb.Field(0).Len() }
+func (b *Builder) Len() int { return b.rows }
 
 // NewRecord returns the rows appended so far and resets the Builder. The
 // caller owns (and must Release) the record.
-func (b *Builder) NewRecord() arrow.Record { return b.rb.NewRecord() }
+func (b *Builder) NewRecord() arrow.Record {
+	arrs := make([]arrow.Array, len(b.cols))
+	for i, c := range b.cols {
+		d := c.finish()
+		arrs[i] = array.MakeFromData(d)
+		d.Release()
+	}
+	rec := array.NewRecord(orcstore.EventSchema, arrs, int64(b.rows))
+	for _, a := range arrs {
+		a.Release()
+	}
+	b.rows = 0
+	return rec
+}
 
-// Release frees the Builder's memory.
-func (b *Builder) Release() { b.rb.Release() }
+// Release drops the Builder's pending rows.
+func (b *Builder) Release() {
+	if b.rows > 0 {
+		b.NewRecord().Release()
+	}
+}
 
 // Append adds ev as one row (see RULES.md for how JSON maps to columns).
 func (b *Builder) Append(ev *Event) {
 	for i, c := range b.cols {
 		switch i {
 		case plan.eventTime:
-			c.ts.Append(arrow.Timestamp(ev.time))
+			c.ts.append(ev.time)
 		case plan.eventJSON:
-			b.buf = appendCompact(b.buf[:0], ev.raw)
-			c.str.BinaryBuilder.Append(b.buf)
+			if ev.hasWS {
+				b.buf = appendCompact(b.buf[:0], ev.raw)
+				c.str.append(b.buf)
+			} else {
+				c.str.append(ev.raw)
+			}
 		case plan.eventJSONSum:
 			// CloudTrail Lake's checksum algorithm is not documented, so
 			// the column stays NULL rather than holding a made-up value.
-			c.str.AppendNull()
+			c.str.appendNull()
 		default:
 			c.append(ev.top[i], &b.buf)
 		}
 	}
+	b.rows++
 }
 
-// bnode is a schema node bound to its Arrow builder.
+// bnode is a schema node bound to its column accumulator.
 type bnode struct {
 	n       *node
-	str     *array.StringBuilder
-	bl      *array.BooleanBuilder
-	ts      *array.TimestampBuilder
-	mp      *array.MapBuilder
-	mk, mv  *array.StringBuilder
-	st      *array.StructBuilder
-	fields  []*bnode
+	typ     arrow.DataType
+	str     *strCol  // kString
+	bl      *boolCol // kBool
+	ts      *tsCol   // kTime
+	list    *listCol // kList, kMap
+	mk, mv  *strCol  // kMap keys and values
+	fields  []*bnode // kStruct
+	valid   bitmap   // kStruct
+	nulls   int      // kStruct
 	slots   []*fastjson.Value
 	isExact []bool
-	ls      *array.ListBuilder
-	elem    *bnode
+	elem    *bnode // kList
 }
 
-func bind(n *node, b array.Builder) *bnode {
-	bn := &bnode{n: n}
+func bind(n *node, typ arrow.DataType) *bnode {
+	bn := &bnode{n: n, typ: typ}
 	switch n.kind {
 	case kString:
-		bn.str = b.(*array.StringBuilder)
+		bn.str = newStrCol()
 	case kBool:
-		bn.bl = b.(*array.BooleanBuilder)
+		bn.bl = &boolCol{}
 	case kTime:
-		bn.ts = b.(*array.TimestampBuilder)
+		bn.ts = &tsCol{typ: typ}
 	case kMap:
-		bn.mp = b.(*array.MapBuilder)
-		bn.mk = bn.mp.KeyBuilder().(*array.StringBuilder)
-		bn.mv = bn.mp.ItemBuilder().(*array.StringBuilder)
+		bn.list = newListCol()
+		bn.mk, bn.mv = newStrCol(), newStrCol()
 	case kStruct:
-		bn.st = b.(*array.StructBuilder)
-		for i, f := range n.fields {
-			bn.fields = append(bn.fields, bind(f, bn.st.FieldBuilder(i)))
+		for i, f := range typ.(*arrow.StructType).Fields() {
+			bn.fields = append(bn.fields, bind(n.fields[i], f.Type))
 		}
 		bn.slots = make([]*fastjson.Value, len(n.fields))
 		bn.isExact = make([]bool, len(n.fields))
 	case kList:
-		bn.ls = b.(*array.ListBuilder)
-		bn.elem = bind(n.elem, bn.ls.ValueBuilder())
+		bn.list = newListCol()
+		bn.elem = bind(n.elem, typ.(*arrow.ListType).Elem())
 	}
 	return bn
+}
+
+// finish cuts the accumulated values into Arrow data and resets.
+func (b *bnode) finish() *array.Data {
+	switch b.n.kind {
+	case kString:
+		return b.str.finish()
+	case kBool:
+		return b.bl.finish()
+	case kTime:
+		return b.ts.finish()
+	case kMap:
+		keys, items := b.mk.finish(), b.mv.finish()
+		mt := b.typ.(*arrow.MapType)
+		entries := array.NewData(mt.Elem(), keys.Len(), []*memory.Buffer{nil}, []arrow.ArrayData{keys, items}, 0, 0)
+		keys.Release()
+		items.Release()
+		d := b.list.finish(mt, entries)
+		entries.Release()
+		return d
+	case kStruct:
+		children := make([]arrow.ArrayData, len(b.fields))
+		for i, f := range b.fields {
+			children[i] = f.finish()
+		}
+		n := b.valid.n
+		d := array.NewData(b.typ, n, []*memory.Buffer{b.valid.finish()}, children, b.nulls, 0)
+		for _, c := range children {
+			c.Release()
+		}
+		b.nulls = 0
+		return d
+	default: // kList
+		child := b.elem.finish()
+		d := b.list.finish(b.typ, child)
+		child.Release()
+		return d
+	}
+}
+
+// appendNull adds a NULL (for a struct: NULL children too, so that
+// every child keeps the struct's length).
+func (b *bnode) appendNull() {
+	switch b.n.kind {
+	case kString:
+		b.str.appendNull()
+	case kBool:
+		b.bl.appendNull()
+	case kTime:
+		b.ts.appendNull()
+	case kMap:
+		b.list.end(false, b.mk.valid.n)
+	case kStruct:
+		b.valid.append(false)
+		b.nulls++
+		for _, f := range b.fields {
+			f.appendNull()
+		}
+	case kList:
+		b.list.end(false, b.elem.length())
+	}
+}
+
+// length is the number of values appended to b since the last finish.
+func (b *bnode) length() int {
+	switch b.n.kind {
+	case kString:
+		return b.str.valid.n
+	case kBool:
+		return b.bl.valid.n
+	case kTime:
+		return b.ts.valid.n
+	case kStruct:
+		return b.valid.n
+	}
+	return b.list.valid.n
 }
 
 // append adds v (nil when absent) following the column rules.
@@ -112,77 +206,77 @@ func (b *bnode) append(v *fastjson.Value, buf *[]byte) {
 	case kBool:
 		if v != nil {
 			if val, ok := boolOf(v); ok {
-				b.bl.Append(val)
+				b.bl.append(val)
 				return
 			}
 		}
-		b.bl.AppendNull()
+		b.bl.appendNull()
 	case kTime:
 		if t, ok := timeOf(v); ok {
-			b.ts.Append(arrow.Timestamp(t))
+			b.ts.append(t)
 			return
 		}
-		b.ts.AppendNull()
+		b.ts.appendNull()
 	case kMap:
 		if v == nil || v.Type() != fastjson.TypeObject {
-			b.mp.AppendNull()
+			b.appendNull()
 			return
 		}
 		o, _ := v.Object()
-		b.mp.Append(true)
 		o.Visit(func(k []byte, vv *fastjson.Value) {
-			b.mk.BinaryBuilder.Append(k)
+			b.mk.append(k)
 			appendText(b.mv, vv, buf)
 		})
+		b.list.end(true, b.mk.valid.n)
 	case kStruct:
 		if v == nil || v.Type() != fastjson.TypeObject {
-			b.st.AppendNull()
+			b.appendNull()
 			return
 		}
 		o, _ := v.Object()
-		b.st.Append(true)
+		b.valid.append(true)
 		b.n.resolve(o, b.slots, b.isExact)
 		for i, f := range b.fields {
 			f.append(b.slots[i], buf)
 		}
 	case kList:
 		if v == nil || v.Type() != fastjson.TypeArray {
-			b.ls.AppendNull()
+			b.appendNull()
 			return
 		}
 		arr, _ := v.Array()
-		b.ls.Append(true)
 		for _, el := range arr {
 			b.elem.append(el, buf)
 		}
+		b.list.end(true, b.elem.length())
 	}
 }
 
 // appendText is the string-column rule: strings as they are, numbers and
 // booleans as their JSON text, objects and arrays as compact JSON, null or
 // absent as NULL.
-func appendText(sb *array.StringBuilder, v *fastjson.Value, buf *[]byte) {
+func appendText(c *strCol, v *fastjson.Value, buf *[]byte) {
 	if v == nil {
-		sb.AppendNull()
+		c.appendNull()
 		return
 	}
 	switch v.Type() {
 	case fastjson.TypeString:
 		s, _ := v.StringBytes()
-		sb.BinaryBuilder.Append(s)
+		c.append(s)
 	case fastjson.TypeNull:
-		sb.AppendNull()
+		c.appendNull()
 	case fastjson.TypeTrue:
-		sb.BinaryBuilder.Append(trueText)
+		c.append(trueText)
 	case fastjson.TypeFalse:
-		sb.BinaryBuilder.Append(falseText)
+		c.append(falseText)
 	default:
 		// Numbers: their source text. Objects and arrays: fastjson writes
 		// them without whitespace and, for strings and keys not read
 		// before (the decoder never reads inside a value it stores as
 		// text), byte for byte as in the source.
 		*buf = v.MarshalTo((*buf)[:0])
-		sb.BinaryBuilder.Append(*buf)
+		c.append(*buf)
 	}
 }
 

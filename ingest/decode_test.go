@@ -65,7 +65,7 @@ func decodeOne(t *testing.T, opts Options, js string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := NewBuilder(nil)
+	b := NewBuilder()
 	defer b.Release()
 	b.Append(ev)
 	rec := b.NewRecord()

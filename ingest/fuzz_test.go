@@ -79,7 +79,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(e2))
 	d := NewDecoder(Options{TimeField: "@timestamp"})
-	b := NewBuilder(nil)
+	b := NewBuilder()
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ev, err := d.Parse(raw)
 		if err != nil {
