@@ -48,7 +48,7 @@ type Event struct {
 	top        []*fastjson.Value // top-level column values, schema order
 	topExact   []bool
 	time       int64
-	hasWS      bool // raw has whitespace outside strings: eventJson needs compacting
+	hasWS      bool              // raw has whitespace outside strings: eventJson needs compacting
 	slots      []*fastjson.Value // scratch for nested lookups
 	slotsExact []bool
 }
