@@ -1,0 +1,120 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/planner"
+)
+
+// DefaultBatchSize is the number of rows per record that operators producing
+// new records (aggregation, sort, values) emit.
+const DefaultBatchSize = 8192
+
+// Env is what one query's operators share. Build it once per query.
+type Env struct {
+	// Mem allocates every array the executor builds (nil: Go allocator).
+	Mem memory.Allocator
+	// Now is the query's fixed instant (Unix ns): now() and
+	// current_timestamp fold to it once, so every row sees the same value.
+	Now int64
+	// MemoryLimit caps the bytes hash aggregation, sort, top-N and distinct
+	// may hold (0: no limit).
+	MemoryLimit int64
+	// Catalog resolves functions; the plan already carries resolved
+	// overloads, so exec needs it only to hand it on.
+	Catalog planner.FunctionCatalog
+	// Scan builds the operator for a Scan node (the integrator implements
+	// it over the ORC store).
+	Scan func(ctx context.Context, s *planner.Scan) (Operator, error)
+	// BatchSize overrides DefaultBatchSize when > 0.
+	BatchSize int
+}
+
+func (e *Env) mem() memory.Allocator {
+	if e == nil || e.Mem == nil {
+		return memory.DefaultAllocator
+	}
+	return e.Mem
+}
+
+func (e *Env) batchSize() int {
+	if e == nil || e.BatchSize <= 0 {
+		return DefaultBatchSize
+	}
+	return e.BatchSize
+}
+
+func (e *Env) fnContext() *fn.Context {
+	var now int64
+	if e != nil {
+		now = e.Now
+	}
+	return &fn.Context{Mem: e.mem(), Now: now}
+}
+
+// MemoryLimitError reports that an operator needed more memory than
+// Env.MemoryLimit allows.
+type MemoryLimitError struct {
+	Op    string // "hash aggregation", "sort", "top-N", "distinct"
+	Limit int64
+}
+
+func (e *MemoryLimitError) Error() string {
+	return fmt.Sprintf("query exceeded the memory limit of %s in %s; raise --memory-limit or narrow the query", FormatBytes(e.Limit), e.Op)
+}
+
+// ErrMemoryLimit matches every *MemoryLimitError with errors.Is.
+var ErrMemoryLimit = errors.New("memory limit exceeded")
+
+func (e *MemoryLimitError) Is(target error) bool { return target == ErrMemoryLimit }
+
+// FormatBytes renders a byte count with binary units: 2.0 GiB, 512 B.
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// checkMemory returns a MemoryLimitError when used exceeds the limit.
+func (e *Env) checkMemory(op string, used int64) error {
+	if e == nil || e.MemoryLimit <= 0 || used <= e.MemoryLimit {
+		return nil
+	}
+	return &MemoryLimitError{Op: op, Limit: e.MemoryLimit}
+}
+
+// ExprError is an error found while evaluating an expression; Pos is the
+// byte offset of the expression in the query text, for the CLI to point at.
+type ExprError struct {
+	Pos  int
+	Expr string
+	Err  error
+}
+
+func (e *ExprError) Error() string { return e.Err.Error() }
+func (e *ExprError) Unwrap() error { return e.Err }
+
+// exprErr wraps err with e's position unless it already carries one (the
+// innermost expression knows best).
+func exprErr(e planner.Expr, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *ExprError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &ExprError{Pos: e.Pos(), Expr: e.String(), Err: err}
+}
