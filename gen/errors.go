@@ -75,12 +75,15 @@ func (e *ev) appendError(dst []byte) []byte {
 		return appendKV(dst, "errorMessage", "Failed authentication")
 	}
 	dst = appendKV(dst, "errorCode", k.code)
-	if k.msg != "" {
-		return appendKV(dst, "errorMessage", k.msg)
-	}
 	who := e.p.arn
-	if who == "" {
-		who = "arn:aws:iam::" + e.a.id + ":root"
+	if k.msg != "" || who == "" {
+		// Identities without an ARN (AWS services, web identities) get
+		// the service's terse message.
+		msg := k.msg
+		if msg == "" {
+			msg = "Access Denied"
+		}
+		return appendKV(dst, "errorMessage", msg)
 	}
 	dst = append(dst, `"errorMessage":`...)
 	prefix := "User: "

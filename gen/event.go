@@ -120,7 +120,11 @@ func (w *world) appendAPICall(dst []byte, e *ev) []byte {
 	dst = append(dst, `{"eventVersion":"`...)
 	dst = append(dst, eventVersion(o)...)
 	dst = append(dst, `","userIdentity":`...)
-	dst = e.appendIdentity(dst)
+	if o.svc.kind == kindSignin && p.login != nil {
+		dst = append(dst, p.login...)
+	} else {
+		dst = e.appendIdentity(dst)
+	}
 	dst = append(dst, `,"eventTime":"`...)
 	dst = appendISO(dst, e.t)
 	dst = append(dst, `",`...)

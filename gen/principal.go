@@ -28,6 +28,22 @@ type principal struct {
 	svc     string // AWS service acting (AWSService type or invokedBy)
 	console bool   // a console session: sessionCredentialFromConsole
 	human   bool
+	// login is the userIdentity of this human's ConsoleLogin events, which
+	// carry no access key or session context.
+	login []byte
+}
+
+// setLogin renders p.login; userName is empty for roles.
+func (p *principal) setLogin(typ, principalID, accountID, userName string) {
+	b := []byte{'{'}
+	b = appendKV(b, "type", typ)
+	b = appendKV(b, "principalId", principalID)
+	b = appendKV(b, "arn", p.arn)
+	b = appendKV(b, "accountId", accountID)
+	if userName != "" {
+		b = appendKV(b, "userName", userName)
+	}
+	p.login = closeObj(b)
 }
 
 // User agents seen in real trails; the index is stored per principal.
@@ -128,6 +144,7 @@ func buildPrincipals(a *account, r *rng) {
 		b := []byte{'{'}
 		b = appendKV(b, "type", "AssumedRole")
 		b = appendKV(b, "principalId", issuerID+":"+sess)
+		p.setLogin("AssumedRole", issuerID+":"+sess, a.id, "")
 		b = appendKV(b, "arn", p.arn)
 		b = appendKV(b, "accountId", a.id)
 		b = appendKV(b, "accessKeyId", akid(r, "ASIA"))
@@ -193,7 +210,9 @@ func buildPrincipals(a *account, r *rng) {
 		p := &principal{kind: pIAMUser, arn: "arn:aws:iam::" + a.id + ":user/" + u, human: human}
 		b := []byte{'{'}
 		b = appendKV(b, "type", "IAMUser")
-		b = appendKV(b, "principalId", pid(r, "AIDA"))
+		userID := pid(r, "AIDA")
+		p.setLogin("IAMUser", userID, a.id, u)
+		b = appendKV(b, "principalId", userID)
 		b = appendKV(b, "arn", p.arn)
 		b = appendKV(b, "accountId", a.id)
 		console := human && i%2 == 0
@@ -236,6 +255,7 @@ func buildPrincipals(a *account, r *rng) {
 		p := &principal{kind: pRoot, arn: "arn:aws:iam::" + a.id + ":root", human: true, console: true, ua: uaChrome, ip: pickIP(1)}
 		b := []byte{'{'}
 		b = appendKV(b, "type", "Root")
+		p.setLogin("Root", a.id, a.id, "")
 		b = appendKV(b, "principalId", a.id)
 		b = appendKV(b, "arn", p.arn)
 		b = appendKV(b, "accountId", a.id)

@@ -18,7 +18,7 @@ type Pair struct{ EventSource, EventName string }
 type Summary struct {
 	Events     int64            // unique events
 	Duplicates int64            // extra re-delivered records (same eventID and body)
-	Files      int              // log files written (digests excluded)
+	Files      int              // log files written (CloudTrail and CloudTrail-Insight; digests excluded)
 	Digests    int              // CloudTrail-Digest files written
 	Bytes      int64            // bytes written to disk (compressed for the s3 layout)
 	JSONBytes  int64            // bytes of event JSON, re-deliveries included

@@ -20,7 +20,9 @@ type Layout string
 const (
 	// LayoutS3 mirrors a trail's S3 bucket: AWSLogs/<account>/CloudTrail/
 	// <region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<stamp>_<16 chars>.json.gz,
-	// each a gzipped {"Records":[…]}, plus CloudTrail-Digest files beside them.
+	// each a gzipped {"Records":[…]}; Insights events in the same shape under
+	// CloudTrail-Insight/ (…_CloudTrail-Insight_…), as trails deliver them;
+	// and CloudTrail-Digest files, which readers must skip.
 	LayoutS3 Layout = "s3"
 	// LayoutNDJSON writes events-NNNNN.ndjson files, one compact event per
 	// line, in the Generator's order, starting a new file after ndjsonPart
@@ -76,6 +78,7 @@ type worker struct {
 	e     ev
 	items []item
 	buf   []byte
+	ins   []byte // Insights records of the current file
 	gz    *gzip.Writer
 	zbuf  fileBuf
 	st    stats
@@ -88,15 +91,38 @@ type fileBuf struct{ b []byte }
 func (f *fileBuf) Write(p []byte) (int, error) { f.b = append(f.b, p...); return len(p), nil }
 
 // appendFile appends the records of plan file fi, each followed by sep.
-func (k *worker) appendFile(dst []byte, fi int, sep byte) []byte {
+// With insights non-nil, Insights events go there instead, as CloudTrail
+// delivers them in files of their own.
+func (k *worker) appendFile(dst []byte, fi int, sep byte, insights *[]byte) []byte {
 	k.items = k.w.items(fi, k.items)
 	for _, it := range k.items {
 		start := len(dst)
 		dst = k.w.appendEvent(dst, &k.e, &k.w.files[it.file], it.j)
 		k.st.add(&k.e, it.dup, len(dst)-start)
+		if insights != nil && k.e.catIdx == catInsight {
+			*insights = append(append(*insights, dst[start:]...), sep)
+			dst = dst[:start]
+			continue
+		}
 		dst = append(dst, sep)
 	}
 	return dst
+}
+
+// gzipTo compresses data into k.zbuf.
+func (k *worker) gzipTo(data []byte) error {
+	if k.gz == nil {
+		k.gz, _ = gzip.NewWriterLevel(&k.zbuf, gzip.BestSpeed)
+	}
+	k.zbuf.b = k.zbuf.b[:0]
+	k.gz.Reset(&k.zbuf)
+	if _, err := k.gz.Write(data); err != nil {
+		return fmt.Errorf("gen: gzip: %w", err)
+	}
+	if err := k.gz.Close(); err != nil {
+		return fmt.Errorf("gen: gzip: %w", err)
+	}
+	return nil
 }
 
 // run calls fn for every plan file index in [lo, hi) on cfg.Workers
@@ -158,25 +184,34 @@ func (w *world) writeS3(ctx context.Context, dir string, total *stats) error {
 	err := w.run(ctx, total, 0, len(w.files), func(k *worker, fi int) error {
 		f := &w.files[fi]
 		k.buf = append(k.buf[:0], `{"Records":[`...)
-		k.buf = k.appendFile(k.buf, fi, ',')
-		k.buf = closeArr(k.buf)
-		k.buf = append(k.buf, '}')
-		if k.gz == nil {
-			k.gz, _ = gzip.NewWriterLevel(&k.zbuf, gzip.BestSpeed)
-		}
-		k.zbuf.b = k.zbuf.b[:0]
-		k.gz.Reset(&k.zbuf)
-		if _, err := k.gz.Write(k.buf); err != nil {
-			return fmt.Errorf("gen: gzip: %w", err)
-		}
-		if err := k.gz.Close(); err != nil {
-			return fmt.Errorf("gen: gzip: %w", err)
-		}
+		k.ins = append(k.ins[:0], `{"Records":[`...)
+		k.buf = k.appendFile(k.buf, fi, ',', &k.ins)
 		acct, region := w.accts[f.acct].id, regions[f.region].name
 		stamp := f.stamp()
 		r := rng{s: nameBase ^ mix64(uint64(fi))}
+		suffix := randString(&r, mixedAlnum, 16)
+		if len(k.ins) > len(`{"Records":[`) {
+			k.ins = append(closeArr(k.ins), '}')
+			if err := k.gzipTo(k.ins); err != nil {
+				return err
+			}
+			rel := "AWSLogs/" + acct + "/CloudTrail-Insight/" + region + "/" + datePath(stamp)
+			key := rel + "/" + acct + "_CloudTrail-Insight_" + region + "_" + compactStamp(stamp) + "_" + randString(&r, mixedAlnum, 16) + ".json.gz"
+			if err := writeFile(&dirs, dir, rel, key, k.zbuf.b); err != nil {
+				return err
+			}
+			k.st.files++
+			k.st.bytes += int64(len(k.zbuf.b))
+		}
+		if len(k.buf) == len(`{"Records":[`) {
+			return nil // the window held only Insights events
+		}
+		k.buf = append(closeArr(k.buf), '}')
+		if err := k.gzipTo(k.buf); err != nil {
+			return err
+		}
 		rel := "AWSLogs/" + acct + "/CloudTrail/" + region + "/" + datePath(stamp)
-		key := rel + "/" + acct + "_CloudTrail_" + region + "_" + compactStamp(stamp) + "_" + randString(&r, mixedAlnum, 16) + ".json.gz"
+		key := rel + "/" + acct + "_CloudTrail_" + region + "_" + compactStamp(stamp) + "_" + suffix + ".json.gz"
 		if err := writeFile(&dirs, dir, rel, key, k.zbuf.b); err != nil {
 			return err
 		}
@@ -230,7 +265,7 @@ func (w *world) writeNDJSON(ctx context.Context, dir string, total *stats) error
 	for lo := 0; lo < len(w.files); lo += batch {
 		hi := min(lo+batch, len(w.files))
 		err := w.run(ctx, total, lo, hi, func(k *worker, fi int) error {
-			bufs[fi-lo] = k.appendFile(bufs[fi-lo][:0], fi, '\n')
+			bufs[fi-lo] = k.appendFile(bufs[fi-lo][:0], fi, '\n', nil)
 			return nil
 		})
 		if err != nil {

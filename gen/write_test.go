@@ -52,7 +52,7 @@ func gunzip(t *testing.T, b []byte) []byte {
 }
 
 var (
-	logPath = regexp.MustCompile(`^AWSLogs/(\d{12})/CloudTrail/([a-z]{2}-[a-z]+-\d)/(\d{4})/(\d{2})/(\d{2})/(\d{12})_CloudTrail_([a-z]{2}-[a-z]+-\d)_((\d{4})(\d{2})(\d{2})T\d{4}Z)_[A-Za-z0-9]{16}\.json\.gz$`)
+	logPath = regexp.MustCompile(`^AWSLogs/(\d{12})/(CloudTrail|CloudTrail-Insight)/([a-z]{2}-[a-z]+-\d)/(\d{4})/(\d{2})/(\d{2})/(\d{12})_(CloudTrail|CloudTrail-Insight)_([a-z]{2}-[a-z]+-\d)_((\d{4})(\d{2})(\d{2})T\d{4}Z)_[A-Za-z0-9]{16}\.json\.gz$`)
 	digPath = regexp.MustCompile(`^AWSLogs/(\d{12})/CloudTrail-Digest/([a-z]{2}-[a-z]+-\d)/\d{4}/\d{2}/\d{2}/(\d{12})_CloudTrail-Digest_([a-z]{2}-[a-z]+-\d)_[A-Za-z0-9-]+_[a-z]{2}-[a-z]+-\d_\d{8}T\d{6}Z\.json\.gz$`)
 )
 
@@ -71,7 +71,7 @@ func TestWriteS3Layout(t *testing.T) {
 	}
 	first := map[string]seenEvent{}
 	counts := map[Pair]int64{}
-	var logFiles, digests, dups, inOrder, pairs, unsortedFiles int
+	var logFiles, insightFiles, digests, dups, inOrder, pairs, unsortedFiles int
 	var bytesOnDisk int64
 	for p, b := range tree {
 		bytesOnDisk += int64(len(b))
@@ -91,9 +91,12 @@ func TestWriteS3Layout(t *testing.T) {
 			t.Fatalf("unexpected path %s", p)
 		}
 		logFiles++
-		acct, region, stamp := m[1], m[2], m[8]
-		if m[6] != acct || m[7] != region || m[3] != m[9] || m[4] != m[10] || m[5] != m[11] {
+		acct, kind, region, stamp := m[1], m[2], m[3], m[10]
+		if m[7] != acct || m[8] != kind || m[9] != region || m[4] != m[11] || m[5] != m[12] || m[6] != m[13] {
 			t.Errorf("%s: name does not match its directories", p)
+		}
+		if kind == "CloudTrail-Insight" {
+			insightFiles++
 		}
 		stampTime, _ := time.Parse("20060102T1504Z", stamp)
 		var doc struct{ Records []json.RawMessage }
@@ -113,6 +116,9 @@ func TestWriteS3Layout(t *testing.T) {
 			}
 			if e.RecipientAccountID != acct || e.AwsRegion != region {
 				t.Errorf("%s holds an event of %s/%s", p, e.RecipientAccountID, e.AwsRegion)
+			}
+			if (e.EventCategory == "Insight") != (kind == "CloudTrail-Insight") {
+				t.Errorf("%s holds a %s event", p, e.EventCategory)
 			}
 			if tm, _ := time.Parse("2006-01-02T15:04:05Z", e.EventTime); tm.After(stampTime) {
 				t.Errorf("%s: eventTime %s after delivery stamp %s", p, e.EventTime, stamp)
@@ -153,6 +159,9 @@ func TestWriteS3Layout(t *testing.T) {
 	if sum.Duplicates == 0 || float64(sum.Duplicates) > 0.06*float64(sum.Events) {
 		t.Errorf("duplicates %d for fraction %.2f of %d", sum.Duplicates, cfg.Duplicates, sum.Events)
 	}
+	if insightFiles == 0 {
+		t.Error("no CloudTrail-Insight files")
+	}
 	if logFiles != sum.Files || digests != sum.Digests || digests == 0 || bytesOnDisk != sum.Bytes {
 		t.Errorf("on disk: %d logs, %d digests, %d bytes; summary %d, %d, %d", logFiles, digests, bytesOnDisk, sum.Files, sum.Digests, sum.Bytes)
 	}
@@ -188,7 +197,7 @@ func TestWriteS3DuplicatesLater(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range doc.Records {
-			stamps[r.EventID] = append(stamps[r.EventID], m[8])
+			stamps[r.EventID] = append(stamps[r.EventID], m[10])
 		}
 	}
 	// A re-delivery sits in a later delivery than the original: their stamps
