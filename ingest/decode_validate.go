@@ -157,21 +157,11 @@ func (v *validator) array(depth int) error {
 	}
 }
 
-// plainStr marks the bytes a string may hold without a closer look.
-var plainStr = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
 func (v *validator) str() error {
 	b := v.b
 	i := v.i + 1 // past '"'
 	for {
-		for i < len(b) && plainStr[b[i]] {
-			i++
-		}
+		i += strSpecial(b[i:])
 		if i >= len(b) {
 			v.i = i
 			return v.fail("unterminated string")

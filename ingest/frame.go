@@ -345,25 +345,19 @@ func (f *Framer) scanString() bool {
 		}
 	}
 	for f.pos < f.end {
-		seg := f.buf[f.pos:f.end]
-		q := bytes.IndexByte(seg, '"')
-		lim := seg
-		if q >= 0 {
-			lim = seg[:q]
+		f.pos += quoteOrBackslash(f.buf[f.pos:f.end])
+		if f.pos >= f.end {
+			return false
 		}
-		if b := bytes.IndexByte(lim, '\\'); b >= 0 {
-			f.pos += b + 2
+		if f.buf[f.pos] == '\\' {
+			f.pos += 2
 			if f.pos > f.end {
 				f.pos = f.end
 				f.esc = true
 			}
 			continue
 		}
-		if q < 0 {
-			f.pos = f.end
-			return false
-		}
-		f.pos += q + 1
+		f.pos++
 		f.inStr = false
 		return true
 	}
