@@ -114,10 +114,12 @@ func detect(path string) (fileShape, error) {
 	return out, nil
 }
 
-// firstByte skips whitespace and a UTF-8 byte order mark.
+// firstByte skips whitespace. A UTF-8 byte order mark is an error here
+// rather than later: DuckDB's JSON reader rejects it with a message about
+// the file's second line.
 func firstByte(r *bufio.Reader) (byte, error) {
 	if bom, _ := r.Peek(3); bytes.Equal(bom, []byte{0xef, 0xbb, 0xbf}) {
-		_, _ = r.Discard(3)
+		return 0, errors.New("starts with a UTF-8 byte order mark, which DuckDB's JSON reader does not accept")
 	}
 	for {
 		c, err := r.ReadByte()
