@@ -26,6 +26,12 @@ type Config struct {
 // DefaultStart is the Start used when Config.Start is zero.
 var DefaultStart = time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 
+// Validate reports the first invalid field of cfg, if any.
+func (cfg Config) Validate() error {
+	_, err := cfg.withDefaults()
+	return err
+}
+
 // withDefaults returns cfg with zero fields filled in, or an error naming the
 // first invalid field.
 func (cfg Config) withDefaults() (Config, error) {
@@ -47,19 +53,19 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	switch {
 	case cfg.Events < 0:
-		return cfg, fmt.Errorf("gen: events must be >= 0, got %d", cfg.Events)
+		return cfg, fmt.Errorf("events must be >= 0, got %d", cfg.Events)
 	case cfg.Events > 1<<40:
-		return cfg, fmt.Errorf("gen: events %d is too many", cfg.Events)
+		return cfg, fmt.Errorf("events %d is too many", cfg.Events)
 	case cfg.Start.Unix() < 0 || cfg.Start.Year() > 9000:
-		return cfg, fmt.Errorf("gen: start %s is out of range (1970..9000)", cfg.Start.Format(time.RFC3339))
+		return cfg, fmt.Errorf("start %s is out of range (1970..9000)", cfg.Start.Format(time.RFC3339))
 	case cfg.Days < 1 || cfg.Days > 3660:
-		return cfg, fmt.Errorf("gen: days must be in 1..3660, got %d", cfg.Days)
+		return cfg, fmt.Errorf("days must be in 1..3660, got %d", cfg.Days)
 	case cfg.Accounts < 1 || cfg.Accounts > 1000:
-		return cfg, fmt.Errorf("gen: accounts must be in 1..1000, got %d", cfg.Accounts)
+		return cfg, fmt.Errorf("accounts must be in 1..1000, got %d", cfg.Accounts)
 	case !(cfg.Duplicates >= 0 && cfg.Duplicates <= 0.5):
-		return cfg, fmt.Errorf("gen: duplicates must be a fraction in 0..0.5, got %v", cfg.Duplicates)
+		return cfg, fmt.Errorf("duplicates must be a fraction in 0..0.5, got %v", cfg.Duplicates)
 	case cfg.MaxPerFile < 1:
-		return cfg, fmt.Errorf("gen: max events per file must be >= 1, got %d", cfg.MaxPerFile)
+		return cfg, fmt.Errorf("max events per file must be >= 1, got %d", cfg.MaxPerFile)
 	}
 	return cfg, nil
 }

@@ -44,10 +44,10 @@ func (w *world) writeDigests(dir string, entries []digestEntry, total *stats) er
 				raw := w.appendDigest(nil, a, ri, day, lists[key{a, ri, day}], entries)
 				zw, _ := gzip.NewWriterLevel(&out, gzip.BestSpeed)
 				if _, err := zw.Write(raw); err != nil {
-					return fmt.Errorf("gen: gzip: %w", err)
+					return fmt.Errorf("gzip: %w", err)
 				}
 				if err := zw.Close(); err != nil {
-					return fmt.Errorf("gen: gzip: %w", err)
+					return fmt.Errorf("gzip: %w", err)
 				}
 				acct, region := w.accts[a].id, regions[ri].name
 				end := day*86400 + 3600

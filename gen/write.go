@@ -36,7 +36,7 @@ func ParseLayout(s string) (Layout, error) {
 	case LayoutS3, LayoutNDJSON:
 		return l, nil
 	}
-	return "", fmt.Errorf("gen: unknown layout %q (want s3 or ndjson)", s)
+	return "", fmt.Errorf("unknown layout %q (want s3 or ndjson)", s)
 }
 
 const ndjsonPart = 1_000_000
@@ -52,7 +52,7 @@ func Write(ctx context.Context, cfg Config, layout Layout, dir string) (Summary,
 		return Summary{}, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Summary{}, fmt.Errorf("gen: %w", err)
+		return Summary{}, err
 	}
 	var total stats
 	total.init(w)
@@ -117,10 +117,10 @@ func (k *worker) gzipTo(data []byte) error {
 	k.zbuf.b = k.zbuf.b[:0]
 	k.gz.Reset(&k.zbuf)
 	if _, err := k.gz.Write(data); err != nil {
-		return fmt.Errorf("gen: gzip: %w", err)
+		return fmt.Errorf("gzip: %w", err)
 	}
 	if err := k.gz.Close(); err != nil {
-		return fmt.Errorf("gen: gzip: %w", err)
+		return fmt.Errorf("gzip: %w", err)
 	}
 	return nil
 }
@@ -233,14 +233,11 @@ func (w *world) writeS3(ctx context.Context, dir string, total *stats) error {
 func writeFile(dirs *sync.Map, dir, rel, key string, data []byte) error {
 	if _, ok := dirs.Load(rel); !ok {
 		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(rel)), 0o755); err != nil {
-			return fmt.Errorf("gen: %w", err)
+			return err
 		}
 		dirs.Store(rel, true)
 	}
-	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(key)), data, 0o644); err != nil {
-		return fmt.Errorf("gen: %w", err)
-	}
-	return nil
+	return os.WriteFile(filepath.Join(dir, filepath.FromSlash(key)), data, 0o644)
 }
 
 func (w *world) writeNDJSON(ctx context.Context, dir string, total *stats) error {
@@ -256,10 +253,7 @@ func (w *world) writeNDJSON(ctx context.Context, dir string, total *stats) error
 		}
 		err := out.Close()
 		out = nil
-		if err != nil {
-			return fmt.Errorf("gen: %w", err)
-		}
-		return nil
+		return err
 	}
 	defer closeOut()
 	for lo := 0; lo < len(w.files); lo += batch {
@@ -279,7 +273,7 @@ func (w *world) writeNDJSON(ctx context.Context, dir string, total *stats) error
 				name := filepath.Join(dir, fmt.Sprintf("events-%05d.ndjson", part))
 				f, err := os.Create(name)
 				if err != nil {
-					return fmt.Errorf("gen: %w", err)
+					return err
 				}
 				out, inPart = f, 0
 				part++
@@ -287,7 +281,7 @@ func (w *world) writeNDJSON(ctx context.Context, dir string, total *stats) error
 			}
 			b := bufs[fi-lo]
 			if _, err := out.Write(b); err != nil {
-				return fmt.Errorf("gen: %w", err)
+				return err
 			}
 			total.bytes += int64(len(b))
 			inPart += int64(w.files[fi].n)

@@ -47,6 +47,9 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	cfg := gen.Config{Events: *events, Seed: *seed, Start: t0, Days: *days, Accounts: *accounts,
 		Duplicates: *dups, MaxPerFile: *perFile, Workers: *workers}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
 	prog := newGenProgress(stderr)
 	if prog != nil {
 		cfg.Progress = prog.update
