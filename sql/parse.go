@@ -84,8 +84,12 @@ func (p *parser) statement() (Statement, *Error) {
 		}
 		st = q
 	}
-	for _, m := range p.rw.nulls {
-		return nil, p.errorf(p.toks[m.tok].pos, ErrSyntax, "NULLS FIRST/LAST is only allowed after an ORDER BY term")
+	if len(p.rw.nulls) > 0 { // cut from the text but not claimed by an ORDER BY term
+		first := len(p.toks)
+		for _, m := range p.rw.nulls {
+			first = min(first, m.tok)
+		}
+		return nil, p.errorf(p.toks[first].pos, ErrSyntax, "NULLS FIRST/LAST is only allowed after an ORDER BY term")
 	}
 	return st, nil
 }
