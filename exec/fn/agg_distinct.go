@@ -1,0 +1,158 @@
+package fn
+
+import (
+	"math"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/ctlake/ctlake/planner"
+)
+
+// DISTINCT aggregates wrap any one-argument accumulator: a per-(group,
+// value) hash set drops rows whose value the group has already seen, and
+// only first occurrences reach the inner accumulator. A NULL counts as one
+// value (count ignores it anyway; array_agg keeps one).
+
+// withDistinct returns mk, or mk wrapped in a distinct filter.
+func withDistinct(distinct bool, t planner.Type, mk func() Accumulator) func() Accumulator {
+	if !distinct {
+		return mk
+	}
+	return func() Accumulator { return &distinctAcc{t: t, inner: mk()} }
+}
+
+type intKey struct {
+	g uint32
+	v int64
+}
+
+type strKey struct {
+	g uint32
+	s string
+}
+
+type distinctAcc struct {
+	t     planner.Type
+	inner Accumulator
+	ints  map[intKey]struct{}
+	strs  map[strKey]struct{}
+	nulls []bool
+	bytes int64
+	// scratch
+	sel    []int
+	selGrp []uint32
+}
+
+func (a *distinctAcc) Grow(n int) {
+	a.inner.Grow(n)
+	a.nulls = grow(a.nulls, n)
+}
+
+func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
+	a.sel, a.selGrp = a.sel[:0], a.selGrp[:0]
+	nl := arrNulls(args[0])
+	keep := func(i int, g uint32) {
+		a.sel = append(a.sel, i)
+		a.selGrp = append(a.selGrp, g)
+	}
+	isNull := func(i int, g uint32) bool {
+		if !nl.null(i) {
+			return false
+		}
+		if !a.nulls[g] {
+			a.nulls[g] = true
+			keep(i, g)
+		}
+		return true
+	}
+	v := Vec{Arr: args[0]}
+	switch a.t.Kind {
+	case planner.KindVarchar, planner.KindJSON:
+		if a.strs == nil {
+			a.strs = map[strKey]struct{}{}
+		}
+		r := strsOf(v)
+		for i, g := range groups {
+			if isNull(i, g) {
+				continue
+			}
+			k := strKey{g, r.at(i)}
+			if _, seen := a.strs[k]; !seen {
+				k.s = strings.Clone(k.s)
+				a.strs[k] = struct{}{}
+				a.bytes += int64(len(k.s)) + 40
+				keep(i, g)
+			}
+		}
+	default:
+		if a.ints == nil {
+			a.ints = map[intKey]struct{}{}
+		}
+		var get func(i int) int64
+		switch a.t.Kind {
+		case planner.KindDouble:
+			r := floatsOf(v)
+			get = func(i int) int64 {
+				f := r.at(i)
+				if f == 0 {
+					f = 0
+				}
+				return int64(math.Float64bits(f))
+			}
+		case planner.KindBoolean:
+			r := boolsOf(v)
+			get = func(i int) int64 { return b2i(r.at(i)) }
+		case planner.KindUnknown:
+			get = func(int) int64 { return 0 }
+		default:
+			r := intsOf(v)
+			if r.v == nil && r.v32 == nil {
+				get = func(int) int64 { return 0 }
+			} else if r.v32 != nil {
+				get = func(i int) int64 { return int64(r.v32[i]) }
+			} else {
+				get = func(i int) int64 { return r.v[i] }
+			}
+		}
+		for i, g := range groups {
+			if isNull(i, g) {
+				continue
+			}
+			k := intKey{g, get(i)}
+			if _, seen := a.ints[k]; !seen {
+				a.ints[k] = struct{}{}
+				a.bytes += 32
+				keep(i, g)
+			}
+		}
+	}
+	if len(a.sel) == 0 {
+		return nil
+	}
+	if len(a.sel) == len(groups) {
+		return a.inner.Update(groups, args)
+	}
+	sub := gather(args[0], a.sel)
+	defer sub.Release()
+	return a.inner.Update(a.selGrp, []arrow.Array{sub})
+}
+
+// gather copies rows sel of a into a new array.
+func gather(a arrow.Array, sel []int) arrow.Array {
+	b := array.NewBuilder(memory.DefaultAllocator, a.DataType())
+	defer b.Release()
+	b.Reserve(len(sel))
+	for _, i := range sel {
+		appendFrom(b, a, i)
+	}
+	return b.NewArray()
+}
+
+func (a *distinctAcc) Result(mem memory.Allocator) (arrow.Array, error) {
+	return a.inner.Result(mem)
+}
+
+func (a *distinctAcc) Bytes() int64 { return a.inner.Bytes() + a.bytes + int64(cap(a.nulls)) }
