@@ -100,6 +100,10 @@ type Framer struct {
 	resyncTop    bool // the syntax error was between top-level values
 	wasLineStart bool
 
+	bom    int      // bytes of a leading byte order mark consumed
+	out    RawEvent // result of the last step that completed an element
+	outErr error
+
 	skip    bool    // the current element is oversized: track it, do not keep it
 	skipRej *Reject // the reject for that element, returned when it ends
 	markOff int64   // offset of the element when skip is set
@@ -175,8 +179,8 @@ func (f *Framer) Next() (RawEvent, error) {
 			if !f.scanString() {
 				continue
 			}
-			if ev, err, ok := f.afterString(); ok {
-				return ev, err
+			if f.afterString() {
+				return f.out, f.outErr
 			}
 			continue
 		}
@@ -184,28 +188,31 @@ func (f *Framer) Next() (RawEvent, error) {
 			if !f.scanScalar() {
 				continue
 			}
-			if ev, err, ok := f.afterValue(); ok {
-				return ev, err
+			if f.afterValue() {
+				return f.out, f.outErr
 			}
 			continue
 		}
-		if ev, err, ok := f.step(); ok {
-			return ev, err
+		if f.step() {
+			return f.out, f.outErr
 		}
 	}
 }
 
 // step consumes one byte outside strings and scalars.
-func (f *Framer) step() (RawEvent, error, bool) {
+func (f *Framer) step() bool {
 	c := f.buf[f.pos]
 	switch c {
 	case ' ', '\t', '\r':
 		f.pos++
-		return RawEvent{}, nil, false
+		return false
 	case '\n':
 		f.pos++
 		f.lineStart = true
-		return RawEvent{}, nil, false
+		return false
+	}
+	if c >= 0xBB && f.base+int64(f.pos) < 3 && f.skipBOM(c) {
+		return false
 	}
 	f.wasLineStart, f.lineStart = f.lineStart, false
 	switch c {
@@ -218,7 +225,7 @@ func (f *Framer) step() (RawEvent, error, bool) {
 			// A top-level array: its elements are events.
 			f.push(c, stValueOrEnd)
 			f.evDepth = 1
-			return RawEvent{}, nil, false
+			return false
 		}
 		if c == '[' && depth == 1 && f.recKey && f.evDepth == 0 && f.mark >= 0 {
 			// {"Records":[ ... : the object was a wrapper, not an event.
@@ -227,7 +234,7 @@ func (f *Framer) step() (RawEvent, error, bool) {
 			f.skip = false
 			f.push(c, stValueOrEnd)
 			f.evDepth = 2
-			return RawEvent{}, nil, false
+			return false
 		}
 		if depth == f.evDepth && !(depth == 1 && f.wrapper) {
 			f.beginElement(c)
@@ -237,7 +244,7 @@ func (f *Framer) step() (RawEvent, error, bool) {
 		} else {
 			f.push(c, stValueOrEnd)
 		}
-		return RawEvent{}, nil, false
+		return false
 	case '}', ']':
 		depth := len(f.stack)
 		open := byte('{')
@@ -269,7 +276,7 @@ func (f *Framer) step() (RawEvent, error, bool) {
 		}
 		f.pos++
 		f.prevSig = c
-		return RawEvent{}, nil, false
+		return false
 	case ':':
 		if f.st != stColon {
 			return f.syntaxError(c)
@@ -277,7 +284,7 @@ func (f *Framer) step() (RawEvent, error, bool) {
 		f.st = stValue
 		f.pos++
 		f.prevSig = c
-		return RawEvent{}, nil, false
+		return false
 	case '"':
 		switch {
 		case f.st == stKey || f.st == stKeyOrEnd:
@@ -293,7 +300,7 @@ func (f *Framer) step() (RawEvent, error, bool) {
 		f.strStart = f.pos
 		f.inStr = true
 		f.pos++
-		return RawEvent{}, nil, false
+		return false
 	default:
 		if isScalarByte(c) && f.valuePos() {
 			if len(f.stack) == f.evDepth {
@@ -301,10 +308,32 @@ func (f *Framer) step() (RawEvent, error, bool) {
 			}
 			f.inScalar = true
 			f.pos++
-			return RawEvent{}, nil, false
+			return false
 		}
 		return f.syntaxError(c)
 	}
+}
+
+// skipBOM consumes the UTF-8 byte order mark (EF BB BF) that some tools
+// write at the start of a file; c is the byte at f.pos, within the first
+// three bytes of the input.
+func (f *Framer) skipBOM(c byte) bool {
+	off := f.base + int64(f.pos)
+	if c != "\xEF\xBB\xBF"[off] || off != int64(f.bom) {
+		return false
+	}
+	f.bom++
+	f.pos++
+	return true
+}
+
+// emit stores Next's result; step and its helpers return true after it.
+func (f *Framer) emit(ev RawEvent, rej *Reject) bool {
+	f.out, f.outErr = ev, nil
+	if rej != nil {
+		f.outErr = rej
+	}
+	return true
 }
 
 func (f *Framer) valuePos() bool {
@@ -364,14 +393,14 @@ func (f *Framer) scanString() bool {
 	return false
 }
 
-func (f *Framer) afterString() (RawEvent, error, bool) {
+func (f *Framer) afterString() bool {
 	f.prevSig = '"'
 	if f.strKey {
 		f.st = stColon
 		if len(f.stack) == 1 && f.evDepth == 0 && (f.mark >= 0 || f.wrapper) {
 			f.recKey = f.mark >= 0 && string(f.buf[f.strStart+1:f.pos-1]) == "Records"
 		}
-		return RawEvent{}, nil, false
+		return false
 	}
 	return f.afterValue()
 }
@@ -390,7 +419,7 @@ func (f *Framer) scanScalar() bool {
 
 // afterValue runs when a value ended at f.pos; it completes an element when
 // the value was one.
-func (f *Framer) afterValue() (RawEvent, error, bool) {
+func (f *Framer) afterValue() bool {
 	if len(f.stack) == 0 {
 		f.st = stTop
 	} else {
@@ -400,23 +429,23 @@ func (f *Framer) afterValue() (RawEvent, error, bool) {
 		if len(f.stack) == 0 {
 			f.wrapper = false
 		}
-		return RawEvent{}, nil, false
+		return false
 	}
 	if f.skip {
 		rej := f.skipRej
 		f.skip, f.skipRej = false, nil
-		return RawEvent{}, rej, true
+		return f.emit(RawEvent{}, rej)
 	}
 	start := f.mark
 	f.mark = -1
 	if f.kind != '{' {
-		return RawEvent{}, f.reject(start, f.pos, "event is not a JSON object"), true
+		return f.emit(RawEvent{}, f.reject(start, f.pos, "event is not a JSON object"))
 	}
 	if f.pos-start > f.MaxEventSize {
 		// The buffer holds one byte more than the limit.
-		return RawEvent{}, f.reject(start, f.pos, fmt.Sprintf("event larger than %d bytes (MaxEventSize)", f.MaxEventSize)), true
+		return f.emit(RawEvent{}, f.reject(start, f.pos, fmt.Sprintf("event larger than %d bytes (MaxEventSize)", f.MaxEventSize)))
 	}
-	return RawEvent{Data: f.buf[start:f.pos], Line: f.lineOf(start), Offset: f.base + int64(start)}, nil, true
+	return f.emit(RawEvent{Data: f.buf[start:f.pos], Line: f.lineOf(start), Offset: f.base + int64(start)}, nil)
 }
 
 // reject builds a Reject for buf[start:end], copying the bytes.
@@ -427,7 +456,7 @@ func (f *Framer) reject(start, end int, reason string) *Reject {
 
 // syntaxError rejects the element being collected (or a snippet of the
 // input when none is) and switches to resynchronisation.
-func (f *Framer) syntaxError(c byte) (RawEvent, error, bool) {
+func (f *Framer) syntaxError(c byte) bool {
 	at := f.base + int64(f.pos)
 	ln := f.lineOf(f.pos)
 	reason := fmt.Sprintf("invalid JSON: unexpected %q at line %d, offset %d", c, ln, at)
@@ -447,7 +476,7 @@ func (f *Framer) syntaxError(c byte) (RawEvent, error, bool) {
 	f.mark, f.skip, f.skipRej = -1, false, nil
 	f.inStr, f.inScalar, f.esc = false, false, false
 	f.resync = true
-	return RawEvent{}, rej, true
+	return f.emit(RawEvent{}, rej)
 }
 
 // resyncScan skips to the next plausible event start: a '{' after ',', '}'

@@ -88,7 +88,8 @@ func TestFramerShapes(t *testing.T) {
 		{"array pretty", "[\n   " + e1 + ",\n   " + e2 + ",\n   " + e3 + "\n]\n", want},
 		{"empty array", `[]`, nil},
 		{"single event", "  " + e2 + "\n", []string{e2}},
-		{"BOM-less whitespace only", " \n\t ", nil},
+		{"whitespace only", " \n\t ", nil},
+		{"byte order mark", "\xEF\xBB\xBF" + `{"Records":[` + e1 + `,` + e2 + `,` + e3 + `]}`, want},
 		{"empty", "", nil},
 		{"event with Records key not an array", `{"Records":"x","eventTime":"2023-07-10T11:45:03Z"}`, []string{`{"Records":"x","eventTime":"2023-07-10T11:45:03Z"}`}},
 	}
