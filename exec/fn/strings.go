@@ -79,7 +79,7 @@ func upperBytes(dst []byte, s string) []byte {
 }
 
 // substr is Trino's substring: 1-based code points, a negative start counts
-// from the end, start 0 or a start past either end gives ''.
+// from the end, start 0 or a start past either end gives ”.
 func substr(s string, start, length int64, hasLen bool) string {
 	if start == 0 || s == "" || (hasLen && length <= 0) {
 		return ""
@@ -201,9 +201,9 @@ func reverseRunes(dst []byte, s string) []byte {
 	return dst
 }
 
-func v(s string) planner.Value  { return planner.Value{Str: s} }
-func vi(i int64) planner.Value  { return planner.Value{Int: i} }
-func vb(b bool) planner.Value   { return planner.Value{Bool: b} }
+func v(s string) planner.Value   { return planner.Value{Str: s} }
+func vi(i int64) planner.Value   { return planner.Value{Int: i} }
+func vb(b bool) planner.Value    { return planner.Value{Bool: b} }
 func vf(f float64) planner.Value { return planner.Value{Float: f} }
 
 var vnull = planner.Value{Null: true}
