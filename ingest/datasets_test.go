@@ -103,6 +103,10 @@ func checkDataset(t *testing.T, dir, name string) {
 		}
 		rec.Release()
 		b.Release()
+		// The same file gzipped must frame to the same events.
+		if gzRes := frameAll(t, bytes.NewReader(gz(t, string(data))), 0); len(gzRes.events)+len(gzRes.rejects) != len(seq) || gzRes.err != io.EOF {
+			t.Errorf("%s gzipped: %d events, %d rejects, %v; plain: %d", in.Name, len(gzRes.events), len(gzRes.rejects), gzRes.err, len(seq))
+		}
 		if len(seq) != len(src) {
 			t.Fatalf("%s: %d events framed, encoding/json finds %d", in.Name, len(seq), len(src))
 		}
