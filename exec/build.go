@@ -1,0 +1,159 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow"
+
+	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/planner"
+)
+
+// Build turns a plan into an operator tree. Every operator is wrapped to
+// count rows, batches and time, which Stats reads for EXPLAIN ANALYZE.
+// Scans are built by env.Scan.
+func Build(ctx context.Context, p *planner.Plan, env *Env) (Operator, error) {
+	return build(ctx, p.Root, env)
+}
+
+func build(ctx context.Context, n planner.Node, env *Env) (Operator, error) {
+	var ins []Operator
+	for _, in := range n.Inputs() {
+		op, err := build(ctx, in, env)
+		if err != nil {
+			for _, o := range ins {
+				o.Close()
+			}
+			return nil, err
+		}
+		ins = append(ins, op)
+	}
+	op, err := buildNode(ctx, n, ins, env)
+	if err != nil {
+		for _, o := range ins {
+			o.Close()
+		}
+		return nil, err
+	}
+	name, _ := n.Explain()
+	return instrument(op, name, ins...), nil
+}
+
+func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (Operator, error) {
+	var in *arrow.Schema
+	if len(ins) > 0 {
+		in = ins[0].Schema()
+	}
+	switch n := n.(type) {
+	case *planner.Scan:
+		if env.Scan == nil {
+			return nil, fmt.Errorf("no scan available for %s", n.Table)
+		}
+		return env.Scan(ctx, n)
+	case *planner.Filter:
+		sel, err := CompileSelector(n.Cond, in, env)
+		if err != nil {
+			return nil, err
+		}
+		return NewFilter(ins[0], sel, env), nil
+	case *planner.Project:
+		evs, types, err := compileAll(n.Exprs, in, env)
+		if err != nil {
+			return nil, err
+		}
+		return NewProject(ins[0], evs, n.Names, types, env), nil
+	case *planner.Aggregate:
+		keys, keyTypes, err := compileAll(n.Groups, in, env)
+		if err != nil {
+			return nil, err
+		}
+		var specs []AggSpec
+		var ret []planner.Type
+		for _, a := range n.Aggs {
+			f, ok := a.Fn.(*fn.Aggregate)
+			if !ok || f.New == nil {
+				return nil, &ExprError{Pos: a.P, Expr: a.Label, Err: fmt.Errorf("aggregate %s has no implementation", a.Name)}
+			}
+			args, types, err := compileAll(a.Args, in, env)
+			if err != nil {
+				return nil, err
+			}
+			specs = append(specs, AggSpec{New: f.New, Args: args, Types: types})
+			ret = append(ret, a.T)
+		}
+		names := append(append([]string(nil), n.GroupNames...), aggNames(n.Aggs)...)
+		return NewHashAggregate(ins[0], keys, keyTypes, specs, names, ret, env), nil
+	case *planner.Sort:
+		keys, err := compileKeys(n.Keys, in, env)
+		if err != nil {
+			return nil, err
+		}
+		return NewSort(ins[0], keys, env), nil
+	case *planner.TopN:
+		keys, err := compileKeys(n.Keys, in, env)
+		if err != nil {
+			return nil, err
+		}
+		return NewTopN(ins[0], keys, n.N, env), nil
+	case *planner.Limit:
+		return NewLimit(ins[0], n.N), nil
+	case *planner.Distinct:
+		return NewDistinct(ins[0], env), nil
+	case *planner.UnionAll:
+		return NewUnionAll(ins), nil
+	case *planner.Values:
+		empty := arrow.NewSchema(nil, nil)
+		rows := make([][]Evaluator, len(n.Rows))
+		for i, r := range n.Rows {
+			evs, _, err := compileAll(r, empty, env)
+			if err != nil {
+				return nil, err
+			}
+			rows[i] = evs
+		}
+		names := make([]string, len(n.Out))
+		types := make([]planner.Type, len(n.Out))
+		for i, c := range n.Out {
+			names[i], types[i] = c.Name, c.T
+		}
+		return NewValues(rows, names, types, env), nil
+	}
+	return nil, fmt.Errorf("cannot execute plan node %T", n)
+}
+
+func compileAll(es []planner.Expr, in *arrow.Schema, env *Env) ([]Evaluator, []planner.Type, error) {
+	evs := make([]Evaluator, len(es))
+	types := make([]planner.Type, len(es))
+	for i, e := range es {
+		ev, err := Compile(e, in, env)
+		if err != nil {
+			return nil, nil, err
+		}
+		evs[i], types[i] = ev, e.Type()
+	}
+	return evs, types, nil
+}
+
+func compileKeys(ks []planner.SortKey, in *arrow.Schema, env *Env) ([]SortKey, error) {
+	out := make([]SortKey, len(ks))
+	for i, k := range ks {
+		if !k.Expr.Type().Orderable() {
+			return nil, exprErr(k.Expr, fmt.Errorf("cannot sort by a value of type %s", k.Expr.Type()))
+		}
+		ev, err := Compile(k.Expr, in, env)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = SortKey{Ev: ev, T: k.Expr.Type(), Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	return out, nil
+}
+
+func aggNames(aggs []planner.AggCall) []string {
+	out := make([]string, len(aggs))
+	for i, a := range aggs {
+		out[i] = a.Label
+	}
+	return out
+}

@@ -1,0 +1,201 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow"
+
+	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/planner"
+)
+
+// AggSpec is one aggregate of a HashAggregate: a fresh accumulator and its
+// compiled arguments.
+type AggSpec struct {
+	New   func() fn.Accumulator
+	Args  []Evaluator
+	Types []planner.Type // argument types (the overload's parameters)
+}
+
+// HashAggregate groups its input by key expressions and feeds each batch to
+// the accumulators with per-row group IDs. With no keys it is a global
+// aggregation and yields exactly one row, even over no input.
+type HashAggregate struct {
+	in       Operator
+	keys     []Evaluator
+	keyTypes []planner.Type
+	aggs     []AggSpec
+	accs     []fn.Accumulator
+	schema   *arrow.Schema
+	env      *Env
+	g        *grouper
+	out      arrow.Record
+	prev     arrow.Record // slice handed out last
+	off      int
+	done     bool
+	groups   int
+}
+
+// NewHashAggregate builds the operator; names are its output column names
+// (keys then aggregates) and ret the aggregates' result types.
+func NewHashAggregate(in Operator, keys []Evaluator, keyTypes []planner.Type, aggs []AggSpec, names []string, ret []planner.Type, env *Env) *HashAggregate {
+	var types []arrow.DataType
+	for _, t := range keyTypes {
+		types = append(types, t.Arrow())
+	}
+	for _, t := range ret {
+		types = append(types, t.Arrow())
+	}
+	return &HashAggregate{in: in, keys: keys, keyTypes: keyTypes, aggs: aggs, schema: schemaOf(names, types), env: env}
+}
+
+func (h *HashAggregate) Schema() *arrow.Schema { return h.schema }
+
+// Extra reports the number of groups for EXPLAIN ANALYZE.
+func (h *HashAggregate) Extra() map[string]string {
+	return map[string]string{"groups": fmt.Sprint(h.groups)}
+}
+
+func (h *HashAggregate) Next(ctx context.Context) (Batch, error) {
+	if !h.done {
+		if err := h.consume(ctx); err != nil {
+			return Batch{}, err
+		}
+		h.done = true
+	}
+	var b Batch
+	h.prev, b, h.off = nextSlice(h.out, h.prev, h.off, h.env.batchSize())
+	return b, nil
+}
+
+func (h *HashAggregate) consume(ctx context.Context) error {
+	mem := h.env.mem()
+	keyArrow := make([]arrow.DataType, len(h.keyTypes))
+	for i, t := range h.keyTypes {
+		keyArrow[i] = t.Arrow()
+	}
+	h.g = newGrouper(mem, keyArrow, true)
+	h.accs = make([]fn.Accumulator, len(h.aggs))
+	for i, a := range h.aggs {
+		h.accs[i] = a.New()
+	}
+	ngroups := 0
+	if len(h.keys) == 0 {
+		ngroups = 1
+		for _, acc := range h.accs {
+			acc.Grow(1)
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := h.in.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if b.Rec == nil {
+			break
+		}
+		n := b.Len()
+		var ids []uint32
+		if len(h.keys) == 0 {
+			ids = make([]uint32, n)
+		} else {
+			keys, err := evalAll(ctx, h.keys, h.keyTypes, b, h.env, false)
+			if err != nil {
+				return err
+			}
+			ids, _, err = h.g.assign(keys, n)
+			releaseAll(keys)
+			if err != nil {
+				return err
+			}
+			ngroups = int(h.g.n)
+		}
+		var used int64 = h.g.bytes
+		for i, acc := range h.accs {
+			acc.Grow(ngroups)
+			args, err := evalAll(ctx, h.aggs[i].Args, h.aggs[i].Types, b, h.env, true)
+			if err != nil {
+				return err
+			}
+			err = acc.Update(ids, args)
+			releaseAll(args)
+			if err != nil {
+				return err
+			}
+			used += acc.Bytes()
+		}
+		if err := h.env.checkMemory("hash aggregation", used); err != nil {
+			return err
+		}
+	}
+	h.groups = ngroups
+	return h.finish(ngroups)
+}
+
+func (h *HashAggregate) finish(ngroups int) error {
+	cols := make([]arrow.Array, 0, len(h.keys)+len(h.accs))
+	for _, b := range h.g.builders {
+		cols = append(cols, b.NewArray())
+	}
+	h.g.release()
+	for _, acc := range h.accs {
+		a, err := acc.Result(h.env.mem())
+		if err != nil {
+			releaseAll(cols)
+			return err
+		}
+		if a.Len() != ngroups {
+			a.Release()
+			releaseAll(cols)
+			return fmt.Errorf("internal error: aggregate returned %d values for %d groups", a.Len(), ngroups)
+		}
+		cols = append(cols, a)
+	}
+	h.out = makeRecord(h.schema, cols, ngroups)
+	return nil
+}
+
+// evalAll evaluates expressions over b into arrays of b.Len() rows;
+// constants are broadcast and, with plain, dictionaries decoded.
+func evalAll(ctx context.Context, evs []Evaluator, types []planner.Type, b Batch, env *Env, plain bool) ([]arrow.Array, error) {
+	out := make([]arrow.Array, 0, len(evs))
+	for i, e := range evs {
+		v, err := e.Eval(ctx, b)
+		if err != nil {
+			releaseAll(out)
+			return nil, err
+		}
+		if !v.IsConst && !plain {
+			out = append(out, v.Arr)
+			continue
+		}
+		a, err := materialize(env.mem(), v, types[i], b.Len())
+		v.Release()
+		if err != nil {
+			releaseAll(out)
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func releaseAll(as []arrow.Array) {
+	for _, a := range as {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
+func (h *HashAggregate) Close() error {
+	if h.g != nil {
+		h.g.release()
+	}
+	releaseRecs(&h.out, &h.prev)
+	return h.in.Close()
+}

@@ -1,0 +1,122 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+)
+
+// Result is a query's output: dense records of Schema (strings plain, never
+// dictionary-encoded), columns named by Names.
+type Result struct {
+	Names   []string
+	Schema  *arrow.Schema
+	Records []arrow.Record
+}
+
+// Rows counts the result's rows.
+func (r *Result) Rows() int64 {
+	var n int64
+	for _, rec := range r.Records {
+		n += rec.NumRows()
+	}
+	return n
+}
+
+// Release releases the records.
+func (r *Result) Release() {
+	for _, rec := range r.Records {
+		rec.Release()
+	}
+	r.Records = nil
+}
+
+// Run pulls every batch of op into a Result and closes op. It checks ctx
+// between batches, so cancelling the context (Ctrl-C in the shell) stops the
+// query at the next batch. names label the columns (Plan.Names; nil keeps
+// the operator's names).
+func Run(ctx context.Context, op Operator, names []string, env *Env) (*Result, error) {
+	res, err := run(ctx, op, names, env)
+	if cerr := op.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil && res != nil {
+		res.Release()
+		return nil, err
+	}
+	return res, err
+}
+
+func run(ctx context.Context, op Operator, names []string, env *Env) (*Result, error) {
+	schema := op.Schema()
+	if names != nil {
+		if len(names) != schema.NumFields() {
+			return nil, fmt.Errorf("internal error: %d names for %d columns", len(names), schema.NumFields())
+		}
+		fs := schema.Fields()
+		for i := range fs {
+			fs[i].Name = names[i]
+		}
+		schema = arrow.NewSchema(fs, nil)
+	} else {
+		for _, f := range schema.Fields() {
+			names = append(names, f.Name)
+		}
+	}
+	res := &Result{Names: names, Schema: schema}
+	for {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		b, err := op.Next(ctx)
+		if err != nil {
+			return res, err
+		}
+		if b.Rec == nil {
+			return res, nil
+		}
+		rec, err := normalize(env, b, schema)
+		if err != nil {
+			return res, err
+		}
+		res.Records = append(res.Records, rec)
+	}
+}
+
+// normalize makes a batch an independent dense record of schema: live rows
+// gathered, dictionaries decoded.
+func normalize(env *Env, b Batch, schema *arrow.Schema) (arrow.Record, error) {
+	n := b.Len()
+	cols := make([]arrow.Array, b.Rec.NumCols())
+	for i := range cols {
+		col := b.Rec.Column(i)
+		want := schema.Field(i).Type
+		var err error
+		switch {
+		case b.Sel == nil && arrow.TypeEqual(col.DataType(), want):
+			col.Retain()
+			cols[i] = col
+		case arrow.TypeEqual(col.DataType(), want):
+			cols[i], err = take(env.mem(), col, b.Sel)
+		default:
+			bl := array.NewBuilder(env.mem(), want)
+			rows := b.Sel
+			if rows == nil {
+				rows = identity(n)
+			}
+			if err = appendRowsTo(bl, col, rows); err == nil {
+				cols[i] = bl.NewArray()
+			}
+			bl.Release()
+		}
+		if err != nil {
+			releaseAll(cols)
+			return nil, err
+		}
+	}
+	rec := array.NewRecord(schema, cols, int64(n))
+	releaseAll(cols)
+	return rec, nil
+}

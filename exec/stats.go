@@ -1,0 +1,80 @@
+package exec
+
+import (
+	"context"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+)
+
+// OpStats is one operator's runtime figures for EXPLAIN ANALYZE. Time is
+// spent in the operator's own Next, its children's time excluded.
+type OpStats struct {
+	Name     string
+	Rows     int64 // live rows returned
+	Batches  int64
+	Time     time.Duration
+	Children []*OpStats
+	Extra    map[string]string // operator-specific: groups, stripes read/skipped, ...
+}
+
+// Extras is implemented by operators with figures of their own (the scan
+// reports stripes and row groups read and skipped).
+type Extras interface {
+	Extra() map[string]string
+}
+
+// instrumented wraps an operator to count its rows, batches and time.
+type instrumented struct {
+	op       Operator
+	name     string
+	children []*instrumented
+	rows     int64
+	batches  int64
+	total    time.Duration
+}
+
+func instrument(op Operator, name string, children ...Operator) *instrumented {
+	in := &instrumented{op: op, name: name}
+	for _, c := range children {
+		if ci, ok := c.(*instrumented); ok {
+			in.children = append(in.children, ci)
+		}
+	}
+	return in
+}
+
+func (o *instrumented) Schema() *arrow.Schema { return o.op.Schema() }
+func (o *instrumented) Close() error          { return o.op.Close() }
+
+func (o *instrumented) Next(ctx context.Context) (Batch, error) {
+	start := time.Now()
+	b, err := o.op.Next(ctx)
+	o.total += time.Since(start)
+	if b.Rec != nil {
+		o.rows += int64(b.Len())
+		o.batches++
+	}
+	return b, err
+}
+
+// Stats returns the figures of an operator tree made by Build (nil for
+// operators built otherwise). Call it after Run.
+func Stats(op Operator) *OpStats {
+	in, ok := op.(*instrumented)
+	if !ok {
+		return nil
+	}
+	s := &OpStats{Name: in.name, Rows: in.rows, Batches: in.batches, Time: in.total}
+	for _, c := range in.children {
+		s.Children = append(s.Children, Stats(c))
+		s.Time -= c.total
+	}
+	if s.Time < 0 {
+		s.Time = 0
+	}
+	if x, ok := in.op.(Extras); ok {
+		s.Extra = x.Extra()
+	}
+	return s
+}
