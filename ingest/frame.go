@@ -457,20 +457,20 @@ func (f *Framer) reject(start, end int, reason string) *Reject {
 // syntaxError rejects the element being collected (or a snippet of the
 // input when none is) and switches to resynchronisation.
 func (f *Framer) syntaxError(c byte) bool {
-	at := f.base + int64(f.pos)
-	ln := f.lineOf(f.pos)
-	reason := fmt.Sprintf("invalid JSON: unexpected %q at line %d, offset %d", c, ln, at)
 	var rej *Reject
 	switch {
 	case f.skip:
 		rej = f.skipRej
-		rej.Reason += "; and " + reason
 	case f.mark >= 0:
-		rej = f.reject(f.mark, f.pos, reason)
+		rej = f.reject(f.mark, f.pos, "") // before lineOf(f.pos): lines are counted forward only
 	default:
-		end := min(f.pos+snippetSize, f.end)
-		rej = f.reject(f.pos, end, reason)
+		rej = f.reject(f.pos, min(f.pos+snippetSize, f.end), "")
 	}
+	reason := fmt.Sprintf("invalid JSON: unexpected %q at line %d, offset %d", c, f.lineOf(f.pos), f.base+int64(f.pos))
+	if rej.Reason != "" {
+		reason = rej.Reason + "; and " + reason
+	}
+	rej.Reason = reason
 	f.resyncTop = len(f.stack) == 0
 	f.lineStart = f.wasLineStart
 	f.mark, f.skip, f.skipRej = -1, false, nil
@@ -512,8 +512,8 @@ func (f *Framer) resyncScan() {
 	}
 }
 
-// lineOf returns the line of buf[i]; i must not precede earlier queries
-// since the last buffer shift.
+// lineOf returns the line of buf[i]. Lines are counted forward only: i
+// must not precede an earlier query's position (callers ask in order).
 func (f *Framer) lineOf(i int) int {
 	if i > f.lineAt {
 		f.line += bytes.Count(f.buf[f.lineAt:i], []byte{'\n'})

@@ -151,6 +151,9 @@ func TestFramerDamage(t *testing.T) {
 		{name: "missing comma between events",
 			in:    `[` + e1 + e2 + `,` + e3 + `]`,
 			order: "eree", events: []string{e1, e2, e3}},
+		{name: "broken event in a pretty array",
+			in:    "[\n  " + e1 + ",\n  {\n    \"a\": 1,\n    \"b\": ]\n  },\n  " + e2 + "\n]\n",
+			order: "ere", events: []string{e1, e2}},
 		{name: "non-object elements",
 			in:    `{"Records":[` + e1 + `,42,"str",[1,2],null,` + e2 + `]}`,
 			order: "errrre", events: []string{e1, e2}, rejReason: "not a JSON object"},
@@ -205,6 +208,9 @@ func TestFramerDamage(t *testing.T) {
 			for _, rej := range res.rejects {
 				if rej.File != "in.json" || rej.Line < 1 || rej.Offset < 0 || rej.Offset > int64(len(c.in)) {
 					t.Errorf("%s: bad reject location %+v", c.name, rej)
+				}
+				if wl := strings.Count(c.in[:rej.Offset], "\n") + 1; rej.Line != wl {
+					t.Errorf("%s: reject at line %d, want %d", c.name, rej.Line, wl)
 				}
 				if !strings.HasPrefix(c.in[rej.Offset:], string(rej.Raw)) {
 					t.Errorf("%s: reject raw %q is not the input at its offset", c.name, rej.Raw)
