@@ -185,11 +185,13 @@ func TestWriteS3DuplicatesLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	stamps := map[string][]string{} // eventID → delivery stamps of its copies
+	perWindow := map[string]int{}
 	for p, b := range readTree(t, dir) {
 		m := logPath.FindStringSubmatch(p)
 		if m == nil {
 			continue
 		}
+		perWindow[m[2]+m[3]+m[10]]++
 		var doc struct {
 			Records []struct{ EventID string }
 		}
@@ -214,10 +216,19 @@ func TestWriteS3DuplicatesLater(t *testing.T) {
 	if later != sum.Duplicates || later == 0 {
 		t.Errorf("%d re-deliveries in a later file, summary %d", later, sum.Duplicates)
 	}
+	split := 0
+	for _, n := range perWindow {
+		if n > 1 {
+			split++
+		}
+	}
+	if split == 0 {
+		t.Error("no window was split into several files; the test needs some")
+	}
 }
 
 func TestWriteDeterministicAcrossWorkers(t *testing.T) {
-	cfg := Config{Events: 8000, Seed: 11, Days: 1, Duplicates: 0.02, MaxPerFile: 300}
+	cfg := Config{Events: 3000, Seed: 11, Days: 1, Accounts: 1, Duplicates: 0.05, MaxPerFile: 300}
 	var trees []map[string][]byte
 	for _, workers := range []int{1, 3} {
 		for _, layout := range []Layout{LayoutS3, LayoutNDJSON} {
