@@ -181,11 +181,23 @@ func appendStrings(d *array.StringBuilder, src arrow.Array, rows []int) {
 	var buf []byte
 	switch s := src.(type) {
 	case *array.String:
+		// Reserve once, then append without per-value capacity checks:
+		// this is the hot loop of a sort (most leaves are strings).
+		offs := s.ValueOffsets()
+		data, base := s.ValueBytes(), offs[0]
+		total := 0
+		for _, r := range rows {
+			if r >= 0 {
+				total += int(offs[r+1] - offs[r])
+			}
+		}
+		d.Reserve(len(rows))
+		d.ReserveData(total)
 		for _, r := range rows {
 			if r < 0 || s.IsNull(r) {
 				d.AppendNull()
 			} else {
-				d.Append(s.Value(r))
+				d.UnsafeAppend(data[offs[r]-base : offs[r+1]-base])
 			}
 		}
 	case *array.Int64:
