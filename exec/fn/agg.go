@@ -230,13 +230,14 @@ func (c *Catalog) addAggregates() {
 	})
 	for _, in := range []planner.Type{tI, tD} {
 		in := in
-		c.agg("sum", "(bigint) or (double)", func(args []planner.Type, distinct bool) *Aggregate {
+		sig := "(" + in.String() + ")"
+		c.agg("sum", sig, func(args []planner.Type, distinct bool) *Aggregate {
 			if in.Kind == planner.KindBigint {
 				return &Aggregate{Ps: ts(tI), Ret: tI, New: withDistinct(distinct, tI, func() Accumulator { return &sumIntAcc{} })}
 			}
 			return &Aggregate{Ps: ts(tD), Ret: tD, New: withDistinct(distinct, tD, func() Accumulator { return &sumFloatAcc{} })}
 		})
-		c.agg("avg", "(bigint) or (double)", func(args []planner.Type, distinct bool) *Aggregate {
+		c.agg("avg", sig, func(args []planner.Type, distinct bool) *Aggregate {
 			return &Aggregate{Ps: ts(in), Ret: tD, New: withDistinct(distinct, in, func() Accumulator { return &sumFloatAcc{avg: true} })}
 		})
 	}

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -229,6 +230,13 @@ func mismatch(name string, sigs []string, args []planner.Type) error {
 	for i, a := range args {
 		got[i] = a.String()
 	}
+	var uniq []string
+	for _, s := range sigs {
+		if !slices.Contains(uniq, s) {
+			uniq = append(uniq, s)
+		}
+	}
+	sigs = uniq
 	expect := sigs[0]
 	if len(sigs) > 1 {
 		expect = strings.Join(sigs[:len(sigs)-1], ", ") + " or " + sigs[len(sigs)-1]
