@@ -15,6 +15,9 @@ import (
 // both sides are evaluated and compared row by row.
 func (c *compiler) compare(e *planner.Compare) (Evaluator, error) {
 	distinct := e.Op == planner.OpIsDistinct || e.Op == planner.OpIsNotDistinct
+	if !distinct && (isNullLit(e.L) || isNullLit(e.R)) {
+		return &litEval{v: planner.Value{Null: true}}, nil
+	}
 	x, lit, op := e.L, e.R, e.Op
 	if _, ok := x.(*planner.Literal); ok {
 		x, lit, op = e.R, e.L, flipOp(e.Op)
@@ -227,4 +230,9 @@ func (p *likePred) tester(a arrow.Array) (func(int) bool, error) {
 		return nil, fmt.Errorf("LIKE needs varchar, not %s", a.DataType())
 	}
 	return func(i int) bool { return p.m(s.Value(i)) }, nil
+}
+
+func isNullLit(e planner.Expr) bool {
+	l, ok := e.(*planner.Literal)
+	return ok && l.V.Null
 }

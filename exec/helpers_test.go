@@ -309,3 +309,17 @@ func validity(v ...bool) *memory.Buffer {
 func recordOf(name string, a arrow.Array) arrow.Record {
 	return array.NewRecord(arrow.NewSchema([]arrow.Field{{Name: name, Type: a.DataType(), Nullable: true}}, nil), []arrow.Array{a}, int64(a.Len()))
 }
+
+func mapBuilder() *array.MapBuilder {
+	return array.NewMapBuilder(memory.DefaultAllocator, arrow.BinaryTypes.String, arrow.BinaryTypes.String, false)
+}
+
+func addMap(b *array.MapBuilder, kv ...string) {
+	b.Append(true)
+	kb := b.KeyBuilder().(*array.StringBuilder)
+	ib := b.ItemBuilder().(*array.StringBuilder)
+	for i := 0; i < len(kv); i += 2 {
+		kb.Append(kv[i])
+		ib.Append(kv[i+1])
+	}
+}

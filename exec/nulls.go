@@ -30,8 +30,8 @@ func withParentNulls(child arrow.Array, parent arrow.Array) arrow.Array {
 	}
 	bufs := append([]*memory.Buffer{memory.NewBufferBytes(bits)}, d.Buffers()[1:]...)
 	var nd arrow.ArrayData
-	if dict := d.Dictionary(); dict != nil {
-		nd = array.NewDataWithDictionary(d.DataType(), n, bufs, nulls, off, dict.(*array.Data))
+	if d.DataType().ID() == arrow.DICTIONARY {
+		nd = array.NewDataWithDictionary(d.DataType(), n, bufs, nulls, off, d.Dictionary().(*array.Data))
 	} else {
 		nd = array.NewData(d.DataType(), n, bufs, d.Children(), nulls, off)
 	}
