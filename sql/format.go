@@ -3,6 +3,8 @@ package sql
 import (
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Format prints a node back as SQL in a canonical form: keywords in upper
@@ -59,9 +61,10 @@ func (f *formatter) w(s ...string) {
 
 // quoteIdent quotes a name when it was quoted or would not lex as a name.
 func quoteIdent(s string, quoted bool) string {
-	simple := s != "" && isIdentStart(s[0])
-	for i := 0; i < len(s) && simple; i++ {
-		simple = isIdentPart(s[i])
+	// simple: lexes back as one word (same rule as the lexer's identEnd).
+	simple := false
+	if r, _ := utf8.DecodeRuneInString(s); r == '_' || unicode.IsLetter(r) {
+		simple = identEnd(s, 0) == len(s)
 	}
 	up := strings.ToUpper(s)
 	if quoted || !simple || passKeywords[up] || unsupportedKeywords[up] != "" {
