@@ -1,0 +1,164 @@
+// Command duckpeer loads CloudTrail JSON into DuckDB and runs one query, for
+// manual cross-checks of ctlake's answers:
+//
+//	duckpeer query [flags] PATH... SQL
+//
+// The events of every PATH (files or directories, as duckpeer.ExpandPaths
+// reads them) become table "events" (see -table, -view); SQL is DuckDB's
+// dialect (the peer's README maps CloudTrail Lake forms to it). Rows are
+// printed as NDJSON with -json, else as tab-separated values with a header.
+// -timing reports load and query times on stderr.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	duckpeer "github.com/ctlake/ctlake/peer/duckdb"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "duckpeer:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "query" {
+		return errors.New("usage: duckpeer query [flags] PATH... SQL")
+	}
+	fs := flag.NewFlagSet("query", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print rows as NDJSON objects")
+	table := fs.String("table", "events", "name of the events table")
+	view := fs.Bool("view", false, "query the JSON files through a view instead of importing them")
+	timeField := fs.String("time-field", "", "fallback time field when eventTime is missing (e.g. @timestamp)")
+	keep := fs.Bool("keep-untimed", false, "keep events without a parseable time (eventTime NULL)")
+	timing := fs.Bool("timing", false, "print load and query times on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: duckpeer query [flags] PATH... SQL")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) < 2 {
+		fs.Usage()
+		return errors.New("need at least one PATH and the SQL")
+	}
+	query := rest[len(rest)-1]
+	files, err := duckpeer.ExpandPaths(rest[:len(rest)-1])
+	if err != nil {
+		return err
+	}
+	p, err := duckpeer.OpenWith(duckpeer.Options{TimeField: *timeField, KeepUntimed: *keep})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	ctx := context.Background()
+	start := time.Now()
+	if *view {
+		err = p.ViewJSON(ctx, *table, files)
+	} else {
+		var n int64
+		n, err = p.LoadJSON(ctx, *table, files)
+		if *timing && err == nil {
+			fmt.Fprintf(stderr, "loaded %d events from %d files in %v\n", n, len(files), time.Since(start).Round(time.Millisecond))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	cols, rows, err := p.Query(ctx, query)
+	if err != nil {
+		return err
+	}
+	if *timing {
+		fmt.Fprintf(stderr, "%d rows in %v\n", len(rows), time.Since(start).Round(time.Millisecond))
+	}
+	if *asJSON {
+		return writeNDJSON(stdout, cols, rows)
+	}
+	return writeTSV(stdout, cols, rows)
+}
+
+// writeNDJSON prints one object per row, keys in column order; a repeated
+// column name gets a _2, _3, ... suffix. Times are RFC 3339 with
+// nanoseconds in UTC; JSON-text columns are strings (their text), as
+// Query returns them.
+func writeNDJSON(w io.Writer, cols []string, rows [][]any) error {
+	keys := uniqueNames(cols)
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		b.WriteByte('{')
+		for i, v := range r {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(keys[i])
+			b.Write(k)
+			b.WriteByte(':')
+			if t, ok := v.(time.Time); ok {
+				v = t.Format(time.RFC3339Nano)
+			}
+			val, err := json.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("column %s: %w", keys[i], err)
+			}
+			b.Write(val)
+		}
+		b.WriteString("}\n")
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeTSV(w io.Writer, cols []string, rows [][]any) error {
+	if _, err := fmt.Fprintln(w, strings.Join(cols, "\t")); err != nil {
+		return err
+	}
+	cells := make([]string, len(cols))
+	for _, r := range rows {
+		for i, v := range r {
+			switch x := v.(type) {
+			case nil:
+				cells[i] = "NULL"
+			case time.Time:
+				cells[i] = x.Format("2006-01-02 15:04:05.999999999")
+			default:
+				cells[i] = strings.NewReplacer("\t", `\t`, "\n", `\n`).Replace(fmt.Sprint(x))
+			}
+		}
+		if _, err := fmt.Fprintln(w, strings.Join(cells, "\t")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func uniqueNames(cols []string) []string {
+	seen := map[string]int{}
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		seen[c]++
+		out[i] = c
+		if n := seen[c]; n > 1 {
+			out[i] = fmt.Sprintf("%s_%d", c, n)
+		}
+	}
+	return out
+}
