@@ -131,24 +131,27 @@ func (w *world) appendAPICall(dst []byte, e *ev) []byte {
 	dst = appendKV(dst, "eventSource", o.svc.source)
 	dst = appendKV(dst, "eventName", o.name)
 	dst = appendKV(dst, "awsRegion", e.region)
-	var ip string
-	if p.svc != "" {
-		ip = p.svc
-	} else {
-		ip = e.a.pickIP(p, r)
-	}
-	dst = appendKV(dst, "sourceIPAddress", ip)
 	ua := p.ua
 	var uaStr string
 	switch {
 	case ua < 0:
 		uaStr = p.svc
-	case r.chance(0.85):
+	case r.chance(0.88):
 		uaStr = userAgents[ua]
 	default:
 		ua = r.intn(len(userAgents))
 		uaStr = userAgents[ua]
 	}
+	var ip string
+	switch {
+	case p.svc != "":
+		ip = p.svc
+	case ua == uaInternal:
+		ip = "AWS Internal" // console calls made on the user's behalf
+	default:
+		ip = e.a.pickIP(p, r)
+	}
+	dst = appendKV(dst, "sourceIPAddress", ip)
 	dst = appendKV(dst, "userAgent", uaStr)
 	if r.chance(errorRate(o)) {
 		e.failed, e.isError = true, true
