@@ -22,11 +22,13 @@ type Filter struct {
 	sel  Selector
 	env  *Env
 	prev arrow.Record // compacted record returned last, released on Next
+	// compactBelow overrides the package threshold (benchmarks).
+	compactBelow float64
 }
 
 // NewFilter filters in by cond.
 func NewFilter(in Operator, sel Selector, env *Env) *Filter {
-	return &Filter{in: in, sel: sel, env: env}
+	return &Filter{in: in, sel: sel, env: env, compactBelow: compactBelow}
 }
 
 func (f *Filter) Schema() *arrow.Schema { return f.in.Schema() }
@@ -51,7 +53,7 @@ func (f *Filter) Next(ctx context.Context) (Batch, error) {
 		if len(sel) == int(b.Rec.NumRows()) {
 			return Batch{Rec: b.Rec}, nil
 		}
-		if float64(len(sel)) < compactBelow*float64(b.Rec.NumRows()) {
+		if float64(len(sel)) < f.compactBelow*float64(b.Rec.NumRows()) {
 			rec, err := compact(f.env.mem(), Batch{Rec: b.Rec, Sel: sel})
 			if err != nil {
 				return Batch{}, err
