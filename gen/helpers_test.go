@@ -117,6 +117,8 @@ func TestConfigValidation(t *testing.T) {
 		{Events: 10, Duplicates: -0.1},
 		{Events: 10, MaxPerFile: -5},
 		{Events: 10, Start: time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Events: 10, FileWindow: 7 * time.Minute},
+		{Events: 10, FileWindow: 48 * time.Hour},
 	}
 	for _, c := range bad {
 		if _, err := New(c); err == nil {
@@ -125,5 +127,29 @@ func TestConfigValidation(t *testing.T) {
 	}
 	if _, err := New(Config{Events: 10}); err != nil {
 		t.Errorf("New with defaults: %v", err)
+	}
+}
+
+func TestFileWindow(t *testing.T) {
+	cases := []struct {
+		cfg  Config
+		want int64
+	}{
+		{Config{Events: 1_000_000, Days: 7, Accounts: 3}, 300},    // 27.6 per 5-minute file
+		{Config{Events: 300_000, Days: 7, Accounts: 3}, 600},      // 8.3 per 5-minute file
+		{Config{Events: 1000, Days: 7, Accounts: 3}, 3600},        // sparse: capped at an hour
+		{Config{Events: 1000, FileWindow: 15 * time.Minute}, 900}, // explicit
+	}
+	for _, c := range cases {
+		w, err := newWorld(c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range w.files {
+			if f.win != c.want || (f.start-w.cfg.Start.Unix())%c.want != 0 {
+				t.Errorf("%+v: file window [%d, +%d), want +%d aligned to start", c.cfg, f.start, f.win, c.want)
+				break
+			}
+		}
 	}
 }

@@ -3,6 +3,7 @@ package gen
 import (
 	"math"
 	"sort"
+	"time"
 )
 
 // The plan fixes, before any event is built, which log files exist, their
@@ -26,18 +27,22 @@ type fileSpec struct {
 
 const fiveMinutes = 300
 
-// fileWindow picks the file window: CloudTrail's 5 minutes when there is
-// enough traffic, widened in 5-minute steps up to an hour when events are so
-// sparse that 5-minute files would hold one or two events each.
+// fileWindow picks the file window when Config.FileWindow is zero:
+// CloudTrail's 5 minutes when there is enough traffic, widened in 5-minute
+// steps up to an hour while files would average fewer than minPerFile events
+// (tens of thousands of two-event files make every consumer slow without
+// making the data more realistic).
 func fileWindow(events int64, days, accounts int) int64 {
 	cells := float64(days*288) * float64(accounts) * float64(len(regions))
 	for _, k := range []int64{1, 2, 3, 4, 6, 12} {
-		if float64(events)/(cells/float64(k)) >= 6 {
+		if float64(events)/(cells/float64(k)) >= minPerFile {
 			return k * fiveMinutes
 		}
 	}
 	return 12 * fiveMinutes
 }
+
+const minPerFile = 16
 
 // diurnal is the relative activity at Unix second t: a business-hours peak
 // around 15:00 UTC, a smaller APAC bump, and quieter weekends.
@@ -81,7 +86,10 @@ func apportion(total int64, w []float64) []int64 {
 }
 
 func buildPlan(cfg Config, r *rng) []fileSpec {
-	win := fileWindow(cfg.Events, cfg.Days, cfg.Accounts)
+	win := int64(cfg.FileWindow / time.Second)
+	if win == 0 {
+		win = fileWindow(cfg.Events, cfg.Days, cfg.Accounts)
+	}
 	start := cfg.Start.Unix()
 	span := int64(cfg.Days) * 86400
 	slots := int((span + win - 1) / win)

@@ -26,6 +26,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "", "output directory (required)")
 	dups := fs.Float64("duplicates", 0, "fraction of events re-delivered in a later file (same eventID), 0..0.5")
 	perFile := fs.Int("max-per-file", 2500, "cap on events per log file")
+	window := fs.Duration("window", 0, "eventTime span of each log file, a multiple of 5m (default: 5m, widened up to 1h for sparse traffic)")
 	workers := fs.Int("workers", 0, "parallel workers (default: all cores); does not change the output")
 	counts := fs.String("counts", "", "also write eventSource/eventName counts as TSV to this file ('-' for stdout)")
 	if err := fs.Parse(args); err != nil {
@@ -46,7 +47,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("%w: --start: %v", errUsage, err)
 	}
 	cfg := gen.Config{Events: *events, Seed: *seed, Start: t0, Days: *days, Accounts: *accounts,
-		Duplicates: *dups, MaxPerFile: *perFile, Workers: *workers}
+		Duplicates: *dups, MaxPerFile: *perFile, FileWindow: *window, Workers: *workers}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
