@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"math/rand"
 	"slices"
 	"strings"
@@ -285,5 +286,50 @@ func TestStructFieldNull(t *testing.T) {
 	rows, _ := sel.Select(context.Background(), Batch{Rec: r})
 	if !slices.Equal(rows, []int32{1, 2}) {
 		t.Errorf("u.arn IS NULL selected %v, want [1 2]", rows)
+	}
+}
+
+// TestFunctionOnDictionary checks that a unary string function on a
+// dictionary column keeps the encoding (one call per entry) and agrees with
+// the plain column, and that run-time errors carry the query position.
+func TestFunctionOnDictionary(t *testing.T) {
+	vals := []any{"A", "b", nil, "A", "C", "b"}
+	for _, dict := range []bool{false, true} {
+		rec := mkRecord(col{"x", planner.Varchar, dict, vals})
+		e := &planner.Call{Name: "lower", Fn: lowerFn, Args: []planner.Expr{ref(0, "x", planner.Varchar)}, T: planner.Varchar}
+		ev, err := Compile(e, rec.Schema(), &Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sel := range [][]int32{nil, {0, 2, 4}} {
+			v, err := ev.Eval(context.Background(), Batch{Rec: rec, Sel: sel})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, isDict := v.Arr.(*array.Dictionary); isDict != dict {
+				t.Errorf("dict=%v: result encoding %s", dict, v.Arr.DataType())
+			}
+			for i, r := range liveRows(Batch{Rec: rec, Sel: sel}) {
+				var want any
+				if vals[r] != nil {
+					want = strings.ToLower(vals[r].(string))
+				}
+				if got := cell(v.Arr, i); got != want {
+					t.Errorf("dict=%v row %d: %v want %v", dict, r, got, want)
+				}
+			}
+			v.Release()
+		}
+		cast := &planner.Cast{X: ref(0, "x", planner.Varchar), To: planner.Bigint, P: 23}
+		ev, err = Compile(cast, rec.Schema(), &Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ev.Eval(context.Background(), Batch{Rec: rec})
+		var pe *ExprError
+		if !errors.As(err, &pe) || pe.Pos != 23 {
+			t.Errorf("dict=%v: CAST(x AS bigint) error %v, want one at position 23", dict, err)
+		}
+		rec.Release()
 	}
 }
