@@ -28,7 +28,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	perFile := fs.Int("max-per-file", 2500, "cap on events per log file")
 	window := fs.Duration("window", 0, "eventTime span of each log file, a multiple of 5m (default: 5m, widened up to 1h for sparse traffic)")
 	workers := fs.Int("workers", 0, "parallel workers (default: all cores); does not change the output")
-	counts := fs.String("counts", "", "also write eventSource/eventName counts as TSV to this file ('-' for stdout)")
+	counts := fs.String("counts", "", "also write unique events' eventSource/eventName counts as TSV to this file ('-' for stdout)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
