@@ -63,6 +63,7 @@ func NewCatalog() *Catalog {
 	c.addRegexps()
 	c.addJSON()
 	c.addCollections()
+	c.addArrays()
 	c.addDateTime()
 	c.addMath()
 	c.addAggregates()
