@@ -38,8 +38,10 @@ func newWorld(cfg Config) (*world, error) {
 	}
 	w := &world{cfg: cfg, cat: defaultCatalog}
 	wr := rng{s: streamSeed(cfg.Seed, streamWorld)}
+	orgOffset := wr.intn(len(orgNames))
+	taken := map[string]bool{}
 	for i := 0; i < cfg.Accounts; i++ {
-		w.accts = append(w.accts, newAccount(&wr, i))
+		w.accts = append(w.accts, newAccount(&wr, i, orgOffset, taken))
 	}
 	pr := rng{s: streamSeed(cfg.Seed, streamPlan)}
 	w.files = buildPlan(cfg, &pr)
