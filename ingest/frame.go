@@ -115,6 +115,13 @@ func NewFramer(r io.Reader, name string) *Framer {
 	return &Framer{name: name, in: r, mark: -1}
 }
 
+// Offset is the number of decompressed bytes scanned so far (for progress
+// reports).
+func (f *Framer) Offset() int64 { return f.base + int64(f.pos) }
+
+// Compressed reports whether the input was gzip (known after the first Next).
+func (f *Framer) Compressed() bool { return f.gz != nil }
+
 // Close releases the decompressor. It does not close the underlying reader.
 func (f *Framer) Close() error {
 	if f.gz != nil {
