@@ -72,8 +72,8 @@ func TestApportion(t *testing.T) {
 		{7, []float64{0, 1, 0}},
 		{5, []float64{1, 1, 1, 1, 1, 1, 1, 1}},
 	}
-	for _, c := range cases {
-		got := apportion(c.total, c.w)
+	for i, c := range cases {
+		got := apportion(c.total, c.w, float64(i)/float64(len(cases)))
 		var sum float64
 		var n int64
 		for i, x := range got {
@@ -85,9 +85,26 @@ func TestApportion(t *testing.T) {
 		}
 		for i, x := range got {
 			exact := float64(c.total) * c.w[i] / sum
-			if float64(x) < exact-1 || float64(x) > exact+1 {
+			if float64(x) <= exact-1 || float64(x) >= exact+1 {
 				t.Errorf("apportion(%d, %v)[%d] = %d, want about %.1f", c.total, c.w, i, x, exact)
 			}
+		}
+	}
+}
+
+// A weight too small for its own share still gets events at its rate.
+func TestApportionSparse(t *testing.T) {
+	w := []float64{0.7, 0.2, 0.1}
+	r := rng{s: 5}
+	var got [3]int64
+	for i := 0; i < 10000; i++ {
+		for j, x := range apportion(1, w, r.float()) {
+			got[j] += x
+		}
+	}
+	for j := range w {
+		if share := float64(got[j]) / 10000; share < w[j]-0.02 || share > w[j]+0.02 {
+			t.Errorf("cell %d got share %.3f, want %.1f", j, share, w[j])
 		}
 	}
 }

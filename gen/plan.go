@@ -2,7 +2,6 @@ package gen
 
 import (
 	"math"
-	"sort"
 	"time"
 )
 
@@ -55,9 +54,13 @@ func diurnal(t int64) float64 {
 	return w
 }
 
-// apportion splits total into len(w) integer parts proportional to w
-// (largest remainder; ties by index, so it is deterministic).
-func apportion(total int64, w []float64) []int64 {
+// apportion splits total into len(w) integer parts proportional to w by
+// systematic sampling with offset u in [0, 1): part i is the number of
+// integers in (C[i-1]+u, C[i]+u] where C is the running expected count. The
+// parts sum to total exactly and each is within 1 of its expectation, yet a
+// small weight still gets its fair chance of an event (largest-remainder
+// rounding would give every sparse slot's event to the heaviest cell).
+func apportion(total int64, w []float64, u float64) []int64 {
 	out := make([]int64, len(w))
 	var sum float64
 	for _, x := range w {
@@ -66,21 +69,17 @@ func apportion(total int64, w []float64) []int64 {
 	if total == 0 || sum == 0 {
 		return out
 	}
-	type rem struct {
-		i int
-		f float64
-	}
-	rems := make([]rem, len(w))
-	var used int64
+	var acc float64
+	prev := int64(math.Floor(u))
 	for i, x := range w {
-		exact := float64(total) * x / sum
-		out[i] = int64(exact)
-		used += out[i]
-		rems[i] = rem{i, exact - float64(out[i])}
-	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].f > rems[b].f })
-	for j := int64(0); j < total-used; j++ {
-		out[rems[j%int64(len(rems))].i]++
+		acc += x
+		c := float64(total) * acc / sum
+		if i == len(w)-1 {
+			c = float64(total)
+		}
+		cur := int64(math.Floor(c + u))
+		out[i] = cur - prev
+		prev = cur
 	}
 	return out
 }
@@ -98,7 +97,7 @@ func buildPlan(cfg Config, r *rng) []fileSpec {
 		t := start + int64(i)*win + win/2
 		sw[i] = diurnal(t) * (0.8 + 0.4*r.float())
 	}
-	perSlot := apportion(cfg.Events, sw)
+	perSlot := apportion(cfg.Events, sw, r.float())
 
 	aw := zipfWeights(cfg.Accounts, 0.8, 1)
 	cells := make([]float64, cfg.Accounts*len(regions))
@@ -120,7 +119,7 @@ func buildPlan(cfg Config, r *rng) []fileSpec {
 		}
 		slotStart := start + int64(s)*win
 		slotWin := min(win, start+span-slotStart)
-		for c, cn := range apportion(n, cells) {
+		for c, cn := range apportion(n, cells, r.float()) {
 			if cn == 0 {
 				continue
 			}

@@ -28,6 +28,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	perFile := fs.Int("max-per-file", 2500, "cap on events per log file")
 	window := fs.Duration("window", 0, "eventTime span of each log file, a multiple of 5m (default: 5m, widened up to 1h for sparse traffic)")
 	workers := fs.Int("workers", 0, "parallel workers (default: all cores); does not change the output")
+	force := fs.Bool("force", false, "write into a non-empty --out directory (files of earlier runs stay beside the new ones)")
 	counts := fs.String("counts", "", "also write unique events' eventSource/eventName counts as TSV to this file ('-' for stdout)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -37,6 +38,11 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *out == "" {
 		return fmt.Errorf("%w: --out DIR is required", errUsage)
+	}
+	if !*force {
+		if ents, err := os.ReadDir(*out); err == nil && len(ents) > 0 {
+			return fmt.Errorf("%w: --out %s is not empty; earlier files would mix with the new ones (use --force to write anyway)", errUsage, *out)
+		}
 	}
 	lay, err := gen.ParseLayout(*layout)
 	if err != nil {
