@@ -113,6 +113,30 @@ func appendRowsTo(b array.Builder, a arrow.Array, rows []int32) error {
 		return appendDictRows(b, d, rows)
 	}
 	switch b := b.(type) {
+	case *array.StringBuilder:
+		if s, ok := a.(*array.String); ok {
+			// Reserve the bytes once: growing the value buffer by doubling
+			// dominated Sort's collection phase in profiles.
+			size := 0
+			for _, r := range rows {
+				size += s.ValueLen(int(r))
+			}
+			b.Reserve(len(rows))
+			if b.DataLen()+size > b.DataCap() {
+				// ReserveData grows to exactly the size asked: ask for
+				// at least double, or appending batch after batch copies
+				// quadratically.
+				b.ReserveData(max(size, b.DataCap()))
+			}
+			for _, r := range rows {
+				if s.IsNull(int(r)) {
+					b.AppendNull()
+				} else {
+					b.Append(s.Value(int(r)))
+				}
+			}
+			return nil
+		}
 	case *array.Date32Builder:
 		s, ok := a.(*array.Date32)
 		if !ok {

@@ -92,7 +92,14 @@ func sortPerm(ctx context.Context, rec arrow.Record, keys []SortKey, env *Env) (
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(perm, func(a, b int32) int { return f(int(a), int(b)) })
+	// Ties broken by row number make the unstable (pattern-defeating
+	// quick) sort stable, and several times faster than SortStableFunc.
+	slices.SortFunc(perm, func(a, b int32) int {
+		if c := f(int(a), int(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
 	return perm, nil
 }
 
@@ -108,9 +115,19 @@ func sortInts(perm []int32, vals []int64, desc bool) {
 		ps[i] = kv{vals[r], r}
 	}
 	if desc {
-		slices.SortStableFunc(ps, func(a, b kv) int { return cmp.Compare(b.k, a.k) })
+		slices.SortFunc(ps, func(a, b kv) int {
+			if a.k != b.k {
+				return cmp.Compare(b.k, a.k)
+			}
+			return cmp.Compare(a.i, b.i)
+		})
 	} else {
-		slices.SortStableFunc(ps, func(a, b kv) int { return cmp.Compare(a.k, b.k) })
+		slices.SortFunc(ps, func(a, b kv) int {
+			if a.k != b.k {
+				return cmp.Compare(a.k, b.k)
+			}
+			return cmp.Compare(a.i, b.i)
+		})
 	}
 	for i, p := range ps {
 		perm[i] = p.i
