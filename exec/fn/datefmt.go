@@ -241,7 +241,7 @@ func mysqlParse(s, f string) (int64, error) {
 // Supported letters: y (year; yy two digits), M (M, MM, MMM, MMMM), d, D
 // (day of year), H, h, k, K, m, s, S (fraction, as many digits as letters),
 // a (AM/PM), E (EEE short, EEEE long day name), e (ISO day of week),
-// Z (+0000; ZZ +00:00), z (UTC), and 'quoted text' ('' for a quote).
+// Z (+0000; ZZ +00:00), z (UTC), and 'quoted text' (” for a quote).
 // Other letters are an error; other characters print as they are.
 func jodaFormat(ns int64, f string) (string, error) {
 	t := utc(ns)
