@@ -333,3 +333,46 @@ func TestFunctionOnDictionary(t *testing.T) {
 		rec.Release()
 	}
 }
+
+// TestStructWithDictionaryChild gathers and filters a struct whose string
+// field is dictionary-encoded, as the ORC reader produces for dictionary
+// stripes.
+func TestStructWithDictionaryChild(t *testing.T) {
+	child := mkArray(col{"arn", planner.Varchar, true, []any{"r1", "r2", nil, "r1"}})
+	s, err := array.NewStructArrayWithNulls([]arrowArray{child}, []string{"arn"}, validity(true, true, true, false), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child.Release()
+	rec := recordOf("u", s)
+	s.Release()
+	defer rec.Release()
+	st := planner.RowOf(planner.Field{Name: "arn", Type: planner.Varchar})
+	u := ref(0, "u", st)
+	arn := &planner.FieldRef{Row: u, Name: "arn", T: planner.Varchar}
+	sel, err := CompileSelector(&planner.Compare{Op: planner.OpEq, L: arn, R: lit("r1")}, rec.Schema(), &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := sel.Select(context.Background(), Batch{Rec: rec})
+	if err != nil || !slices.Equal(rows, []int32{0}) {
+		t.Errorf("u.arn = 'r1' selected %v, %v; want [0] (row 3's struct is NULL)", rows, err)
+	}
+	ev, _ := Compile(u, rec.Schema(), &Env{})
+	v, err := ev.Eval(context.Background(), Batch{Rec: rec, Sel: []int32{1, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Release()
+	if v.Arr.Len() != 2 || !v.Arr.IsValid(0) || v.Arr.IsValid(1) {
+		t.Errorf("gathered struct %v", v.Arr)
+	}
+	res, err := Run(context.Background(), &source{schema: arrowSchemaOf("u", st), batches: []Batch{{Rec: rec, Sel: []int32{0, 1}}}}, nil, &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	if got := res.Records[0].Column(0).(*array.Struct).Field(0).(*array.String).Value(1); got != "r2" {
+		t.Errorf("result u[1].arn = %q", got)
+	}
+}

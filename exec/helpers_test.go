@@ -291,3 +291,7 @@ func addMap(b *array.MapBuilder, kv ...string) {
 		ib.Append(kv[i+1])
 	}
 }
+
+func arrowSchemaOf(name string, t planner.Type) *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{{Name: name, Type: t.Arrow(), Nullable: true}}, nil)
+}
