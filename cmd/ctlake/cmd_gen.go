@@ -19,7 +19,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("gen", "--out DIR", stderr)
 	events := fs.Int64("events", 100_000, "number of unique events")
 	seed := fs.Int64("seed", 1, "random seed; same flags and seed give byte-identical files")
-	start := fs.String("start", gen.DefaultStart.Format(time.RFC3339), "earliest eventTime (RFC 3339)")
+	start := fs.String("start", gen.DefaultStart.Format(time.RFC3339), "earliest eventTime (RFC 3339, or a UTC date YYYY-MM-DD)")
 	days := fs.Int("days", 7, "days of activity after --start")
 	accounts := fs.Int("accounts", 3, "number of AWS accounts")
 	layout := fs.String("layout", "s3", "output layout: s3 (AWSLogs/…/*.json.gz, as a trail's bucket) or ndjson")
@@ -50,7 +50,10 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	t0, err := time.Parse(time.RFC3339, *start)
 	if err != nil {
-		return fmt.Errorf("%w: --start: %v", errUsage, err)
+		var err2 error
+		if t0, err2 = time.Parse(time.DateOnly, *start); err2 != nil {
+			return fmt.Errorf("%w: --start: %v", errUsage, err)
+		}
 	}
 	cfg := gen.Config{Events: *events, Seed: *seed, Start: t0, Days: *days, Accounts: *accounts,
 		Duplicates: *dups, MaxPerFile: *perFile, FileWindow: *window, Workers: *workers}
