@@ -49,6 +49,7 @@ type op struct {
 	id        int
 	svc       *service
 	name      string
+	key       string // "eventSource eventName"
 	weight    float64
 	data      bool // eventCategory Data, managementEvent false
 	readOnly  bool
@@ -173,7 +174,7 @@ func buildCatalog() (*catalog, error) {
 			if i := strings.IndexByte(name, ':'); i >= 0 {
 				name, flags = name[:i], name[i+1:]
 			}
-			o := &op{id: len(c.ops), svc: s, name: name, readOnly: isReadName(name)}
+			o := &op{id: len(c.ops), svc: s, name: name, key: s.source + " " + name, readOnly: isReadName(name)}
 			o.weight = s.weight * mult / math.Pow(float64(pos+1), 1.1)
 			for _, f := range flags {
 				switch f {

@@ -88,8 +88,35 @@ func (e *ev) pickPrincipal() *principal {
 	case e.o.name == "AssumeRoleWithWebIdentity":
 		return a.webID
 	}
-	return a.prin[a.pw.pick(&e.r)]
+	p := a.prin[a.pw.pick(&e.r)]
+	if p.kind == pAWSService && !serviceCalls(p.svc, e.o) {
+		return a.prin[0] // a service only makes the calls it is known for
+	}
+	return p
 }
+
+// serviceCallsList is what each AWS service principal (userIdentity type
+// AWSService) calls on a customer's behalf.
+var serviceCallsList = map[string][]string{
+	"cloudtrail.amazonaws.com":     {"s3.amazonaws.com GetBucketAcl", "s3.amazonaws.com PutObject", "kms.amazonaws.com GenerateDataKey", "sns.amazonaws.com Publish"},
+	"lambda.amazonaws.com":         {"sts.amazonaws.com AssumeRole", "kms.amazonaws.com Decrypt", "sqs.amazonaws.com ReceiveMessage", "sqs.amazonaws.com DeleteMessage"},
+	"ec2.amazonaws.com":            {"sts.amazonaws.com AssumeRole", "kms.amazonaws.com Decrypt", "kms.amazonaws.com GenerateDataKeyWithoutPlaintext", "kms.amazonaws.com CreateGrant"},
+	"s3.amazonaws.com":             {"kms.amazonaws.com GenerateDataKey", "kms.amazonaws.com Decrypt", "lambda.amazonaws.com Invoke", "sns.amazonaws.com Publish"},
+	"secretsmanager.amazonaws.com": {"kms.amazonaws.com Decrypt", "kms.amazonaws.com GenerateDataKey", "lambda.amazonaws.com Invoke"},
+}
+
+var serviceCallSet = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
+	for svc, calls := range serviceCallsList {
+		m[svc] = map[string]bool{}
+		for _, c := range calls {
+			m[svc][c] = true
+		}
+	}
+	return m
+}()
+
+func serviceCalls(svc string, o *op) bool { return serviceCallSet[svc][o.key] }
 
 func (e *ev) appendIdentity(dst []byte) []byte {
 	p := e.p
