@@ -80,6 +80,23 @@ func TestThreeValuedLogic(t *testing.T) {
 			return bp(*x != *y)
 		}},
 		{"a IS NULL OR b", &planner.Logic{Or: true, Args: []planner.Expr{&planner.IsNull{X: a}, b}}, func(x, y *bool) *bool { return kOr(bp(x == nil), y) }},
+		{"a IS NOT DISTINCT FROM NULL", &planner.Compare{Op: planner.OpIsNotDistinct, L: a, R: lit(nil)}, func(x, _ *bool) *bool { return bp(x == nil) }},
+		{"a IN (b, true)", &planner.In{X: a, List: []planner.Expr{b, lit(true)}}, func(x, y *bool) *bool {
+			eq := func(p, q *bool) *bool {
+				if p == nil || q == nil {
+					return nil
+				}
+				return bp(*p == *q)
+			}
+			return kOr(eq(x, y), eq(x, bp(true)))
+		}},
+		{"a NOT IN (b)", &planner.In{X: a, Negate: true, List: []planner.Expr{b}}, func(x, y *bool) *bool {
+			if x == nil || y == nil {
+				return nil
+			}
+			return bp(*x != *y)
+		}},
+		{"a < NULL", &planner.Compare{Op: planner.OpLt, L: a, R: lit(nil)}, func(_, _ *bool) *bool { return nil }},
 		{"NOT (a IN (true, NULL))", &planner.Not{X: &planner.In{X: a, List: []planner.Expr{lit(true), lit(nil)}}}, func(x, _ *bool) *bool {
 			if x == nil || !*x {
 				return nil // no match, NULL in the list
@@ -110,7 +127,12 @@ func TestThreeValuedLogic(t *testing.T) {
 			var wantSel []int32
 			for i, r := range live {
 				w := tc.want(toP(av[r]), toP(bv[r]))
-				g := cell(v.Arr, i)
+				var g any
+				if v.IsConst {
+					g = fmtP(constBool(v))
+				} else {
+					g = cell(v.Arr, i)
+				}
 				if (w == nil) != (g == nil) || (w != nil && *w != g.(bool)) {
 					t.Errorf("%s sel=%v row %d (a=%v b=%v): got %v want %v", tc.name, sel != nil, r, av[r], bv[r], g, fmtP(w))
 				}

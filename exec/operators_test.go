@@ -257,7 +257,7 @@ func TestMemoryLimit(t *testing.T) {
 	}
 	cols := []col{{"s", planner.Varchar, false, vals}}
 	env := &Env{MemoryLimit: 1 << 20}
-	for _, name := range []string{"hash aggregation", "sort", "distinct"} {
+	for _, name := range []string{"hash aggregation", "sort", "distinct", "top-N"} {
 		bs, recs := splitBatches(4096, false, cols...)
 		src := &source{schema: logicalSchema(cols...), batches: bs}
 		k, _ := Compile(ref(0, "s", planner.Varchar), src.schema, env)
@@ -269,6 +269,8 @@ func TestMemoryLimit(t *testing.T) {
 			op = NewSort(src, []SortKey{{Ev: k, T: planner.Varchar}}, env)
 		case "distinct":
 			op = NewDistinct(src, env)
+		case "top-N":
+			op = NewTopN(src, []SortKey{{Ev: k, T: planner.Varchar}}, 1_000_000, env)
 		}
 		_, err := Run(context.Background(), op, nil, env)
 		if !errors.Is(err, ErrMemoryLimit) {
