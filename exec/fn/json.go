@@ -166,7 +166,7 @@ func jsonPathKernel(scalar bool) Kernel {
 		var buf []byte
 		for i := 0; i < n; i++ {
 			if doc.null(i) || path.null(i) {
-				out.b.AppendNull()
+				out.appendNull()
 				continue
 			}
 			steps, err := pc.get(path.at(i))
@@ -176,30 +176,30 @@ func jsonPathKernel(scalar bool) Kernel {
 			}
 			raw, kind, ok := scanPath(doc.at(i), steps)
 			if !ok {
-				out.b.AppendNull()
+				out.appendNull()
 				continue
 			}
 			if scalar {
 				switch kind {
 				case jkString:
-					out.b.Append(unescapeJSON(raw[1 : len(raw)-1]))
+					out.appendString(unescapeJSON(raw[1 : len(raw)-1]))
 				case jkNumber, jkTrue, jkFalse:
-					out.b.Append(raw)
+					out.appendString(raw)
 				default: // objects, arrays and null are not scalars
-					out.b.AppendNull()
+					out.appendNull()
 				}
 				continue
 			}
 			if kind == jkObject || kind == jkArray || kind == jkString {
 				if kind != jkString && fastjson.Validate(raw) != nil {
-					out.b.AppendNull()
+					out.appendNull()
 					continue
 				}
 				buf = compactJSON(buf[:0], raw)
-				out.b.BinaryBuilder.Append(buf)
+				out.appendBytes(buf)
 				continue
 			}
-			out.b.Append(raw)
+			out.appendString(raw)
 		}
 		return out.finish(), nil
 	}

@@ -23,11 +23,11 @@ func strMap(f func(dst []byte, s string) []byte) Kernel {
 		var buf []byte
 		for i := 0; i < n; i++ {
 			if s.null(i) {
-				out.b.AppendNull()
+				out.appendNull()
 				continue
 			}
 			buf = f(buf[:0], s.at(i))
-			out.b.BinaryBuilder.Append(buf)
+			out.appendBytes(buf)
 		}
 		return out.finish(), nil
 	}
