@@ -24,6 +24,7 @@ type valuePred interface {
 // list holding NULL); negate applies NOT after that.
 type unaryPred struct {
 	x          Evaluator
+	xType      planner.Type
 	path       colPath
 	isPath     bool
 	pred       valuePred
@@ -221,7 +222,7 @@ func (p *unaryPred) constTri(c planner.Value) (int8, error) {
 	if c.Null {
 		return triNull, nil
 	}
-	a, err := constArray(p.env.mem(), p.e.Type(), c, 1)
+	a, err := constArray(p.env.mem(), p.xType, c, 1)
 	if err != nil {
 		return 0, err
 	}
