@@ -1,7 +1,5 @@
 package gen
 
-import "strconv"
-
 // Event categories, in Summary.Categories order.
 const (
 	catManagement = iota
@@ -13,12 +11,9 @@ const (
 
 var catNames = [numCats]string{"Management", "Data", "NetworkActivity", "Insight"}
 
-// Shares of the special event kinds. Network activity is drawn only for the
-// services CloudTrail records it for.
-const (
-	insightShare = 1.0 / 4000
-	networkShare = 0.06
-)
+// Share of network activity events, drawn only for the services CloudTrail
+// records it for. (Insights are placed by the plan; see insights.go.)
+const networkShare = 0.06
 
 var vpceSources = map[string]bool{"kms.amazonaws.com": true, "s3.amazonaws.com": true, "secretsmanager.amazonaws.com": true,
 	"cloudtrail.amazonaws.com": true, "ec2.amazonaws.com": true, "lambda.amazonaws.com": true, "dynamodb.amazonaws.com": true,
@@ -60,9 +55,9 @@ func (w *world) appendEvent(dst []byte, e *ev, f *fileSpec, j int) []byte {
 	off = min(max(off, 0), f.win-1)
 	e.t = f.start + off
 
-	if e.r.chance(insightShare) {
+	if in, ok := w.insights[k]; ok {
 		e.catIdx, e.opID = catInsight, -1
-		return w.appendInsight(dst, e)
+		return w.appendInsight(dst, e, in)
 	}
 	e.o = w.cat.regOps[e.ri][w.cat.samples[e.ri].pick(&e.r)]
 	e.opID = e.o.id
@@ -324,85 +319,5 @@ func (w *world) appendNetwork(dst []byte, e *ev) []byte {
 	dst = appendKV(dst, "vpcEndpointId", a.vpces[r.intn(len(a.vpces))])
 	dst = appendKV(dst, "vpcEndpointAccountId", a.id)
 	dst = append(dst, `"eventCategory":"NetworkActivity"}`...)
-	return dst
-}
-
-// appendInsight writes a CloudTrail Insights event: no userIdentity or
-// top-level eventSource/eventName; the API it is about sits in insightDetails.
-func (w *world) appendInsight(dst []byte, e *ev) []byte {
-	r, a := &e.r, e.a
-	var o *op
-	for i := 0; i < 8; i++ { // Insights watch management APIs only
-		o = w.cat.regOps[e.ri][w.cat.samples[e.ri].pick(r)]
-		if !o.data {
-			break
-		}
-	}
-	errRate := r.chance(0.35)
-	start := r.chance(0.5)
-	dst = append(dst, `{"eventVersion":"1.08","eventTime":"`...)
-	dst = appendISO(dst, e.t-e.t%60)
-	dst = append(dst, `",`...)
-	dst = appendKV(dst, "awsRegion", e.region)
-	dst = append(dst, `"eventID":"`...)
-	dst = appendUUID(dst, r)
-	dst = append(dst, `","eventType":"AwsCloudTrailInsight",`...)
-	dst = appendKV(dst, "recipientAccountId", a.id)
-	dst = append(dst, `"sharedEventID":"`...)
-	dst = appendUUID(dst, r)
-	dst = append(dst, `","insightDetails":{`...)
-	if start {
-		dst = append(dst, `"state":"Start",`...)
-	} else {
-		dst = append(dst, `"state":"End",`...)
-	}
-	dst = appendKV(dst, "eventSource", o.svc.source)
-	dst = appendKV(dst, "eventName", o.name)
-	errCode := "null"
-	if errRate {
-		errCode = "AccessDenied"
-		dst = append(dst, `"errorCode":"AccessDenied","insightType":"ApiErrorRateInsight",`...)
-	} else {
-		dst = append(dst, `"insightType":"ApiCallRateInsight",`...)
-	}
-	base := float64(1+r.intn(9999)) / 100000
-	ins := float64(2+r.intn(60)) / 2
-	dst = append(dst, `"insightContext":{"statistics":{"baseline":{"average":`...)
-	dst = strconv.AppendFloat(dst, base, 'g', -1, 64)
-	dst = append(dst, `},"insight":{"average":`...)
-	dst = strconv.AppendFloat(dst, ins, 'g', -1, 64)
-	dst = append(dst, `},`...)
-	dst = appendKInt(dst, "insightDuration", int64(1+r.intn(30)))
-	dst = appendKInt(dst, "baselineDuration", int64(5000+r.intn(6000)))
-	dst = closeObj(dst)
-	dst = append(dst, `,"attributions":[`...)
-	p := a.prin[a.pw.pick(r)]
-	ua := "AWS Internal"
-	if p.ua >= 0 {
-		ua = userAgents[p.ua]
-	} else if p.svc != "" {
-		ua = p.svc
-	}
-	arn := p.arn
-	if arn == "" {
-		arn = a.prin[0].arn
-	}
-	for i, attr := range [3][2]string{{"userIdentityArn", arn}, {"userAgent", ua}, {"errorCode", errCode}} {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"attribute":`...)
-		dst = appendStr(dst, attr[0])
-		dst = append(dst, `,"insight":[{"value":`...)
-		dst = appendStr(dst, attr[1])
-		dst = append(dst, `,"average":`...)
-		dst = strconv.AppendFloat(dst, ins, 'g', -1, 64)
-		dst = append(dst, `}],"baseline":[{"value":`...)
-		dst = appendStr(dst, attr[1])
-		dst = append(dst, `,"average":`...)
-		dst = strconv.AppendFloat(dst, base, 'g', -1, 64)
-		dst = append(dst, `}]}`...)
-	}
-	dst = append(dst, `]}},"eventCategory":"Insight"}`...)
 	return dst
 }
