@@ -54,6 +54,7 @@ type op struct {
 	data      bool // eventCategory Data, managementEvent false
 	readOnly  bool
 	svcEvent  bool // AwsServiceEvent rather than AwsApiCall
+	vpce      bool // network activity events exist for its service
 	noun      string
 	paramKey  string   // generic builder: e.g. "clusterName"
 	arnNoun   string   // generic builder: e.g. "cluster"
@@ -191,6 +192,7 @@ func buildCatalog() (*catalog, error) {
 					return nil, fmt.Errorf("catalog %s %q: unknown flag %q", s.source, tok, f)
 				}
 			}
+			o.vpce = vpceSources[s.source]
 			o.noun = nounOf(name)
 			sing := singular(o.noun)
 			o.paramKey = lowerFirst(sing) + "Name"

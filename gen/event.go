@@ -15,6 +15,8 @@ var catNames = [numCats]string{"Management", "Data", "NetworkActivity", "Insight
 // records it for. (Insights are placed by the plan; see insights.go.)
 const networkShare = 0.06
 
+// vpceSources are the services whose calls through VPC endpoints CloudTrail
+// records as network activity events.
 var vpceSources = map[string]bool{"kms.amazonaws.com": true, "s3.amazonaws.com": true, "secretsmanager.amazonaws.com": true,
 	"cloudtrail.amazonaws.com": true, "ec2.amazonaws.com": true, "lambda.amazonaws.com": true, "dynamodb.amazonaws.com": true,
 	"sts.amazonaws.com": true, "ssm.amazonaws.com": true}
@@ -61,7 +63,7 @@ func (w *world) appendEvent(dst []byte, e *ev, f *fileSpec, j int) []byte {
 	}
 	e.o = w.cat.regOps[e.ri][w.cat.samples[e.ri].pick(&e.r)]
 	e.opID = e.o.id
-	if vpceSources[e.o.svc.source] && e.r.chance(networkShare) {
+	if e.o.vpce && e.r.chance(networkShare) {
 		e.catIdx = catNetwork
 		return w.appendNetwork(dst, e)
 	}
@@ -209,7 +211,7 @@ func (w *world) appendAPICall(dst []byte, e *ev) []byte {
 	}
 	dst = appendKBool(dst, "managementEvent", !o.data)
 	dst = appendKV(dst, "recipientAccountId", e.a.id)
-	if len(ip) > 3 && ip[:3] == "10." && vpceSources[o.svc.source] {
+	if len(ip) > 3 && ip[:3] == "10." && o.vpce {
 		dst = appendKV(dst, "vpcEndpointId", e.a.vpces[int(e.t)%len(e.a.vpces)])
 	}
 	if o.data {
