@@ -229,7 +229,11 @@ func buildPrincipals(a *account, r *rng) {
 			b = appendKV(b, "accessKeyId", akid(r, "AKIA"))
 			b = appendKV(b, "userName", u)
 			p.ua = []int{uaCLI, uaBotoMac, uaGo, uaCLI1}[r.intn(4)]
-			p.ip = pickIP(map[bool]int{true: 1, false: 0}[human])
+			from := 0 // automation runs on AWS
+			if human {
+				from = 1
+			}
+			p.ip = pickIP(from)
 		}
 		p.setJSON(b)
 		users = append(users, p)
