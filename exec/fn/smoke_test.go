@@ -78,7 +78,7 @@ func TestEveryAggregateOnEmptyGroups(t *testing.T) {
 			switch name {
 			case "count_if", "bool_and", "bool_or", "every":
 				args = ts(tB)
-			case "sum", "avg":
+			case "sum", "avg", "variance", "var_samp", "var_pop", "stddev", "stddev_samp", "stddev_pop":
 				args = ts(tD)
 			case "min_by", "max_by":
 				args = ts(tV, tI)
