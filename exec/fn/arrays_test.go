@@ -114,6 +114,18 @@ func TestMoreStringFunctions(t *testing.T) {
 		{name: "regexp_replace", args: args(S("1a 2b 14m"), S(`(\d+)([ab]) `), S(`3c$2 `)), want: S("3ca 3cb 14m")},
 		{name: "regexp_replace", args: args(S("a.b"), S(`\.`), S(`\$`)), want: S("a$b")},
 		{name: "regexp_replace", args: args(S("ab"), S(`(a)`), S(`$1x`)), want: S("axb")},
+		// Trino docs (URL functions) example: http://www.example.com:80/stuff/index.html?a=1&b=2#x
+		{name: "url_extract_host", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x")), want: S("www.example.com")},
+		{name: "url_extract_port", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x")), want: I(80)},
+		{name: "url_extract_port", args: args(S("https://www.example.com/")), want: N(tI)},
+		{name: "url_extract_path", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x")), want: S("/stuff/index.html")},
+		{name: "url_extract_query", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x")), want: S("a=1&b=2")},
+		{name: "url_extract_fragment", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x")), want: S("x")},
+		{name: "url_extract_protocol", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x")), want: S("https")},
+		{name: "url_extract_parameter", args: args(S("https://www.example.com:80/stuff/index.html?a=1&b=2#x"), S("b")), want: S("2")},
+		{name: "url_extract_parameter", args: args(S("https://www.example.com/?a=1"), S("c")), want: N(tV)},
+		{name: "url_encode", args: args(S("a b&c")), want: S("a+b%26c")},
+		{name: "url_decode", args: args(S("a+b%26c")), want: S("a b&c")},
 		{name: "regexp_count", args: args(S("1a 2b 14m"), S(`\s*[a-z]+\s*`)), want: I(3)},
 	})
 }

@@ -64,6 +64,7 @@ func NewCatalog() *Catalog {
 	c.addJSON()
 	c.addCollections()
 	c.addArrays()
+	c.addURL()
 	c.addDateTime()
 	c.addMath()
 	c.addAggregates()
