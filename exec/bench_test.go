@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
+	"github.com/ctlake/ctlake/exec/fn"
 	"github.com/ctlake/ctlake/planner"
 )
 
@@ -205,7 +206,7 @@ func BenchmarkProject(b *testing.B) {
 				d := makeBench(0.1, withSel, nulls, dict)
 				defer d.release()
 				es := ref(0, "eventSource", planner.Varchar)
-				exprs := []planner.Expr{es, &planner.Call{Name: "lower", Fn: lowerFn, Args: []planner.Expr{es}, T: planner.Varchar}, ref(1, "eventTime", planner.Timestamp)}
+				exprs := []planner.Expr{es, &planner.Call{Name: "lower", Fn: fnLower(b), Args: []planner.Expr{es}, T: planner.Varchar}, ref(1, "eventTime", planner.Timestamp)}
 				evs, types, err := compileAll(exprs, d.schema, &Env{})
 				if err != nil {
 					b.Fatal(err)
@@ -271,6 +272,15 @@ func BenchmarkSortTimestamps(b *testing.B) {
 			})
 		})
 	}
+}
+
+// fnLower is the function library's lower.
+func fnLower(b *testing.B) planner.ScalarFunc {
+	f, err := fn.NewCatalog().Scalar("lower", []planner.Type{planner.Varchar})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
 }
 
 // BenchmarkFilterCompaction measures filter -> project(eventSource,

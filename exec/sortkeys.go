@@ -82,10 +82,9 @@ func sortPerm(ctx context.Context, rec arrow.Record, keys []SortKey, env *Env) (
 	}
 	defer releaseAll(arrs)
 	perm := identity(n)
-	if len(arrs) == 1 && arrs[0].NullN() == 0 {
+	if len(arrs) == 1 {
 		if vals, ok := int64s(arrs[0]); ok {
-			sortInts(perm, vals, keys[0].Desc)
-			return perm, nil
+			return sortIntsNulls(perm, vals, arrs[0], keys[0]), nil
 		}
 	}
 	f, err := rowComparator(arrs, arrs, keys)
@@ -101,6 +100,28 @@ func sortPerm(ctx context.Context, rec arrow.Record, keys []SortKey, env *Env) (
 		return cmp.Compare(a, b)
 	})
 	return perm, nil
+}
+
+// sortIntsNulls sorts by one integer-like key: NULL rows (in row order)
+// before or after the sorted rest.
+func sortIntsNulls(perm []int32, vals []int64, a arrow.Array, k SortKey) []int32 {
+	if a.NullN() == 0 {
+		sortInts(perm, vals, k.Desc)
+		return perm
+	}
+	var nulls, rest []int32
+	for _, r := range perm {
+		if a.IsNull(int(r)) {
+			nulls = append(nulls, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	sortInts(rest, vals, k.Desc)
+	if k.NullsFirst {
+		return append(nulls, rest...)
+	}
+	return append(rest, nulls...)
 }
 
 // sortInts is the single bigint/timestamp key fast path: sorting (key,
