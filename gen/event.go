@@ -24,7 +24,6 @@ var vpceSources = map[string]bool{"kms.amazonaws.com": true, "s3.amazonaws.com":
 // ev is the per-event scratch of one worker: the choices made so far, which
 // the field builders read.
 type ev struct {
-	w       *world
 	r       rng
 	a       *account
 	ri      int
@@ -44,7 +43,6 @@ type ev struct {
 // in e what it was.
 func (w *world) appendEvent(dst []byte, e *ev, f *fileSpec, j int) []byte {
 	k := f.first + int64(j)
-	e.w = w
 	e.r = eventRNG(w.eventBase, k)
 	e.a = w.accts[f.acct]
 	e.ri = f.region
