@@ -347,7 +347,7 @@ func (c *Catalog) addJSON() {
 			if i < 0 || i >= int64(len(arr)) {
 				return vnull, nil
 			}
-			return v(string(arr[i].MarshalTo(nil))), nil
+			return v(string(compactJSON(nil, string(arr[i].MarshalTo(nil))))), nil
 		}))
 		c.fixed("is_json_scalar", ts(in), tB, rowKernel(ts(in), tB, false, func(a []planner.Value) (planner.Value, error) {
 			var p fastjson.Parser

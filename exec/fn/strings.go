@@ -166,11 +166,8 @@ func pad(s string, size int64, padStr string, left bool) (string, error) {
 		return substr(s, 1, size, true), nil
 	}
 	need := size - cps
-	var fill strings.Builder
-	for int64(utf8.RuneCountInString(fill.String())) < need {
-		fill.WriteString(padStr)
-	}
-	f := substr(fill.String(), 1, need, true)
+	per := int64(utf8.RuneCountInString(padStr))
+	f := substr(strings.Repeat(padStr, int((need+per-1)/per)), 1, need, true)
 	if left {
 		return f + s, nil
 	}
