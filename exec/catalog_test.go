@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -59,5 +61,49 @@ func TestWithFunctionLibrary(t *testing.T) {
 		for _, r := range recs {
 			r.Release()
 		}
+	}
+}
+
+// TestCaseGuardsErrors: THEN runs only on rows whose WHEN is TRUE, so
+// CASE WHEN x <> 0 THEN 100 / x END never divides by zero, while the bare
+// division does fail with the division's position.
+func TestCaseGuardsErrors(t *testing.T) {
+	div, err := fn.NewCatalog().Scalar("divide", []planner.Type{planner.Bigint, planner.Bigint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs := []any{int64(5), int64(0), nil, int64(-4), int64(0)}
+	rec := mkRecord(col{"x", planner.Bigint, false, xs})
+	defer rec.Release()
+	x := ref(0, "x", planner.Bigint)
+	d := &planner.Call{Name: "divide", Fn: div, Args: []planner.Expr{lit(100), x}, T: planner.Bigint, P: 31}
+	guarded := &planner.Case{T: planner.Bigint, Whens: []planner.When{{Cond: &planner.Compare{Op: planner.OpNe, L: x, R: lit(0)}, Result: d}}}
+	for _, sel := range [][]int32{nil, {1, 3, 4}} {
+		ev, err := Compile(guarded, rec.Schema(), &Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := ev.Eval(context.Background(), Batch{Rec: rec, Sel: sel})
+		if err != nil {
+			t.Fatalf("guarded division failed: %v", err)
+		}
+		var got []any
+		for i := 0; i < v.Arr.Len(); i++ {
+			got = append(got, cell(v.Arr, i))
+		}
+		v.Release()
+		want := []any{int64(20), nil, nil, int64(-25), nil}
+		if sel != nil {
+			want = []any{nil, int64(-25), nil}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("sel=%v: %v want %v", sel, got, want)
+		}
+	}
+	ev, _ := Compile(d, rec.Schema(), &Env{})
+	_, err = ev.Eval(context.Background(), Batch{Rec: rec})
+	var pe *ExprError
+	if !errors.As(err, &pe) || pe.Pos != 31 {
+		t.Errorf("100 / x: %v, want a division error at 31", err)
 	}
 }
