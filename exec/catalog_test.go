@@ -107,3 +107,32 @@ func TestCaseGuardsErrors(t *testing.T) {
 		t.Errorf("100 / x: %v, want a division error at 31", err)
 	}
 }
+
+// TestLogicShortCircuits: AND as a value evaluates its second argument only
+// where the first is not FALSE.
+func TestLogicShortCircuits(t *testing.T) {
+	cat := fn.NewCatalog()
+	div, _ := cat.Scalar("divide", []planner.Type{planner.Bigint, planner.Bigint})
+	xs := []any{int64(5), int64(0), nil, int64(200), int64(0)}
+	rec := mkRecord(col{"x", planner.Bigint, false, xs})
+	defer rec.Release()
+	x := ref(0, "x", planner.Bigint)
+	d := &planner.Call{Name: "divide", Fn: div, Args: []planner.Expr{lit(100), x}, T: planner.Bigint}
+	e := &planner.Logic{Args: []planner.Expr{&planner.Compare{Op: planner.OpNe, L: x, R: lit(0)}, &planner.Compare{Op: planner.OpGt, L: d, R: lit(1)}}}
+	ev, err := Compile(e, rec.Schema(), &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ev.Eval(context.Background(), Batch{Rec: rec})
+	if err != nil {
+		t.Fatalf("x <> 0 AND 100 / x > 1: %v", err)
+	}
+	defer v.Release()
+	var got []any
+	for i := 0; i < v.Arr.Len(); i++ {
+		got = append(got, cell(v.Arr, i))
+	}
+	if want := []any{true, false, nil, false, false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v want %v", got, want)
+	}
+}

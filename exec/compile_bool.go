@@ -301,7 +301,10 @@ func (e *isNullEval) Select(ctx context.Context, b Batch) ([]int32, error) {
 	return out, nil
 }
 
-// logicEval is AND/OR as a value, with three-valued logic.
+// logicEval is AND/OR as a value, with three-valued logic. Like the
+// selectors it short-circuits: each argument is evaluated only on the rows
+// the earlier ones left undecided (not yet FALSE for AND, TRUE for OR), so
+// x <> 0 AND 100 / x > 1 never divides by zero.
 type logicEval struct {
 	args []Evaluator
 	or   bool
@@ -310,24 +313,41 @@ type logicEval struct {
 
 func (e *logicEval) Eval(ctx context.Context, b Batch) (Vec, error) {
 	n := b.Len()
-	// state per row: 0 NULL, 1 FALSE, 2 TRUE; start from the identity.
-	start := triTrue
+	start, decided := triTrue, triFalse
 	if e.or {
-		start = triFalse
+		start, decided = triFalse, triTrue
 	}
 	st := make([]int8, n)
 	for i := range st {
 		st[i] = start
 	}
+	sub := b        // rows still undecided, as a batch
+	var pos []int32 // their positions in st (nil: 0..n-1)
 	for _, a := range e.args {
-		v, err := a.Eval(ctx, b)
+		v, err := a.Eval(ctx, sub)
 		if err != nil {
 			return Vec{}, err
 		}
-		for i := range st {
-			st[i] = combine3(st[i], boolTri(v, i), e.or)
+		rows := liveRows(sub)
+		var keepRows, keepPos []int32
+		for j := range rows {
+			p := j
+			if pos != nil {
+				p = int(pos[j])
+			}
+			st[p] = combine3(st[p], boolTri(v, j), e.or)
+			if st[p] != decided {
+				keepRows = append(keepRows, rows[j])
+				keepPos = append(keepPos, int32(p))
+			}
 		}
 		v.Release()
+		if len(keepRows) == 0 {
+			break
+		}
+		if len(keepRows) < len(rows) {
+			sub, pos = Batch{Rec: b.Rec, Sel: keepRows}, keepPos
+		}
 	}
 	return triArray(e.env, st), nil
 }
