@@ -249,6 +249,7 @@ func (c *Catalog) addAggregates() {
 	})
 	c.addMinMax()
 	c.addStats()
+	c.addMapAggs()
 	c.agg("approx_distinct", "(T)", func(args []planner.Type, distinct bool) *Aggregate {
 		t, ok := one(args)
 		if !ok || !isScalarKind(t) {

@@ -307,8 +307,74 @@ func TestAggregatesAgainstNaive(t *testing.T) {
 		res.Release()
 	}
 
+	// histogram counts non-NULL values per key, keys sorted.
+	res, err := runAgg(t, rng, d, "histogram", false, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := 0; g < d.ngroup; g++ {
+		counts := map[string]int{}
+		for _, x := range nonNull(d.perGroup("s")[g]) {
+			counts[x.Str]++
+		}
+		var keys []string
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf(`{"key":%q,"value":%d}`, k, counts[k])
+		}
+		want := "[" + strings.Join(parts, ",") + "]"
+		if len(d.perGroup("s")[g]) == 0 {
+			want = "NULL"
+		} else if len(keys) == 0 {
+			want = "NULL" // only NULL values: the group has no map
+		}
+		if got := arrString(res, g); got != want {
+			t.Errorf("histogram group %d = %s, want %s", g, got, want)
+			break
+		}
+	}
+
+	// map_agg keeps the first value per non-NULL key, in first-seen order.
+	res, err = runAgg(t, rng, d, "map_agg", false, "s", "i")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := 0; g < d.ngroup; g++ {
+		var parts []string
+		seen := map[string]bool{}
+		any := false
+		for r, gr := range d.groups {
+			if int(gr) != g || d.cols["s"][r].Null {
+				continue
+			}
+			any = true
+			k := d.cols["s"][r].Str
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			val := "null"
+			if x := d.cols["i"][r]; !x.Null {
+				val = fmt.Sprint(x.Int)
+			}
+			parts = append(parts, fmt.Sprintf(`{"key":%q,"value":%s}`, k, val))
+		}
+		want := "NULL"
+		if any {
+			want = "[" + strings.Join(parts, ",") + "]"
+		}
+		if got := arrString(res, g); got != want {
+			t.Errorf("map_agg group %d = %s, want %s", g, got, want)
+			break
+		}
+	}
+
 	// arbitrary returns one of the group's non-NULL values.
-	res, err := runAgg(t, rng, d, "arbitrary", false, "s")
+	res, err = runAgg(t, rng, d, "arbitrary", false, "s")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func TestEveryAggregateOnEmptyGroups(t *testing.T) {
 				args = ts(tB)
 			case "sum", "avg", "variance", "var_samp", "var_pop", "stddev", "stddev_samp", "stddev_pop":
 				args = ts(tD)
-			case "min_by", "max_by":
+			case "min_by", "max_by", "map_agg":
 				args = ts(tV, tI)
 			}
 			a, err := testCatalog.ResolveAggregate(name, args, distinct)
