@@ -63,7 +63,7 @@ type wtGen struct {
 	negTimes bool
 	// noNullDates avoids NULL dates (scritchley misreads them).
 	noNullDates bool
-	words    []string
+	words       []string
 }
 
 func wtNewGen(seed int64, nullProb float64) *wtGen {
@@ -379,7 +379,7 @@ func wtCompareRows(t testing.TB, got, want [][]any, schema *arrow.Schema) {
 	bad := 0
 	for i := range want {
 		for c := range want[i] {
-			if !reflect.DeepEqual(got[i][c], want[i][c]) {
+			if !wtEqual(got[i][c], want[i][c]) {
 				t.Errorf("row %d column %s: got %#v, want %#v", i, schema.Field(c).Name, got[i][c], want[i][c])
 				bad++
 				if bad > 10 {
@@ -388,4 +388,44 @@ func wtCompareRows(t testing.TB, got, want [][]any, schema *arrow.Schema) {
 			}
 		}
 	}
+}
+
+// wtEqual is reflect.DeepEqual, except that wtApprox floats compare with a
+// relative tolerance of 1e-5.
+func wtEqual(a, b any) bool {
+	switch x := a.(type) {
+	case wtApprox:
+		y, ok := b.(wtApprox)
+		if !ok {
+			return false
+		}
+		d := math.Abs(float64(x - y))
+		return d <= 1e-5*math.Max(math.Abs(float64(x)), math.Abs(float64(y))) || d < 1e-30
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !wtEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case [2]any:
+		y, ok := b.([2]any)
+		return ok && wtEqual(x[0], y[0]) && wtEqual(x[1], y[1])
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k := range x {
+			if !wtEqual(x[k], y[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
 }
