@@ -2,6 +2,7 @@ package orcfile
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 
 	"github.com/scritchley/orc/proto"
@@ -23,8 +24,12 @@ type wStats struct {
 
 	hasMinMax  bool  // a value has set min/max (ints, dates, timestamps, doubles, strings)
 	imin, imax int64 // ints, dates (days), timestamps (ms UTC)
-	isum       int64
-	overflow   bool
+	// The integer sum is kept in 128 bits (sumHi:sumLo), so that it is
+	// written whenever the true sum fits in 64 bits, whatever the order of
+	// values; Java omits it after any intermediate overflow.
+	sumLo uint64
+	sumHi int64
+	noSum bool // timestamps and dates have no sum
 
 	dmin, dmax, dsum float64
 
@@ -49,14 +54,18 @@ func (s *wStats) addInt(v int64) {
 	} else if v > s.imax {
 		s.imax = v
 	}
-	if !s.overflow {
-		sum := s.isum + v
-		if (v > 0 && sum < s.isum) || (v < 0 && sum > s.isum) {
-			s.overflow = true
-		} else {
-			s.isum = sum
-		}
-	}
+	s.addSum(uint64(v), v>>63)
+}
+
+func (s *wStats) addSum(lo uint64, hi int64) {
+	var carry uint64
+	s.sumLo, carry = bits.Add64(s.sumLo, lo, 0)
+	s.sumHi += hi + int64(carry)
+}
+
+// sum is the integer sum and whether it fits in 64 bits.
+func (s *wStats) sum() (int64, bool) {
+	return int64(s.sumLo), s.sumHi == int64(s.sumLo)>>63
 }
 
 // addDouble keeps NaN out of min/max (it compares false with everything) but
@@ -109,16 +118,8 @@ func (s *wStats) merge(o *wStats) {
 	s.trues += o.trues
 	s.bytes += o.bytes
 	s.dsum += o.dsum
-	if !o.overflow && !s.overflow {
-		sum := s.isum + o.isum
-		if (o.isum > 0 && sum < s.isum) || (o.isum < 0 && sum > s.isum) {
-			s.overflow = true
-		} else {
-			s.isum = sum
-		}
-	} else {
-		s.overflow = true
-	}
+	s.addSum(o.sumLo, o.sumHi)
+	s.noSum = s.noSum || o.noSum
 	s.stooLong = s.stooLong || o.stooLong
 	if !o.hasMinMax {
 		return
@@ -142,8 +143,8 @@ func (s *wStats) proto() *proto.ColumnStatistics {
 		if s.hasMinMax {
 			is.Minimum, is.Maximum = wI64(s.imin), wI64(s.imax)
 		}
-		if !s.overflow {
-			is.Sum = wI64(s.isum)
+		if sum, ok := s.sum(); ok && !s.noSum {
+			is.Sum = wI64(sum)
 		}
 		cs.IntStatistics = is
 	case proto.Type_FLOAT, proto.Type_DOUBLE:

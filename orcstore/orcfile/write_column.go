@@ -189,9 +189,12 @@ func (wc *wColumn) write(arr arrow.Array, rs []wRange) error {
 			wc.present.appendRun(true, r.hi-r.lo)
 		}
 	} else {
-		wc.nulls = true
-		wc.rg.hasNull = true
-		valid = wValidRanges(arr, rs, &wc.present)
+		var sawNull bool
+		valid, sawNull = wValidRanges(arr, rs, &wc.present)
+		if sawNull {
+			wc.nulls = true
+			wc.rg.hasNull = true
+		}
 	}
 	switch a := arr.(type) {
 	case *array.Struct:
@@ -212,9 +215,10 @@ func (wc *wColumn) write(arr arrow.Array, rs []wRange) error {
 }
 
 // wValidRanges appends presence bits for rs and returns the runs of
-// non-null rows.
-func wValidRanges(arr arrow.Array, rs []wRange, present *encBoolRLE) []wRange {
+// non-null rows, and whether a NULL was among them.
+func wValidRanges(arr arrow.Array, rs []wRange, present *encBoolRLE) ([]wRange, bool) {
 	var out []wRange
+	sawNull := false
 	for _, r := range rs {
 		start := -1
 		for i := r.lo; i < r.hi; i++ {
@@ -224,16 +228,19 @@ func wValidRanges(arr arrow.Array, rs []wRange, present *encBoolRLE) []wRange {
 				if start < 0 {
 					start = i
 				}
-			} else if start >= 0 {
-				out = append(out, wRange{start, i})
-				start = -1
+			} else {
+				sawNull = true
+				if start >= 0 {
+					out = append(out, wRange{start, i})
+					start = -1
+				}
 			}
 		}
 		if start >= 0 {
 			out = append(out, wRange{start, r.hi})
 		}
 	}
-	return out
+	return out, sawNull
 }
 
 func wCount(rs []wRange) int {

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-		"os"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"

@@ -155,7 +155,6 @@ func (wc *wColumn) addTimestamp(v int64, unit arrow.TimeUnit) {
 	wc.ints.append1(stored - writeOrcEpoch)
 	wc.secondary.append1(writeFormatNanos(nanos))
 	wc.rg.addInt(millis)
-	wc.rg.isum, wc.rg.overflow = 0, true // timestamps have no sum
 }
 
 // writeFormatNanos drops trailing decimal zeros, recording how many in the
