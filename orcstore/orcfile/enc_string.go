@@ -69,7 +69,7 @@ func (s *encString) size() int {
 
 func (s *encString) add(v string) {
 	if !s.dict {
-		s.data = append(s.data, v...)
+		s.data = encAppend(s.data, v)
 		s.lengths.append1(int64(len(v)))
 		s.directN++
 		return
@@ -80,7 +80,7 @@ func (s *encString) add(v string) {
 		id := s.table[i]
 		if id < 0 {
 			id = int32(len(s.offs) - 1)
-			s.arena = append(s.arena, v...)
+			s.arena = encAppend(s.arena, v)
 			s.offs = append(s.offs, uint32(len(s.arena)))
 			s.table[i] = id
 			s.ids = append(s.ids, uint32(id))
@@ -141,7 +141,7 @@ func (s *encString) toDirect(entries []wEntry) {
 			break
 		}
 		b := s.entry(ids[k])
-		s.data = append(s.data, b...)
+		s.data = encAppend(s.data, b)
 		s.lengths.append1(int64(len(b)))
 		s.directN++
 	}
@@ -211,4 +211,16 @@ func (s *encString) streams() []wStream {
 		}
 	}
 	return []wStream{{proto.Stream_DATA, s.data}, {proto.Stream_LENGTH, s.lengths.out}}
+}
+
+// encAppend appends v, doubling the capacity when it runs out: a stripe's
+// string data reaches tens of MB, where append's 1.25× growth would
+// allocate several times the final size.
+func encAppend[T string | []byte](dst []byte, v T) []byte {
+	if len(dst)+len(v) > cap(dst) {
+		nd := make([]byte, len(dst), max(2*cap(dst), len(dst)+len(v), 4096))
+		copy(nd, dst)
+		dst = nd
+	}
+	return append(dst, v...)
 }

@@ -55,6 +55,9 @@ type wColumn struct {
 	rg, stripe, file wStats
 	entries          []wEntry
 
+	// Scratch range lists reused across writes (valid rows, list elements).
+	validBuf, childBuf []wRange
+
 	bloomOn  bool
 	newBloom func() (wBloom, error)
 	bloom    wBloom
@@ -190,7 +193,8 @@ func (wc *wColumn) write(arr arrow.Array, rs []wRange) error {
 		}
 	} else {
 		var sawNull bool
-		valid, sawNull = wValidRanges(arr, rs, &wc.present)
+		valid, sawNull = wValidRanges(arr, rs, &wc.present, wc.validBuf)
+		wc.validBuf = valid
 		if sawNull {
 			wc.nulls = true
 			wc.rg.hasNull = true
@@ -215,14 +219,18 @@ func (wc *wColumn) write(arr arrow.Array, rs []wRange) error {
 }
 
 // wValidRanges appends presence bits for rs and returns the runs of
-// non-null rows, and whether a NULL was among them.
-func wValidRanges(arr arrow.Array, rs []wRange, present *encBoolRLE) ([]wRange, bool) {
-	var out []wRange
+// non-null rows (in out's storage), and whether a NULL was among them. It
+// reads the validity bitmap directly rather than calling IsValid per row.
+func wValidRanges(arr arrow.Array, rs []wRange, present *encBoolRLE, out []wRange) ([]wRange, bool) {
+	out = out[:0]
+	bm := arr.NullBitmapBytes()
+	off := arr.Data().Offset()
 	sawNull := false
 	for _, r := range rs {
 		start := -1
 		for i := r.lo; i < r.hi; i++ {
-			ok := arr.IsValid(i)
+			j := off + i
+			ok := bm[j>>3]>>(uint(j)&7)&1 == 1
 			present.append1(ok)
 			if ok {
 				if start < 0 {
@@ -254,7 +262,7 @@ func wCount(rs []wRange) int {
 // writeList writes LENGTH for each non-null list or map row and passes the
 // element ranges to the children (keys and values for maps).
 func (wc *wColumn) writeList(a *array.List, valid []wRange, elems, items arrow.Array) error {
-	var child []wRange
+	child := wc.childBuf[:0]
 	for _, r := range valid {
 		for i := r.lo; i < r.hi; i++ {
 			s, e := a.ValueOffsets(i)
@@ -268,6 +276,7 @@ func (wc *wColumn) writeList(a *array.List, valid []wRange, elems, items arrow.A
 			}
 		}
 	}
+	wc.childBuf = child
 	wc.rg.n += uint64(wCount(valid))
 	if err := wc.children[0].write(elems, child); err != nil {
 		return err

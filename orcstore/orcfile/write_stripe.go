@@ -28,7 +28,17 @@ func (wr *Writer) flushStripe() error {
 		encs = append(encs, c.finishEncoding())
 	}
 
-	// Data area.
+	// Data area, assembled in one buffer sized up front (a compressed
+	// stream is at most its input plus a 3-byte header per block).
+	need := 0
+	for _, c := range wr.all {
+		for _, s := range c.streams() {
+			need += len(s.data) + 3*(len(s.data)/wr.blockSize+1)
+		}
+	}
+	if cap(wr.buf) < need {
+		wr.buf = make([]byte, 0, need)
+	}
 	data := wr.buf[:0]
 	placed := make([][]writePlaced, len(wr.all))
 	var dataStreams []*proto.Stream
