@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -166,9 +167,16 @@ func TestWriteRoundTripCpp(t *testing.T) {
 	wtTool(t, "orc-contents")
 	codecs := []Compression{CompressionNone, CompressionZlib, CompressionSnappy, CompressionZstd, CompressionLZ4}
 	for _, comp := range codecs {
-		for _, rows := range []int{1, 10001} {
-			t.Run(comp.String()+"/"+strings.Repeat("x", rows%7), func(t *testing.T) {
-				g := wtNewGen(int64(rows)+int64(comp), 0.2)
+		for _, rows := range []int{1, 10001, 2000} {
+			t.Run(fmt.Sprintf("%v/%d", comp, rows), func(t *testing.T) {
+				nulls := 0.2
+				switch rows {
+				case 1:
+					nulls = 0
+				case 2000:
+					nulls = 1
+				}
+				g := wtNewGen(int64(rows)+int64(comp), nulls)
 				g.mapNullValues, g.negTimes = true, true
 				rec := g.record(wtAllTypes, rows)
 				opts := WriterOptions{Compression: comp, Uncompressed: comp == CompressionNone, BlockSize: 8 << 10}

@@ -50,6 +50,9 @@ var wtAllTypes = arrow.NewSchema([]arrow.Field{
 	)), Nullable: true},
 	{Name: "m", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), Nullable: true},
 	{Name: "mi", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64), Nullable: true},
+	{Name: "tsUs", Type: &arrow.TimestampType{Unit: arrow.Microsecond}, Nullable: true},
+	{Name: "tsS", Type: &arrow.TimestampType{Unit: arrow.Second}, Nullable: true},
+	{Name: "lm", Type: arrow.ListOf(arrow.MapOf(arrow.BinaryTypes.String, arrow.FixedWidthTypes.Date32)), Nullable: true},
 }, nil)
 
 // wtGen fills Arrow builders with random values.
@@ -152,8 +155,12 @@ func (g *wtGen) append(b array.Builder, allowNull bool) {
 			sub = g.rng.Int63n(1e6) * 1e3
 		}
 		switch unit {
+		case arrow.Second:
+			b.Append(arrow.Timestamp(sec))
 		case arrow.Millisecond:
 			b.Append(arrow.Timestamp(sec*1000 + sub/1e6))
+		case arrow.Microsecond:
+			b.Append(arrow.Timestamp(sec*1e6 + sub/1e3))
 		default:
 			b.Append(arrow.Timestamp(sec*1e9 + sub))
 		}
