@@ -91,3 +91,22 @@ func wtScritchleyBlind(got, want [][]any) {
 		}
 	}
 }
+
+// TestWriteSlicedRecords writes records that are slices of a larger one
+// (non-zero Arrow offsets at every level) and expects the whole back.
+func TestWriteSlicedRecords(t *testing.T) {
+	g := wtNewGen(21, 0.25)
+	g.noNullDates = true
+	rec := g.record(wtAllTypes, 5000)
+	var parts []arrow.Record
+	for _, b := range [][2]int64{{0, 1234}, {1234, 1235}, {1235, 1235}, {1235, 4001}, {4001, 5000}} {
+		parts = append(parts, rec.NewSlice(b[0], b[1]))
+	}
+	file := wtWrite(t, wtAllTypes, WriterOptions{Compression: CompressionSnappy, RowIndexStride: 1000}, parts...)
+	got := wtReadScritchley(t, file, wtAllTypes)
+	want := wtRows(rec)
+	wtScritchleyBlind(got, want)
+	wtCompareRows(t, got, want, wtAllTypes)
+	wtCheckAllStats(t, file, wtAllTypes, wtRows(rec))
+	wtCheckPositions(t, file, wtAllTypes, wtRows(rec))
+}
