@@ -39,9 +39,9 @@ type DoubleStats struct{ Min, Max, Sum float64 }
 // StringStats cover STRING, CHAR and VARCHAR columns. Sum is the total
 // length in bytes.
 type StringStats struct {
-	Min, Max     string
-	HasMinMax    bool
-	Sum          int64
+	Min, Max  string
+	HasMinMax bool
+	Sum       int64
 	// Trusted is false for files from writers before HIVE-8732, whose
 	// min/max compared non-ASCII text wrongly: do not prune with them.
 	Trusted bool

@@ -38,9 +38,9 @@ type readColumn struct {
 	maxElems int
 
 	// Scratch, reused.
-	valid []byte
-	tmp   []byte
-	ints64 []int64
+	valid   []byte
+	tmp     []byte
+	ints64  []int64
 	ints64b []int64
 }
 
@@ -304,8 +304,8 @@ func (r *readColumn) seek(pos []uint64, comp Compression) error {
 
 // readPositions walks one column's row index positions.
 type readPositions struct {
-	pos        []uint64
-	i          int
+	pos  []uint64
+	i    int
 	comp Compression
 	bad  bool
 }
