@@ -10,63 +10,81 @@ import (
 // decoded from the protobuf form. Exactly one of the typed parts is set,
 // according to the column's kind, when the writer recorded it.
 type Statistics struct {
-	Count   uint64 // non-null values
-	HasNull bool   // only meaningful when HasNullKnown (old writers omit it)
+	Count   uint64 `json:"count"`   // non-null values
+	HasNull bool   `json:"hasNull"` // only meaningful when HasNullKnown (old writers omit it)
 	// HasNullKnown is false for files whose writer did not record hasNull;
 	// treat the column as possibly containing nulls then.
-	HasNullKnown bool
+	HasNullKnown bool `json:"hasNullKnown"`
 
-	Int       *IntStats
-	Double    *DoubleStats
-	String    *StringStats
-	Bool      *BoolStats
-	Date      *DateStats
-	Timestamp *TimestampStats
-	Decimal   *DecimalStats
-	Binary    *BinaryStats
+	Int       *IntStats       `json:"int,omitempty"`
+	Double    *DoubleStats    `json:"double,omitempty"`
+	String    *StringStats    `json:"string,omitempty"`
+	Bool      *BoolStats      `json:"bool,omitempty"`
+	Date      *DateStats      `json:"date,omitempty"`
+	Timestamp *TimestampStats `json:"timestamp,omitempty"`
+	Decimal   *DecimalStats   `json:"decimal,omitempty"`
+	Binary    *BinaryStats    `json:"binary,omitempty"`
 }
 
 // IntStats cover BYTE, SHORT, INT and LONG columns.
 type IntStats struct {
-	Min, Max int64
-	Sum      int64
-	HasSum   bool // false when the sum overflowed or was not recorded
+	Min    int64 `json:"min"`
+	Max    int64 `json:"max"`
+	Sum    int64 `json:"sum"`
+	HasSum bool  `json:"hasSum"` // false when the sum overflowed or was not recorded
 }
 
 // DoubleStats cover FLOAT and DOUBLE columns.
-type DoubleStats struct{ Min, Max, Sum float64 }
+type DoubleStats struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
+	Sum float64 `json:"sum"`
+}
 
 // StringStats cover STRING, CHAR and VARCHAR columns. Sum is the total
 // length in bytes.
 type StringStats struct {
-	Min, Max  string
-	HasMinMax bool
-	Sum       int64
+	Min       string `json:"min"`
+	Max       string `json:"max"`
+	HasMinMax bool   `json:"hasMinMax"`
+	Sum       int64  `json:"sum"`
 	// Trusted is false for files from writers before HIVE-8732, whose
 	// min/max compared non-ASCII text wrongly: do not prune with them.
-	Trusted bool
+	Trusted bool `json:"trusted"`
 }
 
 // BoolStats count true values (false = Count - TrueCount).
-type BoolStats struct{ TrueCount uint64 }
+type BoolStats struct {
+	TrueCount uint64 `json:"trueCount"`
+}
 
 // DateStats hold days since 1970-01-01.
-type DateStats struct{ Min, Max int32 }
+type DateStats struct {
+	Min int32 `json:"min"`
+	Max int32 `json:"max"`
+}
 
 // TimestampStats hold milliseconds since the epoch, UTC, as the spec says
 // for minimumUtc/maximumUtc. Files written before ORC-135 only carry
 // writer-local values; UTC is false for those and Min/Max are then the
 // local values, off by the writer's zone offset (prune with slack).
 type TimestampStats struct {
-	Min, Max int64
-	UTC      bool
+	Min int64 `json:"min"`
+	Max int64 `json:"max"`
+	UTC bool  `json:"utc"`
 }
 
 // DecimalStats keep the decimal strings as written.
-type DecimalStats struct{ Min, Max, Sum string }
+type DecimalStats struct {
+	Min string `json:"min"`
+	Max string `json:"max"`
+	Sum string `json:"sum"`
+}
 
 // BinaryStats: Sum is the total length in bytes.
-type BinaryStats struct{ Sum int64 }
+type BinaryStats struct {
+	Sum int64 `json:"sum"`
+}
 
 // decStatistics converts protobuf statistics for a column of kind k.
 // writerVersion decides whether string min/max are trustworthy.

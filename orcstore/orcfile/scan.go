@@ -322,6 +322,17 @@ func (s *Scanner) loadStripe(i int) error {
 	if rows == 0 {
 		return nil
 	}
+	// Every row consumes at least a bit of some scanned stream, and no
+	// encoding packs more than 520 values into a byte, so a row count
+	// beyond that comes from a corrupt footer; without this check it would
+	// spin through empty batches (a struct<> scan) for a very long time.
+	budget := 1 << 16
+	for _, rc := range s.roots {
+		budget += 1024 * rc.streamBytes()
+	}
+	if rows > budget {
+		return fmt.Errorf("claims %d rows but its streams hold at most %d values: %w", rows, budget, ErrCorrupt)
+	}
 	stride := s.f.RowIndexStride()
 	if s.opts.RowGroups == nil || stride <= 0 || !s.hasRowIndex(st) {
 		s.runs = [][2]int{{0, rows}}

@@ -34,7 +34,8 @@ type readColumn struct {
 	dict       *array.Data
 	dictLen    int
 	tsEpoch    int64 // 2015-01-01 00:00:00 in the writer's zone, Unix seconds
-	// maxElems bounds child element counts per batch (hostile lengths).
+	// maxElems is what is left of the stripe's budget of list and map
+	// elements (bounds hostile lengths).
 	maxElems int
 
 	// Scratch, reused.
@@ -117,6 +118,14 @@ func (r *readColumn) streamBytes() int {
 	return n
 }
 
+func readStreamsLen(s *[5]readStream) int {
+	n := 0
+	for i := range s {
+		n += len(s[i].b)
+	}
+	return n
+}
+
 // startStripe resets the decoders to the start of the stripe's streams (in
 // r.streams, already loaded) and loads a string dictionary.
 func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Location) error {
@@ -165,7 +174,9 @@ func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Locati
 	default:
 		r.ints2.reset(r.streams[rLength].b, v2, false)
 	}
-	r.maxElems = 1<<20 + 1024*r.streamBytes()
+	// No encoding packs more than 520 values in a byte; every list element
+	// consumes some child stream (except in an empty struct).
+	r.maxElems = 1<<12 + 1024*(r.streamBytes()-readStreamsLen(&r.streams))
 	if r.dict != nil {
 		r.dict.Release()
 		r.dict = nil

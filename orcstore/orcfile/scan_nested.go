@@ -65,6 +65,9 @@ func (r *readColumn) readLengths(n, nn int, valid []byte) (*memory.Buffer, int, 
 	}
 	offs := r.newBuf((n + 1) * 4)
 	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	// maxElems is the stripe-wide element budget, so that lengths from a
+	// corrupt file cannot make us build far more elements than the
+	// children's streams could hold (an empty struct child holds none).
 	limit := int64(min(r.maxElems, math.MaxInt32))
 	total := int64(0)
 	j := 0
@@ -82,6 +85,7 @@ func (r *readColumn) readLengths(n, nn int, valid []byte) (*memory.Buffer, int, 
 		total += l
 	}
 	o[n] = int32(total)
+	r.maxElems -= int(total)
 	return offs, int(total), nil
 }
 

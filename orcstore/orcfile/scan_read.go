@@ -396,28 +396,30 @@ func (r *readColumn) readDecimals(n, nn int, valid []byte, bitmap *memory.Buffer
 }
 
 // readRescale converts a decimal from scale from to scale to, rounding half
-// away from zero when digits are dropped.
+// away from zero when digits are dropped. Values that do not fit 128 bits
+// after scaling are corrupt for a decimal(38) column.
 func readRescale(v decimal128.Num, from, to int32) (decimal128.Num, error) {
 	if from < -38 || from > 76 {
 		return v, fmt.Errorf("decimal scale %d out of range: %w", from, ErrCorrupt)
 	}
-	if to > from {
-		out, err := v.Rescale(from, to)
-		if err != nil {
-			return v, fmt.Errorf("decimal rescale: %v: %w", err, ErrCorrupt)
-		}
-		return out, nil
-	}
 	b := v.BigInt()
-	d := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(from-to)), nil)
-	q, m := new(big.Int).QuoRem(b, d, new(big.Int))
-	m.Abs(m).Mul(m, big.NewInt(2))
-	if m.Cmp(d) >= 0 {
-		if b.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
+	if to > from {
+		b.Mul(b, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(to-from)), nil))
+	} else {
+		d := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(from-to)), nil)
+		q, m := new(big.Int).QuoRem(b, d, new(big.Int))
+		m.Abs(m).Mul(m, big.NewInt(2))
+		if m.Cmp(d) >= 0 {
+			if b.Sign() < 0 {
+				q.Sub(q, big.NewInt(1))
+			} else {
+				q.Add(q, big.NewInt(1))
+			}
 		}
+		b = q
 	}
-	return decimal128.FromBigInt(q), nil
+	if b.BitLen() > 127 {
+		return v, fmt.Errorf("decimal value does not fit 128 bits at scale %d: %w", to, ErrCorrupt)
+	}
+	return decimal128.FromBigInt(b), nil
 }
