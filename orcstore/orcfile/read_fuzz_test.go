@@ -81,19 +81,30 @@ func readDrain(data []byte) error {
 
 // readSeedFiles are small valid files: Apache examples and files written by
 // the module's writer (compressed and not).
-func readSeedFiles(t testing.TB) map[string][]byte {
+func readSeedFiles(t testing.TB, large bool) map[string][]byte {
 	seeds := map[string][]byte{}
 	dir := readExamplesDir(t)
-	for _, n := range []string{"TestOrcFile.test1", "TestOrcFile.testStringAndBinaryStatistics", "TestOrcFile.metaData",
-		"TestOrcFile.testStripeLevelStats", "TestOrcFile.emptyFile", "TestOrcFile.testUnionAndTimestamp", "decimal"} {
+	if large { // for the corruption test, which does not minimize
+		for _, n := range []string{"TestOrcFile.metaData", "TestOrcFile.testUnionAndTimestamp", "decimal", "over1k_bloom"} {
+			b, err := os.ReadFile(filepath.Join(dir, n+".orc"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			seeds[n] = b
+		}
+	}
+	// Small files only: the fuzzer minimizes every new input by re-running
+	// it thousands of times, which takes minutes on 20 KB inputs.
+	for _, n := range []string{"TestOrcFile.test1", "TestOrcFile.testStringAndBinaryStatistics",
+		"TestOrcFile.testStripeLevelStats", "TestOrcFile.emptyFile"} {
 		b, err := os.ReadFile(filepath.Join(dir, n+".orc"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		seeds[n] = b
 	}
-	seeds["module-zlib"], _ = readWriteModuleFile(t, 40)
-	seeds["module-none"], _ = readWriteModuleFile(t, 40, orc.SetCompression(orc.CompressionNone{}))
+	seeds["module-zlib"], _ = readWriteModuleFile(t, 12)
+	seeds["module-none"], _ = readWriteModuleFile(t, 12, orc.SetCompression(orc.CompressionNone{}))
 	return seeds
 }
 
@@ -101,7 +112,7 @@ func readSeedFiles(t testing.TB) map[string][]byte {
 // the reader must return an error or data, never panic or hang.
 func TestReadCorruptFiles(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
-	for name, data := range readSeedFiles(t) {
+	for name, data := range readSeedFiles(t, true) {
 		t.Run(name, func(t *testing.T) {
 			if err := readDrain(data); err != nil {
 				t.Fatalf("valid file: %v", err)
@@ -160,9 +171,14 @@ func TestReadErrorContext(t *testing.T) {
 }
 
 // FuzzOpenAndScan feeds arbitrary bytes to the reader. Run with
-// go test -run XXX -fuzz FuzzOpenAndScan -fuzztime 1m ./orcstore/orcfile
+//
+//	go test -run XXX -fuzz FuzzOpenAndScan -fuzztime 1m -fuzzminimizetime 0 ./orcstore/orcfile
+//
+// (Minimizing each new input re-runs it for a long time in this large
+// instrumented binary; without -fuzzminimizetime 0 the fuzzer spends the
+// minute minimizing, at a handful of execs per second.)
 func FuzzOpenAndScan(f *testing.F) {
-	for _, b := range readSeedFiles(f) {
+	for _, b := range readSeedFiles(f, false) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
