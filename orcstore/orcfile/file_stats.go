@@ -64,10 +64,11 @@ type DateStats struct {
 	Max int32 `json:"max"`
 }
 
-// TimestampStats hold milliseconds since the epoch, UTC, as the spec says
-// for minimumUtc/maximumUtc. Files written before ORC-135 only carry
-// writer-local values; UTC is false for those and Min/Max are then the
-// local values, off by the writer's zone offset (prune with slack).
+// TimestampStats hold milliseconds since the epoch, UTC, from the
+// minimumUtc/maximumUtc fields (ORC-135, writer version 6 and later).
+// Older files only carry minimum/maximum, which Java writers computed from
+// the values as the writer's JVM saw them; UTC is false then, and pruning
+// with them should allow a day of slack for zone differences.
 type TimestampStats struct {
 	Min int64 `json:"min"`
 	Max int64 `json:"max"`

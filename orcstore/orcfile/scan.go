@@ -54,6 +54,28 @@ type ScanOptions struct {
 
 // Scanner reads a File's rows as Arrow records. It is not safe for
 // concurrent use; open one per goroutine.
+//
+// ORC types map to Arrow as File.Schema says, with these rules:
+//
+//   - STRING, VARCHAR and CHAR come out as string arrays for DIRECT
+//     stripes and as dictionary<int32, string> arrays for DICTIONARY
+//     stripes (one dictionary per stripe, shared by its batches), unless
+//     ScanOptions.PlainStrings is set.
+//   - TIMESTAMP values are stored as seconds since 2015-01-01 00:00:00 in
+//     the writer's time zone (the stripe footer's writerTimezone). The
+//     reader returns the instant, timestamp[ns, UTC]: for files written in
+//     UTC (ctlake's) that is the written value; for files written in
+//     another zone it is the moment the writer's wall clock showed, which
+//     is what Hive/Spark/Trino with a matching session zone and Apache's
+//     orc-contents (in its local zone) display. Files without a
+//     writerTimezone (ORC 0.11) assume ScanOptions.DefaultTimezone.
+//   - DECIMAL keeps its scale; Hive 0.11 decimals (no precision in the
+//     type, a scale per value) become decimal(38, 6) rounded half away
+//     from zero, as Apache ORC's C++ reader does by default.
+//   - UNION becomes a dense union; Arrow unions have no nulls of their
+//     own, so a null union value reads as variant 0 holding null.
+//   - A struct named by dotted paths (userIdentity.arn) holds only the
+//     named fields, in file order.
 type Scanner struct {
 	f      *File
 	opts   ScanOptions
