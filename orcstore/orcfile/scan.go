@@ -95,7 +95,13 @@ type Scanner struct {
 	tz      map[string]*time.Location
 	recSch  *arrow.Schema
 	err     error
+	// bytesRead counts the file bytes fetched for streams, for scan
+	// statistics ("bytes scanned", as Lake bills them).
+	bytesRead int64
 }
+
+// BytesRead is the number of compressed stream bytes read so far.
+func (s *Scanner) BytesRead() int64 { return s.bytesRead }
 
 // Scan starts a scan. Unknown column names are an error naming them.
 func (f *File) Scan(opts ScanOptions) (*Scanner, error) {
@@ -477,6 +483,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		if _, err := s.f.r.ReadAt(raw[r.at:r.at+r.end-r.off], int64(r.off)); err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("read streams: %w", err)
 		}
+		s.bytesRead += int64(r.end - r.off)
 	}
 	for _, w := range wants {
 		r := ranges[w.rk]
