@@ -87,7 +87,7 @@ type Writer struct {
 	rgOpen      bool
 	stripes     []*proto.StripeInformation
 	stripeStats []*proto.StripeStatistics
-	buf         []byte // stripe assembly buffer
+	buf         []byte // compressed data streams of the stripe being flushed
 	err         error  // sticky: a failed write leaves the file unusable
 	closed      bool
 }
