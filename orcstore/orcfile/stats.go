@@ -29,7 +29,6 @@ type wStats struct {
 	// values; Java omits it after any intermediate overflow.
 	sumLo uint64
 	sumHi int64
-	noSum bool // timestamps and dates have no sum
 
 	dmin, dmax, dsum float64
 
@@ -119,7 +118,6 @@ func (s *wStats) merge(o *wStats) {
 	s.bytes += o.bytes
 	s.dsum += o.dsum
 	s.addSum(o.sumLo, o.sumHi)
-	s.noSum = s.noSum || o.noSum
 	s.stooLong = s.stooLong || o.stooLong
 	if !o.hasMinMax {
 		return
@@ -143,7 +141,7 @@ func (s *wStats) proto() *proto.ColumnStatistics {
 		if s.hasMinMax {
 			is.Minimum, is.Maximum = wI64(s.imin), wI64(s.imax)
 		}
-		if sum, ok := s.sum(); ok && !s.noSum {
+		if sum, ok := s.sum(); ok {
 			is.Sum = wI64(sum)
 		}
 		cs.IntStatistics = is

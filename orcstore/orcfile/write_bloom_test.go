@@ -153,7 +153,11 @@ func TestWriteStripeCuts(t *testing.T) {
 	for i := 0; i < 7; i++ {
 		recs = append(recs, g.record(wtAllTypes, 1500))
 	}
-	tl := wtReadTail(t, wtWrite(t, wtAllTypes, WriterOptions{StripeSize: 256 << 10}, recs...))
+	meta := map[string][]byte{"ctlake.b": []byte("2"), "ctlake.a": {0, 1}}
+	tl := wtReadTail(t, wtWrite(t, wtAllTypes, WriterOptions{StripeSize: 256 << 10, Metadata: meta}, recs...))
+	if items := tl.footer.Metadata; len(items) != 2 || items[0].GetName() != "ctlake.a" || !bytes.Equal(items[0].Value, []byte{0, 1}) || string(items[1].Value) != "2" {
+		t.Errorf("user metadata %v", items)
+	}
 	if len(tl.stripes) < 3 {
 		t.Fatalf("%d stripes, want several", len(tl.stripes))
 	}

@@ -7,12 +7,11 @@ import (
 	"github.com/scritchley/orc/proto"
 )
 
-// writePlaced is a compressed stream inside the stripe's data buffer.
+// writePlaced is a data stream's kind and compression chunk starts, for
+// turning its row-index positions into the file's.
 type writePlaced struct {
 	kind   proto.Stream_Kind
-	start  int
-	length int
-	chunks []int // CompressStream's chunk starts, for positions
+	chunks []int // CompressStream's chunk starts (nil when uncompressed)
 }
 
 // flushStripe writes the buffered stripe: the index area (ROW_INDEX and
@@ -28,34 +27,40 @@ func (wr *Writer) flushStripe() error {
 		encs = append(encs, c.finishEncoding())
 	}
 
-	// Data area, assembled in one buffer sized up front (a compressed
-	// stream is at most its input plus a 3-byte header per block).
-	need := 0
-	for _, c := range wr.all {
-		for _, s := range c.streams() {
-			need += len(s.data) + 3*(len(s.data)/wr.blockSize+1)
-		}
-	}
-	if cap(wr.buf) < need {
-		wr.buf = make([]byte, 0, need)
-	}
-	data := wr.buf[:0]
+	// Data area. Compressed streams go into one buffer reused from stripe
+	// to stripe (it settles at the largest compressed stripe); uncompressed
+	// streams are written straight from the encoders' buffers.
 	placed := make([][]writePlaced, len(wr.all))
 	var dataStreams []*proto.Stream
+	var data [][]byte
+	var bounds []int
+	buf := wr.buf[:0]
+	dataLen := 0
 	for i, c := range wr.all {
 		for _, s := range c.streams() {
-			start := len(data)
 			var chunks []int
-			var err error
-			data, chunks, err = CompressStream(wr.comp, data, s.data, wr.blockSize)
-			if err != nil {
-				return wr.fail(fmt.Errorf("column %q: %w", c.col.Path, err))
+			n := len(s.data)
+			if wr.comp == CompressionNone {
+				data = append(data, s.data)
+			} else {
+				start := len(buf)
+				var err error
+				buf, chunks, err = CompressStream(wr.comp, buf, s.data, wr.blockSize)
+				if err != nil {
+					return wr.fail(fmt.Errorf("column %q: %w", c.col.Path, err))
+				}
+				n = len(buf) - start
+				bounds = append(bounds, start, len(buf))
 			}
-			placed[i] = append(placed[i], writePlaced{kind: s.kind, start: start, length: len(data) - start, chunks: chunks})
-			dataStreams = append(dataStreams, &proto.Stream{Kind: s.kind.Enum(), Column: wU32(uint32(c.col.ID)), Length: wU64(uint64(len(data) - start))})
+			placed[i] = append(placed[i], writePlaced{kind: s.kind, chunks: chunks})
+			dataStreams = append(dataStreams, &proto.Stream{Kind: s.kind.Enum(), Column: wU32(uint32(c.col.ID)), Length: wU64(uint64(n))})
+			dataLen += n
 		}
 	}
-	wr.buf = data
+	wr.buf = buf
+	for k := 0; k < len(bounds); k += 2 {
+		data = append(data, buf[bounds[k]:bounds[k+1]])
+	}
 
 	// Index area.
 	var index []byte
@@ -102,14 +107,20 @@ func (wr *Writer) flushStripe() error {
 	info := &proto.StripeInformation{
 		Offset:       wU64(wr.offset),
 		IndexLength:  wU64(uint64(len(index))),
-		DataLength:   wU64(uint64(len(data))),
+		DataLength:   wU64(uint64(dataLen)),
 		FooterLength: wU64(uint64(len(footer))),
 		NumberOfRows: wU64(uint64(wr.stripeRows)),
 	}
-	for _, b := range [][]byte{index, data, footer} {
+	if err := wr.emit(index); err != nil {
+		return err
+	}
+	for _, b := range data {
 		if err := wr.emit(b); err != nil {
 			return err
 		}
+	}
+	if err := wr.emit(footer); err != nil {
+		return err
 	}
 	wr.stripes = append(wr.stripes, info)
 

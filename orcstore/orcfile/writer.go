@@ -55,14 +55,30 @@ const (
 	writeVersion = 6
 )
 
-// Writer writes one ORC file from Arrow records.
+// Writer writes one ORC file (format 0.12) from Arrow records.
+//
+// Encodings: integers, dates, lengths, dictionary ids and timestamp
+// seconds/nanos use RLE v2 (SHORT_REPEAT, DIRECT and DELTA; never
+// PATCHED_BASE); booleans and bytes use byte RLE; floats and doubles are
+// IEEE little-endian; strings choose DICTIONARY_V2 or DIRECT_V2 per stripe
+// and column. PRESENT streams are written only for columns that have NULLs
+// in the stripe. Timestamps are stored in UTC (writerTimezone "UTC").
+//
+// Statistics are written per row group (row index), per stripe (metadata)
+// and per file (footer), with timestamps in milliseconds. String minimum
+// and maximum are left out for a column whose values exceed 1 KiB (Apache
+// ORC truncates into lowerBound/upperBound fields our protobufs lack).
 //
 // Memory: the writer buffers one stripe's encoded streams — about
 // StripeSize bytes, plus for dictionary-encoded string columns the distinct
 // values, 4 bytes per value and the hash table — and never the input
-// records: each Write encodes its rows immediately. When the stripe is
-// flushed its compressed streams are assembled once more (compressed size)
-// before they are written.
+// records: each Write encodes its rows immediately. Buffers keep their
+// capacity across stripes (up to twice their use), and a flush adds the
+// stripe's compressed streams. Measured for 1M CloudTrail rows, 64 MiB
+// stripes, ZSTD: at most 146 MB live between writes, 339 MB peak HeapInuse
+// with GC slack and the generator's garbage.
+//
+// A Writer is not safe for concurrent use.
 type Writer struct {
 	w      io.Writer
 	schema *arrow.Schema
@@ -87,7 +103,7 @@ type Writer struct {
 	rgOpen      bool
 	stripes     []*proto.StripeInformation
 	stripeStats []*proto.StripeStatistics
-	buf         []byte // stripe assembly buffer
+	buf         []byte // compressed data streams of the stripe being flushed
 	err         error  // sticky: a failed write leaves the file unusable
 	closed      bool
 }
