@@ -39,8 +39,11 @@ func TestReadRowGroupSelection(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	for _, name := range []string{"TestOrcFile.testSeek", "TestOrcFile.columnProjection", "TestOrcFile.testPredicatePushdown", "over1k_bloom"} {
+	for _, name := range []string{"TestOrcFile.testSeek", "TestOrcFile.columnProjection", "TestOrcFile.testPredicatePushdown", "over1k_bloom", "demo-12-zlib"} {
 		t.Run(name, func(t *testing.T) {
+			if name == "demo-12-zlib" && testing.Short() {
+				t.Skip("large file; run without -short")
+			}
 			f, err := OpenFile(filepath.Join(dir, name+".orc"))
 			if err != nil {
 				t.Fatal(err)
