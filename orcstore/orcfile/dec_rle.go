@@ -43,6 +43,8 @@ type decIntReader struct {
 	bi  int
 	// unpack is scratch for bit-unpacked values (reused).
 	unpack []uint64
+	// out is where the run being decoded goes (buf, or the caller's slice).
+	out []int64
 }
 
 // reset points the reader at a new stream (or a new position in one).
@@ -82,38 +84,67 @@ func (d *decIntReader) skip(n uint64) error {
 	return nil
 }
 
-// next fills dst with the next len(dst) values.
+// next fills dst with the next len(dst) values. When dst has room for any
+// run (512 values), runs are decoded straight into it, saving a copy.
 func (d *decIntReader) next(dst []int64) error {
 	for len(dst) > 0 {
-		if d.bi == len(d.buf) {
-			if err := d.fill(); err != nil {
+		if d.bi < len(d.buf) {
+			k := copy(dst, d.buf[d.bi:])
+			d.bi += k
+			dst = dst[k:]
+			continue
+		}
+		if len(dst) >= decMaxRun {
+			n, err := d.decodeRun(dst[:0:len(dst)])
+			if err != nil {
 				return err
 			}
+			dst = dst[n:]
+			continue
 		}
-		k := copy(dst, d.buf[d.bi:])
-		d.bi += k
-		dst = dst[k:]
+		if err := d.fill(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// decMaxRun is the longest run of either encoding (RLE v2: 512 values).
+const decMaxRun = 512
+
 // fill decodes the next run into buf.
 func (d *decIntReader) fill() error {
-	d.buf = d.buf[:0]
-	d.bi = 0
-	if d.p >= len(d.b) {
-		return decErrShort
+	if cap(d.buf) < decMaxRun {
+		d.buf = make([]int64, 0, decMaxRun)
 	}
+	n, err := d.decodeRun(d.buf[:0])
+	d.buf = d.buf[:n]
+	d.bi = 0
+	return err
+}
+
+// decodeRun appends the next run to out, which has room for decMaxRun
+// values, and returns the run's length.
+func (d *decIntReader) decodeRun(out []int64) (int, error) {
+	if d.p >= len(d.b) {
+		return 0, decErrShort
+	}
+	d.out = out
 	var err error
 	if d.v2 {
 		err = d.fillV2()
 	} else {
 		err = d.fillV1()
 	}
-	if err == nil && len(d.buf) == 0 {
-		err = fmt.Errorf("empty run: %w", ErrCorrupt)
+	n := len(d.out)
+	d.out = nil
+	if err != nil {
+		return 0, err
 	}
-	return err
+	if n == 0 {
+		return 0, fmt.Errorf("empty run: %w", ErrCorrupt)
+	}
+	return n, nil
 }
 
 func (d *decIntReader) fillV1() error {
@@ -136,7 +167,7 @@ func (d *decIntReader) fillV1() error {
 			base = decUnzigzag(u)
 		}
 		for i := 0; i < n; i++ {
-			d.buf = append(d.buf, base+int64(i)*delta)
+			d.out = append(d.out, base+int64(i)*delta)
 		}
 		return nil
 	}
@@ -148,9 +179,9 @@ func (d *decIntReader) fillV1() error {
 		}
 		d.p = p
 		if d.signed {
-			d.buf = append(d.buf, decUnzigzag(u))
+			d.out = append(d.out, decUnzigzag(u))
 		} else {
-			d.buf = append(d.buf, int64(u))
+			d.out = append(d.out, int64(u))
 		}
 	}
 	return nil
@@ -206,7 +237,7 @@ func (d *decIntReader) fillV2() error {
 			v = decUnzigzag(u)
 		}
 		for i := 0; i < n; i++ {
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 		return nil
 	case 1: // DIRECT
@@ -222,11 +253,11 @@ func (d *decIntReader) fillV2() error {
 		}
 		if d.signed {
 			for _, x := range u {
-				d.buf = append(d.buf, decUnzigzag(x))
+				d.out = append(d.out, decUnzigzag(x))
 			}
 		} else {
 			for _, x := range u {
-				d.buf = append(d.buf, int64(x))
+				d.out = append(d.out, int64(x))
 			}
 		}
 		return nil
@@ -259,12 +290,12 @@ func (d *decIntReader) fillDelta() error {
 	}
 	d.p = p
 	delta := decUnzigzag(u)
-	d.buf = append(d.buf, base)
+	d.out = append(d.out, base)
 	if code == 0 { // fixed delta
 		v := base
 		for i := 1; i < n; i++ {
 			v += delta
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 		return nil
 	}
@@ -272,7 +303,7 @@ func (d *decIntReader) fillDelta() error {
 		return nil
 	}
 	v := base + delta
-	d.buf = append(d.buf, v)
+	d.out = append(d.out, v)
 	if n == 2 {
 		return nil
 	}
@@ -283,12 +314,12 @@ func (d *decIntReader) fillDelta() error {
 	if delta < 0 {
 		for _, x := range deltas {
 			v -= int64(x)
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 	} else {
 		for _, x := range deltas {
 			v += int64(x)
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 	}
 	return nil
@@ -327,9 +358,9 @@ func (d *decIntReader) fillPatched() error {
 	if err != nil {
 		return err
 	}
-	start := len(d.buf)
+	start := len(d.out)
 	for _, x := range vals {
-		d.buf = append(d.buf, int64(x))
+		d.out = append(d.out, int64(x))
 	}
 	if pll > 0 {
 		cfb := decClosestFixedBits(pw + pgw)
@@ -353,12 +384,12 @@ func (d *decIntReader) fillPatched() error {
 				return fmt.Errorf("patched base run: patch at %d past the run's %d values: %w", idx, n, ErrCorrupt)
 			}
 			if w < 64 {
-				d.buf[start+idx] |= int64(patch << uint(w))
+				d.out[start+idx] |= int64(patch << uint(w))
 			}
 		}
 	}
-	for i := start; i < len(d.buf); i++ {
-		d.buf[i] += base
+	for i := start; i < len(d.out); i++ {
+		d.out[i] += base
 	}
 	return nil
 }
