@@ -43,6 +43,8 @@ type decIntReader struct {
 	bi  int
 	// unpack is scratch for bit-unpacked values (reused).
 	unpack []uint64
+	// out is where the run being decoded goes (buf, or the caller's slice).
+	out []int64
 }
 
 // reset points the reader at a new stream (or a new position in one).
@@ -82,38 +84,67 @@ func (d *decIntReader) skip(n uint64) error {
 	return nil
 }
 
-// next fills dst with the next len(dst) values.
+// next fills dst with the next len(dst) values. When dst has room for any
+// run (512 values), runs are decoded straight into it, saving a copy.
 func (d *decIntReader) next(dst []int64) error {
 	for len(dst) > 0 {
-		if d.bi == len(d.buf) {
-			if err := d.fill(); err != nil {
+		if d.bi < len(d.buf) {
+			k := copy(dst, d.buf[d.bi:])
+			d.bi += k
+			dst = dst[k:]
+			continue
+		}
+		if len(dst) >= decMaxRun {
+			n, err := d.decodeRun(dst[:0:len(dst)])
+			if err != nil {
 				return err
 			}
+			dst = dst[n:]
+			continue
 		}
-		k := copy(dst, d.buf[d.bi:])
-		d.bi += k
-		dst = dst[k:]
+		if err := d.fill(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// decMaxRun is the longest run of either encoding (RLE v2: 512 values).
+const decMaxRun = 512
+
 // fill decodes the next run into buf.
 func (d *decIntReader) fill() error {
-	d.buf = d.buf[:0]
-	d.bi = 0
-	if d.p >= len(d.b) {
-		return decErrShort
+	if cap(d.buf) < decMaxRun {
+		d.buf = make([]int64, 0, decMaxRun)
 	}
+	n, err := d.decodeRun(d.buf[:0])
+	d.buf = d.buf[:n]
+	d.bi = 0
+	return err
+}
+
+// decodeRun appends the next run to out, which has room for decMaxRun
+// values, and returns the run's length.
+func (d *decIntReader) decodeRun(out []int64) (int, error) {
+	if d.p >= len(d.b) {
+		return 0, decErrShort
+	}
+	d.out = out
 	var err error
 	if d.v2 {
 		err = d.fillV2()
 	} else {
 		err = d.fillV1()
 	}
-	if err == nil && len(d.buf) == 0 {
-		err = fmt.Errorf("empty run: %w", ErrCorrupt)
+	n := len(d.out)
+	d.out = nil
+	if err != nil {
+		return 0, err
 	}
-	return err
+	if n == 0 {
+		return 0, fmt.Errorf("empty run: %w", ErrCorrupt)
+	}
+	return n, nil
 }
 
 func (d *decIntReader) fillV1() error {
@@ -136,7 +167,7 @@ func (d *decIntReader) fillV1() error {
 			base = decUnzigzag(u)
 		}
 		for i := 0; i < n; i++ {
-			d.buf = append(d.buf, base+int64(i)*delta)
+			d.out = append(d.out, base+int64(i)*delta)
 		}
 		return nil
 	}
@@ -148,9 +179,9 @@ func (d *decIntReader) fillV1() error {
 		}
 		d.p = p
 		if d.signed {
-			d.buf = append(d.buf, decUnzigzag(u))
+			d.out = append(d.out, decUnzigzag(u))
 		} else {
-			d.buf = append(d.buf, int64(u))
+			d.out = append(d.out, int64(u))
 		}
 	}
 	return nil
@@ -206,7 +237,7 @@ func (d *decIntReader) fillV2() error {
 			v = decUnzigzag(u)
 		}
 		for i := 0; i < n; i++ {
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 		return nil
 	case 1: // DIRECT
@@ -222,11 +253,11 @@ func (d *decIntReader) fillV2() error {
 		}
 		if d.signed {
 			for _, x := range u {
-				d.buf = append(d.buf, decUnzigzag(x))
+				d.out = append(d.out, decUnzigzag(x))
 			}
 		} else {
 			for _, x := range u {
-				d.buf = append(d.buf, int64(x))
+				d.out = append(d.out, int64(x))
 			}
 		}
 		return nil
@@ -259,12 +290,12 @@ func (d *decIntReader) fillDelta() error {
 	}
 	d.p = p
 	delta := decUnzigzag(u)
-	d.buf = append(d.buf, base)
+	d.out = append(d.out, base)
 	if code == 0 { // fixed delta
 		v := base
 		for i := 1; i < n; i++ {
 			v += delta
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 		return nil
 	}
@@ -272,7 +303,7 @@ func (d *decIntReader) fillDelta() error {
 		return nil
 	}
 	v := base + delta
-	d.buf = append(d.buf, v)
+	d.out = append(d.out, v)
 	if n == 2 {
 		return nil
 	}
@@ -283,12 +314,12 @@ func (d *decIntReader) fillDelta() error {
 	if delta < 0 {
 		for _, x := range deltas {
 			v -= int64(x)
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 	} else {
 		for _, x := range deltas {
 			v += int64(x)
-			d.buf = append(d.buf, v)
+			d.out = append(d.out, v)
 		}
 	}
 	return nil
@@ -327,9 +358,9 @@ func (d *decIntReader) fillPatched() error {
 	if err != nil {
 		return err
 	}
-	start := len(d.buf)
+	start := len(d.out)
 	for _, x := range vals {
-		d.buf = append(d.buf, int64(x))
+		d.out = append(d.out, int64(x))
 	}
 	if pll > 0 {
 		cfb := decClosestFixedBits(pw + pgw)
@@ -353,12 +384,12 @@ func (d *decIntReader) fillPatched() error {
 				return fmt.Errorf("patched base run: patch at %d past the run's %d values: %w", idx, n, ErrCorrupt)
 			}
 			if w < 64 {
-				d.buf[start+idx] |= int64(patch << uint(w))
+				d.out[start+idx] |= int64(patch << uint(w))
 			}
 		}
 	}
-	for i := start; i < len(d.buf); i++ {
-		d.buf[i] += base
+	for i := start; i < len(d.out); i++ {
+		d.out[i] += base
 	}
 	return nil
 }
@@ -431,167 +462,4 @@ func decUnpack(out []uint64, src []byte, w int) {
 		nbits -= w
 		out[i] = acc >> uint(nbits) & mask
 	}
-}
-
-// decByteReader decodes ORC's byte run-length encoding (also the layer under
-// boolean streams).
-type decByteReader struct {
-	b   []byte
-	p   int
-	run int  // remaining values in the current run
-	lit bool // the current run is literal bytes at b[p:]
-	val byte // the repeated byte of a repeat run
-}
-
-func (d *decByteReader) reset(b []byte) { *d = decByteReader{b: b} }
-
-func (d *decByteReader) seek(off int, skip uint64) error {
-	if off < 0 || off > len(d.b) {
-		return fmt.Errorf("seek to %d past the stream's %d bytes: %w", off, len(d.b), ErrCorrupt)
-	}
-	d.p, d.run = off, 0
-	return d.skip(skip)
-}
-
-func (d *decByteReader) header() error {
-	if d.p >= len(d.b) {
-		return decErrShort
-	}
-	ctrl := int8(d.b[d.p])
-	d.p++
-	if ctrl >= 0 {
-		if d.p >= len(d.b) {
-			return decErrShort
-		}
-		d.run, d.lit, d.val = int(ctrl)+3, false, d.b[d.p]
-		d.p++
-		return nil
-	}
-	d.run, d.lit = -int(ctrl), true
-	if d.p+d.run > len(d.b) {
-		return decErrShort
-	}
-	return nil
-}
-
-func (d *decByteReader) skip(n uint64) error {
-	for n > 0 {
-		if d.run == 0 {
-			if err := d.header(); err != nil {
-				return err
-			}
-		}
-		k := min(uint64(d.run), n)
-		if d.lit {
-			d.p += int(k)
-		}
-		d.run -= int(k)
-		n -= k
-	}
-	return nil
-}
-
-func (d *decByteReader) next(dst []byte) error {
-	for len(dst) > 0 {
-		if d.run == 0 {
-			if err := d.header(); err != nil {
-				return err
-			}
-		}
-		k := min(d.run, len(dst))
-		if d.lit {
-			copy(dst, d.b[d.p:d.p+k])
-			d.p += k
-		} else {
-			v := d.val
-			for i := range dst[:k] {
-				dst[i] = v
-			}
-		}
-		d.run -= k
-		dst = dst[k:]
-	}
-	return nil
-}
-
-// decBoolReader decodes boolean streams: byte RLE of bytes holding eight
-// values each, most significant bit first.
-type decBoolReader struct {
-	bytes decByteReader
-	cur   byte
-	left  int // bits of cur not yet handed out
-	tmp   []byte
-}
-
-func (d *decBoolReader) reset(b []byte) {
-	d.bytes.reset(b)
-	d.left = 0
-}
-
-func (d *decBoolReader) seek(off int, byteSkip, bitSkip uint64) error {
-	d.left = 0
-	if err := d.bytes.seek(off, byteSkip); err != nil {
-		return err
-	}
-	if bitSkip > 8 {
-		return fmt.Errorf("bit offset %d in a boolean position: %w", bitSkip, ErrCorrupt)
-	}
-	return d.skip(bitSkip)
-}
-
-func (d *decBoolReader) skip(n uint64) error {
-	for n > 0 {
-		if d.left == 0 {
-			var one [1]byte
-			if err := d.bytes.next(one[:]); err != nil {
-				return err
-			}
-			d.cur, d.left = one[0], 8
-		}
-		k := min(uint64(d.left), n)
-		d.cur <<= uint(k)
-		d.left -= int(k)
-		n -= k
-	}
-	return nil
-}
-
-// next writes len(dst) values as 0/1 bytes.
-func (d *decBoolReader) next(dst []byte) error {
-	for len(dst) > 0 && d.left > 0 {
-		dst[0] = d.cur >> 7
-		d.cur <<= 1
-		d.left--
-		dst = dst[1:]
-	}
-	if len(dst) == 0 {
-		return nil
-	}
-	full := len(dst) / 8
-	if cap(d.tmp) < full+1 {
-		d.tmp = make([]byte, full+1, 2*full+8)
-	}
-	t := d.tmp[:full]
-	if err := d.bytes.next(t); err != nil {
-		return err
-	}
-	for i, c := range t {
-		o := dst[8*i : 8*i+8]
-		o[0], o[1], o[2], o[3] = c>>7, c>>6&1, c>>5&1, c>>4&1
-		o[4], o[5], o[6], o[7] = c>>3&1, c>>2&1, c>>1&1, c&1
-	}
-	dst = dst[8*full:]
-	if len(dst) > 0 {
-		var one [1]byte
-		if err := d.bytes.next(one[:]); err != nil {
-			return err
-		}
-		d.cur, d.left = one[0], 8
-		for i := range dst {
-			dst[i] = d.cur >> 7
-			d.cur <<= 1
-			d.left--
-		}
-	}
-	return nil
 }

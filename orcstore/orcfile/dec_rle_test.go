@@ -59,8 +59,31 @@ func TestDecIntReader(t *testing.T) {
 		{"v2 two runs", true, false, []byte{0x0a, 0x27, 0x10, 0xc6, 0x09, 0x02, 0x02, 0x22, 0x42, 0x42, 0x46},
 			append(rep(10000, 5), 2, 3, 5, 7, 11, 13, 17, 19, 23, 29)},
 	}
+	// Many runs back to back, so that a single large read decodes runs
+	// straight into the destination.
+	var manyIn []byte
+	var manyWant []int64
+	for i := 0; i < 40; i++ {
+		for _, k := range []int{5, 7, 8, 9, 10} { // unsigned: short repeat, direct, patched, delta, delta 2
+			manyIn = append(manyIn, tests[k].in...)
+			manyWant = append(manyWant, tests[k].want...)
+		}
+	}
+	tests = append(tests, struct {
+		name   string
+		v2     bool
+		signed bool
+		in     []byte
+		want   []int64
+	}{"v2 many runs", true, false, manyIn, manyWant})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			var whole decIntReader
+			whole.reset(tc.in, tc.v2, tc.signed)
+			all := make([]int64, len(tc.want))
+			if err := whole.next(all); err != nil || !slices.Equal(all, tc.want) {
+				t.Fatalf("one read: %v\ngot  %v\nwant %v", err, all, tc.want)
+			}
 			var d decIntReader
 			d.reset(tc.in, tc.v2, tc.signed)
 			got := make([]int64, len(tc.want))

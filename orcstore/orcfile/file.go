@@ -147,13 +147,13 @@ func (f *File) readTail() error {
 		}
 	}
 	footer := &proto.Footer{}
-	if err := f.unmarshalSection(tb[metaLen:], footer); err != nil {
+	if err := f.readSection(tb[metaLen:], footer); err != nil {
 		return fmt.Errorf("footer: %w", err)
 	}
 	f.footer = footer
 	meta := &proto.Metadata{}
 	if metaLen > 0 {
-		if err := f.unmarshalSection(tb[:metaLen], meta); err != nil {
+		if err := f.readSection(tb[:metaLen], meta); err != nil {
 			return fmt.Errorf("metadata: %w", err)
 		}
 	}
@@ -193,9 +193,9 @@ func (f *File) readTail() error {
 	return nil
 }
 
-// unmarshalSection decompresses a tail section (footer or metadata) with the
+// readSection decompresses a tail section (footer or metadata) with the
 // file's codec and parses it.
-func (f *File) unmarshalSection(b []byte, m gproto.Message) error {
+func (f *File) readSection(b []byte, m gproto.Message) error {
 	if f.compression != CompressionNone {
 		out, _, err := DecompressStream(f.compression, nil, b, f.blockSize)
 		if err != nil {

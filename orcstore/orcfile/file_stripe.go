@@ -51,7 +51,7 @@ func (f *File) readStripe(i int) (*Stripe, error) {
 		return nil, fmt.Errorf("read footer: %w", err)
 	}
 	sf := &proto.StripeFooter{}
-	if err := f.unmarshalSection(raw, sf); err != nil {
+	if err := f.readSection(raw, sf); err != nil {
 		return nil, fmt.Errorf("footer: %w", err)
 	}
 	s := &Stripe{Index: i, Info: info, Footer: sf, WriterTimezone: sf.GetWriterTimezone()}
@@ -115,7 +115,7 @@ type RowGroup struct {
 func (f *File) RowIndex(s *Stripe, col int) ([]RowGroup, error) {
 	idx, err := f.readRowIndex(s, col)
 	if err != nil {
-		return nil, fmt.Errorf("%s: stripe %d, column %d (%s), stream ROW_INDEX: %w", f.name, s.Index, col, f.colPath(col), err)
+		return nil, fmt.Errorf("%s: stripe %d, column %d (%s), stream ROW_INDEX: %w", f.name, s.Index, col, f.readColPath(col), err)
 	}
 	if idx == nil {
 		return nil, nil
@@ -168,17 +168,17 @@ func (f *File) BloomFilters(s *Stripe, col int) (filters *proto.BloomFilterIndex
 	}
 	_, b, _, err := f.readStreamBytes(st, nil, nil)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: stripe %d, column %d (%s), stream %v: %w", f.name, s.Index, col, f.colPath(col), st.Kind, err)
+		return nil, false, fmt.Errorf("%s: stripe %d, column %d (%s), stream %v: %w", f.name, s.Index, col, f.readColPath(col), st.Kind, err)
 	}
 	idx := &proto.BloomFilterIndex{}
 	if err := gproto.Unmarshal(b, idx); err != nil {
-		return nil, false, fmt.Errorf("%s: stripe %d, column %d (%s), stream %v: %v: %w", f.name, s.Index, col, f.colPath(col), st.Kind, err, ErrCorrupt)
+		return nil, false, fmt.Errorf("%s: stripe %d, column %d (%s), stream %v: %v: %w", f.name, s.Index, col, f.readColPath(col), st.Kind, err, ErrCorrupt)
 	}
 	return idx, utf8, nil
 }
 
 // colPath names a column for error messages.
-func (f *File) colPath(col int) string {
+func (f *File) readColPath(col int) string {
 	if col == 0 {
 		return "root"
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
 )
 
 func TestReadOpenErrors(t *testing.T) {
@@ -122,5 +124,37 @@ func TestReadCancel(t *testing.T) {
 	cancel()
 	if _, err := s.Next(); !errors.Is(err, context.Canceled) {
 		t.Fatalf("after cancel: %v", err)
+	}
+}
+
+// TestReadWriterTimezone checks the instant a timestamp decodes to when the
+// stripe names its writer's zone: the first row of testUnionAndTimestamp
+// was written as 2000-03-12 15:00:00 on a US/Pacific clock (orc-contents
+// shows that wall clock), so the UTC instant is 23:00, whatever the
+// scan's default zone.
+func TestReadWriterTimezone(t *testing.T) {
+	pac, err := time.LoadLocation("US/Pacific")
+	if err != nil {
+		t.Skip(err)
+	}
+	f, err := OpenFile(filepath.Join(readExamplesDir(t), "TestOrcFile.testUnionAndTimestamp.orc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := f.Scan(ScanOptions{Columns: []string{"time"}, DefaultTimezone: time.FixedZone("X", 5*3600)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rec, err := s.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	ts := rec.Column(0).(interface{ Value(int) arrow.Timestamp })
+	want := time.Date(2000, 3, 12, 15, 0, 0, 0, pac)
+	if got := time.Unix(0, int64(ts.Value(0))).UTC(); !got.Equal(want) || got.Hour() != 23 {
+		t.Fatalf("got %v, want %v", got, want.UTC())
 	}
 }

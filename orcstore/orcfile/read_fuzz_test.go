@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	orc "github.com/scritchley/orc"
 	"github.com/scritchley/orc/proto"
 )
@@ -18,6 +19,11 @@ import (
 // stripe footers, row indexes, bloom filters and every row (printed), plus
 // a row-group selective scan. It returns the first error.
 func readDrain(data []byte) error {
+	return readDrainMem(data, nil)
+}
+
+// readDrainMem is readDrain with the scans' allocator.
+func readDrainMem(data []byte, mem memory.Allocator) error {
 	f, err := Open(bytes.NewReader(data), int64(len(data)), "fuzz.orc")
 	if err != nil {
 		return err
@@ -46,6 +52,7 @@ func readDrain(data []byte) error {
 			return []bool{false, true, false, true, true}, nil
 		}},
 	} {
+		opts.Allocator = mem
 		s, err := f.Scan(opts)
 		if err != nil {
 			return err
@@ -130,7 +137,12 @@ func TestReadCorruptFiles(t *testing.T) {
 				for j := 0; j < 1+k%3; j++ {
 					mut[rng.Intn(len(mut))] ^= byte(1 + rng.Intn(255))
 				}
-				_ = readDrain(mut) // any result but a panic
+				// Any result but a panic, and no buffer left behind.
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				_ = readDrainMem(mut, mem)
+				if n := mem.CurrentAlloc(); n != 0 {
+					t.Fatalf("mutation %d: %d bytes not released", k, n)
+				}
 			}
 		})
 	}

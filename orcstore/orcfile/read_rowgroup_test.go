@@ -39,8 +39,11 @@ func TestReadRowGroupSelection(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	for _, name := range []string{"TestOrcFile.testSeek", "TestOrcFile.columnProjection", "TestOrcFile.testPredicatePushdown", "over1k_bloom"} {
+	for _, name := range []string{"TestOrcFile.testSeek", "TestOrcFile.columnProjection", "TestOrcFile.testPredicatePushdown", "over1k_bloom", "demo-12-zlib"} {
 		t.Run(name, func(t *testing.T) {
+			if name == "demo-12-zlib" && testing.Short() {
+				t.Skip("large file; run without -short")
+			}
 			f, err := OpenFile(filepath.Join(dir, name+".orc"))
 			if err != nil {
 				t.Fatal(err)
@@ -158,5 +161,48 @@ func TestReadRowGroupStats(t *testing.T) {
 	fs := f.ColumnStatistics()
 	if fs[1].Int == nil || fs[1].Int.Min != want[0].min || fs[1].Int.Max != want[len(want)-1].max || fs[1].Count != f.NumRows() {
 		t.Errorf("file stats %+v %+v", fs[1], fs[1].Int)
+	}
+}
+
+// TestReadRowGroupsWhere prunes by row-group statistics: int1 in
+// testPredicatePushdown is 300 × row number, so keeping groups whose range
+// meets [350000, 650000] must read exactly row groups 1 and 2.
+func TestReadRowGroupsWhere(t *testing.T) {
+	f, err := OpenFile(filepath.Join(readExamplesDir(t), "TestOrcFile.testPredicatePushdown.orc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	keep, err := f.RowGroupsWhere("INT1", func(s Statistics) bool {
+		return s.Int != nil && s.Int.Max >= 350000 && s.Int.Min <= 650000
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.Scan(ScanOptions{Columns: []string{"int1"}, RowGroups: keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []int64
+	for {
+		rec, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := rec.Column(0).(interface{ Value(int) int32 })
+		for i := 0; i < int(rec.NumRows()); i++ {
+			got = append(got, int64(col.Value(i)))
+		}
+		rec.Release()
+	}
+	if len(got) != 2000 || got[0] != 300000 || got[len(got)-1] != 2999*300 {
+		t.Fatalf("read %d rows, %d..%d; want rows 1000..2999 (int1 300000..899700)", len(got), got[0], got[len(got)-1])
+	}
+	if _, err := f.RowGroupsWhere("nope", nil); err == nil {
+		t.Fatal("unknown column: no error")
 	}
 }

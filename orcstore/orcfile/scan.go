@@ -502,3 +502,25 @@ func (s *Scanner) readStreams(st *Stripe) error {
 	}
 	return nil
 }
+
+// RowGroupsWhere builds a ScanOptions.RowGroups function that keeps the
+// row groups whose statistics for the column at path (case-insensitive,
+// dotted into structs) satisfy keep. Row groups without statistics are
+// kept: statistics can only rule rows out.
+func (f *File) RowGroupsWhere(path string, keep func(Statistics) bool) (func(*Stripe, func(int) ([]RowGroup, error)) ([]bool, error), error) {
+	c, ok := f.root.Find(path)
+	if !ok || c == f.root {
+		return nil, fmt.Errorf("%s: unknown column %q", f.name, path)
+	}
+	return func(_ *Stripe, rowIndex func(int) ([]RowGroup, error)) ([]bool, error) {
+		groups, err := rowIndex(c.ID)
+		if err != nil {
+			return nil, err
+		}
+		sel := make([]bool, len(groups))
+		for i, g := range groups {
+			sel[i] = g.Stats.Count == 0 && !g.Stats.HasNullKnown || keep(g.Stats)
+		}
+		return sel, nil
+	}, nil
+}

@@ -39,10 +39,9 @@ type readColumn struct {
 	maxElems int
 
 	// Scratch, reused.
-	valid   []byte
-	tmp     []byte
-	ints64  []int64
-	ints64b []int64
+	valid  []byte
+	tmp    []byte
+	ints64 []int64
 }
 
 // readStream is one decompressed stream of the current stripe.

@@ -122,6 +122,16 @@ func (r *readColumn) readList(n, nn int, valid []byte, bitmap *memory.Buffer, nu
 		}
 		return readData(dt, n, []*memory.Buffer{bitmap, offs}, kids, nulls), nil
 	}
+	if kids[0].NullN() > 0 {
+		for _, k := range kids {
+			k.Release()
+		}
+		offs.Release()
+		if bitmap != nil {
+			bitmap.Release()
+		}
+		return nil, r.fail(-1, fmt.Errorf("map has null keys, which Arrow maps cannot hold"))
+	}
 	mt, ok := r.outType.(*arrow.MapType)
 	if !ok || !arrow.TypeEqual(mt.KeyType(), kids[0].DataType()) || !arrow.TypeEqual(mt.ItemType(), kids[1].DataType()) {
 		mt = arrow.MapOf(kids[0].DataType(), kids[1].DataType())

@@ -201,7 +201,7 @@ func (r *readColumn) readBytes(n, nn int, valid []byte, bitmap *memory.Buffer, n
 // readInts decodes integer-encoded columns (short, int, long, date).
 func readInts[T int16 | int32 | int64](r *readColumn, dt arrow.DataType, n, nn int, valid []byte, bitmap *memory.Buffer, nulls int) (arrow.ArrayData, error) {
 	var zero T
-	size := int(unsafeSizeof(zero))
+	size := int(readSizeof(zero))
 	buf := r.newBuf(n * size)
 	var out []T
 	var tmp []int64
@@ -234,7 +234,7 @@ func readInts[T int16 | int32 | int64](r *readColumn, dt arrow.DataType, n, nn i
 	return readData(dt, n, []*memory.Buffer{bitmap, buf}, nil, nulls), nil
 }
 
-func unsafeSizeof[T int16 | int32 | int64](v T) uintptr {
+func readSizeof[T int16 | int32 | int64](v T) uintptr {
 	switch any(v).(type) {
 	case int16:
 		return 2

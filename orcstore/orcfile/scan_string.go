@@ -85,7 +85,7 @@ func (r *readColumn) readDictStrings(n, nn int, valid []byte, bitmap *memory.Buf
 		}
 	}
 	if r.plain || r.col.Kind == proto.Type_BINARY {
-		return r.readDictPlain(n, nn, valid, bitmap, nulls, idx), nil
+		return r.readDictPlain(n, nn, valid, bitmap, nulls, idx)
 	}
 	buf := r.newBuf(n * 4)
 	out := arrow.Int32Traits.CastFromBytes(buf.Bytes())
@@ -104,12 +104,18 @@ func (r *readColumn) readDictStrings(n, nn int, valid []byte, bitmap *memory.Buf
 }
 
 // readDictPlain looks dictionary indexes up into a plain string array.
-func (r *readColumn) readDictPlain(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int, idx []int64) arrow.ArrayData {
+func (r *readColumn) readDictPlain(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int, idx []int64) (arrow.ArrayData, error) {
 	doffs := arrow.Int32Traits.CastFromBytes(r.dict.Buffers()[1].Bytes())
 	dvals := r.dict.Buffers()[2].Bytes()
 	total := 0
 	for _, v := range idx {
 		total += int(doffs[v+1] - doffs[v])
+	}
+	if total > math.MaxInt32 {
+		if bitmap != nil {
+			bitmap.Release()
+		}
+		return nil, r.fail(rData, fmt.Errorf("batch holds %d bytes of strings, more than Arrow's 2 GiB offsets allow", total))
 	}
 	offs := r.newBuf((n + 1) * 4)
 	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
@@ -127,5 +133,5 @@ func (r *readColumn) readDictPlain(n, nn int, valid []byte, bitmap *memory.Buffe
 		pos += copy(vb[pos:], dvals[doffs[v]:doffs[v+1]])
 	}
 	o[n] = int32(pos)
-	return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, vals}, nil, nulls)
+	return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, vals}, nil, nulls), nil
 }

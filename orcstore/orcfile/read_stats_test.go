@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestStripeStatistics compares each stripe's statistics from the metadata
+// TestReadStripeStatistics compares each stripe's statistics from the metadata
 // section with the rows of that stripe in orc-contents' output.
-func TestStripeStatistics(t *testing.T) {
+func TestReadStripeStatistics(t *testing.T) {
 	dir := readExamplesDir(t)
 	name := "TestOrcFile.testStripeLevelStats"
 	f, err := OpenFile(filepath.Join(dir, name+".orc"))
@@ -65,9 +65,9 @@ func TestStripeStatistics(t *testing.T) {
 	}
 }
 
-// TestBloomFilters checks that the bloom filter streams decode into one
+// TestReadBloomFilters checks that the bloom filter streams decode into one
 // filter per row group, with the UTF-8 flavour recognised.
-func TestBloomFilters(t *testing.T) {
+func TestReadBloomFilters(t *testing.T) {
 	f, err := OpenFile(filepath.Join(readExamplesDir(t), "over1k_bloom.orc"))
 	if err != nil {
 		t.Fatal(err)
