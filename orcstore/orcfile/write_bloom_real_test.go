@@ -1,6 +1,3 @@
-//go:build orcfile_bloom
-
-// The build constraint above keeps this file out until the branch is merged
 // with main's orcstore/orcfile/bloom package; delete it then.
 
 package orcfile
