@@ -13,7 +13,13 @@ import (
 // Build turns a plan into an operator tree. Every operator is wrapped to
 // count rows, batches and time, which Stats reads for EXPLAIN ANALYZE.
 // Scans are built by env.Scan.
-func Build(ctx context.Context, p *planner.Plan, env *Env) (Operator, error) {
+func Build(p *planner.Plan, env *Env) (Operator, error) {
+	return BuildContext(context.Background(), p, env)
+}
+
+// BuildContext is Build with a context handed to env.Scan (opening a
+// store's files may block).
+func BuildContext(ctx context.Context, p *planner.Plan, env *Env) (Operator, error) {
 	return build(ctx, p.Root, env)
 }
 

@@ -34,11 +34,7 @@ func TestBuildRunStats(t *testing.T) {
 	cnt := ref(1, "count(*)", planner.Bigint)
 	top := &planner.TopN{Input: agg, N: 3, Keys: []planner.SortKey{{Expr: cnt, Desc: true}, {Expr: ref(0, "eventSource", planner.Varchar), NullsFirst: true}}}
 	plan := &planner.Plan{Root: &planner.Limit{Input: top, N: 2}, Names: []string{"src", "n"}}
-	op, err := Build(context.Background(), plan, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(context.Background(), op, plan.Names, env)
+	res, st, err := Execute(context.Background(), plan, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +55,6 @@ func TestBuildRunStats(t *testing.T) {
 	if scanned.closed != 1 {
 		t.Errorf("scan closed %d times", scanned.closed)
 	}
-	st := Stats(op)
 	var names []string
 	var rows []int64
 	for s := st; s != nil; {
@@ -84,7 +79,7 @@ func TestBuildRunStats(t *testing.T) {
 func TestBuildErrorsArePositioned(t *testing.T) {
 	scan := &planner.Values{Out: []planner.Column{{Name: "x", T: planner.Bigint}}, Rows: [][]planner.Expr{{lit(1)}}}
 	bad := &planner.Project{Input: scan, Names: []string{"y"}, Exprs: []planner.Expr{&planner.Call{Name: "nokernel", Fn: fakeScalar{}, T: planner.Bigint, P: 9}}}
-	_, err := Build(context.Background(), &planner.Plan{Root: bad}, &Env{})
+	_, err := Build(&planner.Plan{Root: bad}, &Env{})
 	var pe *ExprError
 	if err == nil || !asExprErr(err, &pe) || pe.Pos != 9 {
 		t.Errorf("err %v: want an ExprError at 9", err)

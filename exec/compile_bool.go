@@ -342,9 +342,9 @@ func boolTri(v Vec, i int) int8 {
 		}
 		return triFalse
 	}
-	ba := v.Arr.(*array.Boolean)
-	if ba.IsNull(i) {
-		return triNull
+	ba, ok := v.Arr.(*array.Boolean)
+	if !ok || ba.IsNull(i) {
+		return triNull // a NULL-typed operand
 	}
 	if ba.Value(i) {
 		return triTrue

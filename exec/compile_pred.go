@@ -48,7 +48,7 @@ func (c *compiler) unary(x planner.Expr, p valuePred, e planner.Expr) (*unaryPre
 		return nil, err
 	}
 	path, isPath := c.path(x)
-	return &unaryPred{x: ev, path: path, isPath: isPath, pred: p, e: e, env: c.env}, nil
+	return &unaryPred{x: ev, xType: x.Type(), path: path, isPath: isPath, pred: p, e: e, env: c.env}, nil
 }
 
 // cmpEval compares two evaluated operands row by row.

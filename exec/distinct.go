@@ -58,7 +58,7 @@ func (d *Distinct) Next(ctx context.Context) (Batch, error) {
 		if err != nil {
 			return Batch{}, err
 		}
-		if err := d.env.checkMemory("distinct", d.g.bytes); err != nil {
+		if err := d.env.checkMemory(d, "distinct", d.g.bytes); err != nil {
 			return Batch{}, err
 		}
 		if len(fresh) == 0 {
@@ -73,6 +73,7 @@ func (d *Distinct) Next(ctx context.Context) (Batch, error) {
 }
 
 func (d *Distinct) Close() error {
+	d.env.checkMemory(d, "distinct", 0)
 	d.g.release()
 	return d.in.Close()
 }

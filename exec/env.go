@@ -33,6 +33,11 @@ type Env struct {
 	Scan func(ctx context.Context, s *planner.Scan) (Operator, error)
 	// BatchSize overrides DefaultBatchSize when > 0.
 	BatchSize int
+
+	// held is what each memory-holding operator reports holding; the limit
+	// applies to their sum, so an aggregation feeding a sort share it.
+	held  map[any]int64
+	total int64
 }
 
 func (e *Env) mem() memory.Allocator {
@@ -87,12 +92,30 @@ func FormatBytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// checkMemory returns a MemoryLimitError when used exceeds the limit.
-func (e *Env) checkMemory(op string, used int64) error {
-	if e == nil || e.MemoryLimit <= 0 || used <= e.MemoryLimit {
+// checkMemory records that operator owner (named op) now holds used bytes
+// and returns a MemoryLimitError, naming op, when the query's operators
+// together hold more than the limit. Operators report 0 when they release.
+func (e *Env) checkMemory(owner any, op string, used int64) error {
+	if e == nil {
+		return nil
+	}
+	if e.held == nil {
+		e.held = map[any]int64{}
+	}
+	e.total += used - e.held[owner]
+	e.held[owner] = used
+	if e.MemoryLimit <= 0 || e.total <= e.MemoryLimit {
 		return nil
 	}
 	return &MemoryLimitError{Op: op, Limit: e.MemoryLimit}
+}
+
+// MemoryHeld is the bytes the query's operators report holding now.
+func (e *Env) MemoryHeld() int64 {
+	if e == nil {
+		return 0
+	}
+	return e.total
 }
 
 // ExprError is an error found while evaluating an expression; Pos is the

@@ -128,7 +128,7 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 			}
 			used += acc.Bytes()
 		}
-		if err := h.env.checkMemory("hash aggregation", used); err != nil {
+		if err := h.env.checkMemory(h, "hash aggregation", used); err != nil {
 			return err
 		}
 	}
@@ -193,6 +193,7 @@ func releaseAll(as []arrow.Array) {
 }
 
 func (h *HashAggregate) Close() error {
+	h.env.checkMemory(h, "hash aggregation", 0)
 	if h.g != nil {
 		h.g.release()
 	}

@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -15,38 +14,7 @@ import (
 )
 
 // Test stand-ins for the function library, written independently of it:
-// LIKE through regexp, lower, count(*), sum(bigint).
-func init() {
-	if likeMatcher == nil {
-		likeMatcher = testLike
-	}
-}
-
-func testLike(pattern, escape string) (func(string) bool, error) {
-	var re strings.Builder
-	re.WriteString("(?s)^")
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		switch {
-		case escape != "" && c == escape[0] && i+1 < len(pattern):
-			i++
-			re.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
-		case c == '%':
-			re.WriteString(".*")
-		case c == '_':
-			re.WriteString(".")
-		default:
-			re.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	re.WriteString("$")
-	r, err := regexp.Compile(re.String())
-	if err != nil {
-		return nil, err
-	}
-	return r.MatchString, nil
-}
-
+// lower, count(*), sum(bigint).
 var lowerFn = &fn.Scalar{FName: "lower", Ps: []planner.Type{planner.Varchar}, Ret: planner.Varchar,
 	Kernel: func(ctx *fn.Context, args []fn.Vec, n int) (arrow.Array, error) {
 		b := array.NewStringBuilder(ctx.Mem)
@@ -322,4 +290,8 @@ func addMap(b *array.MapBuilder, kv ...string) {
 		kb.Append(kv[i])
 		ib.Append(kv[i+1])
 	}
+}
+
+func arrowSchemaOf(name string, t planner.Type) *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{{Name: name, Type: t.Arrow(), Nullable: true}}, nil)
 }

@@ -24,6 +24,7 @@ type valuePred interface {
 // list holding NULL); negate applies NOT after that.
 type unaryPred struct {
 	x          Evaluator
+	xType      planner.Type
 	path       colPath
 	isPath     bool
 	pred       valuePred
@@ -84,50 +85,72 @@ func (p *unaryPred) final(t int8) int8 {
 	return t
 }
 
-// match returns the rows (indexes into a) where the predicate is TRUE.
+// match returns the rows (indexes into a; nil rows means every row of a)
+// where the predicate is TRUE.
 func (p *unaryPred) match(a arrow.Array, rows []int32) ([]int32, error) {
-	out := make([]int32, 0, len(rows))
+	n := len(rows)
+	if rows == nil {
+		n = a.Len()
+	}
+	out := make([]int32, 0, n)
 	if p.negate && p.nullOnMiss {
 		return out, nil // NOT IN (..., NULL) is never TRUE
 	}
 	want := !p.negate
+	var keep func(r int) bool
 	if d, ok := a.(*array.Dictionary); ok {
 		tbl, err := p.dictTable(d)
 		if err != nil {
 			return nil, err
 		}
-		keep := [3]bool{false, !want, want}
+		// Per entry: does a row holding it pass? NULL entries never do.
+		pass := make([]bool, len(tbl))
+		for k, t := range tbl {
+			pass[k] = t != triNull && (t == triTrue) == want
+		}
 		idx := dictIndexes(d)
 		if d.NullN() == 0 {
+			if rows == nil {
+				for r, k := range idx[:n] {
+					if pass[k] {
+						out = append(out, int32(r))
+					}
+				}
+				return out, nil
+			}
 			for _, r := range rows {
-				if keep[tbl[idx[r]]] {
+				if pass[idx[r]] {
 					out = append(out, r)
 				}
 			}
-		} else {
-			for _, r := range rows {
-				if d.IsValid(int(r)) && keep[tbl[idx[r]]] {
-					out = append(out, r)
-				}
+			return out, nil
+		}
+		keep = func(r int) bool { return d.IsValid(r) && pass[idx[r]] }
+	} else {
+		test, err := p.pred.tester(a)
+		if err != nil {
+			return nil, err
+		}
+		keep = test
+		if !want {
+			keep = func(r int) bool { return !test(r) }
+		}
+		if a.NullN() > 0 {
+			k := keep
+			keep = func(r int) bool { return a.IsValid(r) && k(r) }
+		}
+	}
+	if rows == nil {
+		for r := 0; r < n; r++ {
+			if keep(r) {
+				out = append(out, int32(r))
 			}
 		}
 		return out, nil
 	}
-	test, err := p.pred.tester(a)
-	if err != nil {
-		return nil, err
-	}
-	if a.NullN() == 0 {
-		for _, r := range rows {
-			if test(int(r)) == want {
-				out = append(out, r)
-			}
-		}
-	} else {
-		for _, r := range rows {
-			if a.IsValid(int(r)) && test(int(r)) == want {
-				out = append(out, r)
-			}
+	for _, r := range rows {
+		if keep(int(r)) {
+			out = append(out, r)
 		}
 	}
 	return out, nil
@@ -199,7 +222,7 @@ func (p *unaryPred) constTri(c planner.Value) (int8, error) {
 	if c.Null {
 		return triNull, nil
 	}
-	a, err := constArray(p.env.mem(), p.e.Type(), c, 1)
+	a, err := constArray(p.env.mem(), p.xType, c, 1)
 	if err != nil {
 		return 0, err
 	}
@@ -229,7 +252,7 @@ func (p *unaryPred) Select(ctx context.Context, b Batch) ([]int32, error) {
 			return nil, exprErr(p.e, err)
 		}
 		defer a.Release()
-		out, err := p.match(a, liveRows(b))
+		out, err := p.match(a, b.Sel)
 		return out, exprErr(p.e, err)
 	}
 	v, err := p.x.Eval(ctx, b)
@@ -248,7 +271,7 @@ func (p *unaryPred) Select(ctx context.Context, b Batch) ([]int32, error) {
 		return []int32{}, nil
 	}
 	live := liveRows(b)
-	pos, err := p.match(v.Arr, identity(len(live)))
+	pos, err := p.match(v.Arr, nil)
 	if err != nil {
 		return nil, exprErr(p.e, err)
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/ctlake/ctlake/planner"
 )
 
 // Result is a query's output: dense records of Schema (strings plain, never
@@ -119,4 +121,15 @@ func normalize(env *Env, b Batch, schema *arrow.Schema) (arrow.Record, error) {
 	rec := array.NewRecord(schema, cols, int64(n))
 	releaseAll(cols)
 	return rec, nil
+}
+
+// Execute builds and runs a plan: the result, and the operator figures for
+// EXPLAIN ANALYZE (also when the run fails part way, for --stats).
+func Execute(ctx context.Context, p *planner.Plan, env *Env) (*Result, *OpStats, error) {
+	op, err := BuildContext(ctx, p, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := Run(ctx, op, p.Names, env)
+	return res, Stats(op), err
 }

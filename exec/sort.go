@@ -53,7 +53,7 @@ func (s *Sort) consume(ctx context.Context) error {
 		if err := c.add(b, liveRows(b)); err != nil {
 			return err
 		}
-		if err := s.env.checkMemory("sort", c.bytes); err != nil {
+		if err := s.env.checkMemory(s, "sort", c.bytes); err != nil {
 			return err
 		}
 	}
@@ -71,6 +71,7 @@ func (s *Sort) consume(ctx context.Context) error {
 }
 
 func (s *Sort) Close() error {
+	s.env.checkMemory(s, "sort", 0)
 	releaseRecs(&s.out, &s.prev)
 	return s.in.Close()
 }

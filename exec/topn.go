@@ -79,7 +79,7 @@ func (t *TopN) consume(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := t.env.checkMemory("top-N", t.buf.bytes+t.keptBytes()); err != nil {
+		if err := t.env.checkMemory(t, "top-N", t.buf.bytes+t.keptBytes()); err != nil {
 			return err
 		}
 	}
@@ -184,6 +184,7 @@ func keyTypes(keys []SortKey) []planner.Type {
 }
 
 func (t *TopN) Close() error {
+	t.env.checkMemory(t, "top-N", 0)
 	releaseAll(t.threshold)
 	t.threshold = nil
 	releaseRecs(&t.kept, &t.out, &t.prev)

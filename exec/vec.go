@@ -207,6 +207,9 @@ func dictIndexes(d *array.Dictionary) []int32 {
 // validAt reports whether row i of a is non-NULL, looking through
 // dictionaries whose values may hold NULLs.
 func validAt(a arrow.Array, i int) bool {
+	if a.DataType().ID() == arrow.NULL {
+		return false // array.Null has no bitmap, so IsNull says false
+	}
 	if a.IsNull(i) {
 		return false
 	}

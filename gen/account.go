@@ -1,9 +1,6 @@
 package gen
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // account is one simulated AWS account: its principals (a few hot, a long
 // tail), its source IPs and the named resources its traffic touches. All of it
@@ -60,10 +57,19 @@ func (a *account) arn(svc, region, rest string) string {
 	return "arn:aws:" + svc + ":" + region + ":" + a.id + ":" + rest
 }
 
-func newAccount(r *rng, idx int) *account {
+// newAccount draws account number idx; taken holds the IDs already used, so
+// that accounts never share an ID, and orgOffset rotates the company names
+// (accounts of one run get distinct names, hence distinct bucket names).
+func newAccount(r *rng, idx, orgOffset int, taken map[string]bool) *account {
 	a := &account{}
-	a.id = strconv.Itoa(1+r.intn(9)) + randString(r, "0123456789", 11)
-	a.org = orgNames[(idx+r.intn(len(orgNames)))%len(orgNames)]
+	for a.id == "" || taken[a.id] {
+		a.id = strconv.Itoa(1+r.intn(9)) + randString(r, "0123456789", 11)
+	}
+	taken[a.id] = true
+	a.org = orgNames[(idx+orgOffset)%len(orgNames)]
+	if idx >= len(orgNames) {
+		a.org += strconv.Itoa(idx / len(orgNames))
+	}
 	a.storeID = "d-" + randString(r, "0123456789abcdef", 10)
 
 	// Source IPs: AWS egress (NAT gateways, Lambda), office/home ISPs,
@@ -142,10 +148,3 @@ func (a *account) pickIP(p *principal, r *rng) string {
 func (a *account) pickBucket(r *rng) string { return a.buckets[a.bw.pick(r)] }
 
 func (a *account) roleARN(name string) string { return "arn:aws:iam::" + a.id + ":role/" + name }
-
-func titleWord(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}

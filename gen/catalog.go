@@ -49,10 +49,12 @@ type op struct {
 	id        int
 	svc       *service
 	name      string
+	key       string // "eventSource eventName"
 	weight    float64
 	data      bool // eventCategory Data, managementEvent false
 	readOnly  bool
 	svcEvent  bool // AwsServiceEvent rather than AwsApiCall
+	vpce      bool // network activity events exist for its service
 	noun      string
 	paramKey  string   // generic builder: e.g. "clusterName"
 	arnNoun   string   // generic builder: e.g. "cluster"
@@ -173,7 +175,7 @@ func buildCatalog() (*catalog, error) {
 			if i := strings.IndexByte(name, ':'); i >= 0 {
 				name, flags = name[:i], name[i+1:]
 			}
-			o := &op{id: len(c.ops), svc: s, name: name, readOnly: isReadName(name)}
+			o := &op{id: len(c.ops), svc: s, name: name, key: s.source + " " + name, readOnly: isReadName(name)}
 			o.weight = s.weight * mult / math.Pow(float64(pos+1), 1.1)
 			for _, f := range flags {
 				switch f {
@@ -190,6 +192,7 @@ func buildCatalog() (*catalog, error) {
 					return nil, fmt.Errorf("catalog %s %q: unknown flag %q", s.source, tok, f)
 				}
 			}
+			o.vpce = vpceSources[s.source]
 			o.noun = nounOf(name)
 			sing := singular(o.noun)
 			o.paramKey = lowerFirst(sing) + "Name"

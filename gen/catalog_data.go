@@ -54,7 +54,7 @@ var services = []service{
 			"ListMFADevices GenerateCredentialReport GetCredentialReport ListInstanceProfilesForRole SimulatePrincipalPolicy:R " +
 			"CreateRole PutRolePolicy AttachRolePolicy PutUserPolicy CreateAccessKey CreatePolicy CreatePolicyVersion " +
 			"UpdateAssumeRolePolicy DeleteAccessKey CreateUser AttachUserPolicy DeleteRolePolicy DetachRolePolicy " +
-			"UpdateAccessKey CreateLoginProfile AddUserToGroup DeleteUser DeleteRole TagRole PassRole:W"},
+			"UpdateAccessKey CreateLoginProfile AddUserToGroup DeleteUser DeleteRole TagRole"},
 	{source: "ssm.amazonaws.com", host: "ssm", weight: 3, kind: kindSSM,
 		ops: "GetParameter*1.3 GetParameters GetParametersByPath DescribeInstanceInformation UpdateInstanceInformation " +
 			"DescribeParameters ListTagsForResource PutParameter ListAssociations GetDocument SendCommand " +
@@ -84,7 +84,7 @@ var services = []service{
 		ops: "GetMetricData DescribeAlarms ListMetrics GetMetricStatistics DescribeAlarmHistory PutMetricAlarm " +
 			"ListDashboards GetDashboard PutDashboard DeleteAlarms SetAlarmState"},
 	{source: "sqs.amazonaws.com", host: "sqs", weight: 2, kind: kindGeneric, resType: "AWS::SQS::Queue",
-		ops: "ReceiveMessage:D*2 SendMessage:D DeleteMessage:D GetQueueAttributes ListQueues GetQueueUrl ChangeMessageVisibility:D " +
+		ops: "ReceiveMessage:DR*2 SendMessage:D DeleteMessage:D GetQueueAttributes ListQueues GetQueueUrl ChangeMessageVisibility:D " +
 			"SetQueueAttributes CreateQueue DeleteQueue ListQueueTags PurgeQueue"},
 	{source: "sns.amazonaws.com", host: "sns", weight: 1, kind: kindGeneric, resType: "AWS::SNS::Topic",
 		ops: "Publish:D*2 ListTopics GetTopicAttributes ListSubscriptions ListSubscriptionsByTopic Subscribe CreateTopic " +

@@ -54,6 +54,15 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("%s %s: data event without a resource type", o.svc.source, o.name)
 		}
 	}
+	// The calls AWS service principals make exist in the catalog.
+	for svc, calls := range serviceCallsList {
+		for _, call := range calls {
+			src, name, _ := strings.Cut(call, " ")
+			if c.byKey[[2]string{src, name}] == nil {
+				t.Errorf("%s calls %s, which the catalog lacks", svc, call)
+			}
+		}
+	}
 	// Global services appear only in us-east-1's sampler.
 	for ri := range regions {
 		for _, o := range c.regOps[ri] {

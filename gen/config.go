@@ -7,8 +7,8 @@ import (
 )
 
 // Config says what to generate. Two runs with equal Events, Seed, Start, Days,
-// Accounts, Duplicates and MaxPerFile produce byte-identical events and files,
-// whatever Workers is.
+// Accounts, Duplicates, MaxPerFile and FileWindow produce byte-identical
+// events and files, whatever Workers is.
 type Config struct {
 	Events     int64     // unique events to generate
 	Seed       int64     // all randomness derives from it
@@ -17,7 +17,11 @@ type Config struct {
 	Accounts   int       // AWS accounts; 0: 3
 	Duplicates float64   // fraction of events re-delivered in a later file, 0..0.5
 	MaxPerFile int       // cap on unique events per log file; 0: 2500
-	Workers    int       // parallelism; 0: GOMAXPROCS. Does not change output.
+	// FileWindow is the span of eventTime each log file covers, a multiple
+	// of 5 minutes up to a day. 0: 5 minutes, widened up to an hour when
+	// traffic is too sparse to fill 5-minute files.
+	FileWindow time.Duration
+	Workers    int // parallelism; 0: GOMAXPROCS. Does not change output.
 	// Progress, if set, is called after each finished file with the events
 	// done so far and the total. It may be called from several goroutines.
 	Progress func(done, total int64)
@@ -64,6 +68,8 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, fmt.Errorf("accounts must be in 1..1000, got %d", cfg.Accounts)
 	case !(cfg.Duplicates >= 0 && cfg.Duplicates <= 0.5):
 		return cfg, fmt.Errorf("duplicates must be a fraction in 0..0.5, got %v", cfg.Duplicates)
+	case cfg.FileWindow < 0 || cfg.FileWindow > 24*time.Hour || cfg.FileWindow%(5*time.Minute) != 0:
+		return cfg, fmt.Errorf("file window must be a multiple of 5m up to 24h, got %s", cfg.FileWindow)
 	case cfg.MaxPerFile < 1:
 		return cfg, fmt.Errorf("max events per file must be >= 1, got %d", cfg.MaxPerFile)
 	}

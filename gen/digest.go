@@ -11,7 +11,9 @@ import (
 // under AWSLogs/<account>/CloudTrail-Digest/. Readers must skip them (they
 // are not events). The generator writes one per account, region and day,
 // listing the log files delivered in that day's first hour, with their real
-// SHA-256; the signature fields are placeholders.
+// SHA-256 (often none: sparse runs deliver little in that hour); the
+// signature fields are placeholders. Days on which an account and region
+// delivered nothing get no digest.
 
 const trailName = "management-events"
 
@@ -21,27 +23,28 @@ func (w *world) writeDigests(dir string, entries []digestEntry, total *stats) er
 		day          int64
 	}
 	lists := map[key][]int{}
-	seen := map[[2]int]bool{}
+	active := map[key]bool{} // days on which the account+region delivered logs
 	for fi := range w.files {
 		f := &w.files[fi]
-		seen[[2]int{f.acct, f.region}] = true
+		k := key{f.acct, f.region, f.stamp() / 86400}
+		active[k] = true
 		if entries[fi].key != "" {
-			k := key{f.acct, f.region, f.stamp() / 86400}
 			lists[k] = append(lists[k], fi)
 		}
 	}
 	start := w.cfg.Start.Unix()
-	firstDay, lastDay := start/86400, (start+int64(w.cfg.Days)*86400-1)/86400
+	firstDay, lastDay := start/86400, (start+int64(w.cfg.Days)*86400)/86400
 	var out fileBuf
 	var dirs sync.Map
 	for a := range w.accts {
 		for ri := range regions {
-			if !seen[[2]int{a, ri}] {
-				continue
-			}
 			for day := firstDay; day <= lastDay; day++ {
+				k := key{a, ri, day}
+				if !active[k] {
+					continue
+				}
 				out.b = out.b[:0]
-				raw := w.appendDigest(nil, a, ri, day, lists[key{a, ri, day}], entries)
+				raw := w.appendDigest(nil, a, ri, day, lists[k], entries)
 				zw, _ := gzip.NewWriterLevel(&out, gzip.BestSpeed)
 				if _, err := zw.Write(raw); err != nil {
 					return fmt.Errorf("gzip: %w", err)

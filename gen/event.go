@@ -1,7 +1,5 @@
 package gen
 
-import "strconv"
-
 // Event categories, in Summary.Categories order.
 const (
 	catManagement = iota
@@ -13,13 +11,12 @@ const (
 
 var catNames = [numCats]string{"Management", "Data", "NetworkActivity", "Insight"}
 
-// Shares of the special event kinds. Network activity is drawn only for the
-// services CloudTrail records it for.
-const (
-	insightShare = 1.0 / 4000
-	networkShare = 0.06
-)
+// Share of network activity events, drawn only for the services CloudTrail
+// records it for. (Insights are placed by the plan; see insights.go.)
+const networkShare = 0.06
 
+// vpceSources are the services whose calls through VPC endpoints CloudTrail
+// records as network activity events.
 var vpceSources = map[string]bool{"kms.amazonaws.com": true, "s3.amazonaws.com": true, "secretsmanager.amazonaws.com": true,
 	"cloudtrail.amazonaws.com": true, "ec2.amazonaws.com": true, "lambda.amazonaws.com": true, "dynamodb.amazonaws.com": true,
 	"sts.amazonaws.com": true, "ssm.amazonaws.com": true}
@@ -27,7 +24,6 @@ var vpceSources = map[string]bool{"kms.amazonaws.com": true, "s3.amazonaws.com":
 // ev is the per-event scratch of one worker: the choices made so far, which
 // the field builders read.
 type ev struct {
-	w       *world
 	r       rng
 	a       *account
 	ri      int
@@ -47,7 +43,6 @@ type ev struct {
 // in e what it was.
 func (w *world) appendEvent(dst []byte, e *ev, f *fileSpec, j int) []byte {
 	k := f.first + int64(j)
-	e.w = w
 	e.r = eventRNG(w.eventBase, k)
 	e.a = w.accts[f.acct]
 	e.ri = f.region
@@ -60,13 +55,13 @@ func (w *world) appendEvent(dst []byte, e *ev, f *fileSpec, j int) []byte {
 	off = min(max(off, 0), f.win-1)
 	e.t = f.start + off
 
-	if e.r.chance(insightShare) {
+	if in, ok := w.insights[k]; ok {
 		e.catIdx, e.opID = catInsight, -1
-		return w.appendInsight(dst, e)
+		return w.appendInsight(dst, e, in)
 	}
 	e.o = w.cat.regOps[e.ri][w.cat.samples[e.ri].pick(&e.r)]
 	e.opID = e.o.id
-	if vpceSources[e.o.svc.source] && e.r.chance(networkShare) {
+	if e.o.vpce && e.r.chance(networkShare) {
 		e.catIdx = catNetwork
 		return w.appendNetwork(dst, e)
 	}
@@ -88,8 +83,35 @@ func (e *ev) pickPrincipal() *principal {
 	case e.o.name == "AssumeRoleWithWebIdentity":
 		return a.webID
 	}
-	return a.prin[a.pw.pick(&e.r)]
+	p := a.prin[a.pw.pick(&e.r)]
+	if p.kind == pAWSService && !serviceCalls(p.svc, e.o) {
+		return a.prin[0] // a service only makes the calls it is known for
+	}
+	return p
 }
+
+// serviceCallsList is what each AWS service principal (userIdentity type
+// AWSService) calls on a customer's behalf.
+var serviceCallsList = map[string][]string{
+	"cloudtrail.amazonaws.com":     {"s3.amazonaws.com GetBucketAcl", "s3.amazonaws.com PutObject", "kms.amazonaws.com GenerateDataKey", "sns.amazonaws.com Publish"},
+	"lambda.amazonaws.com":         {"sts.amazonaws.com AssumeRole", "kms.amazonaws.com Decrypt", "sqs.amazonaws.com ReceiveMessage", "sqs.amazonaws.com DeleteMessage"},
+	"ec2.amazonaws.com":            {"sts.amazonaws.com AssumeRole", "kms.amazonaws.com Decrypt", "kms.amazonaws.com GenerateDataKeyWithoutPlaintext", "kms.amazonaws.com CreateGrant"},
+	"s3.amazonaws.com":             {"kms.amazonaws.com GenerateDataKey", "kms.amazonaws.com Decrypt", "lambda.amazonaws.com Invoke", "sns.amazonaws.com Publish"},
+	"secretsmanager.amazonaws.com": {"kms.amazonaws.com Decrypt", "kms.amazonaws.com GenerateDataKey", "lambda.amazonaws.com Invoke"},
+}
+
+var serviceCallSet = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
+	for svc, calls := range serviceCallsList {
+		m[svc] = map[string]bool{}
+		for _, c := range calls {
+			m[svc][c] = true
+		}
+	}
+	return m
+}()
+
+func serviceCalls(svc string, o *op) bool { return serviceCallSet[svc][o.key] }
 
 func (e *ev) appendIdentity(dst []byte) []byte {
 	p := e.p
@@ -131,24 +153,27 @@ func (w *world) appendAPICall(dst []byte, e *ev) []byte {
 	dst = appendKV(dst, "eventSource", o.svc.source)
 	dst = appendKV(dst, "eventName", o.name)
 	dst = appendKV(dst, "awsRegion", e.region)
-	var ip string
-	if p.svc != "" {
-		ip = p.svc
-	} else {
-		ip = e.a.pickIP(p, r)
-	}
-	dst = appendKV(dst, "sourceIPAddress", ip)
 	ua := p.ua
 	var uaStr string
 	switch {
 	case ua < 0:
 		uaStr = p.svc
-	case r.chance(0.85):
+	case r.chance(0.88):
 		uaStr = userAgents[ua]
 	default:
 		ua = r.intn(len(userAgents))
 		uaStr = userAgents[ua]
 	}
+	var ip string
+	switch {
+	case p.svc != "":
+		ip = p.svc
+	case ua == uaInternal:
+		ip = "AWS Internal" // console calls made on the user's behalf
+	default:
+		ip = e.a.pickIP(p, r)
+	}
+	dst = appendKV(dst, "sourceIPAddress", ip)
 	dst = appendKV(dst, "userAgent", uaStr)
 	if r.chance(errorRate(o)) {
 		e.failed, e.isError = true, true
@@ -184,7 +209,7 @@ func (w *world) appendAPICall(dst []byte, e *ev) []byte {
 	}
 	dst = appendKBool(dst, "managementEvent", !o.data)
 	dst = appendKV(dst, "recipientAccountId", e.a.id)
-	if len(ip) > 3 && ip[:3] == "10." && vpceSources[o.svc.source] {
+	if len(ip) > 3 && ip[:3] == "10." && o.vpce {
 		dst = appendKV(dst, "vpcEndpointId", e.a.vpces[int(e.t)%len(e.a.vpces)])
 	}
 	if o.data {
@@ -294,85 +319,5 @@ func (w *world) appendNetwork(dst []byte, e *ev) []byte {
 	dst = appendKV(dst, "vpcEndpointId", a.vpces[r.intn(len(a.vpces))])
 	dst = appendKV(dst, "vpcEndpointAccountId", a.id)
 	dst = append(dst, `"eventCategory":"NetworkActivity"}`...)
-	return dst
-}
-
-// appendInsight writes a CloudTrail Insights event: no userIdentity or
-// top-level eventSource/eventName; the API it is about sits in insightDetails.
-func (w *world) appendInsight(dst []byte, e *ev) []byte {
-	r, a := &e.r, e.a
-	var o *op
-	for i := 0; i < 8; i++ { // Insights watch management APIs only
-		o = w.cat.regOps[e.ri][w.cat.samples[e.ri].pick(r)]
-		if !o.data {
-			break
-		}
-	}
-	errRate := r.chance(0.35)
-	start := r.chance(0.5)
-	dst = append(dst, `{"eventVersion":"1.08","eventTime":"`...)
-	dst = appendISO(dst, e.t-e.t%60)
-	dst = append(dst, `",`...)
-	dst = appendKV(dst, "awsRegion", e.region)
-	dst = append(dst, `"eventID":"`...)
-	dst = appendUUID(dst, r)
-	dst = append(dst, `","eventType":"AwsCloudTrailInsight",`...)
-	dst = appendKV(dst, "recipientAccountId", a.id)
-	dst = append(dst, `"sharedEventID":"`...)
-	dst = appendUUID(dst, r)
-	dst = append(dst, `","insightDetails":{`...)
-	if start {
-		dst = append(dst, `"state":"Start",`...)
-	} else {
-		dst = append(dst, `"state":"End",`...)
-	}
-	dst = appendKV(dst, "eventSource", o.svc.source)
-	dst = appendKV(dst, "eventName", o.name)
-	errCode := "null"
-	if errRate {
-		errCode = "AccessDenied"
-		dst = append(dst, `"errorCode":"AccessDenied","insightType":"ApiErrorRateInsight",`...)
-	} else {
-		dst = append(dst, `"insightType":"ApiCallRateInsight",`...)
-	}
-	base := float64(1+r.intn(9999)) / 100000
-	ins := float64(2+r.intn(60)) / 2
-	dst = append(dst, `"insightContext":{"statistics":{"baseline":{"average":`...)
-	dst = strconv.AppendFloat(dst, base, 'g', -1, 64)
-	dst = append(dst, `},"insight":{"average":`...)
-	dst = strconv.AppendFloat(dst, ins, 'g', -1, 64)
-	dst = append(dst, `},`...)
-	dst = appendKInt(dst, "insightDuration", int64(1+r.intn(30)))
-	dst = appendKInt(dst, "baselineDuration", int64(5000+r.intn(6000)))
-	dst = closeObj(dst)
-	dst = append(dst, `,"attributions":[`...)
-	p := a.prin[a.pw.pick(r)]
-	ua := "AWS Internal"
-	if p.ua >= 0 {
-		ua = userAgents[p.ua]
-	} else if p.svc != "" {
-		ua = p.svc
-	}
-	arn := p.arn
-	if arn == "" {
-		arn = a.prin[0].arn
-	}
-	for i, attr := range [3][2]string{{"userIdentityArn", arn}, {"userAgent", ua}, {"errorCode", errCode}} {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"attribute":`...)
-		dst = appendStr(dst, attr[0])
-		dst = append(dst, `,"insight":[{"value":`...)
-		dst = appendStr(dst, attr[1])
-		dst = append(dst, `,"average":`...)
-		dst = strconv.AppendFloat(dst, ins, 'g', -1, 64)
-		dst = append(dst, `}],"baseline":[{"value":`...)
-		dst = appendStr(dst, attr[1])
-		dst = append(dst, `,"average":`...)
-		dst = strconv.AppendFloat(dst, base, 'g', -1, 64)
-		dst = append(dst, `}]}`...)
-	}
-	dst = append(dst, `]}},"eventCategory":"Insight"}`...)
 	return dst
 }

@@ -81,6 +81,7 @@ type event struct {
 	ManagementEvent    *bool          `json:"managementEvent"`
 	RecipientAccountID string         `json:"recipientAccountId"`
 	VpcEndpointID      string         `json:"vpcEndpointId"`
+	SharedEventID      string         `json:"sharedEventID"`
 	InsightDetails     map[string]any `json:"insightDetails"`
 	EventCategory      string         `json:"eventCategory"`
 	TLSDetails         map[string]any `json:"tlsDetails"`
@@ -104,6 +105,7 @@ func TestEventsValidAndRealistic(t *testing.T) {
 	cats := map[string]int{}
 	idTypes := map[string]int{}
 	regionN := map[string]int{}
+	insights := map[string][]event{} // by sharedEventID
 	var errs, tls, console, apiCalls, peak, trough int
 	for i, raw := range recs {
 		var e event // json.Unmarshal checks the whole record is valid JSON
@@ -149,6 +151,7 @@ func TestEventsValidAndRealistic(t *testing.T) {
 				}
 			}
 			counts[Pair{}]++
+			insights[e.SharedEventID] = append(insights[e.SharedEventID], e)
 			continue
 		case "NetworkActivity":
 			if e.EventType != "AwsVpceEvent" || !strings.HasPrefix(e.VpcEndpointID, "vpce-") || e.ReadOnly != nil {
@@ -211,6 +214,26 @@ func TestEventsValidAndRealistic(t *testing.T) {
 	}
 	if sum.Errors != int64(errs) {
 		t.Errorf("summary errors %d, records %d", sum.Errors, errs)
+	}
+
+	// Insights come in Start/End pairs about one API of one account and region.
+	if len(insights) < 5 || len(insights) > 30 {
+		t.Errorf("%d Insights pairs in %d events, want about one event per 4000", len(insights), len(recs))
+	}
+	for id, pair := range insights {
+		if len(pair) != 2 {
+			t.Errorf("sharedEventID %s: %d Insights events, want a Start and an End", id, len(pair))
+			continue
+		}
+		s, e := pair[0], pair[1]
+		if s.InsightDetails["state"] == "End" {
+			s, e = e, s
+		}
+		if s.InsightDetails["state"] != "Start" || e.InsightDetails["state"] != "End" ||
+			s.InsightDetails["eventName"] != e.InsightDetails["eventName"] || s.InsightDetails["eventSource"] != e.InsightDetails["eventSource"] ||
+			s.RecipientAccountID != e.RecipientAccountID || s.AwsRegion != e.AwsRegion || s.EventTime > e.EventTime {
+			t.Errorf("sharedEventID %s: not a matching Start/End pair: %+v / %+v", id, s, e)
+		}
 	}
 
 	n := float64(len(recs))

@@ -13,6 +13,7 @@ const (
 	streamEvents
 	streamDup
 	streamNames
+	streamInsights
 )
 
 // world is everything fixed before the first event: catalog, accounts and
@@ -24,7 +25,8 @@ type world struct {
 	files     []fileSpec
 	eventBase uint64
 	dupSalt   uint64
-	dupCut    uint64       // event k is re-delivered if mix64(k^dupSalt) < dupCut
+	dupCut    uint64 // event k is re-delivered if mix64(k^dupSalt) < dupCut
+	insights  map[int64]insightRole
 	done      atomic.Int64 // unique events in finished files, for Progress
 }
 
@@ -38,11 +40,15 @@ func newWorld(cfg Config) (*world, error) {
 	}
 	w := &world{cfg: cfg, cat: defaultCatalog}
 	wr := rng{s: streamSeed(cfg.Seed, streamWorld)}
+	orgOffset := wr.intn(len(orgNames))
+	taken := map[string]bool{}
 	for i := 0; i < cfg.Accounts; i++ {
-		w.accts = append(w.accts, newAccount(&wr, i))
+		w.accts = append(w.accts, newAccount(&wr, i, orgOffset, taken))
 	}
 	pr := rng{s: streamSeed(cfg.Seed, streamPlan)}
 	w.files = buildPlan(cfg, &pr)
+	ir := rng{s: streamSeed(cfg.Seed, streamInsights)}
+	w.insights = planInsights(w.files, cfg.Events, &ir)
 	w.eventBase = streamSeed(cfg.Seed, streamEvents)
 	w.dupSalt = streamSeed(cfg.Seed, streamDup)
 	if cfg.Duplicates > 0 {

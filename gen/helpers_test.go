@@ -72,8 +72,8 @@ func TestApportion(t *testing.T) {
 		{7, []float64{0, 1, 0}},
 		{5, []float64{1, 1, 1, 1, 1, 1, 1, 1}},
 	}
-	for _, c := range cases {
-		got := apportion(c.total, c.w)
+	for i, c := range cases {
+		got := apportion(c.total, c.w, float64(i)/float64(len(cases)))
 		var sum float64
 		var n int64
 		for i, x := range got {
@@ -85,9 +85,26 @@ func TestApportion(t *testing.T) {
 		}
 		for i, x := range got {
 			exact := float64(c.total) * c.w[i] / sum
-			if float64(x) < exact-1 || float64(x) > exact+1 {
+			if float64(x) <= exact-1 || float64(x) >= exact+1 {
 				t.Errorf("apportion(%d, %v)[%d] = %d, want about %.1f", c.total, c.w, i, x, exact)
 			}
+		}
+	}
+}
+
+// A weight too small for its own share still gets events at its rate.
+func TestApportionSparse(t *testing.T) {
+	w := []float64{0.7, 0.2, 0.1}
+	r := rng{s: 5}
+	var got [3]int64
+	for i := 0; i < 10000; i++ {
+		for j, x := range apportion(1, w, r.float()) {
+			got[j] += x
+		}
+	}
+	for j := range w {
+		if share := float64(got[j]) / 10000; share < w[j]-0.02 || share > w[j]+0.02 {
+			t.Errorf("cell %d got share %.3f, want %.1f", j, share, w[j])
 		}
 	}
 }
@@ -117,6 +134,8 @@ func TestConfigValidation(t *testing.T) {
 		{Events: 10, Duplicates: -0.1},
 		{Events: 10, MaxPerFile: -5},
 		{Events: 10, Start: time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Events: 10, FileWindow: 7 * time.Minute},
+		{Events: 10, FileWindow: 48 * time.Hour},
 	}
 	for _, c := range bad {
 		if _, err := New(c); err == nil {
@@ -125,5 +144,29 @@ func TestConfigValidation(t *testing.T) {
 	}
 	if _, err := New(Config{Events: 10}); err != nil {
 		t.Errorf("New with defaults: %v", err)
+	}
+}
+
+func TestFileWindow(t *testing.T) {
+	cases := []struct {
+		cfg  Config
+		want int64
+	}{
+		{Config{Events: 1_000_000, Days: 7, Accounts: 3}, 300},    // 27.6 per 5-minute file
+		{Config{Events: 300_000, Days: 7, Accounts: 3}, 600},      // 8.3 per 5-minute file
+		{Config{Events: 1000, Days: 7, Accounts: 3}, 3600},        // sparse: capped at an hour
+		{Config{Events: 1000, FileWindow: 15 * time.Minute}, 900}, // explicit
+	}
+	for _, c := range cases {
+		w, err := newWorld(c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range w.files {
+			if f.win != c.want || (f.start-w.cfg.Start.Unix())%c.want != 0 {
+				t.Errorf("%+v: file window [%d, +%d), want +%d aligned to start", c.cfg, f.start, f.win, c.want)
+				break
+			}
+		}
 	}
 }

@@ -229,8 +229,6 @@ func (e *ev) iam(dst []byte) []byte {
 	case "SimulatePrincipalPolicy":
 		dst = appendKV(dst, "policySourceArn", "arn:aws:iam::"+e.a.id+":role/"+role)
 		dst = append(dst, `"actionNames":["s3:GetObject","kms:Decrypt"],`...)
-	case "PassRole":
-		dst = appendKV(dst, "roleArn", e.a.roleARN(role))
 	default:
 		if o.paramKey == "roleName" || o.paramKey == "rolePolicyName" || o.paramKey == "attachedRolePolicyName" || o.paramKey == "instanceProfilesForRoleName" {
 			dst = appendKV(dst, "roleName", role)

@@ -2,7 +2,7 @@ package gen
 
 import (
 	"math"
-	"sort"
+	"time"
 )
 
 // The plan fixes, before any event is built, which log files exist, their
@@ -26,18 +26,22 @@ type fileSpec struct {
 
 const fiveMinutes = 300
 
-// fileWindow picks the file window: CloudTrail's 5 minutes when there is
-// enough traffic, widened in 5-minute steps up to an hour when events are so
-// sparse that 5-minute files would hold one or two events each.
+// fileWindow picks the file window when Config.FileWindow is zero:
+// CloudTrail's 5 minutes when there is enough traffic, widened in 5-minute
+// steps up to an hour while files would average fewer than minPerFile events
+// (tens of thousands of two-event files make every consumer slow without
+// making the data more realistic).
 func fileWindow(events int64, days, accounts int) int64 {
 	cells := float64(days*288) * float64(accounts) * float64(len(regions))
 	for _, k := range []int64{1, 2, 3, 4, 6, 12} {
-		if float64(events)/(cells/float64(k)) >= 6 {
+		if float64(events)/(cells/float64(k)) >= minPerFile {
 			return k * fiveMinutes
 		}
 	}
 	return 12 * fiveMinutes
 }
+
+const minPerFile = 16
 
 // diurnal is the relative activity at Unix second t: a business-hours peak
 // around 15:00 UTC, a smaller APAC bump, and quieter weekends.
@@ -50,9 +54,13 @@ func diurnal(t int64) float64 {
 	return w
 }
 
-// apportion splits total into len(w) integer parts proportional to w
-// (largest remainder; ties by index, so it is deterministic).
-func apportion(total int64, w []float64) []int64 {
+// apportion splits total into len(w) integer parts proportional to w by
+// systematic sampling with offset u in [0, 1): part i is the number of
+// integers in (C[i-1]+u, C[i]+u] where C is the running expected count. The
+// parts sum to total exactly and each is within 1 of its expectation, yet a
+// small weight still gets its fair chance of an event (largest-remainder
+// rounding would give every sparse slot's event to the heaviest cell).
+func apportion(total int64, w []float64, u float64) []int64 {
 	out := make([]int64, len(w))
 	var sum float64
 	for _, x := range w {
@@ -61,27 +69,26 @@ func apportion(total int64, w []float64) []int64 {
 	if total == 0 || sum == 0 {
 		return out
 	}
-	type rem struct {
-		i int
-		f float64
-	}
-	rems := make([]rem, len(w))
-	var used int64
+	var acc float64
+	prev := int64(math.Floor(u))
 	for i, x := range w {
-		exact := float64(total) * x / sum
-		out[i] = int64(exact)
-		used += out[i]
-		rems[i] = rem{i, exact - float64(out[i])}
-	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].f > rems[b].f })
-	for j := int64(0); j < total-used; j++ {
-		out[rems[j%int64(len(rems))].i]++
+		acc += x
+		c := float64(total) * acc / sum
+		if i == len(w)-1 {
+			c = float64(total)
+		}
+		cur := int64(math.Floor(c + u))
+		out[i] = cur - prev
+		prev = cur
 	}
 	return out
 }
 
 func buildPlan(cfg Config, r *rng) []fileSpec {
-	win := fileWindow(cfg.Events, cfg.Days, cfg.Accounts)
+	win := int64(cfg.FileWindow / time.Second)
+	if win == 0 {
+		win = fileWindow(cfg.Events, cfg.Days, cfg.Accounts)
+	}
 	start := cfg.Start.Unix()
 	span := int64(cfg.Days) * 86400
 	slots := int((span + win - 1) / win)
@@ -90,7 +97,7 @@ func buildPlan(cfg Config, r *rng) []fileSpec {
 		t := start + int64(i)*win + win/2
 		sw[i] = diurnal(t) * (0.8 + 0.4*r.float())
 	}
-	perSlot := apportion(cfg.Events, sw)
+	perSlot := apportion(cfg.Events, sw, r.float())
 
 	aw := zipfWeights(cfg.Accounts, 0.8, 1)
 	cells := make([]float64, cfg.Accounts*len(regions))
@@ -112,7 +119,7 @@ func buildPlan(cfg Config, r *rng) []fileSpec {
 		}
 		slotStart := start + int64(s)*win
 		slotWin := min(win, start+span-slotStart)
-		for c, cn := range apportion(n, cells) {
+		for c, cn := range apportion(n, cells, r.float()) {
 			if cn == 0 {
 				continue
 			}

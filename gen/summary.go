@@ -16,20 +16,36 @@ type Pair struct{ EventSource, EventName string }
 // unique events only: a re-delivered record is counted once, in Events, and
 // again only in Duplicates.
 type Summary struct {
-	Events     int64            // unique events
-	Duplicates int64            // extra re-delivered records (same eventID and body)
-	Files      int              // log files written (CloudTrail and CloudTrail-Insight; digests excluded)
-	Digests    int              // CloudTrail-Digest files written
-	Bytes      int64            // bytes written to disk (compressed for the s3 layout)
-	JSONBytes  int64            // bytes of event JSON, re-deliveries included
-	Elapsed    time.Duration    // wall time of Write
-	Counts     map[Pair]int64   // unique events by (eventSource, eventName)
-	Categories map[string]int64 // unique events by eventCategory
-	Errors     int64            // unique events with an errorCode or errorMessage
+	Events     int64          // unique events
+	Duplicates int64          // extra re-delivered records (same eventID and body)
+	Files      int            // log files written (CloudTrail and CloudTrail-Insight; digests excluded)
+	Digests    int            // CloudTrail-Digest files written
+	Bytes      int64          // bytes written to disk (compressed for the s3 layout)
+	JSONBytes  int64          // bytes of event JSON, re-deliveries included
+	Elapsed    time.Duration  // wall time of Write
+	Counts     map[Pair]int64 // unique events by (eventSource, eventName)
+	// DuplicateCounts counts the re-delivered records by pair; a reader
+	// that does not deduplicate (CloudTrail Lake does not) sees
+	// RecordCounts = Counts + DuplicateCounts.
+	DuplicateCounts map[Pair]int64
+	Categories      map[string]int64 // unique events by eventCategory
+	Errors          int64            // unique events with an errorCode or errorMessage
 }
 
 // Records is the number of event records written: Events + Duplicates.
 func (s *Summary) Records() int64 { return s.Events + s.Duplicates }
+
+// RecordCounts returns the records by pair, re-deliveries included.
+func (s *Summary) RecordCounts() map[Pair]int64 {
+	out := make(map[Pair]int64, len(s.Counts))
+	for p, n := range s.Counts {
+		out[p] = n
+	}
+	for p, n := range s.DuplicateCounts {
+		out[p] += n
+	}
+	return out
+}
 
 // WriteCountsTSV writes Counts in the format of the datasets'
 // expected_eventsource_eventname_counts.tsv: a header line, then
@@ -72,6 +88,7 @@ func (s *Summary) WriteCountsTSV(w io.Writer) error {
 // merged into a Summary at the end.
 type stats struct {
 	ops       []int64 // by op id; the last slot counts Insights
+	dupOps    []int64 // the same for re-delivered records
 	cats      [numCats]int64
 	events    int64
 	dups      int64
@@ -82,20 +99,24 @@ type stats struct {
 	digests   int
 }
 
-func (s *stats) init(w *world) { s.ops = make([]int64, len(w.cat.ops)+1) }
+func (s *stats) init(w *world) {
+	s.ops = make([]int64, len(w.cat.ops)+1)
+	s.dupOps = make([]int64, len(w.cat.ops)+1)
+}
 
 func (s *stats) add(e *ev, dup bool, size int) {
 	s.jsonBytes += int64(size)
+	op := e.opID
+	if op < 0 {
+		op = len(s.ops) - 1
+	}
 	if dup {
 		s.dups++
+		s.dupOps[op]++
 		return
 	}
 	s.events++
-	if e.opID < 0 {
-		s.ops[len(s.ops)-1]++
-	} else {
-		s.ops[e.opID]++
-	}
+	s.ops[op]++
 	s.cats[e.catIdx]++
 	if e.isError {
 		s.errors++
@@ -105,6 +126,9 @@ func (s *stats) add(e *ev, dup bool, size int) {
 func (s *stats) merge(o *stats) {
 	for i, n := range o.ops {
 		s.ops[i] += n
+	}
+	for i, n := range o.dupOps {
+		s.dupOps[i] += n
 	}
 	for i, n := range o.cats {
 		s.cats[i] += n
@@ -120,17 +144,24 @@ func (s *stats) merge(o *stats) {
 
 func (s *stats) summary(w *world) Summary {
 	sum := Summary{Events: s.events, Duplicates: s.dups, Files: s.files, Digests: s.digests, Bytes: s.bytes,
-		JSONBytes: s.jsonBytes, Errors: s.errors, Counts: map[Pair]int64{}, Categories: map[string]int64{}}
-	for id, n := range s.ops {
-		if n == 0 {
-			continue
-		}
+		JSONBytes: s.jsonBytes, Errors: s.errors, Counts: map[Pair]int64{}, DuplicateCounts: map[Pair]int64{},
+		Categories: map[string]int64{}}
+	pair := func(id int) Pair {
 		if id == len(w.cat.ops) {
-			sum.Counts[Pair{}] += n
-			continue
+			return Pair{}
 		}
 		o := w.cat.ops[id]
-		sum.Counts[Pair{o.svc.source, o.name}] += n
+		return Pair{o.svc.source, o.name}
+	}
+	for id, n := range s.ops {
+		if n > 0 {
+			sum.Counts[pair(id)] += n
+		}
+	}
+	for id, n := range s.dupOps {
+		if n > 0 {
+			sum.DuplicateCounts[pair(id)] += n
+		}
 	}
 	for i, n := range s.cats {
 		if n > 0 {

@@ -71,6 +71,7 @@ func TestWriteS3Layout(t *testing.T) {
 	}
 	first := map[string]seenEvent{}
 	counts := map[Pair]int64{}
+	records := map[Pair]int64{} // re-deliveries included
 	var logFiles, insightFiles, digests, dups, inOrder, pairs, unsortedFiles int
 	var bytesOnDisk int64
 	for p, b := range tree {
@@ -123,6 +124,7 @@ func TestWriteS3Layout(t *testing.T) {
 			if tm, _ := time.Parse("2006-01-02T15:04:05Z", e.EventTime); tm.After(stampTime) {
 				t.Errorf("%s: eventTime %s after delivery stamp %s", p, e.EventTime, stamp)
 			}
+			records[Pair{e.EventSource, e.EventName}]++
 			if prev, ok := first[e.EventID]; ok {
 				dups++
 				if prev.raw != string(raw) {
@@ -172,6 +174,12 @@ func TestWriteS3Layout(t *testing.T) {
 	}
 	if len(counts) != len(sum.Counts) {
 		t.Errorf("summary has %d pairs, files %d", len(sum.Counts), len(counts))
+	}
+	rc := sum.RecordCounts()
+	for p, n := range records {
+		if rc[p] != n {
+			t.Errorf("records of %v: summary %d, files %d", p, rc[p], n)
+		}
 	}
 	if r := float64(inOrder) / float64(pairs); r < 0.6 || unsortedFiles == 0 {
 		t.Errorf("time order inside files: %.2f of neighbours in order, %d unsorted files; want mostly but not strictly ordered", r, unsortedFiles)

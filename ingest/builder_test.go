@@ -59,3 +59,24 @@ func TestBuilderRecordsAreWellFormed(t *testing.T) {
 		rec.Release()
 	}
 }
+
+// TestDecodersInParallel runs one Decoder and Builder per goroutine, as the
+// pipeline's workers do; run with -race to check they share nothing mutable.
+func TestDecodersInParallel(t *testing.T) {
+	data := benchRecords(400)
+	done := make(chan int)
+	for w := 0; w < 4; w++ {
+		go func() {
+			n, err := ReadInto(bytes.NewReader(data), "w", Options{}, NewBuilder(), nil)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- n
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if n := <-done; n != 400 {
+			t.Errorf("worker decoded %d events, want 400", n)
+		}
+	}
+}

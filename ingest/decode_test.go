@@ -102,6 +102,8 @@ func TestDecodeRules(t *testing.T) {
 		{"eventTime offset", `{"eventTime":"2023-07-10T13:45:03.5+02:00"}`, "eventTime", ns("2023-07-10T11:45:03.5Z")},
 		{"eventTime space form", `{"eventTime":"2025-01-21 17:49:47.000000001"}`, "eventTime", ns("2025-01-21T17:49:47.000000001Z")},
 		{"string as is", `{` + t0 + `,"eventSource":"a\u00e9\n"}`, "eventSource", "aé\n"},
+		{"eventJson keeps escapes of decoded fields", `{` + t0 + `,"eventSource":"a\u00e9\n","userIdentity":{"arn":"\/x"}}`,
+			"eventJson", `{` + t0 + `,"eventSource":"a\u00e9\n","userIdentity":{"arn":"\/x"}}`},
 		{"number as text", `{` + t0 + `,"eventSource":123.50}`, "eventSource", "123.50"},
 		{"bool as text", `{` + t0 + `,"eventName":true}`, "eventName", "true"},
 		{"object as compact text", `{` + t0 + `,"errorCode":{"a": [1, "b"]}}`, "errorCode", `{"a":[1,"b"]}`},

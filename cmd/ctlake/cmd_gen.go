@@ -19,15 +19,17 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("gen", "--out DIR", stderr)
 	events := fs.Int64("events", 100_000, "number of unique events")
 	seed := fs.Int64("seed", 1, "random seed; same flags and seed give byte-identical files")
-	start := fs.String("start", gen.DefaultStart.Format(time.RFC3339), "earliest eventTime (RFC 3339)")
+	start := fs.String("start", gen.DefaultStart.Format(time.RFC3339), "earliest eventTime (RFC 3339, or a UTC date YYYY-MM-DD)")
 	days := fs.Int("days", 7, "days of activity after --start")
 	accounts := fs.Int("accounts", 3, "number of AWS accounts")
 	layout := fs.String("layout", "s3", "output layout: s3 (AWSLogs/…/*.json.gz, as a trail's bucket) or ndjson")
 	out := fs.String("out", "", "output directory (required)")
 	dups := fs.Float64("duplicates", 0, "fraction of events re-delivered in a later file (same eventID), 0..0.5")
 	perFile := fs.Int("max-per-file", 2500, "cap on events per log file")
+	window := fs.Duration("window", 0, "eventTime span of each log file, a multiple of 5m (default: 5m, widened up to 1h for sparse traffic)")
 	workers := fs.Int("workers", 0, "parallel workers (default: all cores); does not change the output")
-	counts := fs.String("counts", "", "also write eventSource/eventName counts as TSV to this file ('-' for stdout)")
+	force := fs.Bool("force", false, "write into a non-empty --out directory (files of earlier runs stay beside the new ones)")
+	counts := fs.String("counts", "", "also write unique events' eventSource/eventName counts as TSV to this file ('-' for stdout)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,16 +39,24 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *out == "" {
 		return fmt.Errorf("%w: --out DIR is required", errUsage)
 	}
+	if !*force {
+		if ents, err := os.ReadDir(*out); err == nil && len(ents) > 0 {
+			return fmt.Errorf("%w: --out %s is not empty; earlier files would mix with the new ones (use --force to write anyway)", errUsage, *out)
+		}
+	}
 	lay, err := gen.ParseLayout(*layout)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	t0, err := time.Parse(time.RFC3339, *start)
 	if err != nil {
-		return fmt.Errorf("%w: --start: %v", errUsage, err)
+		var err2 error
+		if t0, err2 = time.Parse(time.DateOnly, *start); err2 != nil {
+			return fmt.Errorf("%w: --start: %v", errUsage, err)
+		}
 	}
 	cfg := gen.Config{Events: *events, Seed: *seed, Start: t0, Days: *days, Accounts: *accounts,
-		Duplicates: *dups, MaxPerFile: *perFile, Workers: *workers}
+		Duplicates: *dups, MaxPerFile: *perFile, FileWindow: *window, Workers: *workers}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

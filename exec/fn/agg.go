@@ -248,6 +248,7 @@ func (c *Catalog) addAggregates() {
 		return &Aggregate{Ps: ts(tB), Ret: tB, New: func() Accumulator { return &boolAggAcc{} }}
 	})
 	c.addMinMax()
+	c.addStats()
 	c.agg("approx_distinct", "(T)", func(args []planner.Type, distinct bool) *Aggregate {
 		t, ok := one(args)
 		if !ok || !isScalarKind(t) {

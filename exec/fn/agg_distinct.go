@@ -24,21 +24,11 @@ func withDistinct(distinct bool, t planner.Type, mk func() Accumulator) func() A
 	return func() Accumulator { return &distinctAcc{t: t, inner: mk()} }
 }
 
-type intKey struct {
-	g uint32
-	v int64
-}
-
-type strKey struct {
-	g uint32
-	s string
-}
-
 type distinctAcc struct {
 	t     planner.Type
 	inner Accumulator
-	ints  map[intKey]struct{}
-	strs  map[strKey]struct{}
+	ints  []map[int64]struct{} // per group: map[int64] hashes well, a struct key did not
+	strs  []map[string]struct{}
 	nulls []bool
 	bytes int64
 	// scratch
@@ -71,26 +61,28 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 	v := Vec{Arr: args[0]}
 	switch a.t.Kind {
 	case planner.KindVarchar, planner.KindJSON:
-		if a.strs == nil {
-			a.strs = map[strKey]struct{}{}
-		}
+		a.strs = grow(a.strs, len(a.nulls))
 		r := strsOf(v)
 		for i, g := range groups {
 			if isNull(i, g) {
 				continue
 			}
-			k := strKey{g, r.at(i)}
-			if _, seen := a.strs[k]; !seen {
-				k.s = strings.Clone(k.s)
-				a.strs[k] = struct{}{}
-				a.bytes += int64(len(k.s)) + 40
+			m := a.strs[g]
+			if m == nil {
+				m = map[string]struct{}{}
+				a.strs[g] = m
+				a.bytes += 48
+			}
+			k := r.at(i)
+			if _, seen := m[k]; !seen {
+				k = strings.Clone(k)
+				m[k] = struct{}{}
+				a.bytes += int64(len(k)) + 32
 				keep(i, g)
 			}
 		}
 	default:
-		if a.ints == nil {
-			a.ints = map[intKey]struct{}{}
-		}
+		a.ints = grow(a.ints, len(a.nulls))
 		var get func(i int) int64
 		switch a.t.Kind {
 		case planner.KindDouble:
@@ -121,10 +113,16 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 			if isNull(i, g) {
 				continue
 			}
-			k := intKey{g, get(i)}
-			if _, seen := a.ints[k]; !seen {
-				a.ints[k] = struct{}{}
-				a.bytes += 32
+			m := a.ints[g]
+			if m == nil {
+				m = map[int64]struct{}{}
+				a.ints[g] = m
+				a.bytes += 48
+			}
+			k := get(i)
+			if _, seen := m[k]; !seen {
+				m[k] = struct{}{}
+				a.bytes += 16
 				keep(i, g)
 			}
 		}

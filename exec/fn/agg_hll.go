@@ -22,7 +22,7 @@ import (
 const (
 	hllP        = 11
 	hllM        = 1 << hllP
-	hllExactMax = 1024
+	hllExactMax = 256
 )
 
 func mix64(x uint64) uint64 {

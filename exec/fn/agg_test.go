@@ -238,6 +238,33 @@ func TestAggregatesAgainstNaive(t *testing.T) {
 			return vb(r)
 		}
 	}
+	// Two-pass textbook variance, independent of the accumulator's Welford.
+	stat := func(sample, sqrt bool) func(int) planner.Value {
+		return func(g int) planner.Value {
+			vs := nonNull(d.perGroup("f")[g])
+			n := float64(len(vs))
+			if sample {
+				n--
+			}
+			if n <= 0 {
+				return null
+			}
+			mean := 0.0
+			for _, x := range vs {
+				mean += x.Float
+			}
+			mean /= float64(len(vs))
+			ss := 0.0
+			for _, x := range vs {
+				ss += (x.Float - mean) * (x.Float - mean)
+			}
+			r := ss / n
+			if sqrt {
+				r = math.Sqrt(r)
+			}
+			return vf(r)
+		}
+	}
 	checks := []check{
 		{name: "count", want: func(g int) planner.Value { return vi(int64(len(d.perGroup("i")[g]))) }, retT: tI},
 		{name: "count", cols: []string{"s"}, want: count("s", false), retT: tI},
@@ -258,6 +285,8 @@ func TestAggregatesAgainstNaive(t *testing.T) {
 		{name: "min_by", cols: []string{"s", "t"}, want: by(false), retT: tV},
 		{name: "max_by", cols: []string{"s", "t"}, want: by(true), retT: tV},
 		{name: "bool_and", cols: []string{"b"}, want: boolAgg(true), retT: tB},
+		{name: "stddev", cols: []string{"f"}, want: stat(true, true), retT: tD},
+		{name: "var_pop", cols: []string{"f"}, want: stat(false, false), retT: tD},
 		{name: "bool_or", cols: []string{"b"}, want: boolAgg(false), retT: tB},
 	}
 	for _, c := range checks {

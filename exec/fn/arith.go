@@ -235,12 +235,12 @@ rows:
 		buf = buf[:0]
 		for j := range rs {
 			if rs[j].null(i) {
-				out.b.AppendNull()
+				out.appendNull()
 				continue rows
 			}
 			buf = append(buf, rs[j].at(i)...)
 		}
-		out.b.BinaryBuilder.Append(buf)
+		out.appendBytes(buf)
 	}
 	return out.finish(), nil
 }

@@ -27,6 +27,7 @@ import (
 //     prints them: 1.0, 1.0E20); timestamp → varchar is
 //     'yyyy-mm-dd hh:mm:ss.fff'; date → 'yyyy-mm-dd'.
 //   - json → varchar/bigint/double/boolean accept JSON scalars only.
+//   - json ↔ array, map(varchar, …) and row: see cast_json.go.
 //
 // Failures name the value: "Cannot cast 'abc' to BIGINT".
 func CastKernel(from, to planner.Type, try bool) (Kernel, error) {
@@ -41,6 +42,9 @@ func CastKernel(from, to planner.Type, try bool) (Kernel, error) {
 			}
 			return out.finish(), nil
 		}, nil
+	}
+	if k, ok := compoundCast(from, to, try); ok {
+		return k, nil
 	}
 	conv := scalarCast(from, to)
 	if conv == nil {

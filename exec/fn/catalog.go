@@ -63,6 +63,8 @@ func NewCatalog() *Catalog {
 	c.addRegexps()
 	c.addJSON()
 	c.addCollections()
+	c.addArrays()
+	c.addURL()
 	c.addDateTime()
 	c.addMath()
 	c.addAggregates()
@@ -315,8 +317,14 @@ func (c *Catalog) ResolveAggregate(name string, args []planner.Type, distinct bo
 		}
 		return nil, mismatch(lname, sigs, args)
 	}
-	if distinct && len(best.Ps) == 0 {
-		return nil, fmt.Errorf("%s(DISTINCT) needs an argument", lname)
+	if distinct && len(best.Ps) != 1 {
+		if len(best.Ps) == 0 {
+			return nil, fmt.Errorf("%s(DISTINCT) needs an argument", lname)
+		}
+		return nil, fmt.Errorf("%s(DISTINCT ...) is supported for one-argument aggregates only", lname)
+	}
+	if distinct && !isScalarKind(best.Ps[0]) {
+		return nil, fmt.Errorf("%s(DISTINCT ...) over %s is not supported", lname, best.Ps[0])
 	}
 	return best, nil
 }

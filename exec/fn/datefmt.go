@@ -236,3 +236,119 @@ func mysqlParse(s, f string) (int64, error) {
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, sec, frac, time.UTC).UnixNano(), nil
 }
+
+// jodaFormat is format_datetime: a Joda-Time pattern over a UTC instant.
+// Supported letters: y (year; yy two digits), M (M, MM, MMM, MMMM), d, D
+// (day of year), H, h, k, K, m, s, S (fraction, as many digits as letters),
+// a (AM/PM), E (EEE short, EEEE long day name), e (ISO day of week),
+// Z (+0000; ZZ +00:00), z (UTC), and 'quoted text' (” for a quote).
+// Other letters are an error; other characters print as they are.
+func jodaFormat(ns int64, f string) (string, error) {
+	t := utc(ns)
+	b := make([]byte, 0, len(f)+16)
+	num := func(v, width int) {
+		s := strconv.Itoa(v)
+		for k := len(s); k < width; k++ {
+			b = append(b, '0')
+		}
+		b = append(b, s...)
+	}
+	for i := 0; i < len(f); {
+		c := f[i]
+		j := i
+		for j < len(f) && f[j] == c {
+			j++
+		}
+		n := j - i
+		switch c {
+		case '\'':
+			if n >= 2 { // '' is a quote
+				for k := 0; k < n/2; k++ {
+					b = append(b, '\'')
+				}
+				i += n / 2 * 2
+				continue
+			}
+			end := strings.IndexByte(f[i+1:], '\'')
+			if end < 0 {
+				return "", fmt.Errorf("Invalid pattern: unterminated quote in %q", f)
+			}
+			b = append(b, f[i+1:i+1+end]...)
+			i += end + 2
+			continue
+		case 'y', 'Y', 'x':
+			if n == 2 {
+				num(t.Year()%100, 2)
+			} else {
+				num(t.Year(), n)
+			}
+		case 'M':
+			switch {
+			case n >= 4:
+				b = append(b, t.Month().String()...)
+			case n == 3:
+				b = append(b, t.Month().String()[:3]...)
+			default:
+				num(int(t.Month()), n)
+			}
+		case 'd':
+			num(t.Day(), n)
+		case 'D':
+			num(t.YearDay(), n)
+		case 'H':
+			num(t.Hour(), n)
+		case 'k':
+			h := t.Hour()
+			if h == 0 {
+				h = 24
+			}
+			num(h, n)
+		case 'h':
+			num(hour12(t.Hour()), n)
+		case 'K':
+			num(t.Hour()%12, n)
+		case 'm':
+			num(t.Minute(), n)
+		case 's':
+			num(t.Second(), n)
+		case 'S':
+			frac := fmt.Sprintf("%09d", t.Nanosecond())
+			for k := 0; k < n; k++ {
+				if k < 9 {
+					b = append(b, frac[k])
+				} else {
+					b = append(b, '0')
+				}
+			}
+		case 'a':
+			if t.Hour() < 12 {
+				b = append(b, "AM"...)
+			} else {
+				b = append(b, "PM"...)
+			}
+		case 'E':
+			if n >= 4 {
+				b = append(b, t.Weekday().String()...)
+			} else {
+				b = append(b, t.Weekday().String()[:3]...)
+			}
+		case 'e':
+			num(int(dayOfWeek(t)), n)
+		case 'Z':
+			if n == 1 {
+				b = append(b, "+0000"...)
+			} else {
+				b = append(b, "+00:00"...)
+			}
+		case 'z':
+			b = append(b, "UTC"...)
+		default:
+			if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
+				return "", fmt.Errorf("Illegal pattern component: %s", f[i:j])
+			}
+			b = append(b, f[i:j]...)
+		}
+		i = j
+	}
+	return string(b), nil
+}

@@ -270,6 +270,10 @@ func (c *Catalog) addDateTime() {
 		s, err := mysqlFormat(a[0].Int, a[1].Str)
 		return v(s), err
 	}))
+	c.fixed("format_datetime", ts(tTS, tV), tV, rowKernel(ts(tTS, tV), tV, false, func(a []planner.Value) (planner.Value, error) {
+		s, err := jodaFormat(a[0].Int, a[1].Str)
+		return v(s), err
+	}))
 	c.fixed("date_parse", ts(tV, tV), tTS, rowKernel(ts(tV, tV), tTS, false, func(a []planner.Value) (planner.Value, error) {
 		ns, err := mysqlParse(a[0].Str, a[1].Str)
 		return vi(ns), err

@@ -50,6 +50,11 @@ func TestDateTimeFunctions(t *testing.T) {
 		{name: "date_parse", args: args(S("2022/10/20/05"), S("%Y/%m/%d/%H")), want: TS("2022-10-20 05:00")},
 		{name: "date_parse", args: args(S("20 May 2024 01:02:03 PM"), S("%d %b %Y %h:%i:%s %p")), want: TS("2024-05-20 13:02:03")},
 		{name: "date_parse", args: args(S("2022/10/20"), S("%Y-%m-%d")), err: "Invalid format"},
+		// format_datetime takes Joda-Time patterns.
+		{name: "format_datetime", args: args(ts0, S("yyyy-MM-dd HH:mm:ss.SSS")), want: S("2024-05-15 13:45:30.123")},
+		{name: "format_datetime", args: args(ts0, S("EEE, d MMM yy h:mm a 'at' Z")), want: S("Wed, 15 May 24 1:45 PM at +0000")},
+		{name: "format_datetime", args: args(ts0, S("EEEE MMMM D ''")), want: S("Wednesday May 136 '")},
+		{name: "format_datetime", args: args(ts0, S("q")), err: "Illegal pattern component: q"},
 		{name: "from_iso8601_timestamp", args: args(S("2024-05-01T12:00:00Z")), want: TS("2024-05-01 12:00:00")},
 		{name: "from_iso8601_timestamp", args: args(S("2024-05-01T12:00:00.250+02:00")), want: TS("2024-05-01 10:00:00.25")},
 		{name: "from_iso8601_timestamp", args: args(S("2024-05-01")), want: TS("2024-05-01")},

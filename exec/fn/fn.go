@@ -3,6 +3,46 @@
 // Arrow arrays, with Trino's NULL and error semantics. Catalog implements
 // planner.FunctionCatalog, so the planner resolves names and types against
 // exactly the functions that exist here.
+//
+// # Operators
+//
+// SQL operators that behave like functions resolve through the catalog
+// under these names, so the planner binds them like any call:
+//
+//	a + b     add         bigint, double; timestamp/date ± interval (both kinds);
+//	a - b     subtract    interval ± interval; timestamp - timestamp → interval
+//	a * b     multiply    bigint, double; interval * bigint
+//	a / b     divide      bigint truncates toward zero; "Division by zero" error
+//	a % b     modulus     sign of the dividend; double % is IEEE fmod
+//	-a        negate
+//	a || b    concat      varchar (variadic); NULL if any argument is NULL
+//	m[k]      subscript   map: error "Key not present in map" on a missing key;
+//	a[i]                  array: 1-based, error when out of range
+//
+// Bigint overflow is an error ("bigint addition overflow: ..."); double
+// arithmetic is IEEE. Special forms (AND/OR/NOT, comparisons, IS NULL, IN,
+// LIKE, CASE/if/nullif, coalesce, CAST/TRY_CAST) are expression nodes the
+// executor compiles itself; it calls CastKernel and LikeMatcher from here.
+//
+// # Resolution
+//
+// Names are case-insensitive. Overloads are chosen by argument types with
+// Trino's implicit coercions: unknown (a bare NULL) to anything, bigint to
+// double, date to timestamp, and element-wise inside arrays and maps; the
+// overload needing the fewest coercions wins, and its Params are the types
+// the planner must cast arguments to (variadic overloads come back with
+// Params expanded to the call's arity). Polymorphic functions (element_at,
+// cardinality, min/max, greatest, ...) bind to the argument types.
+//
+// # Kernels
+//
+// Kernels read arguments through typed views (vec.go) that treat a constant
+// and an array alike without broadcasting, and write results straight into
+// Arrow buffers from Context.Mem. Hot functions (lower/upper, length,
+// concat, json_extract[_scalar], date_trunc, field extractors, arithmetic)
+// loop over typed slices; the long tail runs one Go function per row over
+// planner.Value structs (no interface boxing). Accumulators copy what they
+// keep (strings are cloned), so no input batch is retained after Update.
 package fn
 
 import (

@@ -50,13 +50,24 @@ func compilePath(p string) ([]pathStep, error) {
 		case '[':
 			s = s[1:]
 			if s != "" && (s[0] == '"' || s[0] == '\'') {
+				// A quoted key; backslash escapes the quote or itself.
 				q := s[0]
-				end := strings.IndexByte(s[1:], q)
-				if end < 0 || len(s) < end+3 || s[end+2] != ']' {
+				end := -1
+				for j := 1; j < len(s); j++ {
+					if s[j] == '\\' {
+						j++
+						continue
+					}
+					if s[j] == q {
+						end = j
+						break
+					}
+				}
+				if end < 0 || end+1 >= len(s) || s[end+1] != ']' {
 					return nil, bad
 				}
-				steps = append(steps, pathStep{key: s[1 : 1+end], index: -1})
-				s = s[end+3:]
+				steps = append(steps, pathStep{key: unescapeJSON(s[1:end]), index: -1})
+				s = s[end+2:]
 				continue
 			}
 			end := strings.IndexByte(s, ']')
@@ -146,17 +157,16 @@ func scalarText(dst []byte, v *fastjson.Value) ([]byte, bool) {
 }
 
 // jsonPathKernel builds json_extract (scalar=false) or
-// json_extract_scalar (scalar=true).
+// json_extract_scalar (scalar=true) over the path-directed scanner.
 func jsonPathKernel(scalar bool) Kernel {
 	return func(ctx *Context, args []Vec, n int) (arrow.Array, error) {
 		doc, path := strsOf(args[0]), strsOf(args[1])
 		out := newStrOut(ctx.Mem, n, 0)
-		var p fastjson.Parser
 		var pc pathCache
 		var buf []byte
 		for i := 0; i < n; i++ {
 			if doc.null(i) || path.null(i) {
-				out.b.AppendNull()
+				out.appendNull()
 				continue
 			}
 			steps, err := pc.get(path.at(i))
@@ -164,27 +174,32 @@ func jsonPathKernel(scalar bool) Kernel {
 				out.finish().Release()
 				return nil, err
 			}
-			root, err := p.Parse(doc.at(i))
-			if err != nil {
-				out.b.AppendNull()
-				continue
-			}
-			val := walkPath(root, steps)
-			if val == nil {
-				out.b.AppendNull()
+			raw, kind, ok := scanPath(doc.at(i), steps)
+			if !ok {
+				out.appendNull()
 				continue
 			}
 			if scalar {
-				var ok bool
-				buf, ok = scalarText(buf[:0], val)
-				if !ok {
-					out.b.AppendNull()
+				switch kind {
+				case jkString:
+					out.appendString(unescapeJSON(raw[1 : len(raw)-1]))
+				case jkNumber, jkTrue, jkFalse:
+					out.appendString(raw)
+				default: // objects, arrays and null are not scalars
+					out.appendNull()
+				}
+				continue
+			}
+			if kind == jkObject || kind == jkArray || kind == jkString {
+				if kind != jkString && fastjson.Validate(raw) != nil {
+					out.appendNull()
 					continue
 				}
-			} else {
-				buf = val.MarshalTo(buf[:0])
+				buf = compactJSON(buf[:0], raw)
+				out.appendBytes(buf)
+				continue
 			}
-			out.b.BinaryBuilder.Append(buf)
+			out.appendString(raw)
 		}
 		return out.finish(), nil
 	}
@@ -332,7 +347,7 @@ func (c *Catalog) addJSON() {
 			if i < 0 || i >= int64(len(arr)) {
 				return vnull, nil
 			}
-			return v(string(arr[i].MarshalTo(nil))), nil
+			return v(string(compactJSON(nil, string(arr[i].MarshalTo(nil))))), nil
 		}))
 		c.fixed("is_json_scalar", ts(in), tB, rowKernel(ts(in), tB, false, func(a []planner.Value) (planner.Value, error) {
 			var p fastjson.Parser
@@ -361,12 +376,10 @@ func (c *Catalog) addJSON() {
 		}
 	}
 	c.fixed("json_parse", ts(tV), tJ, rowKernel(ts(tV), tJ, false, func(a []planner.Value) (planner.Value, error) {
-		var p fastjson.Parser
-		doc, err := p.Parse(a[0].Str)
-		if err != nil {
+		if fastjson.Validate(a[0].Str) != nil {
 			return vnull, fmt.Errorf("Cannot convert value to JSON: '%s'", a[0].Str)
 		}
-		return v(string(doc.MarshalTo(nil))), nil
+		return v(string(compactJSON(nil, a[0].Str))), nil
 	}))
 	c.fixed("json_format", ts(tJ), tV, identityKernel(tV))
 }

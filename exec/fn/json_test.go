@@ -1,6 +1,9 @@
 package fn
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 const rp = `{"bucketName":"logs","key":"a/b.txt","ModifySecurityGroupRulesRequest":{"GroupId":"sg-1","SecurityGroupRule":{"RuleId":"sgr-2"}},"tagSet":{"items":[{"key":"env","value":"prod"},{"key":"team","value":"x"}]},"n":12,"f":1.5,"ok":true,"nul":null,"esc":"a\"b\u00e9"}`
 
@@ -29,7 +32,9 @@ func TestJSONFunctions(t *testing.T) {
 		{name: "json_extract", args: args(S(rp), S(`$.ModifySecurityGroupRulesRequest.SecurityGroupRule`)), want: J(`{"RuleId":"sgr-2"}`)},
 		{name: "json_extract", args: args(S(`{"a": [1, 2]}`), S(`$.a`)), want: J(`[1,2]`)},
 		{name: "json_extract", args: args(S(rp), S(`$.bucketName`)), want: J(`"logs"`)},
-		{name: "json_extract", args: args(S(rp), S(`$`)), want: J(rp)},
+		// json_extract re-serializes canonically: no spaces, escapes decoded.
+		{name: "json_extract", args: args(S(rp), S(`$`)), want: J(strings.Replace(rp, `\u00e9`, "é", 1))},
+		{name: "json_extract", args: args(S(`{"a" : [1, {"b" : "x\/y"}]}`), S(`$.a`)), want: J(`[1,{"b":"x/y"}]`)},
 		{name: "json_extract", args: args(S(rp), S(`$.nul`)), want: J(`null`)},
 		{name: "json_array_length", args: args(S(`[1, 2, 3]`)), want: I(3)},
 		{name: "json_array_length", args: args(S(`{"a":1}`)), want: N(tI)},
@@ -50,6 +55,7 @@ func TestJSONFunctions(t *testing.T) {
 		{name: "json_size", args: args(S(`{"x": 1}`), S(`$.y`)), want: N(tI)},
 		{name: "json_parse", args: args(S(`[1, 2, 3]`)), want: J(`[1,2,3]`)},
 		{name: "json_parse", args: args(S(`{"a" : {"b" : "c"}}`)), want: J(`{"a":{"b":"c"}}`)},
+		{name: "json_parse", args: args(S(` "\u0041" `)), want: J(`"A"`)},
 		{name: "json_parse", args: args(S(`{"a":`)), err: "Cannot convert value to JSON"},
 		{name: "json_format", args: args(J(`{"a":1}`)), want: S(`{"a":1}`)},
 		{name: "is_json_scalar", args: args(S(`1`)), want: B(true)},

@@ -158,9 +158,12 @@ func (c *Catalog) addMath() {
 			}
 			return &Scalar{Ps: ps, Ret: t, Kernel: rowKernel(ps, t, false, func(a []planner.Value) (planner.Value, error) {
 				best := a[0]
-				for _, x := range a[1:] {
+				for i, x := range a {
 					if t.Kind == planner.KindDouble && math.IsNaN(x.Float) {
 						return vnull, errors.New("Invalid argument to " + name + "(): NaN")
+					}
+					if i == 0 {
+						continue
 					}
 					c := compareValues(x, best, t)
 					if (least && c < 0) || (!least && c > 0) {

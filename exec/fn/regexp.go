@@ -2,6 +2,8 @@ package fn
 
 import (
 	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"regexp"
 	"strings"
 
@@ -158,6 +160,9 @@ func (c *Catalog) addRegexps() {
 	}
 	c.fixed("regexp_replace", ts(tV, tV), tV, replace(false))
 	c.fixed("regexp_replace", ts(tV, tV, tV), tV, replace(true))
+	c.fixed("regexp_extract_all", ts(tV, tV), planner.ArrayOf(tV), regexpListKernel(false, false))
+	c.fixed("regexp_extract_all", ts(tV, tV, tI), planner.ArrayOf(tV), regexpListKernel(false, true))
+	c.fixed("regexp_split", ts(tV, tV), planner.ArrayOf(tV), regexpListKernel(true, false))
 	c.fixed("regexp_count", ts(tV, tV), tI, func(ctx *Context, args []Vec, n int) (arrowArray, error) {
 		var rc regexCache
 		return rowKernel(ts(tV, tV), tI, false, func(a []planner.Value) (planner.Value, error) {
@@ -168,4 +173,53 @@ func (c *Catalog) addRegexps() {
 			return vi(int64(len(re.FindAllStringIndex(a[0].Str, -1)))), nil
 		})(ctx, args, n)
 	})
+}
+
+// regexpListKernel is regexp_extract_all (every match, or group g of every
+// match; a non-participating group gives NULL) or regexp_split.
+func regexpListKernel(split, group bool) Kernel {
+	return func(ctx *Context, args []Vec, n int) (arrowArray, error) {
+		s, p := strsOf(args[0]), strsOf(args[1])
+		var g ints
+		if group {
+			g = intsOf(args[2])
+		}
+		lb := newListOut(ctx.Mem, tV.Arrow())
+		defer lb.Release()
+		eb := lb.ValueBuilder().(*array.StringBuilder)
+		var rc regexCache
+		for i := 0; i < n; i++ {
+			if s.null(i) || p.null(i) || (group && g.null(i)) {
+				lb.AppendNull()
+				continue
+			}
+			re, err := rc.get(p.at(i))
+			if err != nil {
+				return nil, err
+			}
+			str := s.at(i)
+			lb.Append(true)
+			if split {
+				for _, part := range re.Split(str, -1) {
+					eb.Append(part)
+				}
+				continue
+			}
+			k := 0
+			if group {
+				k = int(g.at(i))
+				if k < 0 || k > re.NumSubexp() {
+					return nil, fmt.Errorf("Pattern has %d groups. Cannot access group %d", re.NumSubexp(), k)
+				}
+			}
+			for _, m := range re.FindAllStringSubmatchIndex(str, -1) {
+				if m[2*k] < 0 {
+					eb.AppendNull()
+				} else {
+					eb.Append(str[m[2*k]:m[2*k+1]])
+				}
+			}
+		}
+		return lb.NewArray(), nil
+	}
 }

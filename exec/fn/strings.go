@@ -23,11 +23,11 @@ func strMap(f func(dst []byte, s string) []byte) Kernel {
 		var buf []byte
 		for i := 0; i < n; i++ {
 			if s.null(i) {
-				out.b.AppendNull()
+				out.appendNull()
 				continue
 			}
 			buf = f(buf[:0], s.at(i))
-			out.b.BinaryBuilder.Append(buf)
+			out.appendBytes(buf)
 		}
 		return out.finish(), nil
 	}
@@ -166,11 +166,8 @@ func pad(s string, size int64, padStr string, left bool) (string, error) {
 		return substr(s, 1, size, true), nil
 	}
 	need := size - cps
-	var fill strings.Builder
-	for int64(utf8.RuneCountInString(fill.String())) < need {
-		fill.WriteString(padStr)
-	}
-	f := substr(fill.String(), 1, need, true)
+	per := int64(utf8.RuneCountInString(padStr))
+	f := substr(strings.Repeat(padStr, int((need+per-1)/per)), 1, need, true)
 	if left {
 		return f + s, nil
 	}
@@ -275,6 +272,97 @@ func (c *Catalog) addStrings() {
 		return vi(int64(r)), nil
 	}))
 	c.fixed("split", ts(tV, tV), planner.ArrayOf(tV), splitKernel)
+	c.fixed("strpos", ts(tV, tV, tI), tI, rowKernel(ts(tV, tV, tI), tI, false, func(a []planner.Value) (planner.Value, error) {
+		p, err := strposInstance(a[0].Str, a[1].Str, a[2].Int)
+		return vi(p), err
+	}))
+	// concat_ws skips NULL arguments; a NULL separator gives NULL.
+	c.add(&Scalar{FName: "concat_ws", Ps: ts(tV, tV), Variadic: true, Ret: tV, Kernel: rowKernel(ts(tV, tV), tV, true, func(a []planner.Value) (planner.Value, error) {
+		if a[0].Null {
+			return vnull, nil
+		}
+		var b strings.Builder
+		first := true
+		for _, x := range a[1:] {
+			if x.Null {
+				continue
+			}
+			if !first {
+				b.WriteString(a[0].Str)
+			}
+			b.WriteString(x.Str)
+			first = false
+		}
+		return v(b.String()), nil
+	})})
+	c.fixed("levenshtein_distance", ts(tV, tV), tI, rowKernel(ts(tV, tV), tI, false, func(a []planner.Value) (planner.Value, error) {
+		return vi(int64(editDistanceRunes([]rune(a[0].Str), []rune(a[1].Str)))), nil
+	}))
+	c.fixed("hamming_distance", ts(tV, tV), tI, rowKernel(ts(tV, tV), tI, false, func(a []planner.Value) (planner.Value, error) {
+		x, y := []rune(a[0].Str), []rune(a[1].Str)
+		if len(x) != len(y) {
+			return vnull, errors.New("The input strings to hamming_distance function must have the same length")
+		}
+		d := 0
+		for i := range x {
+			if x[i] != y[i] {
+				d++
+			}
+		}
+		return vi(int64(d)), nil
+	}))
+}
+
+// strposInstance is strpos(s, sub, instance): the position of the n-th
+// occurrence, counted from the end when instance is negative.
+func strposInstance(s, sub string, instance int64) (int64, error) {
+	if instance == 0 {
+		return 0, errors.New("'instance' must be a positive or negative number.")
+	}
+	if sub == "" {
+		return 1, nil
+	}
+	if instance > 0 {
+		idx := -1
+		for k := int64(0); k < instance; k++ {
+			j := strings.Index(s[idx+1:], sub)
+			if j < 0 {
+				return 0, nil
+			}
+			idx += 1 + j
+		}
+		return int64(utf8.RuneCountInString(s[:idx])) + 1, nil
+	}
+	end := len(s)
+	idx := -1
+	for k := int64(0); k < -instance; k++ {
+		j := strings.LastIndex(s[:end], sub)
+		if j < 0 {
+			return 0, nil
+		}
+		idx, end = j, j+len(sub)-1
+	}
+	return int64(utf8.RuneCountInString(s[:idx])) + 1, nil
+}
+
+func editDistanceRunes(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func lengthKernel(ctx *Context, args []Vec, n int) (arrow.Array, error) {

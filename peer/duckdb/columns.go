@@ -12,8 +12,13 @@ const (
 	// Text columns are read as VARCHAR: strings as they are, numbers and
 	// booleans as their JSON text (as ctlake stores them).
 	Text Kind = iota
-	// JSON columns keep the value as DuckDB JSON (minified text).
-	JSON
+	// Object columns keep a JSON object as DuckDB JSON (minified text);
+	// any other value is NULL, as ctlake stores NULL for a map or struct
+	// column whose value is not an object (Panther has a
+	// serviceEventDetails that is a JSON-encoded string).
+	Object
+	// List columns keep a JSON array as DuckDB JSON; any other value is NULL.
+	List
 	// Bool columns are read as JSON and stored as BOOLEAN when the value is
 	// true/false or the string "true"/"false" in any case (ctlake's rule),
 	// NULL otherwise.
@@ -37,7 +42,7 @@ type Column struct {
 // side by side), and JSON keeps whatever shape each event has.
 var Columns = []Column{
 	{"eventVersion", Text},
-	{"userIdentity", JSON},
+	{"userIdentity", Object},
 	{"eventTime", Time},
 	{"eventSource", Text},
 	{"eventName", Text},
@@ -46,13 +51,13 @@ var Columns = []Column{
 	{"userAgent", Text},
 	{"errorCode", Text},
 	{"errorMessage", Text},
-	{"requestParameters", JSON},
-	{"responseElements", JSON},
-	{"additionalEventData", JSON},
+	{"requestParameters", Object},
+	{"responseElements", Object},
+	{"additionalEventData", Object},
 	{"requestID", Text},
 	{"eventID", Text},
 	{"readOnly", Bool},
-	{"resources", JSON},
+	{"resources", List},
 	{"eventType", Text},
 	{"apiVersion", Text},
 	{"managementEvent", Bool},
@@ -61,12 +66,12 @@ var Columns = []Column{
 	{"annotation", Text},
 	{"vpcEndpointId", Text},
 	{"vpcEndpointAccountId", Text},
-	{"serviceEventDetails", JSON},
-	{"addendum", JSON},
-	{"edgeDeviceDetails", JSON},
-	{"insightDetails", JSON},
+	{"serviceEventDetails", Object},
+	{"addendum", Object},
+	{"edgeDeviceDetails", Object},
+	{"insightDetails", Object},
 	{"eventCategory", Text},
-	{"tlsDetails", JSON},
+	{"tlsDetails", Object},
 	{"sessionCredentialFromConsole", Text},
 }
 
@@ -74,7 +79,7 @@ var Columns = []Column{
 // are read as JSON so that both true and "true" get through.
 func (c Column) readType() string {
 	switch c.Kind {
-	case JSON, Bool:
+	case Object, List, Bool:
 		return "JSON"
 	}
 	return "VARCHAR"
@@ -205,6 +210,10 @@ func projection(tf timeField) string {
 			b.WriteString(e)
 		case Bool:
 			b.WriteString(boolExpr(q))
+		case Object:
+			fmt.Fprintf(&b, "CASE WHEN json_type(%[1]s) = 'OBJECT' THEN %[1]s END", q)
+		case List:
+			fmt.Fprintf(&b, "CASE WHEN json_type(%[1]s) = 'ARRAY' THEN %[1]s END", q)
 		default:
 			b.WriteString(q)
 		}

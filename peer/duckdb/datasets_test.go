@@ -45,6 +45,7 @@ var datasetCases = []datasetCase{
 		{"errorCode = 'ThrottlingException'", 102},
 		{"requestParameters IS NULL", 333}, // present but null
 		{"responseElements IS NULL", 2573},
+		{"serviceEventDetails IS NOT NULL", 2},
 		{"eventTime BETWEEN '2023-07-10 11:42:18' AND '2023-07-10 12:37:50'", 2900},
 	}},
 	// OTRF's events went through Logstash: no eventTime, only @timestamp.
@@ -61,6 +62,12 @@ var datasetCases = []datasetCase{
 		{"userIdentity IS NULL", 10},
 		{"eventCategory = 'NetworkActivity'", countPantherNetwork},
 		{"eventTime IS NULL", 15},
+		// Its one serviceEventDetails is a JSON-encoded string: NULL, as in ctlake.
+		{"serviceEventDetails IS NULL", 459},
+		// Two events spell userIdentity's keys in lower case (principalid):
+		// ->> misses them, ctlake's struct rule (ct_field) does not.
+		{"(userIdentity->>'principalId') IS NOT NULL", 415},
+		{"ct_field(userIdentity, 'principalId') IS NOT NULL", 417},
 	}},
 	{name: "stratus-red-team-detonations", facts: []fact{
 		{"eventVersion = '1.10'", 7},
@@ -78,7 +85,10 @@ var datasetCases = []datasetCase{
 // DuckDB: select(.eventTime == null or ((.eventTime|tostring)|test("^[0-9]{4}-")|not)).
 // Counts not in SOURCE.md, taken with jq from the files:
 // select(.eventCategory=="NetworkActivity") and
-// .[]|select(.awsRegion=="apiso-northsouth-3r").
+// .[]|select(.awsRegion=="apiso-northsouth-3r"). So are the
+// serviceEventDetails and principalId facts below (select on the value's
+// type; on .userIdentity.principalId != null, and on userIdentity's keys
+// lower-cased containing "principalid").
 const (
 	countPantherNetwork = 9
 	countStratusRegion  = 34

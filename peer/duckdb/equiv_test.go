@@ -56,6 +56,12 @@ var equivalences = []equivalence{
 		`SELECT userIdentity->>'$.sessionContext.sessionIssuer.userName' FROM events WHERE eventID = 'e1'`, []any{"r1"}},
 	{"nested struct field, function form", `userIdentity.sessionContext.sessionIssuer.userName`,
 		`SELECT json_extract_string(userIdentity, '$.sessionContext.sessionIssuer.userName') FROM events WHERE eventID = 'e1'`, []any{"r1"}},
+	{"struct field, ctlake's case rule", `userIdentity.sessionContext.sessionIssuer.userName`,
+		`SELECT ct_field(ct_object(ct_object(userIdentity, 'SessionContext'), 'sessionissuer'), 'userName') FROM events WHERE eventID = 'e1'`, []any{"r1"}},
+	// ctlake types creationDate as a timestamp; in DuckDB it is text in JSON.
+	{"nested timestamp", `userIdentity.sessionContext.attributes.creationDate`,
+		`SELECT CAST(userIdentity->>'$.sessionContext.attributes.creationDate' AS TIMESTAMP_NS) FROM events WHERE eventID = 'e1'`,
+		[]any{utc("2024-03-01T09:00:00Z")}},
 	// Trino arrays are 1-based, DuckDB JSON arrays 0-based.
 	{"array element field", `element_at(resources, 1).ARN`,
 		`SELECT resources->0->>'ARN' FROM events WHERE eventID = 'e1'`, []any{"arn:aws:s3:::b1"}},

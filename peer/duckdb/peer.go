@@ -41,11 +41,30 @@ func OpenWith(opts Options) (*Peer, error) {
 	// One connection: SET applies per connection, and an in-memory
 	// database is shared by all of them anyway.
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec("SET TimeZone = 'UTC'"); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("duckdb: %w", err)
+	for _, stmt := range setup {
+		if _, err := db.Exec(stmt); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("duckdb: %s: %w", stmt, err)
+		}
 	}
 	return &Peer{db: db, opts: opts}, nil
+}
+
+// setup runs on every new database. The macros reproduce ctlake's struct
+// rule on JSON objects: a field is matched by exact name first, else by the
+// first key equal ignoring case (Panther has userIdentity objects spelt
+// principalid, accountid, sessioncontext). DuckDB's ->> matches exactly.
+//
+//	ct_key(j, k)     the key of object j that field k matches, or NULL
+//	ct_field(j, k)   its value as text (as ->> gives it)
+//	ct_object(j, k)  its value as JSON, to go one level deeper
+var setup = []string{
+	"SET TimeZone = 'UTC'",
+	`CREATE MACRO ct_key(j, k) AS coalesce(
+		list_filter(json_keys(j), x -> x = k)[1],
+		list_filter(json_keys(j), x -> lower(x) = lower(k))[1])`,
+	`CREATE MACRO ct_field(j, k) AS j->>ct_key(j, k)`,
+	`CREATE MACRO ct_object(j, k) AS j->ct_key(j, k)`,
 }
 
 // DB is the underlying database, for callers that need plain database/sql.

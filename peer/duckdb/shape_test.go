@@ -156,3 +156,36 @@ func TestExpandPaths(t *testing.T) {
 		t.Error("missing path: no error")
 	}
 }
+
+// TestLoadLargeRecordsFile checks that a Records file bigger than DuckDB's
+// default 16 MB object limit loads: LoadJSON raises the limit from the
+// file's uncompressed size, read from the gzip trailer.
+func TestLoadLargeRecordsFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"Records":[`)
+	pad := strings.Repeat("x", 8000)
+	const n = 2200 // ~17.8 MB uncompressed
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"eventTime":"2024-01-01T00:00:00Z","eventName":"E","requestParameters":{"pad":"` + pad + `"}}`)
+	}
+	b.WriteString(`]}`)
+	if b.Len() <= 16<<20 {
+		t.Fatalf("fixture is only %d bytes", b.Len())
+	}
+	path := filepath.Join(t.TempDir(), "big.json.gz")
+	if err := os.WriteFile(path, gz(t, b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	got, err := p.LoadJSON(context.Background(), "events", []string{path})
+	if err != nil || got != n {
+		t.Errorf("loaded %d rows (err %v), want %d", got, err, n)
+	}
+}

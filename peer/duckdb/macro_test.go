@@ -1,0 +1,36 @@
+package duckpeer
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestStructRuleMacros checks ct_field / ct_object, ctlake's struct rule
+// (exact key first, else the first key equal ignoring case) on JSON.
+func TestStructRuleMacros(t *testing.T) {
+	p, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	const j = `'{"principalid":"low","accountId":"exact","accountid":"other","sessioncontext":{"sessionIssuer":{"USERNAME":"u"}},"n":5,"o":{"a":1}}'::JSON`
+	cases := []struct {
+		expr string
+		want any
+	}{
+		{"ct_field(" + j + ", 'principalId')", "low"}, // case-insensitive fallback
+		{"ct_field(" + j + ", 'accountId')", "exact"}, // exact wins
+		{"ct_field(" + j + ", 'ACCOUNTID')", "exact"}, // first key equal ignoring case
+		{"ct_field(" + j + ", 'missing')", nil},       // absent
+		{"ct_field(" + j + ", 'n')", "5"},             // numbers as text
+		{"ct_field(" + j + ", 'o')", `{"a":1}`},       // objects as JSON text
+		{"ct_field(ct_object(ct_object(" + j + ", 'sessionContext'), 'sessionIssuer'), 'userName')", "u"},
+		{"ct_field(NULL::JSON, 'a')", nil},
+		{"(" + j + "->>'principalId')", nil}, // what ->> alone gives
+	}
+	for _, c := range cases {
+		if got := queryOne(t, p, "SELECT "+c.expr); !reflect.DeepEqual(got, []any{c.want}) {
+			t.Errorf("%s = %#v, want %#v", c.expr, got[0], c.want)
+		}
+	}
+}
