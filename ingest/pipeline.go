@@ -1,0 +1,496 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ctlake/ctlake/orcstore"
+)
+
+// Config is one ingest run into a store.
+type Config struct {
+	Store   *orcstore.Store
+	Decode  Options // TimeField
+	NoDedup bool    // keep every copy of an eventID (Lake's own behaviour)
+	// Strict turns any rejected event or unreadable input into a failed
+	// ingest that leaves the store exactly as it was.
+	Strict bool
+	// Workers decode inputs in parallel (default: one per CPU).
+	Workers int
+	// MemoryLimit bounds the decoded events held before they are written
+	// (default 512 MiB). When reached, the largest partition is written out
+	// and committed, so memory stays bounded whatever the input size.
+	MemoryLimit int64
+	// MaxFileRows cuts ORC files at this many events (default 2,000,000).
+	MaxFileRows int
+	// Progress, if set, is called a few times a second and once at the end.
+	Progress func(Progress)
+	// Now is the clock retention is judged by (default time.Now).
+	Now func() time.Time
+}
+
+// Progress is the running count of an ingest.
+type Progress struct {
+	Inputs, InputsDone int
+	BytesRead          int64 // bytes read from the inputs (compressed size for .gz)
+	Events             int64 // events framed
+	Ingested           int64 // events written to committed files
+	Duplicates         int64 // events dropped because their eventID is already in the store
+	Filtered           int64 // events not chosen by the store's selectors, or older than its retention
+	Rejected           int64 // events that could not be stored (see the store's rejects)
+	FilesWritten       int
+	Elapsed            time.Duration
+	Done               bool
+}
+
+// Summary is what an ingest did.
+type Summary struct {
+	Progress
+	InputErrors []error  // inputs that could not be read to the end, by name
+	Rejects     []string // reject files written (relative to the store)
+}
+
+const (
+	defaultMemoryLimit = 512 << 20
+	defaultMaxFileRows = 2_000_000
+)
+
+// Ingest reads inputs into cfg.Store. Inputs are decoded in parallel; their
+// events are deduplicated in input order (the first occurrence wins), sorted
+// by eventTime within each file written, and committed in batches. A failed
+// or cancelled ingest keeps what earlier batches committed (with Strict,
+// nothing), and a rerun of the same inputs adds only what is missing.
+func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.MemoryLimit <= 0 {
+		cfg.MemoryLimit = defaultMemoryLimit
+	}
+	if cfg.MaxFileRows <= 0 {
+		cfg.MaxFileRows = defaultMaxFileRows
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	tx, err := cfg.Store.Begin()
+	if err != nil {
+		return Summary{}, err
+	}
+	defer tx.Close()
+
+	p := &pipeline{cfg: cfg, tx: tx, start: time.Now(), pending: map[int64]*partition{}}
+	p.progress.Inputs = len(inputs)
+	p.selectors = cfg.Store.Info.Selectors
+	p.cutoff = cfg.Now().Add(-time.Duration(cfg.Store.Info.RetentionDays) * 24 * time.Hour).UnixNano()
+	if !cfg.NoDedup {
+		p.dedup = newDedup(cfg.Store, tx.Current())
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	stopTicker := p.startTicker()
+	err = p.run(ctx, inputs)
+	stopTicker()
+	if err == nil {
+		err = p.finish()
+	}
+	sum := p.summary()
+	if err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+type pipeline struct {
+	cfg       Config
+	tx        *orcstore.Tx
+	start     time.Time
+	selectors []orcstore.Selector
+	cutoff    int64 // events before this (Unix ns) are past retention
+	dedup     *dedup
+
+	pending   map[int64]*partition // by day number
+	buffered  int64                // bytes of decoded events in pending
+	rejects   *rejectWriter
+	inputErr  []error
+	committed orcstore.Totals // counters already added to the manifest
+	written   []string        // reject files committed
+
+	mu       sync.Mutex
+	progress Progress
+	bytes    atomic.Int64
+	events   atomic.Int64
+}
+
+// run decodes inputs on cfg.Workers goroutines and merges their results in
+// input order on this one, which is the only goroutine touching the Tx.
+func (p *pipeline) run(ctx context.Context, inputs []Input) error {
+	ctx, cancel := context.WithCancel(ctx)
+	jobs := make(chan int)
+	results := make([]chan *fileResult, len(inputs))
+	for i := range results {
+		results[i] = make(chan *fileResult, 1)
+	}
+	var wg sync.WaitGroup
+	// A worker may run ahead of the merge by at most this many inputs, which
+	// bounds the memory of decoded-but-unmerged results.
+	ahead := make(chan struct{}, 2*p.cfg.Workers)
+	for w := 0; w < p.cfg.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dec := NewDecoder(p.cfg.Decode)
+			for i := range jobs {
+				results[i] <- p.decodeInput(ctx, dec, inputs[i])
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range inputs {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	// On any return: stop the producer and workers first, then wait for
+	// them, then free results that were decoded but never merged.
+	defer func() {
+		cancel()
+		wg.Wait()
+		for _, ch := range results {
+			select {
+			case r := <-ch:
+				r.release()
+			default:
+			}
+		}
+	}()
+	for i := range inputs {
+		var r *fileResult
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-ahead
+		if err := p.merge(r); err != nil {
+			r.release()
+			return err
+		}
+		p.mu.Lock()
+		p.progress.InputsDone++
+		p.mu.Unlock()
+	}
+	return ctx.Err()
+}
+
+// countingReader counts bytes for the progress display.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// fileResult is one input's decoded events, by eventdate partition.
+type fileResult struct {
+	name     string
+	parts    map[int64]*chunk
+	rejects  []*Reject
+	err      error // the input could not be read to its end
+	filtered int64
+}
+
+func (r *fileResult) release() {
+	for _, c := range r.parts {
+		c.release()
+	}
+}
+
+func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input) *fileResult {
+	res := &fileResult{name: in.Name, parts: map[int64]*chunk{}}
+	rc, err := in.Open()
+	if err != nil {
+		res.err = &InputError{File: in.Name, Err: err}
+		return res
+	}
+	defer rc.Close()
+	fr := NewFramer(countingReader{rc, &p.bytes}, in.Name)
+	defer fr.Close()
+	builders := map[int64]*Builder{}
+	var fieldBuf [][]byte
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			res.err = ctx.Err()
+			break
+		}
+		raw, err := fr.Next()
+		if err != nil {
+			var rej *Reject
+			if errors.As(err, &rej) {
+				p.events.Add(1)
+				res.rejects = append(res.rejects, rej)
+				continue
+			}
+			if err != io.EOF {
+				res.err = err
+			}
+			break
+		}
+		p.events.Add(1)
+		ev, err := dec.Parse(raw.Data)
+		if err != nil {
+			res.rejects = append(res.rejects, RejectEvent(in.Name, raw, err))
+			continue
+		}
+		t := ev.Time()
+		if t < p.cutoff || (len(p.selectors) > 0 && !p.selected(ev, &fieldBuf)) {
+			res.filtered++
+			continue
+		}
+		day := dayOf(t)
+		b := builders[day]
+		c := res.parts[day]
+		if b == nil {
+			b = NewBuilder()
+			builders[day] = b
+			c = &chunk{}
+			res.parts[day] = c
+		}
+		b.Append(ev)
+		c.times = append(c.times, t)
+		id, ok := ev.ID()
+		c.ids = append(c.ids, idKeyOf(id, ok))
+	}
+	for day, b := range builders {
+		res.parts[day].rec = b.NewRecord()
+		b.Release()
+	}
+	return res
+}
+
+// selected applies the store's advanced event selectors.
+func (p *pipeline) selected(ev *Event, buf *[][]byte) bool {
+	return orcstore.MatchSelectors(p.selectors, func(field string) []string {
+		f, err := ParseField(field)
+		if err != nil {
+			return nil
+		}
+		return ev.Strings(f)
+	})
+}
+
+// dayOf is the eventdate partition of a Unix-nanosecond time, as a day
+// number (floor division, so times before 1970 land on the right day).
+func dayOf(t int64) int64 {
+	const day = int64(24 * time.Hour)
+	d := t / day
+	if t%day < 0 {
+		d--
+	}
+	return d
+}
+
+func dayString(d int64) string {
+	return time.Unix(d*86400, 0).UTC().Format("2006-01-02")
+}
+
+// merge applies dedup to one input's result, in input order, and queues the
+// surviving rows for their partitions.
+func (p *pipeline) merge(r *fileResult) error {
+	if r.err != nil {
+		if errors.Is(r.err, context.Canceled) {
+			return r.err
+		}
+		p.inputErr = append(p.inputErr, r.err)
+		if p.cfg.Strict {
+			return fmt.Errorf("strict: %w", r.err)
+		}
+	}
+	p.mu.Lock()
+	p.progress.Filtered += r.filtered
+	p.progress.Rejected += int64(len(r.rejects))
+	p.mu.Unlock()
+	if len(r.rejects) > 0 {
+		if p.cfg.Strict {
+			return fmt.Errorf("strict: %d events rejected, the first: %w", len(r.rejects), r.rejects[0])
+		}
+		if err := p.writeRejects(r.rejects); err != nil {
+			return err
+		}
+	}
+	for day, c := range r.parts {
+		if c.rec == nil || c.rec.NumRows() == 0 {
+			c.release()
+			continue
+		}
+		keep := make([]int, 0, len(c.times))
+		var dups int64
+		for i, id := range c.ids {
+			if p.dedup != nil && id.ok {
+				seen, err := p.dedup.seen(day, id.key)
+				if err != nil {
+					return err
+				}
+				if seen {
+					dups++
+					continue
+				}
+			}
+			keep = append(keep, i)
+		}
+		p.mu.Lock()
+		p.progress.Duplicates += dups
+		p.mu.Unlock()
+		if len(keep) == 0 {
+			c.release()
+			continue
+		}
+		c.keep = keep
+		part := p.pending[day]
+		if part == nil {
+			part = &partition{day: day}
+			p.pending[day] = part
+		}
+		part.chunks = append(part.chunks, c)
+		part.rows += len(keep)
+		size := recordBytes(c.rec)
+		part.bytes += size
+		p.buffered += size
+	}
+	for p.buffered > p.cfg.MemoryLimit {
+		if err := p.flushLargest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushLargest writes the biggest pending partition and, unless Strict,
+// commits, so that memory stays bounded and a long ingest makes durable
+// progress.
+func (p *pipeline) flushLargest() error {
+	var big *partition
+	for _, part := range p.pending {
+		if big == nil || part.bytes > big.bytes {
+			big = part
+		}
+	}
+	if big == nil {
+		p.buffered = 0
+		return nil
+	}
+	if err := p.flush(big); err != nil {
+		return err
+	}
+	if p.cfg.Strict {
+		return nil
+	}
+	return p.commit()
+}
+
+// finish writes every pending partition and makes the last commit.
+func (p *pipeline) finish() error {
+	for _, part := range p.pending {
+		if err := p.flush(part); err != nil {
+			return err
+		}
+	}
+	if p.cfg.Strict && (len(p.inputErr) > 0 || p.progress.Rejected > 0) {
+		return errors.New("strict: the ingest had problems; the store is unchanged")
+	}
+	return p.commit()
+}
+
+func (p *pipeline) commit() error {
+	if p.rejects != nil {
+		rf, err := p.rejects.close()
+		if err != nil {
+			return err
+		}
+		if err := p.tx.AddRejects(rf); err != nil {
+			return err
+		}
+		p.written = append(p.written, rf.Path)
+		p.rejects = nil
+	}
+	p.mu.Lock()
+	t := orcstore.Totals{Ingested: p.progress.Ingested, Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
+	p.mu.Unlock()
+	// Totals in the manifest are cumulative; add what happened since the
+	// last commit.
+	delta := orcstore.Totals{
+		Ingested:   t.Ingested - p.committed.Ingested,
+		Duplicates: t.Duplicates - p.committed.Duplicates,
+		Filtered:   t.Filtered - p.committed.Filtered,
+		Rejected:   t.Rejected - p.committed.Rejected,
+	}
+	p.tx.Count(delta)
+	if err := p.tx.Commit(); err != nil {
+		return err
+	}
+	p.committed = t
+	return nil
+}
+
+func (p *pipeline) summary() Summary {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := Summary{Progress: p.progress, InputErrors: p.inputErr, Rejects: p.written}
+	s.BytesRead = p.bytes.Load()
+	s.Events = p.events.Load()
+	s.Elapsed = time.Since(p.start)
+	s.Done = true
+	return s
+}
+
+// startTicker reports progress until the returned function is called.
+func (p *pipeline) startTicker() func() {
+	if p.cfg.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				p.mu.Lock()
+				pr := p.progress
+				p.mu.Unlock()
+				pr.BytesRead = p.bytes.Load()
+				pr.Events = p.events.Load()
+				pr.Elapsed = time.Since(p.start)
+				p.cfg.Progress(pr)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+	}
+}

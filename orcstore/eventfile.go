@@ -1,0 +1,123 @@
+package orcstore
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/ctlake/ctlake/orcstore/orcfile"
+	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
+)
+
+// FileOptions are the ORC settings of every event file: zstd, 64 MiB
+// stripes, the row index every 10,000 rows, and bloom filters on the
+// columns incident responders look up by equality.
+func FileOptions() orcfile.WriterOptions {
+	return orcfile.WriterOptions{
+		Compression:        orcfile.CompressionZstd,
+		StripeSize:         64 << 20,
+		RowIndexStride:     10_000,
+		BloomFilterColumns: BloomFilterColumns,
+		BloomFilterFPP:     bloom.DefaultFPP,
+	}
+}
+
+// writeSlice is how many rows are handed to the ORC writer at a time; the
+// writer encodes each call immediately, so this bounds nothing but call
+// overhead.
+const writeSlice = 64 << 10
+
+// WriteEvents writes rec — events of one eventdate, sorted by eventTime,
+// between lo and hi — to a new ORC file and adds it to the next commit.
+func (tx *Tx) WriteEvents(date string, rec arrow.Record, lo, hi time.Time) (FileEntry, error) {
+	if !rec.Schema().Equal(EventSchema) {
+		return FileEntry{}, fmt.Errorf("write events: record schema differs from the event schema")
+	}
+	rel, f, err := tx.NewFile(date)
+	if err != nil {
+		return FileEntry{}, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w, err := orcfile.NewWriter(bw, EventSchema, FileOptions())
+	if err != nil {
+		f.Close()
+		return FileEntry{}, err
+	}
+	n := rec.NumRows()
+	for off := int64(0); off < n; off += writeSlice {
+		part := rec.NewSlice(off, min(off+writeSlice, n))
+		err = w.Write(part)
+		part.Release()
+		if err != nil {
+			f.Close()
+			return FileEntry{}, fmt.Errorf("%s: %w", rel, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		f.Close()
+		return FileEntry{}, fmt.Errorf("%s: %w", rel, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return FileEntry{}, fmt.Errorf("%s: %w", rel, err)
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return FileEntry{}, fmt.Errorf("%s: %w", rel, err)
+	}
+	e := FileEntry{Path: rel, Date: date, Rows: n, Bytes: size, MinTime: lo.UTC(), MaxTime: hi.UTC()}
+	if err := tx.AddFile(e); err != nil {
+		return FileEntry{}, err
+	}
+	return e, nil
+}
+
+// EventIDs calls fn with every non-NULL eventID stored in the files of one
+// eventdate partition of snapshot m. Ingest uses it to deduplicate.
+func (s *Store) EventIDs(m *Manifest, date string, fn func(id string)) error {
+	for _, fe := range m.Files {
+		if fe.Date != date {
+			continue
+		}
+		if err := eachEventID(s.FilePath(fe.Path), fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachEventID(path string, fn func(id string)) error {
+	f, err := orcfile.OpenFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc, err := f.Scan(orcfile.ScanOptions{Columns: []string{"eventID"}, PlainStrings: true})
+	if err != nil {
+		return err
+	}
+	defer sc.Close()
+	for {
+		rec, err := sc.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		col := rec.Column(0).(*array.String)
+		for i := 0; i < col.Len(); i++ {
+			if col.IsValid(i) {
+				fn(col.Value(i))
+			}
+		}
+		rec.Release()
+	}
+}

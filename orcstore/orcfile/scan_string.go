@@ -1,0 +1,137 @@
+package orcfile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/scritchley/orc/proto"
+)
+
+// readStringType is the Arrow type for a direct-encoded column of this kind.
+func (r *readColumn) readStringType() arrow.DataType {
+	if r.col.Kind == proto.Type_BINARY {
+		return arrow.BinaryTypes.Binary
+	}
+	return arrow.BinaryTypes.String
+}
+
+// readDictType is the type of dictionary-encoded string batches.
+var readDictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// readDirectStrings decodes DIRECT strings and binaries: LENGTH holds the
+// byte length of each non-null value, DATA their bytes back to back.
+func (r *readColumn) readDirectStrings(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int) (arrow.ArrayData, error) {
+	fail := func(slot int, err error) (arrow.ArrayData, error) {
+		if bitmap != nil {
+			bitmap.Release()
+		}
+		return nil, r.fail(slot, err)
+	}
+	lens := r.int64s(nn)
+	if err := r.ints2.next(lens); err != nil {
+		return fail(rLength, err)
+	}
+	data := r.streams[rData].b
+	avail := int64(len(data) - r.rawPos)
+	offs := r.newBuf((n + 1) * 4)
+	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	total := int64(0)
+	j := 0
+	for i := 0; i < n; i++ {
+		o[i] = int32(total)
+		if valid != nil && valid[i] == 0 {
+			continue
+		}
+		l := lens[j]
+		j++
+		if l < 0 || l > avail-total {
+			offs.Release()
+			return fail(rData, fmt.Errorf("value of %d bytes runs past the stream's end: %w", l, ErrCorrupt))
+		}
+		total += l
+	}
+	if total > math.MaxInt32 {
+		offs.Release()
+		return fail(rData, fmt.Errorf("batch holds %d bytes of strings, more than Arrow's 2 GiB offsets allow", total))
+	}
+	o[n] = int32(total)
+	vals := r.newBuf(int(total))
+	copy(vals.Bytes(), data[r.rawPos:r.rawPos+int(total)])
+	r.rawPos += int(total)
+	return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, vals}, nil, nulls), nil
+}
+
+// readDictStrings decodes DICTIONARY strings: DATA holds indexes into the
+// stripe's dictionary. The batch is a dictionary array sharing the stripe's
+// dictionary, or plain strings when the scan asked for them.
+func (r *readColumn) readDictStrings(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int) (arrow.ArrayData, error) {
+	fail := func(err error) (arrow.ArrayData, error) {
+		if bitmap != nil {
+			bitmap.Release()
+		}
+		return nil, r.fail(rData, err)
+	}
+	idx := r.int64s(nn)
+	if err := r.ints.next(idx); err != nil {
+		return fail(err)
+	}
+	size := int64(r.dictLen)
+	for _, v := range idx {
+		if uint64(v) >= uint64(size) {
+			return fail(fmt.Errorf("dictionary index %d out of range (%d entries): %w", v, size, ErrCorrupt))
+		}
+	}
+	if r.plain || r.col.Kind == proto.Type_BINARY {
+		return r.readDictPlain(n, nn, valid, bitmap, nulls, idx)
+	}
+	buf := r.newBuf(n * 4)
+	out := arrow.Int32Traits.CastFromBytes(buf.Bytes())
+	for i, v := range idx {
+		out[i] = int32(v)
+	}
+	if valid != nil {
+		readSpread(out, valid, nn)
+	}
+	d := array.NewDataWithDictionary(readDictType, n, []*memory.Buffer{bitmap, buf}, nulls, 0, r.dict)
+	if bitmap != nil {
+		bitmap.Release()
+	}
+	buf.Release()
+	return d, nil
+}
+
+// readDictPlain looks dictionary indexes up into a plain string array.
+func (r *readColumn) readDictPlain(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int, idx []int64) (arrow.ArrayData, error) {
+	doffs := arrow.Int32Traits.CastFromBytes(r.dict.Buffers()[1].Bytes())
+	dvals := r.dict.Buffers()[2].Bytes()
+	total := 0
+	for _, v := range idx {
+		total += int(doffs[v+1] - doffs[v])
+	}
+	if total > math.MaxInt32 {
+		if bitmap != nil {
+			bitmap.Release()
+		}
+		return nil, r.fail(rData, fmt.Errorf("batch holds %d bytes of strings, more than Arrow's 2 GiB offsets allow", total))
+	}
+	offs := r.newBuf((n + 1) * 4)
+	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	vals := r.newBuf(total)
+	vb := vals.Bytes()
+	pos := 0
+	j := 0
+	for i := 0; i < n; i++ {
+		o[i] = int32(pos)
+		if valid != nil && valid[i] == 0 {
+			continue
+		}
+		v := idx[j]
+		j++
+		pos += copy(vb[pos:], dvals[doffs[v]:doffs[v+1]])
+	}
+	o[n] = int32(pos)
+	return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, vals}, nil, nulls), nil
+}

@@ -1,0 +1,374 @@
+package orcstore
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/ctlake/ctlake/orcstore/orcfile"
+)
+
+// ScanBatch is one record of a scan and the rows of it that are inside the
+// spec's time range (nil: all of them).
+type ScanBatch struct {
+	Rec arrow.Record
+	Sel []int32
+}
+
+// ScanOptions tune how a scan runs (not what it returns).
+type ScanOptions struct {
+	Workers   int              // parallel readers (default: one per CPU)
+	Allocator memory.Allocator // default memory.DefaultAllocator
+}
+
+// Scanner reads one snapshot of a store for a ScanSpec. Files and stripes
+// are read in parallel, so batches arrive in no particular order.
+type Scanner struct {
+	schema *arrow.Schema
+	out    chan scanResult
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	stats ScanStats
+	done  bool
+}
+
+type scanResult struct {
+	b   ScanBatch
+	err error
+}
+
+// scanUnit is one stripe of one file, after pruning. Each unit opens its
+// own handle (a tail read), so units of one file run on different cores
+// without sharing reader state.
+type scanUnit struct {
+	abs    string
+	stripe int
+}
+
+// OutputSchema is the schema of a scan's records for spec: one column per
+// distinct top-level name in spec.Columns, in the event schema's order,
+// with structs narrowed to the requested children. String columns may
+// arrive dictionary-encoded in the records themselves.
+func OutputSchema(spec ScanSpec) (*arrow.Schema, error) {
+	keep := map[string][][]string{} // top-level name -> child paths ("" path = whole column)
+	for _, c := range spec.Columns {
+		canon, _, ok := LookupField(EventSchema, c)
+		if !ok {
+			return nil, fmt.Errorf("no column %q in the event schema", c)
+		}
+		keep[canon[0]] = append(keep[canon[0]], canon[1:])
+	}
+	var fields []arrow.Field
+	for _, f := range EventSchema.Fields() {
+		paths, ok := keep[f.Name]
+		if !ok {
+			continue
+		}
+		fields = append(fields, arrow.Field{Name: f.Name, Type: narrow(f.Type, paths), Nullable: true})
+	}
+	return arrow.NewSchema(fields, nil), nil
+}
+
+// narrow keeps only the children of a struct type named by paths (an empty
+// path keeps the whole type).
+func narrow(dt arrow.DataType, paths [][]string) arrow.DataType {
+	st, ok := dt.(*arrow.StructType)
+	if !ok {
+		return dt
+	}
+	sub := map[string][][]string{}
+	for _, p := range paths {
+		if len(p) == 0 {
+			return dt
+		}
+		sub[p[0]] = append(sub[p[0]], p[1:])
+	}
+	var fields []arrow.Field
+	for _, f := range st.Fields() {
+		if ps, ok := sub[f.Name]; ok {
+			fields = append(fields, arrow.Field{Name: f.Name, Type: narrow(f.Type, ps), Nullable: true})
+		}
+	}
+	return arrow.StructOf(fields...)
+}
+
+// Scan starts reading snapshot m of the store for spec.
+func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanOptions) (*Scanner, error) {
+	schema, err := OutputSchema(spec)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Allocator == nil {
+		opts.Allocator = memory.DefaultAllocator
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	sc := &Scanner{schema: schema, out: make(chan scanResult, opts.Workers), cancel: cancel}
+	if spec.Time.Empty() && !spec.NoPruning {
+		sc.stats.FilesSkipped = len(m.Files)
+		close(sc.out)
+		return sc, nil
+	}
+
+	// The files whose eventTime range meets the spec's.
+	var files []FileEntry
+	for _, f := range m.Files {
+		if !spec.NoPruning && !spec.Time.Overlaps(f.MinTime.UnixNano(), f.MaxTime.UnixNano()) {
+			sc.stats.FilesSkipped++
+			continue
+		}
+		files = append(files, f)
+	}
+	read := readColumns(spec)
+	units := make(chan scanUnit)
+	sc.wg.Add(1)
+	go func() {
+		defer sc.wg.Done()
+		defer close(units)
+		for _, fe := range files {
+			if err := sc.planFile(ctx, s, fe, spec, units); err != nil {
+				sc.send(ctx, scanResult{err: err})
+				return
+			}
+		}
+	}()
+	var workers sync.WaitGroup
+	for w := 0; w < opts.Workers; w++ {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for u := range units {
+				if err := sc.scanUnit(ctx, u, spec, read, opts); err != nil {
+					sc.send(ctx, scanResult{err: err})
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		workers.Wait()
+		sc.wg.Wait()
+		close(sc.out)
+	}()
+	return sc, nil
+}
+
+// readColumns are the paths the reader must decode: the requested ones and
+// eventTime, which the exact time filter needs.
+func readColumns(spec ScanSpec) []string {
+	cols := append([]string(nil), spec.Columns...)
+	if !spec.Time.All() {
+		cols = append(cols, "eventTime")
+	}
+	if len(cols) == 0 {
+		cols = []string{"eventTime"} // the cheapest column, to count rows
+	}
+	return cols
+}
+
+func (sc *Scanner) send(ctx context.Context, r scanResult) bool {
+	select {
+	case sc.out <- r:
+		return true
+	case <-ctx.Done():
+		if r.b.Rec != nil {
+			r.b.Rec.Release()
+		}
+		return false
+	}
+}
+
+func (sc *Scanner) addStats(st ScanStats) {
+	sc.mu.Lock()
+	sc.stats.Add(st)
+	sc.mu.Unlock()
+}
+
+// planFile opens a file, prunes its stripes by statistics and queues the
+// rest.
+func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec ScanSpec, units chan<- scanUnit) error {
+	f, err := orcfile.OpenFile(s.FilePath(fe.Path))
+	if err != nil {
+		return fmt.Errorf("store %q: %w", s.Info.Name, err)
+	}
+	sc.addStats(ScanStats{FilesRead: 1})
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+	}()
+	var queued []int
+	for i := range f.Stripes() {
+		if !spec.NoPruning {
+			stats, err := f.StripeStatistics(i)
+			if err != nil {
+				return err
+			}
+			if !mayMatch(f, stats, spec) {
+				sc.addStats(ScanStats{StripesSkipped: 1})
+				continue
+			}
+		}
+		queued = append(queued, i)
+	}
+	f.Close()
+	f = nil
+	for _, i := range queued {
+		select {
+		case units <- scanUnit{abs: s.FilePath(fe.Path), stripe: i}:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+// scanUnit reads one stripe, skipping row groups whose statistics or bloom
+// filters rule them out, and applies the exact time range.
+func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read []string, opts ScanOptions) error {
+	st := ScanStats{StripesRead: 1}
+	f, err := orcfile.OpenFile(u.abs)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rs, err := f.Scan(orcfile.ScanOptions{
+		Columns:   read,
+		Stripes:   []int{u.stripe},
+		Allocator: opts.Allocator,
+		Context:   ctx,
+		BatchSize: spec.BatchSize,
+		RowGroups: func(s *orcfile.Stripe, rowIndex func(col int) ([]orcfile.RowGroup, error)) ([]bool, error) {
+			keep, skipped, err := selectRowGroups(f, s, rowIndex, spec)
+			st.RowGroupsRead += len(keep) - skipped
+			st.RowGroupsSkipped += skipped
+			return keep, err
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for {
+		rec, err := rs.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		st.RowsRead += rec.NumRows()
+		b, ok := sc.shape(rec, spec)
+		if !ok {
+			continue
+		}
+		st.RowsOut += int64(b.len())
+		if !sc.send(ctx, scanResult{b: b}) {
+			break
+		}
+	}
+	st.BytesRead += rs.BytesRead()
+	sc.addStats(st)
+	return nil
+}
+
+func (b ScanBatch) len() int {
+	if b.Sel != nil {
+		return len(b.Sel)
+	}
+	return int(b.Rec.NumRows())
+}
+
+// shape applies the exact time range and drops the columns read only for
+// it. It takes ownership of rec.
+func (sc *Scanner) shape(rec arrow.Record, spec ScanSpec) (ScanBatch, bool) {
+	var sel []int32
+	if !spec.Time.All() {
+		idx := rec.Schema().FieldIndices("eventTime")
+		ts := rec.Column(idx[0]).(*array.Timestamp)
+		n := ts.Len()
+		all := true
+		for i := 0; i < n; i++ {
+			if ts.IsNull(i) || !spec.Time.Contains(int64(ts.Value(i))) {
+				all = false
+				break
+			}
+		}
+		if !all {
+			sel = make([]int32, 0, n)
+			for i := 0; i < n; i++ {
+				if ts.IsValid(i) && spec.Time.Contains(int64(ts.Value(i))) {
+					sel = append(sel, int32(i))
+				}
+			}
+			if len(sel) == 0 {
+				rec.Release()
+				return ScanBatch{}, false
+			}
+		}
+	}
+	// Keep exactly the output schema's columns.
+	want := sc.schema.Fields()
+	if int(rec.NumCols()) == len(want) {
+		return ScanBatch{Rec: rec, Sel: sel}, true
+	}
+	cols := make([]arrow.Array, 0, len(want))
+	fields := make([]arrow.Field, 0, len(want))
+	for _, f := range want {
+		i := rec.Schema().FieldIndices(f.Name)[0]
+		cols = append(cols, rec.Column(i))
+		fields = append(fields, rec.Schema().Field(i))
+	}
+	rows := rec.NumRows()
+	if len(want) == 0 && sel != nil {
+		rows, sel = int64(len(sel)), nil
+	}
+	out := array.NewRecord(arrow.NewSchema(fields, nil), cols, rows)
+	rec.Release()
+	return ScanBatch{Rec: out, Sel: sel}, true
+}
+
+// Schema is the scan's output schema (see OutputSchema).
+func (sc *Scanner) Schema() *arrow.Schema { return sc.schema }
+
+// Next returns the next batch, or io.EOF after the last one. The caller
+// releases batches' records.
+func (sc *Scanner) Next() (ScanBatch, error) {
+	r, ok := <-sc.out
+	if !ok {
+		return ScanBatch{}, io.EOF
+	}
+	if r.err != nil {
+		sc.Close()
+		return ScanBatch{}, r.err
+	}
+	return r.b, nil
+}
+
+// Stats reports what the scan read and skipped so far.
+func (sc *Scanner) Stats() ScanStats {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.stats
+}
+
+// Close stops the scan and releases pending batches.
+func (sc *Scanner) Close() {
+	sc.cancel()
+	for r := range sc.out {
+		if r.b.Rec != nil {
+			r.b.Rec.Release()
+		}
+	}
+}
