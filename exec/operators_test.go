@@ -421,12 +421,3 @@ func TestFold(t *testing.T) {
 		t.Errorf("CAST('12' AS bigint) = %+v, %v", v, err)
 	}
 }
-
-func sortedKeys(m map[string][2]any) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
