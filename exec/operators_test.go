@@ -7,7 +7,6 @@ import (
 	"math/rand"
 	"os"
 	"reflect"
-	"sort"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
