@@ -35,6 +35,9 @@ func CastKernel(from, to planner.Type, try bool) (Kernel, error) {
 		return identityKernel(to), nil
 	}
 	if from.Kind == planner.KindUnknown {
+		if !isScalarKind(to) {
+			return allNullKernel(to), nil
+		}
 		return func(ctx *Context, args []Vec, n int) (arrow.Array, error) {
 			out := newValOut(ctx.Mem, to, n)
 			for i := 0; i < n; i++ {

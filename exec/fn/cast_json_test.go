@@ -68,6 +68,13 @@ func TestCompoundJSONCasts(t *testing.T) {
 	if err != nil || got[0] != "NULL" {
 		t.Errorf("TRY_CAST(json array AS map) = %q, %v", got, err)
 	}
+	// CAST(NULL AS array(varchar)) is a NULL of the compound type.
+	nulls := nullArray(planner.Unknown, 2)
+	defer nulls.Release()
+	got, err = castArray(t, nulls, planner.Unknown, planner.ArrayOf(tV), false)
+	if err != nil || strings.Join(got, "|") != "NULL|NULL" {
+		t.Errorf("CAST(NULL AS array(varchar)) = %q, %v", got, err)
+	}
 	nested := buildArray(tJ, planner.Value{Str: `[{"ARN": "arn:1", "type": "AWS::S3::Object"}]`}, 1)
 	defer nested.Release()
 	rt := planner.ArrayOf(planner.RowOf(planner.Field{Name: "type", Type: tV}, planner.Field{Name: "arn", Type: tV}))

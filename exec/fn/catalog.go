@@ -65,6 +65,7 @@ func NewCatalog() *Catalog {
 	c.addCollections()
 	c.addArrays()
 	c.addURL()
+	c.addMisc()
 	c.addDateTime()
 	c.addMath()
 	c.addAggregates()

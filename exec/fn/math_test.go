@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctlake/ctlake/planner"
 )
@@ -49,6 +50,18 @@ func TestMathFunctions(t *testing.T) {
 		{name: "greatest", args: args(I(1), N(tI)), want: N(tI)},
 		{name: "greatest", args: args(I(1), S("a")), err: "greatest expects"},
 		{name: "pi", want: F(math.Pi)},
+		{name: "is_finite", args: args(F(math.Inf(1))), want: B(false)},
+		{name: "is_infinite", args: args(F(math.Inf(-1))), want: B(true)},
+		{name: "typeof", args: args(TS("2024-01-01")), want: S("timestamp(3)")},
+		{name: "typeof", args: args(N(tI)), want: S("bigint")}, // typeof is never NULL
+		{name: "current_timezone", want: S("UTC")},
+		{name: "to_milliseconds", args: args(IV(90 * time.Second)), want: I(90000)},
+		// Trino docs: human_readable_seconds(96) = '1 minute, 36 seconds';
+		// human_readable_seconds(3762) = '1 hour, 2 minutes, 42 seconds';
+		// human_readable_seconds(56363463) = '93 weeks, 1 day, 8 hours, 31 minutes, 3 seconds'.
+		{name: "human_readable_seconds", args: args(F(96)), want: S("1 minute, 36 seconds")},
+		{name: "human_readable_seconds", args: args(F(3762)), want: S("1 hour, 2 minutes, 42 seconds")},
+		{name: "human_readable_seconds", args: args(F(56363463)), want: S("93 weeks, 1 day, 8 hours, 31 minutes, 3 seconds")},
 	})
 }
 
