@@ -73,6 +73,9 @@ func identityKernel(t planner.Type) Kernel {
 			args[0].Arr.Retain()
 			return args[0].Arr, nil
 		}
+		if !isScalarKind(t) { // compound constants are only NULLs
+			return allNullKernel(t)(ctx, args, n)
+		}
 		out := newValOut(ctx.Mem, t, n)
 		for i := 0; i < n; i++ {
 			out.set(i, args[0].Const)
