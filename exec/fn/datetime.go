@@ -83,14 +83,14 @@ func truncTS(ns int64, u unit) int64 {
 		d -= floorMod(d+3, 7) // 1970-01-01 was a Thursday
 		return d * nsPerDay
 	case uMonth, uQuarter, uYear:
-		y, m, _ := utc(ns).Date()
+		y, m, _ := civilFromDays(floorDiv(ns, nsPerDay))
 		switch u {
 		case uQuarter:
 			m = (m-1)/3*3 + 1
 		case uYear:
 			m = 1
 		}
-		return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+		return daysFromCivil(y, m, 1) * nsPerDay
 	}
 	f := u.fixedNs()
 	return floorDiv(ns, f) * f
@@ -315,29 +315,37 @@ func (c *Catalog) addDateTime() {
 		return floorDiv(addMonths(truncTS(d*nsPerDay, uMonth), 1), nsPerDay) - 1
 	}))
 
+	// Field extractors work on the instant's day number and time of day
+	// directly (civil.go); only ISO weeks go through time.Time.
+	day := func(ns int64) int64 { return floorDiv(ns, nsPerDay) }
+	tod := func(ns int64) int64 { return floorMod(ns, nsPerDay) }
 	fields := []struct {
 		names string
-		f     func(t time.Time) int64
+		f     func(ns int64) int64
 		date  bool // also defined on dates
 	}{
-		{"year", func(t time.Time) int64 { return int64(t.Year()) }, true},
-		{"quarter", func(t time.Time) int64 { return int64(t.Month()-1)/3 + 1 }, true},
-		{"month", func(t time.Time) int64 { return int64(t.Month()) }, true},
-		{"week,week_of_year", isoWeek, true},
-		{"year_of_week,yow", isoYear, true},
-		{"day,day_of_month", func(t time.Time) int64 { return int64(t.Day()) }, true},
-		{"day_of_week,dow", dayOfWeek, true},
-		{"day_of_year,doy", func(t time.Time) int64 { return int64(t.YearDay()) }, true},
-		{"hour", func(t time.Time) int64 { return int64(t.Hour()) }, false},
-		{"minute", func(t time.Time) int64 { return int64(t.Minute()) }, false},
-		{"second", func(t time.Time) int64 { return int64(t.Second()) }, false},
-		{"millisecond", func(t time.Time) int64 { return int64(t.Nanosecond()) / nsPerMs }, false},
+		{"year", func(ns int64) int64 { y, _, _ := civilFromDays(day(ns)); return y }, true},
+		{"quarter", func(ns int64) int64 { _, m, _ := civilFromDays(day(ns)); return int64(m-1)/3 + 1 }, true},
+		{"month", func(ns int64) int64 { _, m, _ := civilFromDays(day(ns)); return int64(m) }, true},
+		{"week,week_of_year", extract(isoWeek), true},
+		{"year_of_week,yow", extract(isoYear), true},
+		{"day,day_of_month", func(ns int64) int64 { _, _, d := civilFromDays(day(ns)); return int64(d) }, true},
+		{"day_of_week,dow", func(ns int64) int64 { return floorMod(day(ns)+3, 7) + 1 }, true}, // 1970-01-01 was a Thursday (4)
+		{"day_of_year,doy", func(ns int64) int64 {
+			z := day(ns)
+			y, _, _ := civilFromDays(z)
+			return z - daysFromCivil(y, 1, 1) + 1
+		}, true},
+		{"hour", func(ns int64) int64 { return tod(ns) / nsPerHour }, false},
+		{"minute", func(ns int64) int64 { return tod(ns) % nsPerHour / nsPerMin }, false},
+		{"second", func(ns int64) int64 { return tod(ns) % nsPerMin / nsPerSec }, false},
+		{"millisecond", func(ns int64) int64 { return tod(ns) % nsPerSec / nsPerMs }, false},
 	}
 	for _, fd := range fields {
 		fd := fd
-		c.fixed(fd.names, ts(tTS), tI, tsMap(tI, extract(fd.f)))
+		c.fixed(fd.names, ts(tTS), tI, tsMap(tI, fd.f))
 		if fd.date {
-			c.fixed(fd.names, ts(tDT), tI, tsMap(tI, func(d int64) int64 { return fd.f(utc(d * nsPerDay)) }))
+			c.fixed(fd.names, ts(tDT), tI, tsMap(tI, func(d int64) int64 { return fd.f(d * nsPerDay) }))
 		}
 	}
 
