@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
+
+	"github.com/ctlake/ctlake/orcstore"
 )
 
 // OpStats is one operator's runtime figures for EXPLAIN ANALYZE. Time is
@@ -16,6 +18,9 @@ type OpStats struct {
 	Time     time.Duration
 	Children []*OpStats
 	Extra    map[string]string // operator-specific: groups, stripes read/skipped, ...
+	// Scan holds a store scan's figures (nil for other operators), for
+	// --stats totals.
+	Scan *orcstore.ScanStats
 }
 
 // Extras is implemented by operators with figures of their own (the scan
@@ -75,6 +80,10 @@ func Stats(op Operator) *OpStats {
 	}
 	if x, ok := in.op.(Extras); ok {
 		s.Extra = x.Extra()
+	}
+	if sc, ok := in.op.(interface{ ScanStats() orcstore.ScanStats }); ok {
+		st := sc.ScanStats()
+		s.Scan = &st
 	}
 	return s
 }

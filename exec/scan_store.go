@@ -1,0 +1,109 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/apache/arrow/go/v17/arrow"
+
+	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/planner"
+)
+
+// StoreScan reads a planned Scan from its event data store: files and
+// stripes in parallel, pruned by the ScanSpec, with the exact time range
+// applied as a selection vector.
+type StoreScan struct {
+	node    *planner.Scan
+	sc      *orcstore.Scanner
+	schema  *arrow.Schema
+	prev    arrow.Record
+	stats   orcstore.ScanStats
+	closed  bool
+	workers int
+}
+
+// NewStoreScan starts the scan. workers ≤ 0 means one per CPU.
+func NewStoreScan(ctx context.Context, node *planner.Scan, env *Env, workers int) (*StoreScan, error) {
+	spec := node.Spec
+	if env != nil && env.BatchSize > 0 {
+		spec.BatchSize = env.BatchSize
+	}
+	sc, err := node.Store.Scan(ctx, node.Snapshot, spec, orcstore.ScanOptions{Workers: workers, Allocator: env.mem()})
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", node.Table, err)
+	}
+	return &StoreScan{node: node, sc: sc, schema: sc.Schema(), workers: workers}, nil
+}
+
+// StoreScanHook adapts NewStoreScan to Env.Scan.
+func StoreScanHook(env *Env, workers int) func(ctx context.Context, s *planner.Scan) (Operator, error) {
+	return func(ctx context.Context, s *planner.Scan) (Operator, error) {
+		return NewStoreScan(ctx, s, env, workers)
+	}
+}
+
+func (s *StoreScan) Schema() *arrow.Schema { return s.schema }
+
+// Next returns the next batch; records are released when the next batch is
+// requested, as the Operator contract allows.
+func (s *StoreScan) Next(ctx context.Context) (Batch, error) {
+	if s.prev != nil {
+		s.prev.Release()
+		s.prev = nil
+	}
+	if err := ctx.Err(); err != nil {
+		return Batch{}, err
+	}
+	b, err := s.sc.Next()
+	if errors.Is(err, io.EOF) {
+		s.stats = s.sc.Stats()
+		return Batch{}, nil
+	}
+	if err != nil {
+		return Batch{}, err
+	}
+	s.prev = b.Rec
+	return Batch{Rec: b.Rec, Sel: b.Sel}, nil
+}
+
+// Close stops the scan (a LIMIT above it may close it early).
+func (s *StoreScan) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.prev != nil {
+		s.prev.Release()
+		s.prev = nil
+	}
+	s.sc.Close()
+	s.stats = s.sc.Stats()
+	return nil
+}
+
+// ScanStats reports what the scan read and skipped.
+func (s *StoreScan) ScanStats() orcstore.ScanStats {
+	if !s.closed && s.stats == (orcstore.ScanStats{}) {
+		return s.sc.Stats()
+	}
+	return s.stats
+}
+
+// Extra gives EXPLAIN ANALYZE the scan's own figures.
+func (s *StoreScan) Extra() map[string]string {
+	st := s.ScanStats()
+	rw := func(read, skipped int) string {
+		return strconv.Itoa(read) + " read, " + strconv.Itoa(skipped) + " skipped"
+	}
+	return map[string]string{
+		"files":      rw(st.FilesRead, st.FilesSkipped),
+		"stripes":    rw(st.StripesRead, st.StripesSkipped),
+		"row groups": rw(st.RowGroupsRead, st.RowGroupsSkipped),
+		"bytes read": FormatBytes(st.BytesRead),
+		"rows read":  strconv.FormatInt(st.RowsRead, 10),
+	}
+}
