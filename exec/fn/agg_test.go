@@ -277,6 +277,24 @@ func TestAggregatesAgainstNaive(t *testing.T) {
 		{name: "sum", cols: []string{"i"}, want: sumI(false), retT: tI},
 		{name: "sum", distinct: true, cols: []string{"i"}, want: sumI(true), retT: tI},
 		{name: "avg", cols: []string{"f"}, want: avgF, retT: tD},
+		{name: "avg", cols: []string{"i"}, want: func(g int) planner.Value {
+			r := sumI(false)(g)
+			if r.Null {
+				return r
+			}
+			return vf(float64(r.Int) / float64(len(nonNull(d.perGroup("i")[g]))))
+		}, retT: tD},
+		{name: "sum", cols: []string{"f"}, want: func(g int) planner.Value {
+			vs := nonNull(d.perGroup("f")[g])
+			if len(vs) == 0 {
+				return null
+			}
+			s := 0.0
+			for _, x := range vs {
+				s += x.Float
+			}
+			return vf(s)
+		}, retT: tD},
 		{name: "min", cols: []string{"s"}, want: extreme("s", tV, false), retT: tV},
 		{name: "max", cols: []string{"s"}, want: extreme("s", tV, true), retT: tV},
 		{name: "min", cols: []string{"t"}, want: extreme("t", tTS, false), retT: tTS},
@@ -439,5 +457,42 @@ func TestApproxDistinctLarge(t *testing.T) {
 		if rel := math.Abs(float64(got)-float64(n)) / float64(n); rel > 3*0.023 {
 			t.Errorf("approx_distinct of %d values = %d (error %.1f%%)", n, got, 100*rel)
 		}
+	}
+}
+
+// min_by with ever-smaller keys stores a new row on every update; the
+// store compacts its chunks and must still return the right value.
+func TestMinByCompaction(t *testing.T) {
+	a, err := testCatalog.ResolveAggregate("min_by", []planner.Type{tV, tI}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := a.New()
+	acc.Grow(2)
+	key := int64(1 << 40)
+	for u := 0; u < 40; u++ {
+		xs := newValOut(memory.DefaultAllocator, tV, 100)
+		ks := newValOut(memory.DefaultAllocator, tI, 100)
+		groups := make([]uint32, 100)
+		for i := 0; i < 100; i++ {
+			key--
+			xs.set(i, v(fmt.Sprintf("x%d", key)))
+			ks.set(i, vi(key))
+			groups[i] = uint32(i % 2)
+		}
+		xa, ka := xs.finish(), ks.finish()
+		if err := acc.Update(groups, []arrow.Array{xa, ka}); err != nil {
+			t.Fatal(err)
+		}
+		xa.Release()
+		ka.Release()
+	}
+	res, _ := acc.Result(memory.DefaultAllocator)
+	// The last two keys written were key+1 (group 0) and key (group 1).
+	if g0, g1 := arrString(res, 0), arrString(res, 1); g0 != fmt.Sprintf("x%d", key+1) || g1 != fmt.Sprintf("x%d", key) {
+		t.Errorf("min_by = %s, %s; want x%d, x%d", g0, g1, key+1, key)
+	}
+	if bs := acc.(*byAcc).vals; len(bs.chunks) > 17 {
+		t.Errorf("value store kept %d chunks; compaction did not run", len(bs.chunks))
 	}
 }
