@@ -138,9 +138,13 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 	return a.inner.Update(a.selGrp, []arrow.Array{sub})
 }
 
-// gather copies rows sel of a into a new array.
+// gather copies rows sel of a into a new plain array.
 func gather(a arrow.Array, sel []int) arrow.Array {
-	b := array.NewBuilder(memory.DefaultAllocator, a.DataType())
+	dt := a.DataType()
+	if d, ok := a.(*array.Dictionary); ok { // gather decodes
+		dt = d.Dictionary().DataType()
+	}
+	b := array.NewBuilder(memory.DefaultAllocator, dt)
 	defer b.Release()
 	b.Reserve(len(sel))
 	for _, i := range sel {

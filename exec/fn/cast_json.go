@@ -117,7 +117,10 @@ func appendArrowJSON(dst []byte, a arrow.Array, i int, t planner.Type) []byte {
 	}
 	switch t.Kind {
 	case planner.KindArray:
-		l := a.(*array.List)
+		l, ok := a.(*array.List)
+		if !ok {
+			return append(dst, "null"...)
+		}
 		s, e := l.ValueOffsets(i)
 		dst = append(dst, '[')
 		for j := int(s); j < int(e); j++ {
@@ -128,26 +131,32 @@ func appendArrowJSON(dst []byte, a arrow.Array, i int, t planner.Type) []byte {
 		}
 		return append(dst, ']')
 	case planner.KindMap:
-		m := a.(*array.Map)
+		m, ok := a.(*array.Map)
+		if !ok {
+			return append(dst, "null"...)
+		}
 		s, e := m.ValueOffsets(i)
-		keys := m.Keys().(*array.String)
+		keys := strsOf(Vec{Arr: m.Keys()})
 		idx := make([]int, 0, e-s)
 		for j := int(s); j < int(e); j++ {
 			idx = append(idx, j)
 		}
-		sort.SliceStable(idx, func(x, y int) bool { return keys.Value(idx[x]) < keys.Value(idx[y]) })
+		sort.SliceStable(idx, func(x, y int) bool { return keys.at(idx[x]) < keys.at(idx[y]) })
 		dst = append(dst, '{')
 		for k, j := range idx {
 			if k > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, keys.Value(j))
+			dst = appendJSONString(dst, keys.at(j))
 			dst = append(dst, ':')
 			dst = appendArrowJSON(dst, m.Items(), j, *t.Value)
 		}
 		return append(dst, '}')
 	case planner.KindRow:
-		st := a.(*array.Struct)
+		st, ok := a.(*array.Struct)
+		if !ok {
+			return append(dst, "null"...)
+		}
 		dst = append(dst, '{')
 		for f, fd := range t.Fields {
 			if f > 0 {
@@ -159,7 +168,8 @@ func appendArrowJSON(dst []byte, a arrow.Array, i int, t planner.Type) []byte {
 		}
 		return append(dst, '}')
 	case planner.KindJSON:
-		return append(dst, a.(*array.String).Value(i)...)
+		r := strsOf(Vec{Arr: a})
+		return append(dst, r.at(i)...)
 	}
 	val := arrGetter(a, t)(i)
 	switch t.Kind {

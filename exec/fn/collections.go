@@ -13,56 +13,91 @@ import (
 // Maps and arrays. Compound values never arrive as constants (the planner
 // has no compound literals), except a NULL literal, which gives NULL.
 
-// appendFrom appends row i of a to b (same Arrow type), recursively for
-// lists, maps and structs. It is the one generic gather of this package.
+// appendFrom appends row i of a to b (same Arrow type, or a dictionary of
+// it), recursively for lists, maps and structs. It is the one generic
+// gather of this package. A type mismatch appends NULL rather than
+// panicking.
 func appendFrom(b array.Builder, a arrow.Array, i int) {
 	if a.IsNull(i) {
 		b.AppendNull()
 		return
 	}
+	if d, ok := a.(*array.Dictionary); ok {
+		appendFrom(b, d.Dictionary(), d.GetValueIndex(i))
+		return
+	}
 	switch b := b.(type) {
 	case *array.BooleanBuilder:
-		b.Append(a.(*array.Boolean).Value(i))
+		if x, ok := a.(*array.Boolean); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.Int64Builder:
-		b.Append(a.(*array.Int64).Value(i))
+		if x, ok := a.(*array.Int64); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.Int32Builder:
-		b.Append(a.(*array.Int32).Value(i))
+		if x, ok := a.(*array.Int32); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.Float64Builder:
-		b.Append(a.(*array.Float64).Value(i))
+		if x, ok := a.(*array.Float64); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.StringBuilder:
-		b.Append(a.(*array.String).Value(i))
+		if x, ok := a.(*array.String); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.TimestampBuilder:
-		b.Append(a.(*array.Timestamp).Value(i))
+		if x, ok := a.(*array.Timestamp); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.Date32Builder:
-		b.Append(a.(*array.Date32).Value(i))
+		if x, ok := a.(*array.Date32); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.MonthIntervalBuilder:
-		b.Append(a.(*array.MonthInterval).Value(i))
+		if x, ok := a.(*array.MonthInterval); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.MapBuilder:
-		m := a.(*array.Map)
-		s, e := m.ValueOffsets(i)
-		b.Append(true)
-		kb, ib := b.KeyBuilder(), b.ItemBuilder()
-		for j := int(s); j < int(e); j++ {
-			appendFrom(kb, m.Keys(), j)
-			appendFrom(ib, m.Items(), j)
+		if m, ok := a.(*array.Map); ok {
+			s, e := m.ValueOffsets(i)
+			b.Append(true)
+			kb, ib := b.KeyBuilder(), b.ItemBuilder()
+			for j := int(s); j < int(e); j++ {
+				appendFrom(kb, m.Keys(), j)
+				appendFrom(ib, m.Items(), j)
+			}
+			return
 		}
 	case *array.ListBuilder:
-		l := a.(*array.List)
-		s, e := l.ValueOffsets(i)
-		b.Append(true)
-		vb := b.ValueBuilder()
-		for j := int(s); j < int(e); j++ {
-			appendFrom(vb, l.ListValues(), j)
+		if l, ok := a.(*array.List); ok {
+			s, e := l.ValueOffsets(i)
+			b.Append(true)
+			vb := b.ValueBuilder()
+			for j := int(s); j < int(e); j++ {
+				appendFrom(vb, l.ListValues(), j)
+			}
+			return
 		}
 	case *array.StructBuilder:
-		st := a.(*array.Struct)
-		b.Append(true)
-		for f := 0; f < st.NumField(); f++ {
-			appendFrom(b.FieldBuilder(f), st.Field(f), i)
+		if st, ok := a.(*array.Struct); ok && st.NumField() == b.NumField() {
+			b.Append(true)
+			for f := 0; f < st.NumField(); f++ {
+				appendFrom(b.FieldBuilder(f), st.Field(f), i)
+			}
+			return
 		}
-	default:
-		b.AppendNull()
 	}
+	b.AppendNull()
 }
 
 // isScalarKind reports types held in planner.Value.
@@ -113,8 +148,9 @@ func elementAtMap(mt planner.Type, strict bool) Kernel {
 		b := array.NewBuilder(ctx.Mem, vt.Arrow())
 		defer b.Release()
 		b.Reserve(n)
-		// Fast path: varchar keys.
-		skeys, strKeys := keys.(*array.String)
+		// Fast path: varchar keys (plain or dictionary-encoded).
+		skeys := strsOf(Vec{Arr: keys})
+		strKeys := kt.Kind == planner.KindVarchar && skeys.a != nil
 		var ks strs
 		var kget func(int) planner.Value
 		var mkget func(int) planner.Value
@@ -135,7 +171,7 @@ func elementAtMap(mt planner.Type, strict bool) Kernel {
 			if strKeys {
 				k := ks.at(i)
 				for j := int(s); j < int(e); j++ {
-					if skeys.Value(j) == k {
+					if skeys.at(j) == k {
 						found = j
 						break
 					}

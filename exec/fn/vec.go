@@ -4,6 +4,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
 // This file holds the typed views kernels read their arguments through
@@ -72,7 +73,7 @@ func intsOf(v Vec) ints {
 	if r.isConst { // NULL-typed array
 		return r
 	}
-	r.v, r.v32 = int64Values(v.Arr)
+	r.v, r.v32 = int64Values(decodeDict(v.Arr))
 	return r
 }
 
@@ -115,7 +116,7 @@ func floatsOf(v Vec) floats {
 	if r.isConst {
 		return r
 	}
-	d := v.Arr.Data()
+	d := decodeDict(v.Arr).Data()
 	if d.Len() == 0 {
 		return r
 	}
@@ -123,17 +124,27 @@ func floatsOf(v Vec) floats {
 	return r
 }
 
-// strs views a varchar or json argument. at returns a string that aliases
-// the Arrow buffer: clone it before keeping it beyond the call.
+// strs views a varchar or json argument, plain or dictionary-encoded (the
+// children of map and list columns may arrive as dictionaries). at returns
+// a string that aliases the Arrow buffer: clone it before keeping it beyond
+// the call.
 type strs struct {
 	nulls
-	a *array.String
-	c string
+	a    *array.String
+	dict *array.Dictionary // a holds its dictionary values
+	idx  []int32           // the dictionary's indices when they are int32
+	c    string
 }
 
 func (r *strs) at(i int) string {
 	if r.isConst {
 		return r.c
+	}
+	if r.dict != nil {
+		if r.idx != nil {
+			return r.a.Value(int(r.idx[i]))
+		}
+		return r.a.Value(r.dict.GetValueIndex(i))
 	}
 	return r.a.Value(i)
 }
@@ -147,11 +158,38 @@ func strsOf(v Vec) strs {
 	if r.isConst {
 		return r
 	}
-	r.a, _ = v.Arr.(*array.String)
+	switch a := v.Arr.(type) {
+	case *array.String:
+		r.a = a
+	case *array.Dictionary:
+		if vals, ok := a.Dictionary().(*array.String); ok {
+			r.dict, r.a = a, vals
+			if ix, ok := a.Indices().(*array.Int32); ok {
+				r.idx = ix.Int32Values()
+			}
+		}
+	}
 	if r.a == nil {
 		r.isConst, r.cnull = true, true
 	}
 	return r
+}
+
+// decodeDict returns a plain copy of a dictionary-encoded array, or a
+// itself. The copy lives in Go-managed memory, so callers need not release
+// it.
+func decodeDict(a arrow.Array) arrow.Array {
+	d, ok := a.(*array.Dictionary)
+	if !ok {
+		return a
+	}
+	b := array.NewBuilder(memory.DefaultAllocator, d.Dictionary().DataType())
+	defer b.Release()
+	b.Reserve(d.Len())
+	for i := 0; i < d.Len(); i++ {
+		appendFrom(b, d, i)
+	}
+	return b.NewArray()
 }
 
 // bools views a boolean argument.
@@ -178,7 +216,7 @@ func boolsOf(v Vec) bools {
 	if r.isConst {
 		return r
 	}
-	d := v.Arr.Data()
+	d := decodeDict(v.Arr).Data()
 	r.off = d.Offset()
 	if b := d.Buffers()[1]; b != nil {
 		r.bits = b.Bytes()
