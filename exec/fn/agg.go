@@ -250,6 +250,7 @@ func (c *Catalog) addAggregates() {
 	c.addMinMax()
 	c.addStats()
 	c.addMapAggs()
+	c.addPercentile()
 	c.agg("approx_distinct", "(T)", func(args []planner.Type, distinct bool) *Aggregate {
 		t, ok := one(args)
 		if !ok || !isScalarKind(t) {

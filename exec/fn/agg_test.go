@@ -496,3 +496,37 @@ func TestMinByCompaction(t *testing.T) {
 		t.Errorf("value store kept %d chunks; compaction did not run", len(bs.chunks))
 	}
 }
+
+func TestApproxPercentile(t *testing.T) {
+	// 101 values 0..100 in one group: the p-th percentile is 100*p.
+	for _, c := range []struct {
+		p    float64
+		want int64
+	}{{0, 0}, {0.5, 50}, {0.9, 90}, {0.99, 99}, {1, 100}} {
+		a, _ := testCatalog.ResolveAggregate("approx_percentile", []planner.Type{tI, tD}, false)
+		acc := a.New()
+		acc.Grow(1)
+		xs := newValOut(memory.DefaultAllocator, tI, 101)
+		ps := newValOut(memory.DefaultAllocator, tD, 101)
+		for i := 0; i < 101; i++ {
+			xs.set(i, vi(int64((i*37)%101))) // a permutation of 0..100
+			ps.set(i, vf(c.p))
+		}
+		if err := acc.Update(make([]uint32, 101), []arrow.Array{xs.finish(), ps.finish()}); err != nil {
+			t.Fatal(err)
+		}
+		res, _ := acc.Result(memory.DefaultAllocator)
+		if got := arrGetter(res, tI)(0).Int; got != c.want {
+			t.Errorf("approx_percentile(0..100, %v) = %d, want %d", c.p, got, c.want)
+		}
+	}
+	a, _ := testCatalog.ResolveAggregate("approx_percentile", []planner.Type{tD, tD}, false)
+	acc := a.New()
+	acc.Grow(1)
+	xs, ps := newValOut(memory.DefaultAllocator, tD, 1), newValOut(memory.DefaultAllocator, tD, 1)
+	xs.set(0, vf(1))
+	ps.set(0, vf(1.5))
+	if err := acc.Update([]uint32{0}, []arrow.Array{xs.finish(), ps.finish()}); err == nil {
+		t.Error("approx_percentile with p = 1.5 did not fail")
+	}
+}

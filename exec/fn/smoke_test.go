@@ -82,6 +82,8 @@ func TestEveryAggregateOnEmptyGroups(t *testing.T) {
 				args = ts(tD)
 			case "min_by", "max_by", "map_agg":
 				args = ts(tV, tI)
+			case "approx_percentile":
+				args = ts(tD, tD)
 			}
 			a, err := testCatalog.ResolveAggregate(name, args, distinct)
 			if err != nil {
