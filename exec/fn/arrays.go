@@ -303,4 +303,64 @@ func (c *Catalog) addArrays() {
 		})}
 	}
 	c.generic("array_join", "(array(T), varchar[, varchar])", join)
+	c.generic("reverse", "(array(T))", func(args []planner.Type) *Scalar {
+		if len(args) != 1 || args[0].Kind != planner.KindArray {
+			return nil
+		}
+		return &Scalar{Ps: ts(args[0]), Ret: args[0], Kernel: arrayToArray(args[0], func(rc rowCtx) ([]int, bool, error) {
+			for j := rc.e - 1; j >= rc.s; j-- {
+				rc.idx = append(rc.idx, j)
+			}
+			return rc.idx, true, nil
+		})}
+	})
+	// concat(array, array, ...) and array || array: NULL if any is NULL.
+	c.generic("concat", "(array(T), array(T)...)", func(args []planner.Type) *Scalar {
+		if len(args) < 2 {
+			return nil
+		}
+		t, ok := commonType(args)
+		if !ok || t.Kind != planner.KindArray {
+			return nil
+		}
+		ps := make([]planner.Type, len(args))
+		for i := range ps {
+			ps[i] = t
+		}
+		return &Scalar{Ps: ps, Ret: t, Kernel: concatArrays(t)}
+	})
+}
+
+func concatArrays(t planner.Type) Kernel {
+	return func(ctx *Context, args []Vec, n int) (arrow.Array, error) {
+		lb := array.NewListBuilder(ctx.Mem, t.Elem.Arrow())
+		defer lb.Release()
+		ls := make([]*array.List, len(args))
+		for j, a := range args {
+			l, ok := listArg(a)
+			if !ok {
+				lb.AppendNulls(n)
+				return lb.NewArray(), nil
+			}
+			ls[j] = l
+		}
+		vb := lb.ValueBuilder()
+	rows:
+		for i := 0; i < n; i++ {
+			for _, l := range ls {
+				if l.IsNull(i) {
+					lb.AppendNull()
+					continue rows
+				}
+			}
+			lb.Append(true)
+			for _, l := range ls {
+				s, e := l.ValueOffsets(i)
+				for j := int(s); j < int(e); j++ {
+					appendFrom(vb, l.ListValues(), j)
+				}
+			}
+		}
+		return lb.NewArray(), nil
+	}
 }

@@ -61,6 +61,7 @@ func TestArrayWhitelistFunctions(t *testing.T) {
 		{name: "array_join", first: strsL, ft: st, rest: args(S(",")), want: "a,b|x|NULL"},
 		{name: "array_join", first: strsL, ft: st, rest: args(S(","), S("?")), want: "a,?,b|x|NULL"},
 		{name: "array_join", first: ints, ft: at, rest: args(S("-")), want: "1-2-2|3-1|10-20-30|NULL|"},
+		{name: "reverse", first: ints, ft: at, want: "[null,null,2,2,1]|[1,null,3]|[30,20,10]|NULL|[]"},
 	}
 	for _, c := range cases {
 		got, err := runCompound(t, c.name, c.first, c.ft, c.rest...)
@@ -128,4 +129,27 @@ func TestMoreStringFunctions(t *testing.T) {
 		{name: "url_decode", args: args(S("a+b%26c")), want: S("a b&c")},
 		{name: "regexp_count", args: args(S("1a 2b 14m"), S(`\s*[a-z]+\s*`)), want: I(3)},
 	})
+}
+
+func TestConcatArrays(t *testing.T) {
+	a := buildIntLists([][]any{{1, 2}, nil, {}})
+	b := buildIntLists([][]any{{3}, {4}, {nil}})
+	defer a.Release()
+	defer b.Release()
+	at := planner.ArrayOf(tI)
+	s, err := testCatalog.ResolveScalar("concat", []planner.Type{at, at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Kernel(&Context{Mem: memory.DefaultAllocator}, []Vec{{Arr: a}, {Arr: b}}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := arrString(out, 0) + "|" + arrString(out, 1) + "|" + arrString(out, 2)
+	if got != "[1,2,3]|NULL|[null]" {
+		t.Errorf("concat(array, array) = %s", got)
+	}
+	if _, err := testCatalog.ResolveScalar("concat", []planner.Type{at, tV}); err == nil {
+		t.Error("concat(array(bigint), varchar) resolved")
+	}
 }
