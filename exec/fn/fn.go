@@ -43,6 +43,20 @@
 // loop over typed slices; the long tail runs one Go function per row over
 // planner.Value structs (no interface boxing). Accumulators copy what they
 // keep (strings are cloned), so no input batch is retained after Update.
+// String inputs may be dictionary-encoded at any depth (map children
+// arrive that way from ORC scans); other dictionaries are decoded.
+//
+// # Differences from Trino
+//
+// All instants are UTC timestamps (no time zone types). Regular
+// expressions are RE2, not Java (no backreferences or lookaround). JSON
+// paths accept Trino's subset leniently (any key text after a dot).
+// CAST(varchar AS timestamp) also takes ISO-8601 with T, Z or an offset.
+// approx_distinct is exact up to 256 values per group, then a 2048-register
+// HyperLogLog (2.3% standard error, Trino's default); approx_percentile is
+// exact. CAST(row AS json) writes an object. random() is marked
+// non-deterministic, so a planner that folds such calls once per query
+// makes it constant per query.
 package fn
 
 import (
