@@ -18,10 +18,14 @@ func init() {
 func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("query", "(SQL | -f FILE)", stderr)
 	open := dataFlag(fs)
-	format := fs.String("format", "table", "output format: "+strings.Join(resultFormats, ", "))
+	format := fs.String("format", "table", "output format: "+strings.Join(resultFormats, ", ")+" (parquet and arrow need --out or a redirected stdout)")
 	stats := fs.Bool("stats", false, "print scan statistics on stderr (events scanned and matched, bytes, files/stripes/row groups read and skipped, time)")
-	file := fs.String("f", "", "read the query from FILE ('-' for stdin)")
+	file := fs.String("f", "", "read the query, or several ';'-separated statements, from FILE ('-' for stdin)")
 	store := fs.String("store", "", "store name or ID that $EDS_ID in the query stands for")
+	outPath := fs.String("out", "", "write the result to FILE; with several statements, to DIR: one NN-name.<format> file per statement and summary.csv")
+	ps := params{}
+	fs.Var(ps, "param", "KEY=VALUE: the value of ${KEY} placeholders (repeatable)")
+	cont := fs.Bool("continue-on-error", false, "with several statements, run the rest after one fails (the exit status still reports the failure)")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations and sorts may hold")
 	noPushdown := fs.Bool("no-pushdown", false, "read every file, stripe and row group (for comparing results; slower)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
@@ -29,27 +33,28 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	var query string
+	var stmts []statement
 	switch {
 	case *file != "" && len(pos) > 0:
 		return fmt.Errorf("%w: give the query as an argument or with -f, not both", errUsage)
-	case *file == "-":
-		b, err := io.ReadAll(os.Stdin)
-		if err != nil {
-			return err
-		}
-		query = string(b)
 	case *file != "":
-		b, err := os.ReadFile(*file)
+		var b []byte
+		if *file == "-" {
+			b, err = io.ReadAll(os.Stdin)
+		} else {
+			b, err = os.ReadFile(*file)
+		}
 		if err != nil {
 			return err
 		}
-		query = string(b)
+		if stmts = scriptStatements(string(b)); len(stmts) == 0 {
+			return fmt.Errorf("%w: %s holds no statement", errUsage, *file)
+		}
 	case len(pos) == 0:
 		fs.Usage()
 		return fmt.Errorf("%w: no query", errUsage)
 	default:
-		query = strings.Join(pos, " ")
+		stmts = []statement{{SQL: strings.Join(pos, " "), Line: 1}}
 	}
 	limit, err := parseBytes(*memLimit)
 	if err != nil {
@@ -57,6 +62,10 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if !isResultFormat(*format) {
 		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultFormats, ", "))
+	}
+	toDir := len(stmts) > 1 && *outPath != "" || isDir(*outPath)
+	if isBinaryFormat(*format) && *outPath == "" && isTerminal(stdout) {
+		return fmt.Errorf("%w: --format %s writes a binary file: give --out FILE or redirect stdout", errUsage, *format)
 	}
 	c, err := open()
 	if err != nil {
@@ -67,10 +76,19 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		query = strings.ReplaceAll(query, "$EDS_ID", s.Info.ID)
+		ps["EDS_ID"] = s.Info.ID
 	}
 	eng := newEngine(c)
 	eng.memoryLimit, eng.noPushdown, eng.workers = limit, *noPushdown, *workers
+	if len(stmts) > 1 || toDir {
+		return runBatch(ctx, eng, stmts, batchOptions{
+			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats,
+		}, stdout, stderr)
+	}
+	query, err := substitute(stmts[0].SQL, ps)
+	if err != nil {
+		return err
+	}
 	out, err := eng.run(ctx, query)
 	if *stats && out != nil {
 		printStats(stderr, out.Stats)
@@ -78,8 +96,17 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return queryError(query, err)
 	}
-	if out.Explain != "" {
-		_, err := io.WriteString(stdout, out.Explain)
+	if *outPath == "" {
+		return writeOutput(stdout, *format, out)
+	}
+	return writeFile(*outPath, func(w io.Writer) error { return writeOutput(w, *format, out) })
+}
+
+// writeOutput prints a statement's rows in format, or its EXPLAIN text, and
+// releases the rows.
+func writeOutput(w io.Writer, format string, out *queryOutput) error {
+	if out.Result == nil {
+		_, err := io.WriteString(w, out.Explain)
 		return err
 	}
 	defer func() {
@@ -87,8 +114,38 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			r.Release()
 		}
 	}()
-	return writeResult(stdout, *format, out.Result)
+	return writeResult(w, format, out.Result)
 }
+
+// writeFile creates path, fills it with write and closes it, removing a
+// partly written file on error.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(os.PathSeparator)) {
+		return true
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
 
 func isResultFormat(f string) bool {
 	for _, x := range resultFormats {

@@ -17,13 +17,16 @@ import (
 )
 
 // Output formats of query results.
-var resultFormats = []string{"table", "csv", "tsv", "json", "ndjson"}
+// table, line and the text formats print anywhere; parquet and arrow are
+// binary files (export.go).
+var resultFormats = []string{"table", "line", "csv", "tsv", "json", "ndjson", "parquet", "arrow"}
 
 // resultSet is what the formatters print: column names (Lake's naming) and
 // the Arrow records holding the rows.
 type resultSet struct {
 	Names   []string
 	Records []arrow.Record
+	Schema  *arrow.Schema // the records' schema; nil when unknown (exports then use the first record's)
 }
 
 func (r *resultSet) rows() int64 {
@@ -41,6 +44,12 @@ func writeResult(w io.Writer, format string, rs *resultSet) error {
 	switch format {
 	case "table", "":
 		err = writeTable(bw, rs, 60)
+	case "line":
+		err = writeLines(bw, rs)
+	case "parquet":
+		err = writeParquet(bw, rs)
+	case "arrow":
+		err = writeArrowFile(bw, rs)
 	case "csv", "tsv":
 		err = writeDelimited(bw, rs, format == "tsv")
 	case "json":
@@ -74,6 +83,25 @@ func eachRow(rs *resultSet, render func(arr arrow.Array, i int) string, fn func(
 
 // writeTable aligns columns, cuts long values with … and adds a row count.
 func writeTable(w io.Writer, rs *resultSet, maxWidth int) error {
+	n, err := writeTableRows(w, rs, maxWidth)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, rowCount(n)+"\n")
+	return err
+}
+
+// rowCount is the "(N rows)" footer.
+func rowCount(n int64) string {
+	if n == 1 {
+		return "(1 row)"
+	}
+	return fmt.Sprintf("(%d rows)", n)
+}
+
+// writeTableRows is writeTable without the footer; it returns the number of
+// rows written.
+func writeTableRows(w io.Writer, rs *resultSet, maxWidth int) (int64, error) {
 	widths := make([]int, len(rs.Names))
 	for i, n := range rs.Names {
 		widths[i] = utf8.RuneCountInString(n)
@@ -93,7 +121,7 @@ func writeTable(w io.Writer, rs *resultSet, maxWidth int) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	line := func(vals []string) {
 		for i, v := range vals {
@@ -116,12 +144,41 @@ func writeTable(w io.Writer, rs *resultSet, maxWidth int) error {
 	for _, row := range cells {
 		line(row)
 	}
-	plural := "s"
-	if len(cells) == 1 {
-		plural = ""
+	return int64(len(cells)), nil
+}
+
+// writeLines prints each row vertically, one "column = value" line per
+// column under a numbered header, for rows too wide for a table (a whole
+// eventJson, every userIdentity field). Values are never cut.
+func writeLines(w io.Writer, rs *resultSet) error {
+	n, err := writeLineRows(w, rs)
+	if err != nil {
+		return err
 	}
-	_, err = fmt.Fprintf(w, "(%d row%s)\n", len(cells), plural)
+	_, err = io.WriteString(w, rowCount(n)+"\n")
 	return err
+}
+
+func writeLineRows(w io.Writer, rs *resultSet) (int64, error) {
+	width := 0
+	for _, n := range rs.Names {
+		width = max(width, utf8.RuneCountInString(n))
+	}
+	var row int64
+	err := eachRow(rs, tableValue, func(vals []string) error {
+		row++
+		if _, err := fmt.Fprintf(w, "-[ row %d ]%s\n", row, strings.Repeat("-", max(0, width-6))); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			v = strings.ReplaceAll(v, "\n", "\n"+strings.Repeat(" ", width+3))
+			if _, err := fmt.Fprintf(w, "%s%s | %s\n", rs.Names[i], strings.Repeat(" ", width-utf8.RuneCountInString(rs.Names[i])), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return row, err
 }
 
 func writeDelimited(w io.Writer, rs *resultSet, tab bool) error {

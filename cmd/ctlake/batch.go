@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// A batch is a query file of several statements (`ctlake query -f FILE`):
+// each runs in turn, its result goes to stdout or to its own file in --out
+// DIR, and a summary says how each went. A failed statement stops the batch
+// unless --continue-on-error; either way the exit status is non-zero and the
+// error names the statement.
+
+type batchOptions struct {
+	format          string
+	outDir          string // "": results to stdout
+	params          params
+	continueOnError bool
+	stats           bool
+}
+
+// batchResult is one statement's line of the summary.
+type batchResult struct {
+	Index   int // 1-based
+	Name    string
+	Line    int
+	File    string // base name of its output file in --out DIR
+	Rows    int64
+	Elapsed time.Duration
+	Bytes   int64
+	Status  string // ok, failed or skipped
+	Err     error
+}
+
+// label names a statement in messages: "statement 2 (failed_logins, line 7)".
+func (r *batchResult) label() string {
+	if r.Name != "" {
+		return fmt.Sprintf("statement %d (%s, line %d)", r.Index, r.Name, r.Line)
+	}
+	return fmt.Sprintf("statement %d (line %d)", r.Index, r.Line)
+}
+
+func runBatch(ctx context.Context, eng *engine, stmts []statement, o batchOptions, stdout, stderr io.Writer) error {
+	if o.outDir != "" {
+		if err := os.MkdirAll(o.outDir, 0o755); err != nil {
+			return err
+		}
+	}
+	results := make([]batchResult, len(stmts))
+	failed := false
+	for i, st := range stmts {
+		r := &results[i]
+		r.Index, r.Name, r.Line = i+1, st.Name, st.Line
+		if failed && !o.continueOnError {
+			r.Status = "skipped"
+			continue
+		}
+		if o.outDir != "" {
+			r.File = batchFileName(i+1, len(stmts), st.Name, o.format)
+		}
+		r.Err = runBatchStatement(ctx, eng, st, r, o, stdout, stderr)
+		r.Status = "ok"
+		if r.Err != nil {
+			r.Status, failed = "failed", true
+			fmt.Fprintf(stderr, "ctlake query: %s: %v\n", r.label(), r.Err)
+			if ctx.Err() != nil {
+				o.continueOnError = false // interrupted: skip the rest
+			}
+		}
+	}
+	if o.outDir != "" {
+		if err := writeSummaryCSV(filepath.Join(o.outDir, "summary.csv"), results); err != nil {
+			return err
+		}
+		printSummary(stdout, results)
+	}
+	var bad []string
+	for i := range results {
+		if results[i].Status == "failed" {
+			bad = append(bad, results[i].label())
+		}
+	}
+	switch len(bad) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s failed", bad[0])
+	default:
+		return fmt.Errorf("%d of %d statements failed: %s", len(bad), len(stmts), strings.Join(bad, "; "))
+	}
+}
+
+// runBatchStatement runs one statement and writes its output, filling in
+// r's figures.
+func runBatchStatement(ctx context.Context, eng *engine, st statement, r *batchResult, o batchOptions, stdout, stderr io.Writer) error {
+	query, err := substitute(st.SQL, o.params)
+	if err != nil {
+		return err
+	}
+	out, err := eng.run(ctx, query)
+	if out != nil {
+		r.Elapsed, r.Bytes, r.Rows = out.Stats.Elapsed, out.Stats.BytesScanned, out.Stats.RowsOut
+		if o.stats {
+			fmt.Fprintf(stderr, "-- %s\n", r.label())
+			printStats(stderr, out.Stats)
+		}
+	}
+	if err != nil {
+		var se interface{ Caret() string }
+		if errors.As(err, &se) {
+			return errors.New(err.Error() + "\n" + se.Caret())
+		}
+		return err
+	}
+	if o.outDir != "" {
+		format := o.format
+		if out.Result == nil {
+			format = "text"
+		}
+		return writeFile(filepath.Join(o.outDir, r.File), func(w io.Writer) error { return writeOutput(w, format, out) })
+	}
+	if o.format == "table" || o.format == "line" || out.Result == nil {
+		// Text formats get a header line so that results can be told apart;
+		// csv and json stay bare so that each remains parseable.
+		fmt.Fprintf(stdout, "-- %s\n", r.label())
+	}
+	if err := writeOutput(stdout, o.format, out); err != nil {
+		return err
+	}
+	if o.format == "table" || o.format == "line" || out.Result == nil {
+		io.WriteString(stdout, "\n")
+	}
+	return nil
+}
+
+// batchFileName is NN-name.ext: numbered so that a directory listing keeps
+// the file's order, named after the statement's "-- name:" (or "query").
+func batchFileName(i, n int, name, format string) string {
+	digits := max(2, len(strconv.Itoa(n)))
+	slug := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, name)
+	slug = strings.Trim(slug, "._")
+	if slug == "" {
+		slug = "query"
+	}
+	return fmt.Sprintf("%0*d-%s.%s", digits, i, slug, formatExt(format))
+}
+
+// formatExt is the file extension of a result format.
+func formatExt(format string) string {
+	switch format {
+	case "table", "line", "", "text":
+		return "txt"
+	}
+	return format
+}
+
+func writeSummaryCSV(path string, results []batchResult) error {
+	return writeFile(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"statement", "name", "line", "file", "rows", "time_ms", "bytes_scanned", "status", "error"})
+		for _, r := range results {
+			msg := ""
+			if r.Err != nil {
+				msg = strings.SplitN(r.Err.Error(), "\n", 2)[0]
+			}
+			file := r.File
+			if r.Status != "ok" {
+				file = ""
+			}
+			cw.Write([]string{strconv.Itoa(r.Index), r.Name, strconv.Itoa(r.Line), file, strconv.FormatInt(r.Rows, 10),
+				strconv.FormatFloat(float64(r.Elapsed.Microseconds())/1000, 'f', 3, 64), strconv.FormatInt(r.Bytes, 10), r.Status, msg})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// printSummary is the summary as an aligned table for the terminal.
+func printSummary(w io.Writer, results []batchResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tname\tfile\trows\ttime\tscanned\tstatus")
+	for _, r := range results {
+		name := r.Name
+		if name == "" {
+			name = "-"
+		}
+		file := r.File
+		if r.Status != "ok" {
+			file = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Index, name, file, r.Rows,
+			r.Elapsed.Round(time.Millisecond), humanBytes(r.Bytes), r.Status)
+	}
+	tw.Flush()
+}

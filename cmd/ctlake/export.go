@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+)
+
+// Results leave ctlake for DuckDB, pandas or Spark as Parquet or as an Arrow
+// IPC file, written by Arrow Go's own writers so that every column keeps its
+// type: bigint stays int64, timestamps stay timestamps, maps, structs and
+// arrays stay nested. Both formats are binary and need a file (--out).
+
+// binaryFormats are the result formats that write a file, not text.
+var binaryFormats = []string{"parquet", "arrow"}
+
+func isBinaryFormat(f string) bool { return f == "parquet" || f == "arrow" }
+
+// exportSchema is the schema the export writes: the records' own types with
+// the result's column names (Lake's naming, e.g. _col0 for an unnamed
+// expression).
+func exportSchema(rs *resultSet) *arrow.Schema {
+	var src *arrow.Schema
+	switch {
+	case rs.Schema != nil:
+		src = rs.Schema
+	case len(rs.Records) > 0:
+		src = rs.Records[0].Schema()
+	default:
+		// An empty result without a schema: the column names are all that
+		// is known, so every column is a nullable string.
+		fs := make([]arrow.Field, len(rs.Names))
+		for i, n := range rs.Names {
+			fs[i] = arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
+		}
+		return arrow.NewSchema(fs, nil)
+	}
+	fs := append([]arrow.Field(nil), src.Fields()...)
+	for i := range fs {
+		if i < len(rs.Names) {
+			fs[i].Name = rs.Names[i]
+		}
+		fs[i].Nullable = true
+	}
+	return arrow.NewSchema(fs, nil)
+}
+
+// exportRecords returns rs's records relabelled with schema; call release
+// when done with them.
+func exportRecords(rs *resultSet, schema *arrow.Schema) (recs []arrow.Record, release func(), err error) {
+	for _, r := range rs.Records {
+		if int(r.NumCols()) != schema.NumFields() {
+			return nil, nil, fmt.Errorf("internal error: record of %d columns for %d names", r.NumCols(), schema.NumFields())
+		}
+		for c := 0; c < int(r.NumCols()); c++ {
+			if !arrow.TypeEqual(r.Column(c).DataType(), schema.Field(c).Type) {
+				return nil, nil, fmt.Errorf("internal error: column %s is %s in one batch and %s in another",
+					schema.Field(c).Name, r.Column(c).DataType(), schema.Field(c).Type)
+			}
+		}
+		recs = append(recs, array.NewRecord(schema, r.Columns(), r.NumRows()))
+	}
+	return recs, func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}, nil
+}
+
+// writeParquet writes rs as one Parquet file: zstd-compressed, timestamps
+// stored as microseconds (CloudTrail's precision is milliseconds, and Spark
+// reads microsecond timestamps without extra settings, nanoseconds not), and
+// the Arrow schema embedded so that Arrow readers get the exact types back.
+func writeParquet(w io.Writer, rs *resultSet) error {
+	schema := exportSchema(rs)
+	recs, release, err := exportRecords(rs, schema)
+	if err != nil {
+		return err
+	}
+	defer release()
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithAllocator(memory.DefaultAllocator),
+	)
+	arrowProps := pqarrow.NewArrowWriterProperties(
+		pqarrow.WithStoreSchema(),
+		pqarrow.WithCoerceTimestamps(arrow.Microsecond),
+		pqarrow.WithTruncatedTimestamps(true),
+	)
+	fw, err := pqarrow.NewFileWriter(schema, w, props, arrowProps)
+	if err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	for _, r := range recs {
+		if err := fw.WriteBuffered(r); err != nil {
+			fw.Close()
+			return fmt.Errorf("parquet: %w", err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+// writeArrowFile writes rs as an Arrow IPC file (the random-access "Feather
+// v2" format that pyarrow.ipc.open_file, pandas.read_feather and DuckDB's
+// arrow extension take), uncompressed because not every reader supports
+// compressed IPC buffers.
+func writeArrowFile(w io.Writer, rs *resultSet) error {
+	schema := exportSchema(rs)
+	recs, release, err := exportRecords(rs, schema)
+	if err != nil {
+		return err
+	}
+	defer release()
+	fw, err := ipc.NewFileWriter(&offsetWriter{w: w}, ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator))
+	if err != nil {
+		return fmt.Errorf("arrow: %w", err)
+	}
+	for _, r := range recs {
+		if err := fw.Write(r); err != nil {
+			fw.Close()
+			return fmt.Errorf("arrow: %w", err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return fmt.Errorf("arrow: %w", err)
+	}
+	return nil
+}
+
+// offsetWriter gives a plain writer the one Seek the IPC file writer uses,
+// Seek(0, io.SeekCurrent) to learn its offset, so that exports can stream to
+// stdout or through a buffer as well as to a file.
+type offsetWriter struct {
+	w   io.Writer
+	off int64
+}
+
+func (o *offsetWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	o.off += int64(n)
+	return n, err
+}
+
+func (o *offsetWriter) Seek(offset int64, whence int) (int64, error) {
+	if offset != 0 || whence != io.SeekCurrent {
+		return 0, fmt.Errorf("arrow: writer cannot seek")
+	}
+	return o.off, nil
+}
