@@ -54,7 +54,13 @@ type Summary struct {
 	Progress
 	InputErrors []error  // inputs that could not be read to the end, by name
 	Rejects     []string // reject files written (relative to the store)
+	// FirstRejects are the first few rejected events (file, line, reason),
+	// so that a caller can name them without reading the reject files.
+	FirstRejects []*Reject
 }
+
+// maxFirstRejects bounds Summary.FirstRejects.
+const maxFirstRejects = 5
 
 const (
 	defaultMemoryLimit = 512 << 20
@@ -122,6 +128,7 @@ type pipeline struct {
 	inputErr  []error
 	committed orcstore.Totals // counters already added to the manifest
 	written   []string        // reject files committed
+	first     []*Reject       // the first rejects, for the summary
 
 	mu       sync.Mutex
 	progress Progress
@@ -330,6 +337,14 @@ func (p *pipeline) merge(r *fileResult) error {
 	p.progress.Filtered += r.filtered
 	p.progress.Rejected += int64(len(r.rejects))
 	p.mu.Unlock()
+	for _, rej := range r.rejects {
+		if len(p.first) == maxFirstRejects {
+			break
+		}
+		c := *rej
+		c.Raw = nil // the summary names events; the reject file keeps their text
+		p.first = append(p.first, &c)
+	}
 	if len(r.rejects) > 0 {
 		if p.cfg.Strict {
 			return fmt.Errorf("strict: %d events rejected, the first: %w", len(r.rejects), r.rejects[0])
@@ -455,7 +470,7 @@ func (p *pipeline) commit() error {
 func (p *pipeline) summary() Summary {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := Summary{Progress: p.progress, InputErrors: p.inputErr, Rejects: p.written}
+	s := Summary{Progress: p.progress, InputErrors: p.inputErr, Rejects: p.written, FirstRejects: p.first}
 	s.BytesRead = p.bytes.Load()
 	s.Events = p.events.Load()
 	s.Elapsed = time.Since(p.start)

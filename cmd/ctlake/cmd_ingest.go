@@ -94,6 +94,12 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, e := range sum.InputErrors {
 		fmt.Fprintf(stderr, "unreadable input: %v\n", e)
 	}
+	for _, r := range sum.FirstRejects {
+		fmt.Fprintf(stderr, "rejected: %v\n", r)
+	}
+	if more := sum.Rejected - int64(len(sum.FirstRejects)); more > 0 {
+		fmt.Fprintf(stderr, "rejected: ... and %d more\n", more)
+	}
 	if sum.Rejected > 0 && len(sum.Rejects) > 0 {
 		fmt.Fprintf(stderr, "%d rejected events were kept with their reasons in %s\n", sum.Rejected, store.FilePath(sum.Rejects[len(sum.Rejects)-1]))
 	}
