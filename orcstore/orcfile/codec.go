@@ -204,6 +204,11 @@ func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) 
 	start := len(dst)
 	switch c {
 	case CompressionZstd:
+		// DecodeAll grows dst to exactly what one chunk needs; appending
+		// chunk after chunk that way copies the stream over and over
+		// (measured: 19 GB allocated to read 1.5 GB). Reserve a whole block
+		// with geometric growth first.
+		dst = growBy(dst, limit)[:start]
 		out, err := zstdDecoder().DecodeAll(src, dst)
 		if err != nil {
 			return dst, fmt.Errorf("zstd: %w", err)
