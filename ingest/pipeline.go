@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -222,6 +223,7 @@ func (c countingReader) Read(b []byte) (int, error) {
 type fileResult struct {
 	name     string
 	parts    map[int64]*chunk
+	order    []int64 // the partition (day) of each stored event, in input order
 	rejects  []*Reject
 	err      error // the input could not be read to its end
 	filtered int64
@@ -284,6 +286,7 @@ func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input) *fil
 			res.parts[day] = c
 		}
 		b.Append(ev)
+		res.order = append(res.order, day)
 		c.times = append(c.times, t)
 		id, ok := ev.ID()
 		c.ids = append(c.ids, idKeyOf(id, ok))
@@ -353,34 +356,24 @@ func (p *pipeline) merge(r *fileResult) error {
 			return err
 		}
 	}
-	for day, c := range r.parts {
-		if c.rec == nil || c.rec.NumRows() == 0 {
-			c.release()
-			continue
-		}
-		keep := make([]int, 0, len(c.times))
-		var dups int64
-		for i, id := range c.ids {
-			if p.dedup != nil && id.ok {
-				seen, err := p.dedup.seen(day, id.key)
-				if err != nil {
-					return err
-				}
-				if seen {
-					dups++
-					continue
-				}
-			}
-			keep = append(keep, i)
-		}
-		p.mu.Lock()
-		p.progress.Duplicates += dups
-		p.mu.Unlock()
+	// Dedup walks the events in input order across partitions, so that the
+	// first occurrence of an eventID wins whichever days its copies carry
+	// (walking the partitions of a map would pick one at random).
+	if err := p.dedupInOrder(r); err != nil {
+		return err
+	}
+	days := make([]int64, 0, len(r.parts))
+	for day := range r.parts {
+		days = append(days, day)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	for _, day := range days {
+		c := r.parts[day]
+		keep := c.keep
 		if len(keep) == 0 {
 			c.release()
 			continue
 		}
-		c.keep = keep
 		part := p.pending[day]
 		if part == nil {
 			part = &partition{day: day}
@@ -397,6 +390,36 @@ func (p *pipeline) merge(r *fileResult) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// dedupInOrder sets each chunk's keep rows: all of them without dedup,
+// else those whose eventID was not seen before, in the input's order.
+func (p *pipeline) dedupInOrder(r *fileResult) error {
+	next := make(map[int64]int, len(r.parts))
+	var dups int64
+	for _, day := range r.order {
+		c := r.parts[day]
+		i := next[day]
+		next[day] = i + 1
+		if c.rec == nil {
+			continue
+		}
+		if id := c.ids[i]; p.dedup != nil && id.ok {
+			seen, err := p.dedup.seen(day, id.key)
+			if err != nil {
+				return err
+			}
+			if seen {
+				dups++
+				continue
+			}
+		}
+		c.keep = append(c.keep, i)
+	}
+	p.mu.Lock()
+	p.progress.Duplicates += dups
+	p.mu.Unlock()
 	return nil
 }
 

@@ -422,3 +422,26 @@ func snapshotBytes(t *testing.T, s *orcstore.Store) (string, []string) {
 	sort.Strings(files)
 	return string(b), files
 }
+
+// TestDedupFirstOccurrenceAcrossDays: within one file, the first copy of an
+// eventID wins even when the copies carry different days (Panther's test
+// events reuse eventID "1" across years). Eight days make a map-order walk
+// pick the wrong copy almost surely.
+func TestDedupFirstOccurrenceAcrossDays(t *testing.T) {
+	var lines []string
+	for d := 8; d >= 1; d-- {
+		lines = append(lines, fmt.Sprintf(`{"eventTime":"2024-05-%02dT10:00:00Z","eventID":"same","copy":%d}`, d, 9-d))
+	}
+	dir := writeInputs(t, map[string][]byte{"dups.ndjson": []byte(strings.Join(lines, "\n"))})
+	for run := 0; run < 5; run++ {
+		s := newTestStore(t)
+		sum, err := ingestDir(t, s, dir, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := readStored(t, s)
+		if len(stored) != 1 || sum.Duplicates != 7 || !sameJSON(t, stored["same"].JSON, lines[0]) {
+			t.Fatalf("run %d: stored %v with %d duplicates; want only the first line's copy", run, stored, sum.Duplicates)
+		}
+	}
+}
