@@ -53,12 +53,12 @@ func BuildFixture(ctx context.Context, dir string) (*orcstore.Catalog, error) {
 	if err := os.WriteFile(filepath.Join(in, "hand.json"), []byte(handEvents), 0o644); err != nil {
 		return nil, err
 	}
-	return IngestDirs(ctx, filepath.Join(dir, "data"), FixtureStore, ingest.Options{}, in)
+	return IngestDirs(ctx, filepath.Join(dir, "data"), FixtureStore, ingest.Config{}, in)
 }
 
 // IngestDirs ingests every event file under paths into a new store of a new
-// data directory.
-func IngestDirs(ctx context.Context, dataDir, store string, decode ingest.Options, paths ...string) (*orcstore.Catalog, error) {
+// data directory; cfg carries ingest options (cfg.Store is set here).
+func IngestDirs(ctx context.Context, dataDir, store string, cfg ingest.Config, paths ...string) (*orcstore.Catalog, error) {
 	c, err := orcstore.OpenCatalog(dataDir)
 	if err != nil {
 		return nil, err
@@ -71,7 +71,8 @@ func IngestDirs(ctx context.Context, dataDir, store string, decode ingest.Option
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("discover %v: %v", paths, problems[0])
 	}
-	sum, err := ingest.Ingest(ctx, ingest.Config{Store: s, Decode: decode, Strict: false}, inputs)
+	cfg.Store = s
+	sum, err := ingest.Ingest(ctx, cfg, inputs)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}

@@ -1,6 +1,7 @@
 package querytest
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -304,4 +305,63 @@ func SortRows(rows []string) []string {
 	out := append([]string(nil), rows...)
 	sort.Strings(out)
 	return out
+}
+
+// JSONText renders a compound value as compact JSON (arrays, maps and rows
+// as objects keyed by field name), for comparing with engines that print
+// nested values as JSON. Scalars inside are JSON numbers, booleans and
+// strings; timestamps are strings in Render's form.
+func JSONText(v any, t planner.Type) string {
+	var b strings.Builder
+	writeJSON(&b, v, t)
+	return b.String()
+}
+
+func writeJSON(b *strings.Builder, v any, t planner.Type) {
+	if v == nil {
+		b.WriteString("null")
+		return
+	}
+	switch t.Kind {
+	case planner.KindBoolean, planner.KindBigint, planner.KindDouble:
+		b.WriteString(Render(v, t))
+	case planner.KindArray:
+		b.WriteString("[")
+		for i, e := range v.([]any) {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			writeJSON(b, e, *t.Elem)
+		}
+		b.WriteString("]")
+	case planner.KindMap:
+		m := v.(*MapVal)
+		b.WriteString("{")
+		for i := range m.Keys {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(jsonString(Render(m.Keys[i], *t.Key)) + ":")
+			writeJSON(b, m.Vals[i], *t.Value)
+		}
+		b.WriteString("}")
+	case planner.KindRow:
+		r := v.(RowVal)
+		b.WriteString("{")
+		for i, f := range t.Fields {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(jsonString(f.Name) + ":")
+			writeJSON(b, r[i], f.Type)
+		}
+		b.WriteString("}")
+	default:
+		b.WriteString(jsonString(Render(v, t)))
+	}
+}
+
+func jsonString(s string) string {
+	out, _ := json.Marshal(s)
+	return string(out)
 }
