@@ -29,6 +29,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations and sorts may hold")
 	noPushdown := fs.Bool("no-pushdown", false, "read every file, stripe and row group (for comparing results; slower)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	tables := jsonTables{}
+	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob, as ingest reads them) as table NAME without ingesting them (repeatable)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -80,6 +82,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	eng := newEngine(c)
 	eng.memoryLimit, eng.noPushdown, eng.workers = limit, *noPushdown, *workers
+	eng.jsonTables = tables
 	if len(stmts) > 1 || toDir {
 		return runBatch(ctx, eng, stmts, batchOptions{
 			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats,
@@ -145,7 +148,6 @@ func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }
-
 
 func isResultFormat(f string) bool {
 	for _, x := range resultFormats {

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chzyer/readline"
+
+	"github.com/ctlake/ctlake/orcstore"
+)
+
+func init() {
+	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell})
+}
+
+// shell is the state of one `ctlake shell` session: settings changed by
+// meta-commands and where results go.
+type shell struct {
+	eng     *engine
+	catalog *orcstore.Catalog
+	format  string
+	timer   bool
+	stats   bool
+	params  params
+	out     io.Writer // results (.output)
+	outFile *os.File  // non-nil while .output names a file
+	stdout  io.Writer // the terminal or the stdout ctlake was given
+	msg     io.Writer // errors and notices
+	sigs    chan os.Signal
+	failed  int // statements that failed (exit status of a script)
+	depth   int // nesting of .read
+}
+
+func runShell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runShellIO(ctx, args, os.Stdin, stdout, stderr)
+}
+
+func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.Writer) error {
+	fs := newFlagSet("shell", "", stderr)
+	open := dataFlag(fs)
+	format := fs.String("format", "table", "result format: "+strings.Join(textFormats, ", "))
+	store := fs.String("store", "", "store name or ID that $EDS_ID stands for")
+	history := fs.String("history", "", "history file (default: shell_history in the data directory)")
+	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations and sorts may hold")
+	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: shell takes no arguments (pipe statements into it, or use .read FILE)", errUsage)
+	}
+	if !isTextFormat(*format) {
+		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(textFormats, ", "))
+	}
+	limit, err := parseBytes(*memLimit)
+	if err != nil {
+		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
+	}
+	c, err := open()
+	if err != nil {
+		return err
+	}
+	sh := &shell{eng: newEngine(c), catalog: c, format: *format, params: params{},
+		out: stdout, stdout: stdout, msg: stderr, sigs: make(chan os.Signal, 1)}
+	sh.eng.memoryLimit, sh.eng.workers = limit, *workers
+	if *store != "" {
+		s, err := c.Open(*store)
+		if err != nil {
+			return err
+		}
+		sh.params["EDS_ID"] = s.Info.ID
+	}
+	// Ctrl-C while a query runs arrives as SIGINT (the terminal is in cooked
+	// mode then) and cancels that query only; at the prompt readline sees it
+	// as a key. The context main derives from SIGINT is not used for queries,
+	// or the first Ctrl-C would cancel every later one too.
+	signal.Notify(sh.sigs, os.Interrupt)
+	defer signal.Stop(sh.sigs)
+	base := context.WithoutCancel(ctx)
+	defer sh.closeOutput()
+
+	if !readline.IsTerminal(int(stdin.Fd())) {
+		sh.script(base, stdin, "stdin")
+		if sh.failed > 0 {
+			return fmt.Errorf("%d statement(s) failed", sh.failed)
+		}
+		return nil
+	}
+	sh.timer = true
+	hist := *history
+	if hist == "" {
+		hist = filepath.Join(c.Dir, "shell_history")
+	}
+	return sh.interactive(base, stdin, hist)
+}
+
+const (
+	prompt     = "ctlake> "
+	contPrompt = "   ...> "
+)
+
+// interactive is the read-eval-print loop on a terminal.
+func (sh *shell) interactive(ctx context.Context, stdin *os.File, history string) error {
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:                 prompt,
+		HistoryFile:            history,
+		HistoryLimit:           5000,
+		DisableAutoSaveHistory: true, // a statement is saved once, whole, when complete
+		HistorySearchFold:      true,
+		AutoComplete:           &completer{sh: sh},
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "",
+		Stdin:                  stdin,
+		Stdout:                 sh.stdout,
+		Stderr:                 sh.msg,
+	})
+	if err != nil {
+		return err
+	}
+	defer rl.Close()
+	fmt.Fprintf(sh.msg, "ctlake shell on %s. End statements with ';'. .help for commands, Ctrl-D to leave.\n", sh.catalog.Dir)
+	var buf strings.Builder
+	for {
+		if buf.Len() == 0 {
+			rl.SetPrompt(prompt)
+		} else {
+			rl.SetPrompt(contPrompt)
+		}
+		line, err := rl.Readline()
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			buf.Reset() // Ctrl-C at the prompt drops the statement being typed
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return err
+		}
+		if buf.Len() == 0 && isMeta(line) {
+			rl.SaveHistory(strings.TrimSpace(line))
+			if sh.meta(ctx, line) {
+				return nil
+			}
+			continue
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		stmts, rest, _ := splitStatements(buf.String())
+		for _, st := range stmts {
+			rl.SaveHistory(oneLine(st.SQL) + ";")
+			sh.execSQL(ctx, st.SQL)
+		}
+		if len(stmts) > 0 || rest == "" {
+			buf.Reset()
+			buf.WriteString(strings.TrimLeft(rest, " \t\r\n"))
+		}
+	}
+}
+
+func isMeta(line string) bool { return strings.HasPrefix(strings.TrimSpace(line), ".") }
+
+// script runs statements and meta-commands read from r (stdin that is not a
+// terminal, or a .read file). A statement missing its final ';' at the end
+// still runs.
+func (sh *shell) script(ctx context.Context, r io.Reader, name string) (quit bool) {
+	br := bufio.NewReader(r)
+	var buf strings.Builder
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			if buf.Len() == 0 && isMeta(line) {
+				if sh.meta(ctx, line) {
+					return true
+				}
+			} else {
+				buf.WriteString(line)
+				if !strings.HasSuffix(line, "\n") {
+					buf.WriteByte('\n')
+				}
+				stmts, rest, _ := splitStatements(buf.String())
+				for _, st := range stmts {
+					sh.execSQL(ctx, st.SQL)
+				}
+				if len(stmts) > 0 || rest == "" {
+					buf.Reset()
+					buf.WriteString(strings.TrimLeft(rest, " \t\r\n"))
+				}
+			}
+		}
+		if err != nil {
+			if err != io.EOF {
+				fmt.Fprintf(sh.msg, "%s: %v\n", name, err)
+				sh.failed++
+			}
+			break
+		}
+	}
+	for _, st := range scriptStatements(buf.String()) {
+		sh.execSQL(ctx, st.SQL)
+	}
+	return false
+}
+
+// execSQL runs one statement, printing its result or error. SIGINT during
+// the run cancels the query's context, which the scans check between
+// batches.
+func (sh *shell) execSQL(ctx context.Context, sqlText string) {
+	query, err := substitute(sqlText, sh.params)
+	if err != nil {
+		sh.fail(err)
+		return
+	}
+	for len(sh.sigs) > 0 { // a Ctrl-C from before this query is not meant for it
+		<-sh.sigs
+	}
+	qctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sh.sigs:
+			cancel()
+		case <-done:
+		}
+	}()
+	start := time.Now()
+	out, err := sh.eng.run(qctx, query)
+	close(done)
+	interrupted := qctx.Err() != nil
+	cancel()
+	if err != nil {
+		if interrupted {
+			sh.fail(fmt.Errorf("query cancelled after %s", time.Since(start).Round(time.Millisecond)))
+		} else {
+			sh.fail(queryError(query, err))
+		}
+		return
+	}
+	if err := sh.print(out); err != nil {
+		sh.fail(err)
+		return
+	}
+	if sh.stats {
+		printStats(sh.msg, out.Stats)
+	}
+}
+
+// print writes a statement's result in the session's format, with the
+// "(N rows, time)" footer for the table and line formats.
+func (sh *shell) print(out *queryOutput) error {
+	if out.Result == nil {
+		_, err := io.WriteString(sh.out, out.Explain)
+		return err
+	}
+	defer func() {
+		for _, r := range out.Result.Records {
+			r.Release()
+		}
+	}()
+	var n int64
+	var err error
+	bw := bufio.NewWriterSize(sh.out, 64<<10)
+	switch sh.format {
+	case "table":
+		n, err = writeTableRows(bw, out.Result, 60)
+	case "line":
+		n, err = writeLineRows(bw, out.Result)
+	default:
+		err = writeResult(bw, sh.format, out.Result)
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		if err == nil && sh.timer {
+			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(rowCount(out.Stats.RowsOut), ")"), formatElapsed(out.Stats.Elapsed))
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	footer := rowCount(n)
+	if sh.timer {
+		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats.Elapsed) + ")"
+	}
+	fmt.Fprintln(bw, footer)
+	return bw.Flush()
+}
+
+func formatElapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+func (sh *shell) fail(err error) {
+	sh.failed++
+	fmt.Fprintf(sh.msg, "Error: %v\n", err)
+}
+
+// textFormats are the formats the shell prints (parquet and arrow are files:
+// use ctlake query --out).
+var textFormats = []string{"table", "line", "csv", "tsv", "json", "ndjson"}
+
+func isTextFormat(f string) bool {
+	for _, x := range textFormats {
+		if f == x {
+			return true
+		}
+	}
+	return false
+}
