@@ -251,6 +251,12 @@ func lakeTime(ns int64) string {
 	return time.Unix(0, ns).UTC().Format("2006-01-02 15:04:05.000")
 }
 
+// timestampNanos reads value i of a timestamp array of any unit (results
+// are nanoseconds; a Parquet file read back holds microseconds).
+func timestampNanos(a *array.Timestamp, i int) int64 {
+	return a.Value(i).ToTime(a.DataType().(*arrow.TimestampType).Unit).UnixNano()
+}
+
 // tableValue is textValue with NULL spelled out, as Trino's CLI shows it.
 func tableValue(arr arrow.Array, i int) string {
 	if arr.IsNull(i) {
@@ -279,7 +285,7 @@ func textValue(arr arrow.Array, i int) string {
 	case *array.Float64:
 		return formatDouble(a.Value(i))
 	case *array.Timestamp:
-		return lakeTime(int64(a.Value(i)))
+		return lakeTime(timestampNanos(a, i))
 	case *array.Date32:
 		return a.Value(i).ToTime().Format("2006-01-02")
 	default:
@@ -325,7 +331,7 @@ func appendJSONValue(buf []byte, arr arrow.Array, i int) []byte {
 		}
 		return strconv.AppendFloat(buf, f, 'g', -1, 64)
 	case *array.Timestamp:
-		return appendJSONString(buf, lakeTime(int64(a.Value(i))))
+		return appendJSONString(buf, lakeTime(timestampNanos(a, i)))
 	case *array.Date32:
 		return appendJSONString(buf, a.Value(i).ToTime().Format("2006-01-02"))
 	case *array.Map:
