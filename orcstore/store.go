@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -125,8 +126,10 @@ func (s *Store) DataDir() string { return filepath.Join(s.Dir, "data") }
 // Tx is a writer's session on a store. It holds the store's lock from Begin
 // to Close; each Commit atomically publishes what was added since the last
 // one, so a long ingest commits in batches and a crash loses at most the
-// batch in flight.
+// batch in flight. Its methods are safe for concurrent use, so that ingest
+// can write files on one goroutine while another opens reject files.
 type Tx struct {
+	mu       sync.Mutex
 	store    *Store
 	lock     *fileLock
 	current  Manifest
@@ -158,8 +161,13 @@ func (s *Store) Begin() (*Tx, error) {
 	return tx, nil
 }
 
-// Current is the last committed manifest as this Tx sees it.
-func (tx *Tx) Current() *Manifest { return &tx.current }
+// Current is the last committed manifest as this Tx sees it (a copy).
+func (tx *Tx) Current() *Manifest {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	m := tx.current
+	return &m
+}
 
 // removeOrphans deletes files under data/ and rejects/ that the manifest does
 // not list: leftovers of a writer that died before its commit.
@@ -225,6 +233,8 @@ func (tx *Tx) create(rel string) (string, *os.File, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	tx.created[rel] = true
 	return rel, f, nil
 }
@@ -232,34 +242,50 @@ func (tx *Tx) create(rel string) (string, *os.File, error) {
 // AddFile makes a finished file part of the next commit. The file must be
 // complete: AddFile syncs it to disk before it can be published.
 func (tx *Tx) AddFile(e FileEntry) error {
-	if !tx.created[e.Path] {
+	if !tx.wasCreated(e.Path) {
 		return fmt.Errorf("file %s was not created by this writer", e.Path)
 	}
 	if err := syncFile(tx.store.FilePath(e.Path)); err != nil {
 		return err
 	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	tx.pending = append(tx.pending, e)
 	return nil
 }
 
+func (tx *Tx) wasCreated(rel string) bool {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	return tx.created[rel]
+}
+
 // RemoveFile drops a committed file from the next commit (compaction and
 // retention); the file itself is deleted after that commit.
-func (tx *Tx) RemoveFile(rel string) { tx.removed[rel] = true }
+func (tx *Tx) RemoveFile(rel string) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.removed[rel] = true
+}
 
 // AddRejects publishes a reject file with the next commit.
 func (tx *Tx) AddRejects(r RejectFile) error {
-	if !tx.created[r.Path] {
+	if !tx.wasCreated(r.Path) {
 		return fmt.Errorf("reject file %s was not created by this writer", r.Path)
 	}
 	if err := syncFile(tx.store.FilePath(r.Path)); err != nil {
 		return err
 	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	tx.rejects = append(tx.rejects, r)
 	return nil
 }
 
 // Count adds ingest counters to the next commit.
 func (tx *Tx) Count(t Totals) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	tx.totals.Ingested += t.Ingested
 	tx.totals.Duplicates += t.Duplicates
 	tx.totals.Filtered += t.Filtered
@@ -269,6 +295,8 @@ func (tx *Tx) Count(t Totals) {
 // Commit atomically publishes everything added or removed since the last
 // commit.
 func (tx *Tx) Commit() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	if tx.released {
 		return errors.New("commit after close")
 	}
@@ -314,6 +342,8 @@ func (tx *Tx) Commit() error {
 // Close releases the lock and deletes files this Tx created but never
 // committed. It is safe to call after a failed Commit or more than once.
 func (tx *Tx) Close() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	if tx.released {
 		return nil
 	}
