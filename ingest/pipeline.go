@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -103,6 +104,10 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	defer cancel()
 
 	stopTicker := p.startTicker()
+	p.startFlusher()
+	// Stop the flusher before tx.Close (deferred above, so run after this)
+	// deletes the files of an unfinished batch.
+	defer p.stopFlusher()
 	err = p.run(ctx, inputs)
 	stopTicker()
 	if err == nil {
@@ -131,6 +136,13 @@ type pipeline struct {
 	written   []string        // reject files committed
 	first     []*Reject       // the first rejects, for the summary
 
+	// The flusher goroutine writes and commits the partitions handed to it
+	// on jobs while the merge goroutine goes on merging; see flushLargest.
+	jobs        chan *partition
+	flusherDone chan struct{}
+	stopOnce    sync.Once
+	flushErr    error // guarded by mu
+
 	mu       sync.Mutex
 	progress Progress
 	bytes    atomic.Int64
@@ -141,14 +153,17 @@ type pipeline struct {
 // input order on this one, which is the only goroutine touching the Tx.
 func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 	ctx, cancel := context.WithCancel(ctx)
+	batches := makeBatches(inputs)
 	jobs := make(chan int)
-	results := make([]chan *fileResult, len(inputs))
+	// Each batch's results arrive on its own channel, closed when the batch
+	// is done, so the merge takes them in input order.
+	results := make([]chan *fileResult, len(batches))
 	for i := range results {
 		results[i] = make(chan *fileResult, 1)
 	}
 	var wg sync.WaitGroup
-	// A worker may run ahead of the merge by at most this many inputs, which
-	// bounds the memory of decoded-but-unmerged results.
+	// A worker may run ahead of the merge by at most this many batches,
+	// which bounds the memory of decoded-but-unmerged results.
 	ahead := make(chan struct{}, 2*p.cfg.Workers)
 	for w := 0; w < p.cfg.Workers; w++ {
 		wg.Add(1)
@@ -156,13 +171,14 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 			defer wg.Done()
 			dec := NewDecoder(p.cfg.Decode)
 			for i := range jobs {
-				results[i] <- p.decodeInput(ctx, dec, inputs[i])
+				p.decodeBatch(ctx, dec, inputs[batches[i].lo:batches[i].hi], results[i])
+				close(results[i])
 			}
 		}()
 	}
 	go func() {
 		defer close(jobs)
-		for i := range inputs {
+		for i := range batches {
 			select {
 			case ahead <- struct{}{}:
 			case <-ctx.Done():
@@ -179,32 +195,90 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 	// them, then free results that were decoded but never merged.
 	defer func() {
 		cancel()
-		wg.Wait()
+		stop := make(chan struct{})
+		var drained sync.WaitGroup
 		for _, ch := range results {
-			select {
-			case r := <-ch:
-				r.release()
-			default:
-			}
+			drained.Add(1)
+			go func() {
+				defer drained.Done()
+				for {
+					select {
+					case r, ok := <-ch:
+						if !ok {
+							return
+						}
+						r.release()
+					case <-stop:
+						return
+					}
+				}
+			}()
 		}
+		wg.Wait()
+		close(stop)
+		drained.Wait()
 	}()
-	for i := range inputs {
-		var r *fileResult
-		select {
-		case r = <-results[i]:
-		case <-ctx.Done():
-			return ctx.Err()
+	for i := range batches {
+		for {
+			var r *fileResult
+			var ok bool
+			select {
+			case r, ok = <-results[i]:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if !ok {
+				break
+			}
+			if err := p.merge(r); err != nil {
+				r.release()
+				return err
+			}
+			p.mu.Lock()
+			p.progress.InputsDone += r.inputsDone
+			p.mu.Unlock()
 		}
 		<-ahead
-		if err := p.merge(r); err != nil {
-			r.release()
-			return err
-		}
-		p.mu.Lock()
-		p.progress.InputsDone++
-		p.mu.Unlock()
 	}
 	return ctx.Err()
+}
+
+// batch is a run of consecutive inputs decoded by one worker into one set
+// of builders. Real trails deliver many small files (CloudTrail writes one
+// per account, region and ~5 minutes, often a few KB); setting up builders,
+// records and partition chunks per file cost more than decoding them.
+type batch struct{ lo, hi int }
+
+const (
+	batchBytes = 4 << 20 // file bytes (compressed, as stored) per batch
+	batchFiles = 1024
+)
+
+// partialEvents is how many events a batch holds before its result goes to
+// the merge, so that one huge file neither waits whole in memory nor
+// escapes MemoryLimit. A variable so that tests can make it small.
+var partialEvents = 64 << 10
+
+func makeBatches(inputs []Input) []batch {
+	var out []batch
+	lo, size := 0, int64(0)
+	for i, in := range inputs {
+		n := int64(batchBytes) // stdin and unstattable files go alone
+		if in.Path != "" {
+			if st, err := os.Stat(in.Path); err == nil {
+				n = st.Size()
+			}
+		}
+		if i > lo && (size+n > batchBytes || i-lo >= batchFiles) {
+			out = append(out, batch{lo, i})
+			lo, size = i, 0
+		}
+		size += n
+	}
+	if lo < len(inputs) {
+		out = append(out, batch{lo, len(inputs)})
+	}
+	return out
 }
 
 // countingReader counts bytes for the progress display.
@@ -219,14 +293,15 @@ func (c countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// fileResult is one input's decoded events, by eventdate partition.
+// fileResult is the decoded events of a batch of inputs (or of a part of
+// one large input), by eventdate partition.
 type fileResult struct {
-	name     string
-	parts    map[int64]*chunk
-	order    []int64 // the partition (day) of each stored event, in input order
-	rejects  []*Reject
-	err      error // the input could not be read to its end
-	filtered int64
+	parts      map[int64]*chunk
+	order      []int64 // the partition (day) of each stored event, in input order
+	rejects    []*Reject
+	errs       []error // inputs that could not be read to their end
+	filtered   int64
+	inputsDone int
 }
 
 func (r *fileResult) release() {
@@ -235,67 +310,102 @@ func (r *fileResult) release() {
 	}
 }
 
-func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input) *fileResult {
-	res := &fileResult{name: in.Name, parts: map[int64]*chunk{}}
+// resultBuilder accumulates one fileResult.
+type resultBuilder struct {
+	res      *fileResult
+	builders map[int64]*Builder
+	events   int
+}
+
+func newResultBuilder() *resultBuilder {
+	return &resultBuilder{res: &fileResult{parts: map[int64]*chunk{}}, builders: map[int64]*Builder{}}
+}
+
+func (rb *resultBuilder) finish() *fileResult {
+	for day, b := range rb.builders {
+		rb.res.parts[day].rec = b.NewRecord()
+		b.Release()
+	}
+	return rb.res
+}
+
+// decodeBatch decodes inputs in order and sends their events to out, one
+// result for the batch, or more when an input is large.
+func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, inputs []Input, out chan<- *fileResult) {
+	rb := newResultBuilder()
+	var fieldBuf [][]byte
+	for _, in := range inputs {
+		if ctx.Err() != nil {
+			break
+		}
+		rb = p.decodeInput(ctx, dec, in, rb, out, &fieldBuf)
+		rb.res.inputsDone++
+	}
+	if ctx.Err() != nil {
+		rb.res.errs = append(rb.res.errs, ctx.Err())
+	}
+	out <- rb.finish()
+}
+
+// decodeInput adds one input's events to rb, sending rb on and starting a
+// new one every partialEvents events. It returns the builder to go on with.
+func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, rb *resultBuilder, out chan<- *fileResult, fieldBuf *[][]byte) *resultBuilder {
 	rc, err := in.Open()
 	if err != nil {
-		res.err = &InputError{File: in.Name, Err: err}
-		return res
+		rb.res.errs = append(rb.res.errs, &InputError{File: in.Name, Err: err})
+		return rb
 	}
 	defer rc.Close()
 	fr := NewFramer(countingReader{rc, &p.bytes}, in.Name)
 	defer fr.Close()
-	builders := map[int64]*Builder{}
-	var fieldBuf [][]byte
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
-			res.err = ctx.Err()
-			break
+			return rb
+		}
+		if rb.events >= partialEvents {
+			out <- rb.finish()
+			rb = newResultBuilder()
 		}
 		raw, err := fr.Next()
 		if err != nil {
 			var rej *Reject
 			if errors.As(err, &rej) {
 				p.events.Add(1)
-				res.rejects = append(res.rejects, rej)
+				rb.res.rejects = append(rb.res.rejects, rej)
 				continue
 			}
 			if err != io.EOF {
-				res.err = err
+				rb.res.errs = append(rb.res.errs, err)
 			}
-			break
+			return rb
 		}
 		p.events.Add(1)
 		ev, err := dec.Parse(raw.Data)
 		if err != nil {
-			res.rejects = append(res.rejects, RejectEvent(in.Name, raw, err))
+			rb.res.rejects = append(rb.res.rejects, RejectEvent(in.Name, raw, err))
 			continue
 		}
 		t := ev.Time()
-		if t < p.cutoff || (len(p.selectors) > 0 && !p.selected(ev, &fieldBuf)) {
-			res.filtered++
+		if t < p.cutoff || (len(p.selectors) > 0 && !p.selected(ev, fieldBuf)) {
+			rb.res.filtered++
 			continue
 		}
 		day := dayOf(t)
-		b := builders[day]
-		c := res.parts[day]
+		b := rb.builders[day]
+		c := rb.res.parts[day]
 		if b == nil {
 			b = NewBuilder()
-			builders[day] = b
+			rb.builders[day] = b
 			c = &chunk{}
-			res.parts[day] = c
+			rb.res.parts[day] = c
 		}
 		b.Append(ev)
-		res.order = append(res.order, day)
+		rb.events++
+		rb.res.order = append(rb.res.order, day)
 		c.times = append(c.times, t)
 		id, ok := ev.ID()
 		c.ids = append(c.ids, idKeyOf(id, ok))
 	}
-	for day, b := range builders {
-		res.parts[day].rec = b.NewRecord()
-		b.Release()
-	}
-	return res
 }
 
 // selected applies the store's advanced event selectors.
@@ -327,13 +437,13 @@ func dayString(d int64) string {
 // merge applies dedup to one input's result, in input order, and queues the
 // surviving rows for their partitions.
 func (p *pipeline) merge(r *fileResult) error {
-	if r.err != nil {
-		if errors.Is(r.err, context.Canceled) {
-			return r.err
+	for _, err := range r.errs {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
 		}
-		p.inputErr = append(p.inputErr, r.err)
+		p.inputErr = append(p.inputErr, err)
 		if p.cfg.Strict {
-			return fmt.Errorf("strict: %w", r.err)
+			return fmt.Errorf("strict: %w", err)
 		}
 	}
 	p.mu.Lock()
@@ -423,9 +533,12 @@ func (p *pipeline) dedupInOrder(r *fileResult) error {
 	return nil
 }
 
-// flushLargest writes the biggest pending partition and, unless Strict,
-// commits, so that memory stays bounded and a long ingest makes durable
-// progress.
+// flushLargest hands the biggest pending partition to the flusher, which
+// writes it and, unless Strict, commits, so that memory stays bounded and a
+// long ingest makes durable progress. Writing (sort, gather, ORC encoding,
+// zstd) runs beside decoding instead of stopping it: the hand-off waits only
+// while the flusher is still busy with the previous partition, so at most
+// one partition is being written while MemoryLimit bytes are buffered.
 func (p *pipeline) flushLargest() error {
 	var big *partition
 	for _, part := range p.pending {
@@ -437,18 +550,71 @@ func (p *pipeline) flushLargest() error {
 		p.buffered = 0
 		return nil
 	}
-	if err := p.flush(big); err != nil {
-		return err
+	delete(p.pending, big.day)
+	p.buffered -= big.bytes
+	if !p.cfg.Strict {
+		// The reject file so far goes out with this batch's commit.
+		if err := p.publishRejects(); err != nil {
+			return err
+		}
 	}
-	if p.cfg.Strict {
-		return nil
-	}
-	return p.commit()
+	p.jobs <- big
+	return p.flusherErr()
+}
+
+func (p *pipeline) startFlusher() {
+	p.jobs = make(chan *partition)
+	p.flusherDone = make(chan struct{})
+	go func() {
+		defer close(p.flusherDone)
+		for part := range p.jobs {
+			if p.flusherErr() != nil {
+				part.release()
+				continue
+			}
+			err := p.flush(part)
+			if err == nil && !p.cfg.Strict {
+				err = p.commitFiles()
+			}
+			if err != nil {
+				p.mu.Lock()
+				p.flushErr = err
+				p.mu.Unlock()
+			}
+		}
+	}()
+}
+
+// stopFlusher waits for the partition being written, if any. It may be
+// called more than once.
+func (p *pipeline) stopFlusher() {
+	p.stopOnce.Do(func() {
+		close(p.jobs)
+		<-p.flusherDone
+	})
+}
+
+func (p *pipeline) flusherErr() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.flushErr
 }
 
 // finish writes every pending partition and makes the last commit.
 func (p *pipeline) finish() error {
-	for _, part := range p.pending {
+	p.stopFlusher()
+	if err := p.flusherErr(); err != nil {
+		return err
+	}
+	days := make([]int64, 0, len(p.pending))
+	for day := range p.pending {
+		days = append(days, day)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	for _, day := range days {
+		part := p.pending[day]
+		delete(p.pending, day)
+		p.buffered -= part.bytes
 		if err := p.flush(part); err != nil {
 			return err
 		}
@@ -456,21 +622,33 @@ func (p *pipeline) finish() error {
 	if p.cfg.Strict && (len(p.inputErr) > 0 || p.progress.Rejected > 0) {
 		return errors.New("strict: the ingest had problems; the store is unchanged")
 	}
-	return p.commit()
+	if err := p.publishRejects(); err != nil {
+		return err
+	}
+	return p.commitFiles()
 }
 
-func (p *pipeline) commit() error {
-	if p.rejects != nil {
-		rf, err := p.rejects.close()
-		if err != nil {
-			return err
-		}
-		if err := p.tx.AddRejects(rf); err != nil {
-			return err
-		}
-		p.written = append(p.written, rf.Path)
-		p.rejects = nil
+// publishRejects closes the open reject file, if any, and adds it to the
+// next commit. Only the merge goroutine calls it.
+func (p *pipeline) publishRejects() error {
+	if p.rejects == nil {
+		return nil
 	}
+	rf, err := p.rejects.close()
+	if err != nil {
+		return err
+	}
+	if err := p.tx.AddRejects(rf); err != nil {
+		return err
+	}
+	p.written = append(p.written, rf.Path)
+	p.rejects = nil
+	return nil
+}
+
+// commitFiles commits with the counters since the last commit. Only one
+// goroutine commits at a time: the flusher, or finish after it stopped.
+func (p *pipeline) commitFiles() error {
 	p.mu.Lock()
 	t := orcstore.Totals{Ingested: p.progress.Ingested, Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
 	p.mu.Unlock()

@@ -38,13 +38,15 @@ func TestIngestThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c0 := processCPU()
 	sum, err := Ingest(context.Background(), Config{Store: s}, inputs)
+	cpu := (processCPU() - c0).Seconds()
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, _ := s.Snapshot()
 	secs := sum.Elapsed.Seconds()
-	t.Logf("%s: %d inputs, %d events in %.2fs: %.0f events/s, %.1f MB/s read; %d files, %d bytes on disk = %.2fx the %d input bytes",
-		filepath.Base(dir), len(inputs), sum.Events, secs, float64(sum.Events)/secs, float64(sum.BytesRead)/secs/1e6,
+	t.Logf("%s: %d inputs, %d events in %.2fs (%.2f CPU-s): %.0f events/s, %.0f events/CPU-s, %.1f MB/s read; %d files, %d bytes on disk = %.2fx the %d input bytes",
+		filepath.Base(dir), len(inputs), sum.Events, secs, cpu, float64(sum.Events)/secs, float64(sum.Events)/cpu, float64(sum.BytesRead)/secs/1e6,
 		len(m.Files), m.Bytes(), float64(m.Bytes())/float64(inBytes), inBytes)
 }

@@ -445,3 +445,46 @@ func TestDedupFirstOccurrenceAcrossDays(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeInputIsMergedInParts: a big input goes to the merge in parts
+// (partialEvents), with dedup still in input order across the parts, many
+// small inputs share a batch, and a small MemoryLimit makes the flusher
+// write and commit many batches while decoding goes on.
+func TestLargeInputIsMergedInParts(t *testing.T) {
+	defer func(n int) { partialEvents = n }(partialEvents)
+	partialEvents = 100
+	var lines []string
+	want := map[string]string{}
+	for i := 0; i < 1500; i++ {
+		id := i % 1000 // the last 500 repeat earlier IDs, on other days
+		ev := fmt.Sprintf(`{"eventTime":"2024-05-%02dT10:%02d:00Z","eventID":"ev-%04d","copy":%d}`, 1+i%5, i%60, id, i)
+		if _, ok := want[fmt.Sprintf("ev-%04d", id)]; !ok {
+			want[fmt.Sprintf("ev-%04d", id)] = ev
+		}
+		lines = append(lines, ev)
+	}
+	files := map[string][]byte{"big.ndjson": []byte(strings.Join(lines, "\n"))}
+	for i := 0; i < 50; i++ {
+		files[fmt.Sprintf("small/%02d.json", i)] = recordsFile([]string{testEventJSON(5000+i, i)})
+		want[fmt.Sprintf("ev-%04d", 5000+i)] = testEventJSON(5000+i, i)
+	}
+	dir := writeInputs(t, files)
+	s := newTestStore(t)
+	sum, err := ingestDir(t, s, dir, Config{MemoryLimit: 32 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := readStored(t, s)
+	if len(stored) != len(want) || sum.Duplicates != 500 || sum.InputsDone != 51 {
+		t.Fatalf("stored %d, want %d; %d duplicates; %d inputs done", len(stored), len(want), sum.Duplicates, sum.InputsDone)
+	}
+	for id, src := range want {
+		if !sameJSON(t, stored[id].JSON, src) {
+			t.Fatalf("%s: stored %s, want the first copy %s", id, stored[id].JSON, src)
+		}
+	}
+	m, _ := s.Snapshot()
+	if m.Version < 3 || m.Totals.Ingested != int64(len(want)) {
+		t.Errorf("manifest version %d (want several commits), ingested total %d", m.Version, m.Totals.Ingested)
+	}
+}

@@ -78,16 +78,16 @@ func recordBytes(rec arrow.Record) int64 {
 	return n
 }
 
+func (part *partition) release() {
+	for _, c := range part.chunks {
+		c.release()
+	}
+}
+
 // flush sorts a partition's rows by eventTime and writes them to files of at
-// most MaxFileRows events.
+// most MaxFileRows events. The caller has taken part out of p.pending.
 func (p *pipeline) flush(part *partition) error {
-	delete(p.pending, part.day)
-	p.buffered -= part.bytes
-	defer func() {
-		for _, c := range part.chunks {
-			c.release()
-		}
-	}()
+	defer part.release()
 	if part.rows == 0 {
 		return nil
 	}
@@ -109,7 +109,18 @@ func (p *pipeline) flush(part *partition) error {
 		}
 		base += int(c.rec.NumRows())
 	}
-	sort.SliceStable(refs, func(i, j int) bool { return refs[i].t < refs[j].t })
+	// Inputs usually arrive in time order (CloudTrail's S3 layout is by
+	// date), so check before paying for a sort.
+	sorted := true
+	for i := 1; i < len(refs); i++ {
+		if refs[i].t < refs[i-1].t {
+			sorted = false
+			break
+		}
+	}
+	if !sorted {
+		sort.SliceStable(refs, func(i, j int) bool { return refs[i].t < refs[j].t })
+	}
 	cols := make([]arrow.Array, len(arrays))
 	defer func() {
 		for _, c := range cols {
