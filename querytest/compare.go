@@ -87,14 +87,24 @@ func sortKey(row []any, types []planner.Type) string {
 }
 
 func sortedBy(rows [][]any, types []planner.Type) [][]any {
-	out := append([][]any(nil), rows...)
-	sort.SliceStable(out, func(a, b int) bool {
-		ka, kb := sortKey(out[a], types), sortKey(out[b], types)
-		if ka != kb {
-			return ka < kb
+	type keyed struct {
+		key, full string
+		row       []any
+	}
+	ks := make([]keyed, len(rows))
+	for i, r := range rows {
+		ks[i] = keyed{sortKey(r, types), renderRow(r, types), r}
+	}
+	sort.SliceStable(ks, func(a, b int) bool {
+		if ks[a].key != ks[b].key {
+			return ks[a].key < ks[b].key
 		}
-		return renderRow(out[a], types) < renderRow(out[b], types)
+		return ks[a].full < ks[b].full
 	})
+	out := make([][]any, len(ks))
+	for i, k := range ks {
+		out[i] = k.row
+	}
 	return out
 }
 
