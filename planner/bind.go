@@ -34,6 +34,10 @@ type Options struct {
 	// row groups, the time range applied as a filter). Results must not
 	// change; tests run both ways.
 	NoPushdown bool
+	// JSONTables maps table names (as written in FROM, matched without
+	// regard to case) to JSON files read without ingest; they are looked up
+	// before Stores. The scan gets Scan.JSON set.
+	JSONTables map[string][]string
 }
 
 // Build plans a parsed statement. query is the statement's text, for error

@@ -145,6 +145,9 @@ func (b *binder) derived(node Node, names []string, name string, alias *sql.Iden
 // scan binds a store reference. Its Scan reads every column until pruning
 // narrows it.
 func (b *binder) scan(t *sql.TableRef) (Node, *scope, error) {
+	if paths, ok := b.jsonTable(t.Name); ok {
+		return b.jsonScan(t, paths)
+	}
 	if b.opts.Stores == nil {
 		return nil, nil, b.errorf(t.Pos, ErrUnknownTable, "no event data stores are available")
 	}
@@ -169,6 +172,37 @@ func (b *binder) scan(t *sql.TableRef) (Node, *scope, error) {
 		sc.qualifiers = append(sc.qualifiers, t.Alias.Name)
 	}
 	return &Scan{Table: t.Name, Store: store, Snapshot: snap, Spec: spec, Out: cols}, sc, nil
+}
+
+// jsonTable looks name up in Options.JSONTables, case-insensitively.
+func (b *binder) jsonTable(name string) ([]string, bool) {
+	if p, ok := b.opts.JSONTables[name]; ok {
+		return p, true
+	}
+	for k, p := range b.opts.JSONTables {
+		if strings.EqualFold(k, name) {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// jsonScan binds a table read from JSON files: the event schema, like a
+// store, so every query runs unchanged on either.
+func (b *binder) jsonScan(t *sql.TableRef, paths []string) (Node, *scope, error) {
+	cols, err := storeColumns()
+	if err != nil {
+		return nil, nil, err
+	}
+	var spec orcstore.ScanSpec
+	for _, c := range cols {
+		spec.Columns = append(spec.Columns, c.Name)
+	}
+	sc := &scope{cols: cols, qualifiers: []string{t.Name}}
+	if t.Alias != nil {
+		sc.qualifiers = append(sc.qualifiers, t.Alias.Name)
+	}
+	return &Scan{Table: t.Name, Spec: spec, Out: cols, JSON: append([]string(nil), paths...)}, sc, nil
 }
 
 // selectBlock binds SELECT … FROM … WHERE … GROUP BY … HAVING … ORDER BY …

@@ -43,6 +43,9 @@ func (n *Scan) Explain() (string, []Attr) {
 	if n.Spec.NoPruning {
 		attrs = append(attrs, Attr{"pruning", "off"})
 	}
+	if len(n.JSON) > 0 {
+		attrs = append(attrs, Attr{"json", strings.Join(n.JSON, ", ")})
+	}
 	if n.Snapshot != nil {
 		attrs = append(attrs, Attr{"snapshot", fmt.Sprintf("%d files, %d events", len(n.Snapshot.Files), n.Snapshot.Rows())})
 	}

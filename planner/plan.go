@@ -47,6 +47,11 @@ type Scan struct {
 	Snapshot *orcstore.Manifest
 	Spec     orcstore.ScanSpec
 	Out      []Column // one per top-level column read, in Spec.Columns order
+	// JSON, when set, names the JSON files (CloudTrail Records, NDJSON,
+	// arrays, gzip) the table is read from instead of a store; Store and
+	// Snapshot are then nil. Such a scan decodes every event, applies
+	// Spec.Time exactly and ignores Spec.Prune (there are no statistics).
+	JSON []string
 }
 
 // Filter keeps rows where Cond is TRUE.

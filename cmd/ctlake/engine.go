@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/ctlake/ctlake/bench"
 
 	"github.com/ctlake/ctlake/exec"
 	"github.com/ctlake/ctlake/exec/fn"
@@ -23,6 +26,9 @@ type engine struct {
 	memoryLimit int64
 	noPushdown  bool
 	workers     int
+	// jsonTables are tables read from JSON files without ingest (query
+	// --table NAME=PATH), looked up before stores.
+	jsonTables map[string][]string
 }
 
 func newEngine(c *orcstore.Catalog) *engine {
@@ -37,6 +43,9 @@ type queryStats struct {
 	BytesScanned  int64 // compressed bytes read
 	Scan          orcstore.ScanStats
 	Elapsed       time.Duration
+	JSONScans     int   // scans of JSON tables
+	JSONRejected  int64 // events of JSON tables skipped as ingest would reject them
+	JSONDamaged   int64 // JSON inputs not readable to the end (truncated gzip or JSON)
 }
 
 // queryOutput is a statement's outcome: rows, or the text of an EXPLAIN.
@@ -54,8 +63,15 @@ func (e *engine) run(ctx context.Context, query string) (*queryOutput, error) {
 		return nil, err
 	}
 	env := &exec.Env{Now: start.UnixNano(), MemoryLimit: e.memoryLimit, Catalog: e.functions}
-	env.Scan = exec.StoreScanHook(env, e.workers)
+	var mu sync.Mutex
+	var jsonScans []*bench.JSONScan
+	env.Scan = bench.ScanHook(env, e.workers, func(j *bench.JSONScan) {
+		mu.Lock()
+		jsonScans = append(jsonScans, j)
+		mu.Unlock()
+	})
 	plan, err := planner.Build(query, stmt, planner.Options{
+		JSONTables: e.jsonTables,
 		Stores:     e.catalog,
 		Functions:  e.functions,
 		Folder:     exec.Folder{Env: env},
@@ -73,6 +89,13 @@ func (e *engine) run(ctx context.Context, query string) (*queryOutput, error) {
 	res, stats, err := exec.Execute(ctx, plan, env)
 	out.Stats = collectStats(stats)
 	out.Stats.Elapsed = time.Since(start)
+	mu.Lock()
+	out.Stats.JSONScans = len(jsonScans)
+	for _, j := range jsonScans {
+		out.Stats.JSONRejected += j.Rejected()
+		out.Stats.JSONDamaged += j.InputErrors()
+	}
+	mu.Unlock()
 	if err != nil {
 		return out, positioned(query, err)
 	}
@@ -162,5 +185,9 @@ func printStats(w interface{ Write([]byte) (int, error) }, s queryStats) {
 	fmt.Fprintf(w, "files: %d read, %d skipped\n", s.Scan.FilesRead, s.Scan.FilesSkipped)
 	fmt.Fprintf(w, "stripes: %d read, %d skipped\n", s.Scan.StripesRead, s.Scan.StripesSkipped)
 	fmt.Fprintf(w, "row groups: %d read, %d skipped\n", s.Scan.RowGroupsRead, s.Scan.RowGroupsSkipped)
+	if s.JSONScans > 0 {
+		fmt.Fprintf(w, "JSON events rejected (skipped, as ingest would reject them): %d\n", s.JSONRejected)
+		fmt.Fprintf(w, "JSON inputs damaged (read up to the damage): %d\n", s.JSONDamaged)
+	}
 	fmt.Fprintf(w, "time: %s\n", s.Elapsed.Round(time.Microsecond))
 }
