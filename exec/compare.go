@@ -38,7 +38,7 @@ func comparator(a, b arrow.Array) (func(i, j int) int, error) {
 			return nil, mismatch(a, b)
 		}
 		av, bv := a.Float64Values(), b.Float64Values()
-		return func(i, j int) int { return cmp.Compare(av[i], bv[j]) }, nil
+		return func(i, j int) int { return compareFloat(av[i], bv[j]) }, nil
 	case *array.Boolean:
 		b, ok := b.(*array.Boolean)
 		if !ok {
@@ -142,4 +142,20 @@ func stringAt(a arrow.Array) (func(int) string, bool) {
 		return func(i int) string { return d.Value(int(idx[i])) }, true
 	}
 	return nil, false
+}
+
+// compareFloat orders doubles as Trino's ORDER BY does: NaN above every
+// number (cmp.Compare puts it below). Comparison operators treat NaN
+// separately (IEEE: unequal to everything), see cmpEval.
+func compareFloat(x, y float64) int {
+	xn, yn := x != x, y != y
+	switch {
+	case xn && yn:
+		return 0
+	case xn:
+		return 1
+	case yn:
+		return -1
+	}
+	return cmp.Compare(x, y)
 }
