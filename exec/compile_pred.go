@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -90,6 +91,11 @@ func (e *cmpEval) Eval(ctx context.Context, b Batch) (Vec, error) {
 	if err != nil {
 		return Vec{}, exprErr(e.e, err)
 	}
+	// Doubles compare as IEEE 754 (as Trino): NaN is unequal to everything,
+	// itself included, and neither below nor above anything; the
+	// comparator's order (NaN above all) is for sorting and IS DISTINCT FROM.
+	fa, _ := la.(*array.Float64)
+	fb, _ := ra.(*array.Float64)
 	st := make([]int8, n)
 	for i := range st {
 		ln, rn := !validAt(la, i), !validAt(ra, i)
@@ -104,6 +110,8 @@ func (e *cmpEval) Eval(ctx context.Context, b Batch) (Vec, error) {
 		case ln || rn:
 			st[i] = triNull
 			continue
+		case fa != nil && fb != nil && (math.IsNaN(fa.Value(i)) || math.IsNaN(fb.Value(i))):
+			ok = e.op == planner.OpNe
 		default:
 			ok = opHolds(e.op, f(i, i))
 		}
