@@ -36,7 +36,9 @@ func TestComparatorNaN(t *testing.T) {
 // Trino: NaN = NaN is false, NaN <> NaN true, NaN is neither < nor > 1;
 // IS DISTINCT FROM treats two NaNs as the same value.
 func TestCompareNaN(t *testing.T) {
-	dbl := func(f float64) *planner.Literal { return &planner.Literal{V: planner.Value{Float: f}, T: planner.Double} }
+	dbl := func(f float64) *planner.Literal {
+		return &planner.Literal{V: planner.Value{Float: f}, T: planner.Double}
+	}
 	nan, one := dbl(math.NaN()), dbl(1.0)
 	f := Folder{Env: &Env{}}
 	for _, c := range []struct {
