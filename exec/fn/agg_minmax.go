@@ -43,7 +43,10 @@ func (a *minMaxAcc) Update(groups []uint32, args []arrow.Array) error {
 				continue
 			}
 			x := r.at(i)
-			if !a.has[g] || (a.max && x > a.f[g]) || (!a.max && x < a.f[g]) {
+			// Trino's max ranks NaN below every number and min above
+			// every number: a number always replaces a NaN.
+			cur := a.f[g]
+			if !a.has[g] || (cur != cur && x == x) || (a.max && x > cur) || (!a.max && x < cur) {
 				a.f[g], a.has[g] = x, true
 			}
 		}
