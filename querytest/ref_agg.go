@@ -166,9 +166,20 @@ func (r *Reference) aggValue(a planner.AggCall, rows []any) (any, error) {
 		if len(vs) == 0 {
 			return nil, nil
 		}
+		// Trino's min ranks NaN above every number and max below every
+		// number, so neither picks NaN over a number.
 		best := vs[0]
 		for _, v := range vs[1:] {
 			c := Compare(v, best, t0)
+			if isNaN(v) != isNaN(best) {
+				c = 1
+				if isNaN(best) {
+					c = -1
+				}
+				if name == "max" {
+					c = -c
+				}
+			}
 			if name == "min" && c < 0 || name == "max" && c > 0 {
 				best = v
 			}

@@ -2,6 +2,7 @@ package querytest
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
@@ -180,6 +181,11 @@ func (r *Reference) compare(e *planner.Compare, row []any) (any, error) {
 	if l == nil || rv == nil {
 		return nil, nil
 	}
+	if isNaN(l) || isNaN(rv) {
+		// IEEE 754, as Trino: NaN is unequal to everything, itself included,
+		// and neither below nor above anything.
+		return e.Op == planner.OpNe, nil
+	}
 	c := Compare(l, rv, t)
 	switch e.Op {
 	case planner.OpEq:
@@ -211,7 +217,7 @@ func (r *Reference) in(e *planner.In, row []any) (any, error) {
 			sawNull = true
 			continue
 		}
-		if Compare(x, v, e.X.Type()) == 0 {
+		if !isNaN(x) && !isNaN(v) && Compare(x, v, e.X.Type()) == 0 {
 			return !e.Negate, nil
 		}
 	}
@@ -279,4 +285,9 @@ func likeRegexp(pattern, escape string) (*regexp.Regexp, error) {
 	}
 	b.WriteString(`\z`)
 	return regexp.Compile(b.String())
+}
+
+func isNaN(v any) bool {
+	f, ok := v.(float64)
+	return ok && math.IsNaN(f)
 }
