@@ -1,0 +1,130 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteJSON writes the report as indented JSON.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText writes the report as aligned tables, one per size, then the
+// targets judged on each size.
+func WriteText(w io.Writer, r *Report) error {
+	m := r.Machine
+	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
+	fmt.Fprintf(w, "runs per query: store %d, JSON %d", r.Config.Runs, r.Config.JSONRuns)
+	if r.Config.Peer != "" {
+		fmt.Fprintf(w, ", DuckDB %d (one process each; the table is re-imported per run, import time not counted)", r.Config.DuckRuns)
+	}
+	fmt.Fprintf(w, "; seed %d\n", r.Config.Seed)
+	for _, s := range r.Sizes {
+		writeSize(w, s)
+	}
+	return nil
+}
+
+func writeSize(w io.Writer, s *SizeReport) {
+	ds := s.Dataset
+	fmt.Fprintf(w, "\n== %d events: NDJSON %s, S3 layout %d files %s\n", ds.Events, mb(ds.NDJSONBytes), ds.S3Files, mb(ds.S3Bytes))
+	for _, in := range s.Ingest {
+		fmt.Fprintf(w, "ingest %-6s %d events in %.1fs: %.0f events/s, %.1f MB/s of input; store %s in %d ORC files\n",
+			in.Layout, in.Events, in.Seconds, in.EventsPerSec, in.MBPerSec, mb(in.StoreBytes), in.StoreFiles)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	duck := len(s.Queries) > 0 && s.Queries[0].DuckTable != nil
+	head := "query\tkind\tORC ms\tORC rows/s\tORC bytes\tskipped files/stripes/RGs\tJSON ms\tJSON rows/s\tJSON/ORC"
+	if duck {
+		head += "\tDuckDB table ms\tDuckDB NDJSON ms\ttable/ORC\tNDJSON/ORC"
+	}
+	fmt.Fprintln(tw, head+"\tcheck\t")
+	for _, q := range s.Queries {
+		line := fmt.Sprintf("%s\t%s\t%.1f\t%s\t%s\t%d/%d/%d\t%.1f\t%s\t%.1f×",
+			q.Name, q.Kind, q.ORC.Median*1e3, rate(q.ORC.RowsPerSec), mb(q.ORC.BytesRead),
+			q.ORC.FilesSkipped, q.ORC.StripesSkipped, q.ORC.RowGroupsSkipped,
+			q.JSON.Median*1e3, rate(q.JSON.RowsPerSec), q.Ratio())
+		if duck {
+			line += fmt.Sprintf("\t%.1f\t%.1f\t%.2f×\t%.1f×", q.DuckTable.Median*1e3, q.DuckJSON.Median*1e3,
+				q.DuckTable.Median/q.ORC.Median, q.DuckJSON.Median/q.ORC.Median)
+		}
+		fmt.Fprintln(tw, line+"\t"+q.Check+"\t")
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	for _, t := range Targets(s) {
+		fmt.Fprintln(w, t)
+	}
+}
+
+func rate(r float64) string {
+	switch {
+	case r >= 1e6:
+		return fmt.Sprintf("%.1fM", r/1e6)
+	case r >= 1e3:
+		return fmt.Sprintf("%.0fk", r/1e3)
+	}
+	return fmt.Sprintf("%.0f", r)
+}
+
+// Targets judges one size against the project's goals: columnar ≥ 30×
+// JSON (median over the suite, same engine); ≥ 10× DuckDB on NDJSON on
+// every query; within 1.5× of DuckDB's table on every query, and faster on
+// the time-pruned and point-lookup ones.
+func Targets(s *SizeReport) []string {
+	var ratios []float64
+	for _, q := range s.Queries {
+		ratios = append(ratios, q.Ratio())
+	}
+	sort.Float64s(ratios)
+	var med float64
+	if n := len(ratios); n > 0 {
+		med = ratios[n/2]
+		if n%2 == 0 {
+			med = (ratios[n/2-1] + ratios[n/2]) / 2
+		}
+	}
+	out := []string{fmt.Sprintf("target columnar ≥ 30× JSON (median over the suite): %.1f× — %s", med, metOrNot(med >= 30))}
+	if len(s.Queries) == 0 || s.Queries[0].DuckTable == nil {
+		return append(out, "DuckDB targets: not measured (no --peer duckdb)")
+	}
+	var missJSON, missTable []string
+	for _, q := range s.Queries {
+		if q.DuckJSON == nil {
+			continue
+		}
+		if x := q.DuckJSON.Median / q.ORC.Median; x < 10 {
+			missJSON = append(missJSON, fmt.Sprintf("%s %.1f×", q.Name, x))
+		}
+		x := q.DuckTable.Median / q.ORC.Median // > 1: ctlake faster
+		faster := q.Kind == "time-pruned" || q.Name == "eventid-lookup"
+		if x < 1/1.5 || (faster && x < 1) {
+			missTable = append(missTable, fmt.Sprintf("%s ctlake %.2f× DuckDB's time", q.Name, 1/x))
+		}
+	}
+	out = append(out, "target ≥ 10× faster than DuckDB on NDJSON, every query: "+verdict(missJSON))
+	out = append(out, "target within 1.5× of DuckDB's table (faster on time-pruned and lookup): "+verdict(missTable))
+	return out
+}
+
+func metOrNot(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
+
+func verdict(misses []string) string {
+	if len(misses) == 0 {
+		return "met"
+	}
+	return "MISSED on " + strings.Join(misses, ", ")
+}
