@@ -1,6 +1,8 @@
 package orcstore
 
 import (
+	"strings"
+
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
 )
@@ -25,11 +27,22 @@ func mayMatch(f *orcfile.File, stats []orcfile.Statistics, spec ScanSpec) bool {
 		}
 	}
 	for _, p := range spec.Prune {
+		if !usesStats(p) {
+			continue
+		}
 		if st, ok := col(p.Column); ok && !statsMayMatch(st, p) {
 			return false
 		}
 	}
 	return true
+}
+
+// usesStats reports whether a predicate can be tested on its column's
+// statistics. IS NULL on a struct child cannot: where the parent struct is
+// NULL, the child holds no value at all, so the child's statistics neither
+// count those rows nor flag them as NULL, yet the SQL value is NULL.
+func usesStats(p Predicate) bool {
+	return !(p.Op == PredIsNull && strings.Contains(p.Column, "."))
 }
 
 // selectRowGroups picks a stripe's row groups from the row index statistics
@@ -72,6 +85,9 @@ func selectRowGroups(f *orcfile.File, s *orcfile.Stripe, rowIndex func(col int) 
 	}
 	for _, p := range spec.Prune {
 		p := p
+		if !usesStats(p) {
+			continue
+		}
 		if err := apply(p.Column, func(_ int, st orcfile.Statistics) bool { return statsMayMatch(st, p) }); err != nil {
 			return nil, 0, err
 		}
