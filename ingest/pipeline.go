@@ -153,7 +153,9 @@ type pipeline struct {
 // input order on this one, which is the only goroutine touching the Tx.
 func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 	ctx, cancel := context.WithCancel(ctx)
-	batches := makeBatches(inputs)
+	// A batch's decoded events should be a small part of MemoryLimit, so
+	// that a small limit still commits early and often.
+	batches := makeBatches(inputs, min(batchBytes, p.cfg.MemoryLimit/32))
 	jobs := make(chan int)
 	// Each batch's results arrive on its own channel, closed when the batch
 	// is done, so the merge takes them in input order.
@@ -259,17 +261,17 @@ const (
 // escapes MemoryLimit. A variable so that tests can make it small.
 var partialEvents = 64 << 10
 
-func makeBatches(inputs []Input) []batch {
+func makeBatches(inputs []Input, maxBytes int64) []batch {
 	var out []batch
 	lo, size := 0, int64(0)
 	for i, in := range inputs {
-		n := int64(batchBytes) // stdin and unstattable files go alone
+		n := maxBytes // stdin and unstattable files go alone
 		if in.Path != "" {
 			if st, err := os.Stat(in.Path); err == nil {
 				n = st.Size()
 			}
 		}
-		if i > lo && (size+n > batchBytes || i-lo >= batchFiles) {
+		if i > lo && (size+n > maxBytes || i-lo >= batchFiles) {
 			out = append(out, batch{lo, i})
 			lo, size = i, 0
 		}

@@ -62,7 +62,7 @@ func recordBytes(rec arrow.Record) int64 {
 	walk = func(d arrow.ArrayData) {
 		for _, b := range d.Buffers() {
 			if b != nil {
-				n += int64(b.Len())
+				n += int64(b.Cap()) // capacity: builders over-allocate as they grow
 			}
 		}
 		for _, c := range d.Children() {
@@ -121,6 +121,18 @@ func (p *pipeline) flush(part *partition) error {
 	if !sorted {
 		sort.SliceStable(refs, func(i, j int) bool { return refs[i].t < refs[j].t })
 	}
+	if len(refs) <= p.cfg.MaxFileRows {
+		return p.flushOne(part, arrays, refs[0].t, refs[len(refs)-1].t, func() []int {
+			if sorted && len(refs) == base {
+				return nil // every row, in order: no gather needed
+			}
+			rows := make([]int, len(refs))
+			for i, r := range refs {
+				rows[i] = r.row
+			}
+			return rows
+		}())
+	}
 	cols := make([]arrow.Array, len(arrays))
 	defer func() {
 		for _, c := range cols {
@@ -163,6 +175,63 @@ func (p *pipeline) flush(part *partition) error {
 		p.progress.FilesWritten++
 		p.mu.Unlock()
 	}
+	return nil
+}
+
+// flushOne writes a partition that fits one file. Column by column it
+// concatenates the chunks and gathers rows (nil: all, in order, which needs
+// no gather), freeing each intermediate at once, and frees the chunks before
+// the ORC encoding, so that a flush holds about one extra copy of the
+// partition instead of three.
+func (p *pipeline) flushOne(part *partition, arrays [][]arrow.Array, lo, hi int64, rows []int) error {
+	date := dayString(part.day)
+	fields := orcstore.EventSchema.Fields()
+	out := make([]arrow.Array, len(arrays))
+	defer func() {
+		for _, a := range out {
+			if a != nil {
+				a.Release()
+			}
+		}
+	}()
+	n := part.rows
+	for i, parts := range arrays {
+		var col arrow.Array
+		if len(parts) == 1 {
+			parts[0].Retain()
+			col = parts[0]
+		} else {
+			a, err := array.Concatenate(parts, memory.DefaultAllocator)
+			if err != nil {
+				return fmt.Errorf("partition %s: column %s: %w", date, fields[i].Name, err)
+			}
+			col = a
+		}
+		if rows == nil {
+			out[i] = col
+			continue
+		}
+		b := array.NewBuilder(memory.DefaultAllocator, fields[i].Type)
+		err := orcstore.AppendRows(b, col, rows)
+		col.Release()
+		if err != nil {
+			b.Release()
+			return fmt.Errorf("partition %s: column %s: %w", date, fields[i].Name, err)
+		}
+		out[i] = b.NewArray()
+		b.Release()
+	}
+	part.release()
+	rec := array.NewRecord(orcstore.EventSchema, out, int64(n))
+	_, err := p.tx.WriteEvents(date, rec, time.Unix(0, lo).UTC(), time.Unix(0, hi).UTC())
+	rec.Release()
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.progress.Ingested += int64(n)
+	p.progress.FilesWritten++
+	p.mu.Unlock()
 	return nil
 }
 
