@@ -55,6 +55,17 @@ func runBatch(ctx context.Context, eng *engine, stmts []statement, o batchOption
 			return err
 		}
 	}
+	// Placeholders are checked for the whole file first: a missing --param
+	// should not surface only after the statements before it have run.
+	var missing []string
+	for i, st := range stmts {
+		if _, err := substitute(st.SQL, o.params); err != nil {
+			missing = append(missing, fmt.Sprintf("statement %d: %v", i+1, err))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("nothing run: %s", strings.Join(missing, "; "))
+	}
 	results := make([]batchResult, len(stmts))
 	failed := false
 	for i, st := range stmts {

@@ -113,8 +113,27 @@ func TestBatch(t *testing.T) {
 
 	t.Run("unresolved placeholder", func(t *testing.T) {
 		rc, _, errs := runCLI(t, "query", "--data", data, "-f", script, "--store", "small")
-		if rc != 1 || !strings.Contains(errs, "unresolved placeholders ${SOURCE}, ${N}") {
+		if rc != 1 || !strings.Contains(errs, "nothing run: statement 1: unresolved placeholders ${SOURCE}, ${N}") {
 			t.Fatalf("rc %d, stderr:\n%s", rc, errs)
+		}
+	})
+
+	t.Run("one statement to --out FILE", func(t *testing.T) {
+		for _, format := range []string{"parquet", "arrow"} {
+			path := filepath.Join(dir, "one."+format)
+			rc, out, errs := runCLI(t, "query", "--data", data, "--format", format, "--out", path,
+				"SELECT eventName, count(*) AS n FROM small WHERE eventSource = 's3.amazonaws.com' GROUP BY 1 ORDER BY n DESC, eventName LIMIT 3")
+			if rc != 0 || out != "" {
+				t.Fatalf("rc %d, stdout %q, stderr %s", rc, out, errs)
+			}
+			if got := readResultFile(t, path, format); !reflect.DeepEqual(got, readCSV(t, top)) {
+				t.Fatalf("%s: %v", format, got)
+			}
+			// An empty result is still a readable file with its columns.
+			rc, _, errs = runCLI(t, "query", "--data", data, "--format", format, "--out", path, "SELECT eventName FROM small WHERE eventName = 'none'")
+			if got := readResultFile(t, path, format); rc != 0 || !reflect.DeepEqual(got, [][]string{{"eventName"}}) {
+				t.Fatalf("%s empty: rc %d %s, read back %v", format, rc, errs, got)
+			}
 		}
 	})
 

@@ -35,8 +35,9 @@ type shell struct {
 	stdout  io.Writer // the terminal or the stdout ctlake was given
 	msg     io.Writer // errors and notices
 	sigs    chan os.Signal
-	failed  int // statements that failed (exit status of a script)
-	depth   int // nesting of .read
+	failed  int  // statements that failed (exit status of a script)
+	depth   int  // nesting of .read
+	stopped bool // Ctrl-C cancelled a query: the script (stdin, .read) it came from stops too
 }
 
 func runShell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -51,6 +52,8 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	history := fs.String("history", "", "history file (default: shell_history in the data directory)")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations and sorts may hold")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	tables := jsonTables{}
+	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob) as table NAME without ingesting them (repeatable)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -71,7 +74,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	}
 	sh := &shell{eng: newEngine(c), catalog: c, format: *format, params: params{},
 		out: stdout, stdout: stdout, msg: stderr, sigs: make(chan os.Signal, 1)}
-	sh.eng.memoryLimit, sh.eng.workers = limit, *workers
+	sh.eng.memoryLimit, sh.eng.workers, sh.eng.jsonTables = limit, *workers, tables
 	if *store != "" {
 		s, err := c.Open(*store)
 		if err != nil {
@@ -145,6 +148,7 @@ func (sh *shell) interactive(ctx context.Context, stdin *os.File, history string
 		case err != nil:
 			return err
 		}
+		sh.stopped = false
 		if buf.Len() == 0 && isMeta(line) {
 			rl.SaveHistory(strings.TrimSpace(line))
 			if sh.meta(ctx, line) {
@@ -174,7 +178,7 @@ func isMeta(line string) bool { return strings.HasPrefix(strings.TrimSpace(line)
 func (sh *shell) script(ctx context.Context, r io.Reader, name string) (quit bool) {
 	br := bufio.NewReader(r)
 	var buf strings.Builder
-	for {
+	for !sh.stopped {
 		line, err := br.ReadString('\n')
 		if line != "" {
 			if buf.Len() == 0 && isMeta(line) {
@@ -188,7 +192,9 @@ func (sh *shell) script(ctx context.Context, r io.Reader, name string) (quit boo
 				}
 				stmts, rest, _ := splitStatements(buf.String())
 				for _, st := range stmts {
-					sh.execSQL(ctx, st.SQL)
+					if !sh.stopped {
+						sh.execSQL(ctx, st.SQL)
+					}
 				}
 				if len(stmts) > 0 || rest == "" {
 					buf.Reset()
@@ -205,7 +211,12 @@ func (sh *shell) script(ctx context.Context, r io.Reader, name string) (quit boo
 		}
 	}
 	for _, st := range scriptStatements(buf.String()) {
-		sh.execSQL(ctx, st.SQL)
+		if !sh.stopped {
+			sh.execSQL(ctx, st.SQL)
+		}
+	}
+	if sh.stopped {
+		fmt.Fprintf(sh.msg, "%s: stopped after the cancelled query\n", name)
 	}
 	return false
 }
@@ -238,6 +249,7 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 	cancel()
 	if err != nil {
 		if interrupted {
+			sh.stopped = true
 			sh.fail(fmt.Errorf("query cancelled after %s", time.Since(start).Round(time.Millisecond)))
 		} else {
 			sh.fail(queryError(query, err))

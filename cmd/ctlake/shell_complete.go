@@ -108,12 +108,16 @@ func (c *completer) words(word string) []string {
 	return out
 }
 
+// stores are the names and IDs of the stores, and the --table names.
 func (c *completer) stores() []string {
+	var out []string
+	for name := range c.sh.eng.jsonTables {
+		out = append(out, name)
+	}
 	infos, err := c.sh.catalog.List()
 	if err != nil {
-		return nil
+		return out
 	}
-	var out []string
 	for _, in := range infos {
 		out = append(out, in.Name, in.ID)
 	}
