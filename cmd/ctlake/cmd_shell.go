@@ -37,6 +37,7 @@ type shell struct {
 	sigs    chan os.Signal
 	failed  int  // statements that failed (exit status of a script)
 	depth   int  // nesting of .read
+	tty     bool // reading from a terminal
 	stopped bool // Ctrl-C cancelled a query: the script (stdin, .read) it came from stops too
 }
 
@@ -98,7 +99,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 		}
 		return nil
 	}
-	sh.timer = true
+	sh.timer, sh.tty = true, true
 	hist := *history
 	if hist == "" {
 		hist = filepath.Join(c.Dir, "shell_history")
@@ -250,6 +251,9 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 	if err != nil {
 		if interrupted {
 			sh.stopped = true
+			if sh.tty {
+				fmt.Fprintln(sh.msg) // after the ^C the terminal echoed
+			}
 			sh.fail(fmt.Errorf("query cancelled after %s", time.Since(start).Round(time.Millisecond)))
 		} else {
 			sh.fail(queryError(query, err))
