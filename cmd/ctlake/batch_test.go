@@ -129,6 +129,16 @@ func TestBatch(t *testing.T) {
 			if got := readResultFile(t, path, format); !reflect.DeepEqual(got, readCSV(t, top)) {
 				t.Fatalf("%s: %v", format, got)
 			}
+			// Structs, lists of structs, maps and timestamps survive the
+			// round trip: compare with the CSV of the same query.
+			nested := "SELECT userIdentity, resources, tlsDetails, requestParameters, eventTime FROM small WHERE resources IS NOT NULL ORDER BY eventID LIMIT 20"
+			if rc, _, errs := runCLI(t, "query", "--data", data, "--format", format, "--out", path, nested); rc != 0 {
+				t.Fatal(errs)
+			}
+			_, csvOut, _ := runCLI(t, "query", "--data", data, "--format", "csv", nested)
+			if got, want := readResultFile(t, path, format), readCSV(t, csvOut); len(want) < 2 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s nested:\n%v\nwant\n%v", format, got, want)
+			}
 			// An empty result is still a readable file with its columns.
 			rc, _, errs = runCLI(t, "query", "--data", data, "--format", format, "--out", path, "SELECT eventName FROM small WHERE eventName = 'none'")
 			if got := readResultFile(t, path, format); rc != 0 || !reflect.DeepEqual(got, [][]string{{"eventName"}}) {
@@ -228,7 +238,8 @@ func readResultFile(t *testing.T, path, format string) [][]string {
 	defer tbl.Release()
 	// Types survive: counts are bigint, times are timestamps.
 	for _, f := range tbl.Schema().Fields() {
-		want := map[string]arrow.Type{"n": arrow.INT64, "eventTime": arrow.TIMESTAMP, "readOnly": arrow.BOOL, "requestParameters": arrow.MAP}[f.Name]
+		want := map[string]arrow.Type{"n": arrow.INT64, "eventTime": arrow.TIMESTAMP, "readOnly": arrow.BOOL, "requestParameters": arrow.MAP,
+			"userIdentity": arrow.STRUCT, "resources": arrow.LIST}[f.Name]
 		if want != arrow.NULL && f.Type.ID() != want {
 			t.Errorf("%s: column %s is %s", path, f.Name, f.Type)
 		}
