@@ -30,13 +30,13 @@ var Suite = []Query{
 		Duck: "SELECT eventSource, eventName, count(*) AS n FROM {T} GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 20"},
 	{Name: "errors-by-arn-range", Kind: "time-pruned", Ordered: true,
 		SQL:  "SELECT userIdentity.arn AS principal, errorCode, count(*) AS n FROM {T} WHERE eventTime >= TIMESTAMP '{day}' AND eventTime < TIMESTAMP '{dayEnd}' AND errorCode IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 20",
-		Duck: "SELECT userIdentity.arn AS principal, errorCode, count(*) AS n FROM {T} WHERE eventTime >= TIMESTAMP '{day}' AND eventTime < TIMESTAMP '{dayEnd}' AND errorCode IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 20"},
+		Duck: "SELECT userIdentity->>'arn' AS principal, errorCode, count(*) AS n FROM {T} WHERE eventTime >= TIMESTAMP '{day}' AND eventTime < TIMESTAMP '{dayEnd}' AND errorCode IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 20"},
 	{Name: "hourly-histogram", Kind: "full", Ordered: true,
 		SQL:  "SELECT date_trunc('hour', eventTime) AS hour, count(*) AS n FROM {T} GROUP BY 1 ORDER BY 1",
 		Duck: "SELECT date_trunc('hour', eventTime) AS hour, count(*) AS n FROM {T} GROUP BY 1 ORDER BY 1"},
 	{Name: "eventid-lookup", Kind: "selective", Ordered: true,
 		SQL:  "SELECT eventTime, eventSource, eventName, userIdentity.arn, sourceIPAddress FROM {T} WHERE eventID = '{eventID}'",
-		Duck: "SELECT eventTime, eventSource, eventName, userIdentity.arn, sourceIPAddress FROM {T} WHERE eventID = '{eventID}'"},
+		Duck: "SELECT eventTime, eventSource, eventName, userIdentity->>'arn' AS arn, sourceIPAddress FROM {T} WHERE eventID = '{eventID}'"},
 	{Name: "top-s3-buckets", Kind: "full", Ordered: true,
 		SQL:  "SELECT element_at(requestParameters, 'bucketName') AS bucket, count(*) AS n FROM {T} WHERE eventSource = 's3.amazonaws.com' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 10",
 		Duck: "SELECT json_extract_string(requestParameters, '$.bucketName') AS bucket, count(*) AS n FROM {T} WHERE eventSource = 's3.amazonaws.com' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 10"},
@@ -56,10 +56,10 @@ var Suite = []Query{
 		Duck: "SELECT date_trunc('hour', eventTime) AS hour, count(*) AS n FROM {T} WHERE eventTime >= TIMESTAMP '{hour}' GROUP BY 1 ORDER BY 1"},
 	{Name: "rare-api", Kind: "selective", Ordered: true,
 		SQL:  "SELECT count(*) AS n, count(DISTINCT userIdentity.arn) AS principals FROM {T} WHERE eventName = '{rare}'",
-		Duck: "SELECT count(*) AS n, count(DISTINCT userIdentity.arn) AS principals FROM {T} WHERE eventName = '{rare}'"},
+		Duck: "SELECT count(*) AS n, count(DISTINCT userIdentity->>'arn') AS principals FROM {T} WHERE eventName = '{rare}'"},
 	{Name: "one-principal-latest", Kind: "selective", Ordered: true,
 		SQL:  "SELECT eventTime, eventName, sourceIPAddress FROM {T} WHERE userIdentity.arn = '{arn}' ORDER BY eventTime DESC, eventID LIMIT 20",
-		Duck: "SELECT eventTime, eventName, sourceIPAddress FROM {T} WHERE userIdentity.arn = '{arn}' ORDER BY eventTime DESC, eventID LIMIT 20"},
+		Duck: "SELECT eventTime, eventName, sourceIPAddress FROM {T} WHERE (userIdentity->>'arn') = '{arn}' ORDER BY eventTime DESC, eventID LIMIT 20"},
 }
 
 // Params are the data-dependent values the suite's placeholders take.

@@ -31,12 +31,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plot := fs.String("plot", "", "also draw the report as an SVG chart into FILE.svg")
 	peer := fs.String("peer", "", "also run the suite through a peer: duckdb (builds peer/duckdb's cmd/duckpeer with cgo into the cache)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: bench takes no arguments", errUsage)
+	}
+	if *from != "" {
+		rep, err := bench.ReadJSON(*from)
+		if err != nil {
+			return err
+		}
+		return writeBenchReport(rep, *format, *plot, stdout)
 	}
 	sizes, err := parseSizes(*eventsFlag)
 	if err != nil {
@@ -76,8 +84,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *plot != "" {
-		f, err := os.Create(*plot)
+	return writeBenchReport(rep, *format, *plot, stdout)
+}
+
+// writeBenchReport prints the report and draws its chart.
+func writeBenchReport(rep *bench.Report, format, plot string, stdout io.Writer) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("%w: --format %q (want text or json)", errUsage, format)
+	}
+	if plot != "" {
+		f, err := os.Create(plot)
 		if err != nil {
 			return err
 		}
@@ -89,7 +105,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	if *format == "json" {
+	if format == "json" {
 		return bench.WriteJSON(stdout, rep)
 	}
 	return bench.WriteText(stdout, rep)

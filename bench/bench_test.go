@@ -1,0 +1,213 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/ctlake/ctlake/exec"
+	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/planner"
+	"github.com/ctlake/ctlake/sql"
+)
+
+// The benchmarks below need a generated store: 1,000,000 events by default
+// (CTLAKE_BENCH_EVENTS changes it), generated and ingested once into
+// $TMPDIR/ctlake-bench-cache and reused by later runs. They run only when
+// -bench selects them, e.g.
+//
+//	go test ./bench -run '^$' -bench 'Suite|StoreScan' -benchtime 5x
+
+var (
+	benchOnce   sync.Once
+	benchRunner *Runner
+	benchParams Params
+	benchDS     *Dataset
+	benchErr    error
+)
+
+func benchEvents() int64 {
+	if s := os.Getenv("CTLAKE_BENCH_EVENTS"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n >= 1000 {
+			return n
+		}
+	}
+	return 1_000_000
+}
+
+// benchStore returns a Runner over store "trail" (the NDJSON layout
+// ingested) and JSON table "raw" (the same NDJSON files).
+func benchStore(b *testing.B) (*Runner, Params, *Dataset) {
+	b.Helper()
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		cache := filepath.Join(os.TempDir(), "ctlake-bench-cache")
+		ds, err := PrepareDataset(ctx, cache, 1, benchEvents())
+		if err != nil {
+			benchErr = err
+			return
+		}
+		c, err := orcstore.OpenCatalog(filepath.Join(ds.Dir, "store"))
+		if err != nil {
+			benchErr = err
+			return
+		}
+		if _, err := c.Open("trail"); err != nil {
+			// A partial store from an interrupted run is replaced.
+			os.RemoveAll(filepath.Join(ds.Dir, "store"))
+			if c, err = orcstore.OpenCatalog(filepath.Join(ds.Dir, "store")); err != nil {
+				benchErr = err
+				return
+			}
+			if _, _, err := IngestInto(ctx, c, "trail", "ndjson", ds.NDJSON); err != nil {
+				benchErr = err
+				return
+			}
+		}
+		benchRunner = &Runner{Stores: c, JSONTables: map[string][]string{"raw": {ds.NDJSON}}}
+		benchParams, benchErr = FindParams(ctx, benchRunner, "trail")
+		benchDS = ds
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchRunner, benchParams, benchDS
+}
+
+// BenchmarkSuite runs every suite query on the store; events/s is the
+// store's size over the time per query.
+func BenchmarkSuite(b *testing.B) {
+	r, p, ds := benchStore(b)
+	ctx := context.Background()
+	for _, q := range Suite {
+		b.Run(q.Name, func(b *testing.B) {
+			text := p.Text(q.SQL, "trail")
+			for b.Loop() {
+				if _, err := r.Run(ctx, text); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(ds.Events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkSuiteJSON runs the seven showcase queries on the NDJSON files
+// through the same engine (slow: every event is decoded each time).
+func BenchmarkSuiteJSON(b *testing.B) {
+	r, p, ds := benchStore(b)
+	ctx := context.Background()
+	for _, q := range Suite[:7] {
+		b.Run(q.Name, func(b *testing.B) {
+			text := p.Text(q.SQL, "raw")
+			for b.Loop() {
+				if _, err := r.Run(ctx, text); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(ds.Events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			b.SetBytes(ds.NDJSONBytes)
+		})
+	}
+}
+
+// BenchmarkStoreScan drains the store scan operator alone, with the
+// pushdown the planner gives each query: a column, a time range, a
+// bloom-filtered point lookup, and every column.
+func BenchmarkStoreScan(b *testing.B) {
+	r, p, _ := benchStore(b)
+	ctx := context.Background()
+	cases := []struct{ name, q string }{
+		{"one-column", "SELECT eventName FROM trail"},
+		{"struct-child", "SELECT userIdentity.arn FROM trail"},
+		{"map", "SELECT requestParameters FROM trail"},
+		{"time-range-last-day", "SELECT eventName FROM trail WHERE eventTime >= TIMESTAMP '" + p.Day + "'"},
+		{"eventid-bloom", "SELECT eventName FROM trail WHERE eventID = '" + p.EventID + "'"},
+		{"all-columns", "SELECT * FROM trail"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			scan := planScan(b, r, c.q)
+			var rows, bytes int64
+			for b.Loop() {
+				op, err := exec.NewStoreScan(ctx, scan, &exec.Env{}, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					batch, err := op.Next(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if batch.Rec == nil {
+						break
+					}
+					rows += int64(batch.Len())
+				}
+				bytes = op.ScanStats().BytesRead
+				op.Close()
+			}
+			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+			b.SetBytes(bytes)
+		})
+	}
+}
+
+// BenchmarkJSONScan drains the JSON scan operator alone for one column:
+// the decoding cost of every event.
+func BenchmarkJSONScan(b *testing.B) {
+	r, _, ds := benchStore(b)
+	ctx := context.Background()
+	scan := planScan(b, r, "SELECT eventName FROM raw")
+	for b.Loop() {
+		op, err := NewJSONScan(ctx, scan, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			batch, err := op.Next(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if batch.Rec == nil {
+				break
+			}
+		}
+		op.Close()
+	}
+	b.SetBytes(ds.NDJSONBytes)
+	b.ReportMetric(float64(ds.Events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// planScan plans q and returns its Scan node (pushdown applied).
+func planScan(b *testing.B, r *Runner, q string) *planner.Scan {
+	b.Helper()
+	stmt, err := sql.Parse(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := &exec.Env{}
+	p, err := planner.Build(q, stmt, planner.Options{Stores: r.Stores, JSONTables: r.JSONTables, Functions: fn.NewCatalog(), Folder: exec.Folder{Env: env}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var scan *planner.Scan
+	var walk func(n planner.Node)
+	walk = func(n planner.Node) {
+		if s, ok := n.(*planner.Scan); ok {
+			scan = s
+		}
+		for _, in := range n.Inputs() {
+			walk(in)
+		}
+	}
+	walk(p.Root)
+	if scan == nil {
+		b.Fatalf("%s: no scan", q)
+	}
+	return scan
+}

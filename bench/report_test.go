@@ -1,0 +1,105 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"strings"
+	"testing"
+)
+
+func timing(ms ...float64) *Timing {
+	t := &Timing{EventsScanned: 1000}
+	for _, m := range ms {
+		t.Seconds = append(t.Seconds, m/1e3)
+	}
+	t.finish()
+	return t
+}
+
+func sampleReport(sizes ...int64) *Report {
+	r := &Report{Config: ReportConfig{Runs: 3, JSONRuns: 1}}
+	for i, n := range sizes {
+		f := float64(i + 1)
+		r.Sizes = append(r.Sizes, &SizeReport{
+			Dataset: &Dataset{Events: n},
+			Queries: []*QueryResult{
+				{Name: "a<b", Kind: "full", ORC: timing(10*f, 30*f, 20*f), JSON: timing(800 * f), DuckTable: timing(12 * f), DuckJSON: timing(300 * f), Check: "equal"},
+				{Name: "lookup", Kind: "selective", ORC: timing(2*f, 4*f), JSON: timing(100 * f), DuckTable: timing(1 * f), DuckJSON: timing(30 * f), Check: "equal"},
+			},
+		})
+	}
+	return r
+}
+
+func TestTimingMedian(t *testing.T) {
+	cases := []struct {
+		ms   []float64
+		want float64
+	}{{[]float64{30, 10, 20}, 20}, {[]float64{4, 2}, 3}, {[]float64{7}, 7}}
+	for _, c := range cases {
+		if got := timing(c.ms...).Median * 1e3; got < c.want-1e-9 || got > c.want+1e-9 {
+			t.Errorf("median of %v = %v, want %v", c.ms, got, c.want)
+		}
+	}
+}
+
+// Targets: medians 20 ms and 3 ms on ORC against 800 ms and 100 ms on JSON
+// are 40× and 33.3× (median 36.7× ≥ 30); DuckDB's NDJSON times are 15× and
+// 10×; the lookup is slower than DuckDB's table (1 ms vs 3 ms).
+func TestTargets(t *testing.T) {
+	got := strings.Join(Targets(sampleReport(1000).Sizes[0]), "\n")
+	for _, want := range []string{"36.7× — met", "NDJSON, every query: met", "MISSED on lookup ctlake 3.00× DuckDB's time"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("targets lack %q:\n%s", want, got)
+		}
+	}
+}
+
+// Both chart kinds are well-formed XML naming every query and series, with
+// names escaped.
+func TestSVG(t *testing.T) {
+	for _, sizes := range [][]int64{{1000}, {1000, 10000, 100000}} {
+		var b bytes.Buffer
+		if err := WriteSVG(&b, sampleReport(sizes...)); err != nil {
+			t.Fatal(err)
+		}
+		d := xml.NewDecoder(bytes.NewReader(b.Bytes()))
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%v: not XML: %v", sizes, err)
+			}
+		}
+		for _, w := range []string{"a&lt;b", "lookup", "DuckDB table", "ctlake ORC store"} {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%v: SVG lacks %q", sizes, w)
+			}
+		}
+	}
+}
+
+func TestDiffAndCanonicalTime(t *testing.T) {
+	cases := []struct {
+		a, b    []string
+		ordered bool
+		same    bool
+	}{
+		{[]string{"x", "y"}, []string{"y", "x"}, false, true},
+		{[]string{"x", "y"}, []string{"y", "x"}, true, false},
+		{[]string{"x"}, []string{"x", "x"}, false, false},
+	}
+	for _, c := range cases {
+		if got := Diff(c.a, c.b, c.ordered) == ""; got != c.same {
+			t.Errorf("Diff(%v, %v, %v) same=%v, want %v", c.a, c.b, c.ordered, got, c.same)
+		}
+	}
+	for in, want := range map[string]string{"2024-05-01 00:00:00": "2024-05-01 00:00:00.000000000", "2024-05-01 10:00:00.5": "2024-05-01 10:00:00.500000000"} {
+		if got := canonicalTime(in); got != want {
+			t.Errorf("canonicalTime(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
