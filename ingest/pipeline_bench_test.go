@@ -2,11 +2,14 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
 
 // TestIngestThroughput ingests the folder named by $CTLAKE_BENCH_INPUT (e.g.
@@ -49,4 +52,64 @@ func TestIngestThroughput(t *testing.T) {
 	t.Logf("%s: %d inputs, %d events in %.2fs (%.2f CPU-s): %.0f events/s, %.0f events/CPU-s, %.1f MB/s read; %d files, %d bytes on disk = %.2fx the %d input bytes",
 		filepath.Base(dir), len(inputs), sum.Events, secs, cpu, float64(sum.Events)/secs, float64(sum.Events)/cpu, float64(sum.BytesRead)/secs/1e6,
 		len(m.Files), m.Bytes(), float64(m.Bytes())/float64(inBytes), inBytes)
+}
+
+// TestStoreColumnShare reports, for the store folder named by
+// $CTLAKE_BENCH_STORE (stores/<id> of a data directory), the bytes of its
+// ORC files, the bytes of the eventJson column's streams (from the stripe
+// footers) and, given $CTLAKE_BENCH_INPUT, both against the input size: the
+// store's size without eventJson is the total minus that column.
+func TestStoreColumnShare(t *testing.T) {
+	dir := os.Getenv("CTLAKE_BENCH_STORE")
+	if dir == "" {
+		t.Skip("set CTLAKE_BENCH_STORE to a store folder (DATA/stores/<id>)")
+	}
+	var total, jsonBytes, streams int64
+	err := filepath.WalkDir(filepath.Join(dir, "data"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".orc" {
+			return err
+		}
+		f, err := orcfile.OpenFile(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		total += f.Size()
+		col, ok := f.Root().Find("eventJson")
+		if !ok {
+			return fmt.Errorf("%s: no eventJson column", p)
+		}
+		for i := range f.Stripes() {
+			st, err := f.ReadStripe(i)
+			if err != nil {
+				return err
+			}
+			for _, s := range st.Streams {
+				streams += int64(s.Length)
+				if s.Column == col.ID {
+					jsonBytes += int64(s.Length)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in int64
+	if src := os.Getenv("CTLAKE_BENCH_INPUT"); src != "" {
+		filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.Contains(p, "CloudTrail-Digest") {
+				if st, err := d.Info(); err == nil {
+					in += st.Size()
+				}
+			}
+			return nil
+		})
+	}
+	t.Logf("ORC files %d bytes (streams %d); eventJson streams %d bytes = %.1f%%; without eventJson %d bytes",
+		total, streams, jsonBytes, 100*float64(jsonBytes)/float64(total), total-jsonBytes)
+	if in > 0 {
+		t.Logf("input %d bytes: with eventJson %.2fx, without %.2fx", in, float64(total)/float64(in), float64(total-jsonBytes)/float64(in))
+	}
 }
