@@ -12,6 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ctlake/ctlake/sql"
 )
 
 // A batch is a query file of several statements (`ctlake query -f FILE`):
@@ -26,6 +28,7 @@ type batchOptions struct {
 	params          params
 	continueOnError bool
 	stats           bool
+	source          string // the file's name, for error positions
 }
 
 // batchResult is one statement's line of the summary.
@@ -126,9 +129,14 @@ func runBatchStatement(ctx context.Context, eng *engine, st statement, r *batchR
 		}
 	}
 	if err != nil {
-		var se interface{ Caret() string }
+		var se *sql.Error
 		if errors.As(err, &se) {
-			return errors.New(err.Error() + "\n" + se.Caret())
+			// Positions count from the start of the file, as an editor does.
+			line, col := st.Line+se.Line-1, se.Col
+			if se.Line == 1 {
+				col += st.Col - 1
+			}
+			return fmt.Errorf("%s:%d:%d: %s\n%s", o.source, line, col, se.Msg, se.Caret())
 		}
 		return err
 	}

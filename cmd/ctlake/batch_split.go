@@ -95,6 +95,7 @@ type statement struct {
 	Name string // from a "-- name: …" comment line before it; "" if none
 	SQL  string // the text without its ';', trimmed of surrounding space and leading comments
 	Line int    // 1-based line of the script where SQL starts
+	Col  int    // 1-based byte column of that line where SQL starts
 }
 
 var nameComment = regexp.MustCompile(`^--\s*name\s*:\s*(.*?)\s*$`)
@@ -144,7 +145,8 @@ func splitStatements(src string) (stmts []statement, rest string, open bool) {
 			}
 			end := s.start + off + semi
 			if first >= 0 {
-				stmts = append(stmts, statement{Name: name, SQL: strings.TrimSpace(src[first:end]), Line: 1 + strings.Count(src[:first], "\n")})
+				stmts = append(stmts, statement{Name: name, SQL: strings.TrimSpace(src[first:end]),
+					Line: 1 + strings.Count(src[:first], "\n"), Col: first - strings.LastIndexByte(src[:first], '\n')})
 			}
 			name, first, begin = "", -1, end+1
 			off += semi + 1
@@ -166,8 +168,12 @@ func scriptStatements(src string) []statement {
 		return stmts
 	}
 	last, _, _ := splitStatements(rest + "\n;")
+	before := src[:len(src)-len(rest)]
 	for i := range last {
-		last[i].Line += strings.Count(src[:len(src)-len(rest)], "\n")
+		if last[i].Line == 1 {
+			last[i].Col += len(before) - strings.LastIndexByte(before, '\n') - 1
+		}
+		last[i].Line += strings.Count(before, "\n")
 	}
 	return append(stmts, last...)
 }

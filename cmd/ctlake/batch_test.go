@@ -21,8 +21,8 @@ func TestSplitStatements(t *testing.T) {
 	src := "-- name: first\nSELECT 'a;b' AS \"x;y\" -- c;\n;\n/* ; */ -- name: second\n\nSELECT 2;  -- only a comment\n;SELECT 'open"
 	stmts, rest, open := splitStatements(src)
 	want := []statement{
-		{Name: "first", SQL: "SELECT 'a;b' AS \"x;y\" -- c;", Line: 2},
-		{Name: "second", SQL: "SELECT 2", Line: 6},
+		{Name: "first", SQL: "SELECT 'a;b' AS \"x;y\" -- c;", Line: 2, Col: 1},
+		{Name: "second", SQL: "SELECT 2", Line: 6, Col: 1},
 	}
 	if !reflect.DeepEqual(stmts, want) {
 		t.Fatalf("statements:\n%#v\nwant\n%#v", stmts, want)
@@ -30,8 +30,11 @@ func TestSplitStatements(t *testing.T) {
 	if rest != "SELECT 'open" || !open {
 		t.Fatalf("rest %q open %v", rest, open)
 	}
-	if got := scriptStatements("SELECT 1;\n\nSELECT 2 -- no semicolon"); len(got) != 2 || got[1].SQL != "SELECT 2 -- no semicolon" || got[1].Line != 3 {
+	if got := scriptStatements("SELECT 1;\n\nSELECT 2 -- no semicolon"); len(got) != 2 || got[1].SQL != "SELECT 2 -- no semicolon" || got[1].Line != 3 || got[1].Col != 1 {
 		t.Fatalf("script: %#v", got)
+	}
+	if got := scriptStatements("SELECT 1;\n  SELECT 2; SELECT x"); len(got) != 3 || got[1].Line != 2 || got[1].Col != 3 || got[2].Line != 2 || got[2].Col != 13 {
+		t.Fatalf("columns: %#v", got)
 	}
 	if got := oneLine("SELECT a, -- note\n  'x  y'\nFROM t"); got != "SELECT a, 'x  y' FROM t" {
 		t.Fatalf("oneLine: %q", got)
@@ -103,7 +106,7 @@ func TestBatch(t *testing.T) {
 
 	t.Run("stops at the failing statement", func(t *testing.T) {
 		rc, out, errs := runCLI(t, append(base, "--format", "csv")...)
-		if rc != 1 || !strings.Contains(errs, "statement 2 (broken, line 5) failed") || !strings.Contains(errs, "no_such_column") {
+		if rc != 1 || !strings.Contains(errs, "statement 2 (broken, line 5) failed") || !strings.Contains(errs, "q.sql:5:8: unknown column \"no_such_column\"") {
 			t.Fatalf("rc %d, stderr:\n%s", rc, errs)
 		}
 		if out != top {

@@ -85,7 +85,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	eng.jsonTables = tables
 	if len(stmts) > 1 || toDir {
 		return runBatch(ctx, eng, stmts, batchOptions{
-			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats,
+			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: *file,
 		}, stdout, stderr)
 	}
 	query, err := substitute(stmts[0].SQL, ps)
