@@ -180,6 +180,11 @@ func TestShellTerminal(t *testing.T) {
 		sh.send("GROUP BY 1 ORDER BY n DESC, eventName LIMIT 1;\r")
 		sh.expect("(1 row", long)
 		sh.expect("ctlake> ", long)
+		// Ctrl-C at a continuation prompt drops the unfinished statement.
+		sh.send("SELECT no_such_column\r")
+		sh.expect("...> ", long)
+		sh.send("\x03")
+		sh.expect("ctlake> ", long)
 		if !strings.Contains(sh.out.String(), top[0]) || !strings.Contains(sh.out.String(), top[1]) {
 			t.Fatalf("result lacks %v:\n%s", top, sh.out.String())
 		}

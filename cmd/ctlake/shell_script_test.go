@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ctlake/ctlake/orcstore"
 )
 
 // TestShellScript feeds statements and meta-commands on a stdin that is not
@@ -26,8 +28,12 @@ func TestShellScript(t *testing.T) {
 		"SELECT count(*) AS total FROM small;",
 		".output stdout",
 		".stores",
+		".read " + filepath.Join(dir, "inner.sql"),
 		"SELECT 'last, without a semicolon' AS note",
 	}, "\n")
+	if err := os.WriteFile(filepath.Join(dir, "inner.sql"), []byte(".format table\nSELECT 'from .read' AS src;"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	in := filepath.Join(dir, "in.sql")
 	if err := os.WriteFile(in, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
@@ -44,12 +50,48 @@ func TestShellScript(t *testing.T) {
 	}
 	_, want, _ := runCLI(t, "query", "--data", data, "--format", "csv", "SELECT count(*) FROM small WHERE eventName = 'GetObject'")
 	n := strings.TrimSpace(strings.Split(want, "\n")[1])
-	for _, s := range []string{"-[ row 1 ]", "eventName | GetObject\n", "n         | " + n + "\n", "(1 row)", "small", "note\n\"last, without a semicolon\"\n"} {
+	for _, s := range []string{"-[ row 1 ]", "eventName | GetObject\n", "n         | " + n + "\n", "(1 row)", "small", "src\n----------\nfrom .read\n", "note\n-------------------------\nlast, without a semicolon\n"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("stdout lacks %q:\n%s", s, out.String())
 		}
 	}
 	if got := readFile(t, outFile); got != "total\n3000\n" {
 		t.Errorf(".output file: %q", got)
+	}
+}
+
+func TestCompleter(t *testing.T) {
+	data := shellFixture(t)
+	c, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := &shell{eng: newEngine(c), catalog: c}
+	comp := &completer{sh: sh}
+	cases := []struct {
+		line string
+		want []string // full words offered
+	}{
+		{"SELECT userIdentity.sessionContext.sessionI", []string{"sessionIssuer"}},
+		{"SELECT useridentity.sessioncontext.sessionissuer.a", []string{"accountId", "arn"}},
+		{"SELECT userIdentity.sessionContext.attributes.", []string{"creationDate", "mfaAuthenticated"}},
+		{"SELECT eventName.", nil}, // a leaf has no fields
+		{"sel", []string{"select"}},
+		{"SELECT count(*) FROM sma", []string{"small"}},
+		{"SELECT regexp_l", []string{"regexp_like"}},
+		{".sch", []string{".schema"}},
+		{".format j", []string{"json"}},
+		{".schema s", []string{"small"}},
+	}
+	for _, tc := range cases {
+		cands, n := comp.Do([]rune(tc.line), len([]rune(tc.line)))
+		word := string([]rune(tc.line)[len([]rune(tc.line))-n:])
+		var got []string
+		for _, c := range cands {
+			got = append(got, word+string(c))
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%q: offered %v, want %v", tc.line, got, tc.want)
+		}
 	}
 }
