@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -56,7 +57,10 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: no query", errUsage)
 	default:
-		stmts = []statement{{SQL: strings.Join(pos, " "), Line: 1}}
+		// "SELECT …; SELECT …" on the command line is a batch too.
+		if stmts = scriptStatements(strings.Join(pos, " ")); len(stmts) == 0 {
+			return fmt.Errorf("%w: no query", errUsage)
+		}
 	}
 	limit, err := parseBytes(*memLimit)
 	if err != nil {
@@ -85,7 +89,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	eng.jsonTables = tables
 	if len(stmts) > 1 || toDir {
 		return runBatch(ctx, eng, stmts, batchOptions{
-			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: *file,
+			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: cmp.Or(*file, "query"),
 		}, stdout, stderr)
 	}
 	query, err := substitute(stmts[0].SQL, ps)
