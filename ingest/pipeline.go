@@ -613,11 +613,36 @@ func (p *pipeline) finish() error {
 		days = append(days, day)
 	}
 	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	// Decoding is over: write the remaining partitions on all workers.
+	parts := make(chan *partition)
+	errs := make(chan error, p.cfg.Workers)
+	var wg sync.WaitGroup
+	for w := 0; w < min(p.cfg.Workers, len(days)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var first error
+			for part := range parts {
+				if first != nil {
+					part.release()
+					continue
+				}
+				first = p.flush(part)
+			}
+			errs <- first
+		}()
+	}
 	for _, day := range days {
 		part := p.pending[day]
 		delete(p.pending, day)
 		p.buffered -= part.bytes
-		if err := p.flush(part); err != nil {
+		parts <- part
+	}
+	close(parts)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
 			return err
 		}
 	}
