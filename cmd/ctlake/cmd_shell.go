@@ -38,6 +38,7 @@ type shell struct {
 	failed  int  // statements that failed (exit status of a script)
 	depth   int  // nesting of .read
 	tty     bool // reading from a terminal
+	hinted  bool // the "wider than the terminal" hint was given
 	stopped bool // Ctrl-C cancelled a query: the script (stdin, .read) it came from stops too
 }
 
@@ -307,7 +308,36 @@ func (sh *shell) print(out *queryOutput) error {
 		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats.Elapsed) + ")"
 	}
 	fmt.Fprintln(bw, footer)
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if sh.format == "table" && sh.tty && !sh.hinted && sh.outFile == nil {
+		if w := readline.GetScreenWidth(); w > 0 && tableWidth(out.Result) > w {
+			sh.hinted = true
+			fmt.Fprintln(sh.msg, "(rows are wider than the terminal: .format line prints one column per line)")
+		}
+	}
+	return nil
+}
+
+// tableWidth is the width of the table writeTable prints: header names and
+// values (cut at 60) plus the " | " separators.
+func tableWidth(rs *resultSet) int {
+	widths := make([]int, len(rs.Names))
+	for i, n := range rs.Names {
+		widths[i] = len([]rune(n))
+	}
+	eachRow(rs, tableValue, func(vals []string) error {
+		for i, v := range vals {
+			widths[i] = max(widths[i], min(60, len([]rune(v))))
+		}
+		return nil
+	})
+	total := 3 * max(0, len(widths)-1)
+	for _, w := range widths {
+		total += w
+	}
+	return total
 }
 
 func formatElapsed(d time.Duration) string {
