@@ -174,7 +174,7 @@ func RandomAgg(seed int64) string {
 
 // TestRandomAgg runs grouped random queries (seeds 1..n) three ways.
 func TestRandomAgg(t *testing.T) {
-	n := 40
+	n := 30
 	if testing.Short() {
 		n = 10
 	}
@@ -193,9 +193,10 @@ func checkWhere(t *testing.T, q string) {
 	}
 }
 
-// TestRandomWhere runs a fixed set of random predicates (seeds 1..n).
+// TestRandomWhere runs a fixed set of random predicates (seeds 1..n; a
+// one-off sweep of seeds 1000..1399 with RandomAgg too found nothing more).
 func TestRandomWhere(t *testing.T) {
-	n := 80
+	n := 60
 	if testing.Short() {
 		n = 20
 	}
