@@ -105,7 +105,7 @@ func (e *engine) run(ctx context.Context, query string) (*queryOutput, error) {
 		res.Release()
 		return out, nil
 	}
-	out.Result = &resultSet{Names: res.Names, Records: res.Records}
+	out.Result = &resultSet{Names: res.Names, Records: res.Records, Schema: res.Schema}
 	return out, nil
 }
 
