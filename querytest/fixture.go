@@ -53,7 +53,9 @@ func BuildFixture(ctx context.Context, dir string) (*orcstore.Catalog, error) {
 	if err := os.WriteFile(filepath.Join(in, "hand.json"), []byte(handEvents), 0o644); err != nil {
 		return nil, err
 	}
-	return IngestDirs(ctx, filepath.Join(dir, "data"), FixtureStore, ingest.Config{}, in)
+	// Small files (about 16) so that pruning by file statistics has
+	// something to skip.
+	return IngestDirs(ctx, filepath.Join(dir, "data"), FixtureStore, ingest.Config{MaxFileRows: 400}, in)
 }
 
 // IngestDirs ingests every event file under paths into a new store of a new
