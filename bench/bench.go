@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -23,6 +24,9 @@ type Config struct {
 	DuckRuns int   // runs per query through the peer (each one a process)
 	Workers  int
 	Log      io.Writer // progress lines (nil: none)
+	// ProfileDir, if set, receives a CPU profile of each query's store
+	// runs (<query>.orc.pprof), for `go tool pprof`.
+	ProfileDir string
 }
 
 // Report is everything a run measured.
@@ -184,7 +188,13 @@ func runQuery(ctx context.Context, cfg Config, r *Runner, ds *Dataset, p Params,
 	qr := &QueryResult{Name: q.Name, Kind: q.Kind, SQL: p.Text(q.SQL, "{T}")}
 	var orcRows, jsonRows []string
 	var err error
-	if qr.ORC, orcRows, err = timeRuns(ctx, r, p.Text(q.SQL, `"`+table+`"`), cfg.Runs); err != nil {
+	stop, err := startProfile(cfg.ProfileDir, q.Name+".orc.pprof")
+	if err != nil {
+		return nil, err
+	}
+	qr.ORC, orcRows, err = timeRuns(ctx, r, p.Text(q.SQL, `"`+table+`"`), cfg.Runs)
+	stop()
+	if err != nil {
 		return nil, err
 	}
 	if qr.JSON, jsonRows, err = timeRuns(ctx, r, p.Text(q.SQL, "raw"), cfg.JSONRuns); err != nil {
@@ -248,6 +258,26 @@ func timeRuns(ctx context.Context, r *Runner, query string, k int) (*Timing, []s
 	}
 	t.finish()
 	return t, rows, nil
+}
+
+// startProfile starts a CPU profile into dir/name (nothing when dir is
+// empty) and returns the function that stops it.
+func startProfile(dir, name string) (func(), error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }

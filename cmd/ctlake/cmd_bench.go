@@ -31,6 +31,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plot := fs.String("plot", "", "also draw the report as an SVG chart into FILE.svg")
 	peer := fs.String("peer", "", "also run the suite through a peer: duckdb (builds peer/duckdb's cmd/duckpeer with cgo into the cache)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
 	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -63,7 +64,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		*cache = filepath.Join(dir, "ctlake", "bench")
 	}
-	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr}
+	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile}
 	if cfg.JSONRuns == 0 {
 		cfg.JSONRuns = 1
 		if sizes[len(sizes)-1] <= 200_000 {
