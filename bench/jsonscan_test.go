@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
@@ -122,5 +124,32 @@ func TestJSONScanRejectsAndTimeRange(t *testing.T) {
 	}
 	if _, err := (&Runner{JSONTables: map[string][]string{"raw": {filepath.Join(dir, "missing")}}}).Run(context.Background(), "SELECT count(*) FROM raw"); err == nil {
 		t.Error("a missing JSON path gave no error")
+	}
+}
+
+// A LIMIT closes the JSON scan early: its goroutines (framers, decoders)
+// all stop.
+func TestJSONScanEarlyCloseStopsGoroutines(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := gen.Write(context.Background(), gen.Config{Events: 20000, Seed: 3}, gen.LayoutNDJSON, dir); err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{JSONTables: map[string][]string{"raw": {dir}}}
+	before := runtime.NumGoroutine()
+	for i := 0; i < 3; i++ {
+		out, err := r.Run(context.Background(), "SELECT eventID FROM raw LIMIT 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Rows) != 1 {
+			t.Fatalf("%d rows, want 1", len(out.Rows))
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the scans, %d before", n, before)
 	}
 }
