@@ -36,6 +36,9 @@ func WriteText(w io.Writer, r *Report) error {
 	m := r.Machine
 	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
 	fmt.Fprintf(w, "runs per query: store %d, JSON %d", r.Config.Runs, r.Config.JSONRuns)
+	if r.Config.JSONRuns < r.Config.Runs {
+		fmt.Fprint(w, " (fewer JSON runs: each one decodes every event; --json-runs sets it)")
+	}
 	if r.Config.Peer != "" {
 		fmt.Fprintf(w, ", DuckDB %d (one process each; the table is re-imported per run, import time not counted)", r.Config.DuckRuns)
 	}
