@@ -8,8 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -369,6 +372,63 @@ func BenchmarkReadStoreFile(b *testing.B) {
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+	// The store scan reads stripes on every core; this is that path for
+	// all columns, one file handle and scanner per worker.
+	b.Run("all/parallel-stripes", func(b *testing.B) {
+		workers := runtime.GOMAXPROCS(0)
+		for i := 0; i < b.N; i++ {
+			f, err := orcfile.OpenFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			nStripes := len(f.Stripes())
+			f.Close()
+			var total atomic.Int64
+			var wg sync.WaitGroup
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					f, err := orcfile.OpenFile(path)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					defer f.Close()
+					var mine []int
+					for s := w; s < nStripes; s += workers {
+						mine = append(mine, s)
+					}
+					if len(mine) == 0 {
+						return
+					}
+					sc, err := f.Scan(orcfile.ScanOptions{Stripes: mine, BatchSize: 16384})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					defer sc.Close()
+					for {
+						rec, err := sc.Next()
+						if err == io.EOF {
+							return
+						}
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						total.Add(rec.NumRows())
+						rec.Release()
+					}
+				}(w)
+			}
+			wg.Wait()
+			if total.Load() != rows {
+				b.Fatalf("read %d rows", total.Load())
+			}
+		}
+		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
 }
 
 // BenchmarkWriteStoreFile writes 1M generated CloudTrail events with the
