@@ -10,7 +10,6 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile"
-	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
 )
 
 // FileOptions are the ORC settings of every event file: zstd, 64 MiB
@@ -22,9 +21,16 @@ func FileOptions() orcfile.WriterOptions {
 		StripeSize:         64 << 20,
 		RowIndexStride:     10_000,
 		BloomFilterColumns: BloomFilterColumns,
-		BloomFilterFPP:     bloom.DefaultFPP,
+		BloomFilterFPP:     bloomFPP,
 	}
 }
+
+// bloomFPP is the bloom filters' false positive rate. A lookup of one
+// eventID in 1M events (112 row groups) must read only its own row group:
+// at 1% it read a false positive in most lookups (98% skipped, measured),
+// at 0.1% in about one lookup in ten. 0.01% costs ~19 bits per value, about
+// 13 MB per 1M events over the five filtered columns (1.5% of the store).
+const bloomFPP = 0.0001
 
 // writeSlice is how many rows are handed to the ORC writer at a time; the
 // writer encodes each call immediately, so this bounds nothing but call

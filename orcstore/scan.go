@@ -279,6 +279,10 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		}
 	}
 	st.BytesRead += rs.BytesRead()
+	if st.RowGroupsRead == 0 && st.RowGroupsSkipped > 0 {
+		// Every row group was ruled out: the stripe's data was never read.
+		st.StripesRead, st.StripesSkipped = 0, 1
+	}
 	sc.addStats(st)
 	return nil
 }

@@ -330,6 +330,37 @@ func (s *Scanner) loadStripe(i int) error {
 		return err
 	}
 	s.stripe, s.runs, s.ri, s.row, s.index = st, nil, 0, 0, nil
+	rows := int(st.Info.Rows)
+	if rows == 0 {
+		return nil
+	}
+	// Choose the row groups first: when the row index and bloom filters
+	// rule out every row group (a point lookup), the stripe's data streams
+	// are never read or decompressed.
+	stride := s.f.RowIndexStride()
+	if s.opts.RowGroups == nil || stride <= 0 || !s.hasRowIndex(st) {
+		s.runs = [][2]int{{0, rows}}
+	} else {
+		groups := (rows + stride - 1) / stride
+		want, err := s.opts.RowGroups(st, s.rowIndex)
+		if err != nil {
+			return err
+		}
+		for g := 0; g < groups; g++ {
+			if g >= len(want) || !want[g] {
+				continue
+			}
+			start, end := g*stride, min((g+1)*stride, rows)
+			if k := len(s.runs); k > 0 && s.runs[k-1][1] == start {
+				s.runs[k-1][1] = end
+			} else {
+				s.runs = append(s.runs, [2]int{start, end})
+			}
+		}
+		if len(s.runs) == 0 {
+			return nil
+		}
+	}
 	if err := s.readStreams(st); err != nil {
 		return err
 	}
@@ -346,10 +377,6 @@ func (s *Scanner) loadStripe(i int) error {
 			return err
 		}
 	}
-	rows := int(st.Info.Rows)
-	if rows == 0 {
-		return nil
-	}
 	// Every row consumes at least a bit of some scanned stream, and no
 	// encoding packs more than 520 values into a byte, so a row count
 	// beyond that comes from a corrupt footer; without this check it would
@@ -361,28 +388,7 @@ func (s *Scanner) loadStripe(i int) error {
 	if rows > budget {
 		return fmt.Errorf("claims %d rows but its streams hold at most %d values: %w", rows, budget, ErrCorrupt)
 	}
-	stride := s.f.RowIndexStride()
-	if s.opts.RowGroups == nil || stride <= 0 || !s.hasRowIndex(st) {
-		s.runs = [][2]int{{0, rows}}
-		return nil
-	}
-	groups := (rows + stride - 1) / stride
-	want, err := s.opts.RowGroups(st, s.rowIndex)
-	if err != nil {
-		return err
-	}
-	for g := 0; g < groups; g++ {
-		if g >= len(want) || !want[g] {
-			continue
-		}
-		start, end := g*stride, min((g+1)*stride, rows)
-		if k := len(s.runs); k > 0 && s.runs[k-1][1] == start {
-			s.runs[k-1][1] = end
-		} else {
-			s.runs = append(s.runs, [2]int{start, end})
-		}
-	}
-	if len(s.runs) > 0 {
+	if s.runs[0] != [2]int{0, rows} || len(s.runs) > 1 {
 		return s.seekRun()
 	}
 	return nil
