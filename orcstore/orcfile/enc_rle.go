@@ -215,30 +215,9 @@ func (e *encIntRLE) directWidth(p []int64) int {
 	return encFixedBits(bits.Len64(or))
 }
 
-// encFixedBits rounds a bit count up to a width the 5-bit code can name.
-func encFixedBits(n int) int {
-	switch {
-	case n == 0:
-		return 1
-	case n <= 24:
-		return n
-	case n <= 26:
-		return 26
-	case n <= 28:
-		return 28
-	case n <= 30:
-		return 30
-	case n <= 32:
-		return 32
-	case n <= 40:
-		return 40
-	case n <= 48:
-		return 48
-	case n <= 56:
-		return 56
-	}
-	return 64
-}
+// encFixedBits rounds a bit count up to a width the 5-bit code can name;
+// the reader's decClosestFixedBits is the same rule, kept in one place.
+func encFixedBits(n int) int { return decClosestFixedBits(n) }
 
 // encDeltaWidth is the packed width of a delta run's deltas; width 1 cannot
 // be expressed in DELTA (code 0 means "fixed delta"), so it becomes 2, as in
