@@ -1,0 +1,273 @@
+package ingest
+
+// The merge side of the pipeline: dedup in input order, partition buffers,
+// the flusher that writes ORC files, and the commits.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/ctlake/ctlake/orcstore"
+)
+
+// merge applies dedup to one input's result, in input order, and queues the
+// surviving rows for their partitions.
+func (p *pipeline) merge(r *fileResult) error {
+	for _, err := range r.errs {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		p.inputErr = append(p.inputErr, err)
+		if p.cfg.Strict {
+			return fmt.Errorf("strict: %w", err)
+		}
+	}
+	p.mu.Lock()
+	p.progress.Filtered += r.filtered
+	p.progress.Rejected += int64(len(r.rejects))
+	p.mu.Unlock()
+	for _, rej := range r.rejects {
+		if len(p.first) == maxFirstRejects {
+			break
+		}
+		c := *rej
+		c.Raw = nil // the summary names events; the reject file keeps their text
+		p.first = append(p.first, &c)
+	}
+	if len(r.rejects) > 0 {
+		if p.cfg.Strict {
+			return fmt.Errorf("strict: %d events rejected, the first: %w", len(r.rejects), r.rejects[0])
+		}
+		if err := p.writeRejects(r.rejects); err != nil {
+			return err
+		}
+	}
+	// Dedup walks the events in input order across partitions, so that the
+	// first occurrence of an eventID wins whichever days its copies carry
+	// (walking the partitions of a map would pick one at random).
+	if err := p.dedupInOrder(r); err != nil {
+		return err
+	}
+	days := make([]int64, 0, len(r.parts))
+	for day := range r.parts {
+		days = append(days, day)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	for _, day := range days {
+		c := r.parts[day]
+		keep := c.keep
+		if len(keep) == 0 {
+			c.release()
+			continue
+		}
+		part := p.pending[day]
+		if part == nil {
+			part = &partition{day: day}
+			p.pending[day] = part
+		}
+		part.chunks = append(part.chunks, c)
+		part.rows += len(keep)
+		size := recordBytes(c.rec)
+		part.bytes += size
+		p.buffered += size
+	}
+	for p.buffered > p.cfg.MemoryLimit {
+		if err := p.flushLargest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dedupInOrder sets each chunk's keep rows: all of them without dedup,
+// else those whose eventID was not seen before, in the input's order.
+func (p *pipeline) dedupInOrder(r *fileResult) error {
+	next := make(map[int64]int, len(r.parts))
+	var dups int64
+	for _, day := range r.order {
+		c := r.parts[day]
+		i := next[day]
+		next[day] = i + 1
+		if c.rec == nil {
+			continue
+		}
+		if id := c.ids[i]; p.dedup != nil && id.ok {
+			seen, err := p.dedup.seen(day, id.key)
+			if err != nil {
+				return err
+			}
+			if seen {
+				dups++
+				continue
+			}
+		}
+		c.keep = append(c.keep, i)
+	}
+	p.mu.Lock()
+	p.progress.Duplicates += dups
+	p.mu.Unlock()
+	return nil
+}
+
+// flushLargest hands the biggest pending partition to the flusher, which
+// writes it and, unless Strict, commits, so that memory stays bounded and a
+// long ingest makes durable progress. Writing (sort, gather, ORC encoding,
+// zstd) runs beside decoding instead of stopping it: the hand-off waits only
+// while the flusher is still busy with the previous partition, so at most
+// one partition is being written while MemoryLimit bytes are buffered.
+func (p *pipeline) flushLargest() error {
+	var big *partition
+	for _, part := range p.pending {
+		if big == nil || part.bytes > big.bytes {
+			big = part
+		}
+	}
+	if big == nil {
+		p.buffered = 0
+		return nil
+	}
+	delete(p.pending, big.day)
+	p.buffered -= big.bytes
+	if !p.cfg.Strict {
+		// The reject file so far goes out with this batch's commit.
+		if err := p.publishRejects(); err != nil {
+			return err
+		}
+	}
+	p.jobs <- big
+	return p.flusherErr()
+}
+
+func (p *pipeline) startFlusher() {
+	p.jobs = make(chan *partition)
+	p.flusherDone = make(chan struct{})
+	go func() {
+		defer close(p.flusherDone)
+		for part := range p.jobs {
+			if p.flusherErr() != nil {
+				part.release()
+				continue
+			}
+			err := p.flush(part)
+			if err == nil && !p.cfg.Strict {
+				err = p.commitFiles()
+			}
+			if err != nil {
+				p.mu.Lock()
+				p.flushErr = err
+				p.mu.Unlock()
+			}
+		}
+	}()
+}
+
+// stopFlusher waits for the partition being written, if any. It may be
+// called more than once.
+func (p *pipeline) stopFlusher() {
+	p.stopOnce.Do(func() {
+		close(p.jobs)
+		<-p.flusherDone
+	})
+}
+
+func (p *pipeline) flusherErr() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.flushErr
+}
+
+// finish writes every pending partition and makes the last commit.
+func (p *pipeline) finish() error {
+	p.stopFlusher()
+	if err := p.flusherErr(); err != nil {
+		return err
+	}
+	days := make([]int64, 0, len(p.pending))
+	for day := range p.pending {
+		days = append(days, day)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	// Decoding is over: write the remaining partitions on all workers.
+	parts := make(chan *partition)
+	errs := make(chan error, p.cfg.Workers)
+	var wg sync.WaitGroup
+	for w := 0; w < min(p.cfg.Workers, len(days)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var first error
+			for part := range parts {
+				if first != nil {
+					part.release()
+					continue
+				}
+				first = p.flush(part)
+			}
+			errs <- first
+		}()
+	}
+	for _, day := range days {
+		part := p.pending[day]
+		delete(p.pending, day)
+		p.buffered -= part.bytes
+		parts <- part
+	}
+	close(parts)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if p.cfg.Strict && (len(p.inputErr) > 0 || p.progress.Rejected > 0) {
+		return errors.New("strict: the ingest had problems; the store is unchanged")
+	}
+	if err := p.publishRejects(); err != nil {
+		return err
+	}
+	return p.commitFiles()
+}
+
+// publishRejects closes the open reject file, if any, and adds it to the
+// next commit. Only the merge goroutine calls it.
+func (p *pipeline) publishRejects() error {
+	if p.rejects == nil {
+		return nil
+	}
+	rf, err := p.rejects.close()
+	if err != nil {
+		return err
+	}
+	if err := p.tx.AddRejects(rf); err != nil {
+		return err
+	}
+	p.written = append(p.written, rf.Path)
+	p.rejects = nil
+	return nil
+}
+
+// commitFiles commits with the counters since the last commit. Only one
+// goroutine commits at a time: the flusher, or finish after it stopped.
+func (p *pipeline) commitFiles() error {
+	p.mu.Lock()
+	t := orcstore.Totals{Ingested: p.progress.Ingested, Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
+	p.mu.Unlock()
+	// Totals in the manifest are cumulative; add what happened since the
+	// last commit.
+	delta := orcstore.Totals{
+		Ingested:   t.Ingested - p.committed.Ingested,
+		Duplicates: t.Duplicates - p.committed.Duplicates,
+		Filtered:   t.Filtered - p.committed.Filtered,
+		Rejected:   t.Rejected - p.committed.Rejected,
+	}
+	p.tx.Count(delta)
+	if err := p.tx.Commit(); err != nil {
+		return err
+	}
+	p.committed = t
+	return nil
+}
