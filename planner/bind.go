@@ -156,7 +156,7 @@ func (b *binder) field(row Expr, name string, pos int) (Expr, error) {
 func (b *binder) suggest(name string, sc *scope) string {
 	best, bestD := "", 3
 	for _, c := range sc.cols {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c.Name)); d < bestD {
+		if d := EditDistance(strings.ToLower(name), strings.ToLower(c.Name)); d < bestD {
 			best, bestD = c.Name, d
 		}
 	}
@@ -166,7 +166,9 @@ func (b *binder) suggest(name string, sc *scope) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of two names (bytes), for
+// "did you mean" suggestions; the function catalog uses it too.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -250,7 +250,7 @@ func mismatch(name string, sigs []string, args []planner.Type) error {
 func (c *Catalog) unknown(name string) error {
 	best, bestD := "", 3
 	for _, n := range c.Names() {
-		if d := editDistance(name, n); d < bestD {
+		if d := planner.EditDistance(name, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -258,26 +258,6 @@ func (c *Catalog) unknown(name string) error {
 		return fmt.Errorf("function %s not registered (did you mean %s?)", name, best)
 	}
 	return fmt.Errorf("function %s not registered", name)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Aggregate resolves an aggregate function.
