@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 )
@@ -51,7 +52,13 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	err := c.run(ctx, args[1:], stdout, stderr)
+	stopProfile, err := startProfile(os.Getenv("CTLAKE_CPUPROFILE"))
+	if err != nil {
+		fmt.Fprintf(stderr, "ctlake: CTLAKE_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	err = c.run(ctx, args[1:], stdout, stderr)
+	stopProfile()
 	switch {
 	case err == nil:
 		return 0
@@ -100,4 +107,25 @@ func newFlagSet(name, argsUsage string, stderr io.Writer) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// startProfile writes a CPU profile of the command to path when it is set
+// (CTLAKE_CPUPROFILE), for finding where ingest or a query spends its time
+// without a test harness. The returned function stops and flushes it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
