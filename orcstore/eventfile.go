@@ -32,16 +32,30 @@ func FileOptions() orcfile.WriterOptions {
 // 13 MB per 1M events over the five filtered columns (1.5% of the store).
 const bloomFPP = 0.0001
 
-// writeSlice is how many rows are handed to the ORC writer at a time; the
-// writer encodes each call immediately, so this bounds nothing but call
-// overhead.
+// writeSlice is how many runs are handed to the ORC writer at a time; the
+// writer encodes each call immediately, so this bounds nothing but its
+// checks and scratch space.
 const writeSlice = 64 << 10
 
 // WriteEvents writes rec — events of one eventdate, sorted by eventTime,
 // between lo and hi — to a new ORC file and adds it to the next commit.
 func (tx *Tx) WriteEvents(date string, rec arrow.Record, lo, hi time.Time) (FileEntry, error) {
-	if !rec.Schema().Equal(EventSchema) {
-		return FileEntry{}, fmt.Errorf("write events: record schema differs from the event schema")
+	return tx.WriteEventRuns(date, []orcfile.Run{{Rec: rec, Lo: 0, Hi: int(rec.NumRows())}}, lo, hi)
+}
+
+// WriteEventRuns writes the rows of runs, in order, to a new ORC file and
+// adds it to the next commit; like WriteEvents, the rows are events of one
+// eventdate sorted by eventTime, between lo and hi. Ingest writes a file
+// straight from the chunks it decoded this way, without gathering them.
+func (tx *Tx) WriteEventRuns(date string, runs []orcfile.Run, lo, hi time.Time) (FileEntry, error) {
+	var last arrow.Record
+	var n int64
+	for _, r := range runs {
+		if r.Rec != last && !r.Rec.Schema().Equal(EventSchema) {
+			return FileEntry{}, fmt.Errorf("write events: record schema differs from the event schema")
+		}
+		last = r.Rec
+		n += int64(r.Hi - r.Lo)
 	}
 	rel, f, err := tx.NewFile(date)
 	if err != nil {
@@ -53,12 +67,8 @@ func (tx *Tx) WriteEvents(date string, rec arrow.Record, lo, hi time.Time) (File
 		f.Close()
 		return FileEntry{}, err
 	}
-	n := rec.NumRows()
-	for off := int64(0); off < n; off += writeSlice {
-		part := rec.NewSlice(off, min(off+writeSlice, n))
-		err = w.Write(part)
-		part.Release()
-		if err != nil {
+	for off := 0; off < len(runs); off += writeSlice {
+		if err := w.WriteRuns(runs[off:min(off+writeSlice, len(runs))]); err != nil {
 			f.Close()
 			return FileEntry{}, fmt.Errorf("%s: %w", rel, err)
 		}

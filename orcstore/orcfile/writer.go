@@ -101,6 +101,8 @@ type Writer struct {
 	stripeRows  int
 	rgRows      int
 	rgOpen      bool
+	groupBuf    []writeGroup  // WriteRuns' scratch
+	checked     *arrow.Schema // the last schema checkRecord accepted
 	stripes     []*proto.StripeInformation
 	stripeStats []*proto.StripeStatistics
 	buf         []byte // compressed data streams of the stripe being flushed
@@ -230,35 +232,95 @@ func (wr *Writer) emit(b []byte) error {
 // they fill. rec's schema must match the writer's (field names, order and
 // types).
 func (wr *Writer) Write(rec arrow.Record) error {
+	return wr.WriteRuns([]Run{{rec, 0, int(rec.NumRows())}})
+}
+
+// Run is the rows [Lo, Hi) of a record.
+type Run struct {
+	Rec    arrow.Record
+	Lo, Hi int
+}
+
+// WriteRuns encodes the given runs of rows, in that order, as if they were
+// one record. It lets a caller write rows in an order of its own (ingest
+// sorts events by time across the chunks it decoded, and neighbouring
+// events mostly come from different chunks) without gathering them into a
+// new record first: the encoders copy the values anyway, so a gather would
+// copy every byte twice.
+func (wr *Writer) WriteRuns(runs []Run) error {
 	if wr.err != nil {
 		return wr.err
 	}
 	if wr.closed {
 		return errors.New("orc writer: Write after Close")
 	}
-	if err := wr.checkSchema(rec.Schema()); err != nil {
-		return err
+	for _, r := range runs {
+		if err := wr.checkRecord(r.Rec); err != nil {
+			return err
+		}
+		if n := int(r.Rec.NumRows()); r.Lo < 0 || r.Hi > n || r.Lo > r.Hi {
+			return fmt.Errorf("orc writer: rows [%d, %d) outside the record's %d rows", r.Lo, r.Hi, n)
+		}
 	}
-	n := int(rec.NumRows())
-	for off := 0; off < n; {
-		seg := min(n-off, wr.stride-wr.rgRows, writeSegmentRows)
+	groups := wr.groupBuf[:0]
+	ri, at := 0, 0 // the next row to write is runs[ri].Lo + at
+	for ri < len(runs) {
+		// One segment: up to seg rows taken from consecutive runs, grouped
+		// by record so that each column is called once per record.
+		seg := min(wr.stride-wr.rgRows, writeSegmentRows)
+		for i := range groups {
+			groups[i].rs = groups[i].rs[:0]
+		}
+		groups = groups[:0]
+		got := 0
+		for ri < len(runs) && got < seg {
+			r := runs[ri]
+			lo := r.Lo + at
+			take := min(r.Hi-lo, seg-got)
+			if take > 0 {
+				if len(groups) == 0 || groups[len(groups)-1].rec != r.Rec {
+					if len(groups) < cap(groups) {
+						groups = groups[:len(groups)+1]
+						groups[len(groups)-1].rec = r.Rec
+						groups[len(groups)-1].rs = groups[len(groups)-1].rs[:0]
+					} else {
+						groups = append(groups, writeGroup{rec: r.Rec})
+					}
+				}
+				g := &groups[len(groups)-1]
+				if k := len(g.rs); k > 0 && g.rs[k-1].hi == lo {
+					g.rs[k-1].hi = lo + take
+				} else {
+					g.rs = append(g.rs, wRange{lo, lo + take})
+				}
+				got += take
+			}
+			if lo+take == r.Hi {
+				ri, at = ri+1, 0
+			} else {
+				at += take
+			}
+		}
+		if got == 0 {
+			break
+		}
 		if !wr.rgOpen {
 			if err := wr.openRowGroup(); err != nil {
 				return err
 			}
 		}
-		rs := []wRange{{off, off + seg}}
 		for i, c := range wr.cols {
-			if err := c.write(rec.Column(i), rs); err != nil {
-				wr.err = err
-				return err
+			for _, g := range groups {
+				if err := c.write(g.rec.Column(i), g.rs); err != nil {
+					wr.err = err
+					return err
+				}
 			}
 		}
-		wr.root0.rg.n += uint64(seg)
-		off += seg
-		wr.rgRows += seg
-		wr.stripeRows += seg
-		wr.rows += uint64(seg)
+		wr.root0.rg.n += uint64(got)
+		wr.rgRows += got
+		wr.stripeRows += got
+		wr.rows += uint64(got)
 		if wr.rgRows == wr.stride {
 			wr.closeRowGroup()
 		}
@@ -268,6 +330,30 @@ func (wr *Writer) Write(rec arrow.Record) error {
 			}
 		}
 	}
+	for i := range groups {
+		groups[i].rec = nil // do not keep the caller's records alive
+	}
+	wr.groupBuf = groups
+	return nil
+}
+
+// writeGroup is the rows of one record inside a segment.
+type writeGroup struct {
+	rec arrow.Record
+	rs  []wRange
+}
+
+// checkRecord checks a record's schema against the file's, once per schema
+// object: ingest writes thousands of runs of the same few records.
+func (wr *Writer) checkRecord(rec arrow.Record) error {
+	s := rec.Schema()
+	if s == wr.checked {
+		return nil
+	}
+	if err := wr.checkSchema(s); err != nil {
+		return err
+	}
+	wr.checked = s
 	return nil
 }
 
