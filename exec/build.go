@@ -24,6 +24,7 @@ func BuildContext(ctx context.Context, p *planner.Plan, env *Env) (Operator, err
 }
 
 func build(ctx context.Context, n planner.Node, env *Env) (Operator, error) {
+	ctx = topNScope(ctx, n) // top-N pruning: shares a bound with the scan below
 	var ins []Operator
 	for _, in := range n.Inputs() {
 		op, err := build(ctx, in, env)
@@ -101,7 +102,7 @@ func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (O
 		if err != nil {
 			return nil, err
 		}
-		return NewTopN(ins[0], keys, n.N, env), nil
+		return NewTopNPruning(ins[0], keys, n.N, env, topNBound(ctx)), nil
 	case *planner.Limit:
 		return NewLimit(ins[0], n.N), nil
 	case *planner.Distinct:

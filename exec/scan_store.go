@@ -32,7 +32,11 @@ func NewStoreScan(ctx context.Context, node *planner.Scan, env *Env, workers int
 	if env != nil && env.BatchSize > 0 {
 		spec.BatchSize = env.BatchSize
 	}
-	sc, err := node.Store.Scan(ctx, node.Snapshot, spec, orcstore.ScanOptions{Workers: workers, Allocator: env.mem()})
+	opts := orcstore.ScanOptions{Workers: workers, Allocator: env.mem()}
+	if spec.TopN != nil {
+		opts.Bound = topNBound(ctx) // set by the top-N above (topn_prune.go)
+	}
+	sc, err := node.Store.Scan(ctx, node.Snapshot, spec, opts)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", node.Table, err)
 	}
@@ -99,11 +103,21 @@ func (s *StoreScan) Extra() map[string]string {
 	rw := func(read, skipped int) string {
 		return strconv.Itoa(read) + " read, " + strconv.Itoa(skipped) + " skipped"
 	}
-	return map[string]string{
+	m := map[string]string{
 		"files":      rw(st.FilesRead, st.FilesSkipped),
 		"stripes":    rw(st.StripesRead, st.StripesSkipped),
 		"row groups": rw(st.RowGroupsRead, st.RowGroupsSkipped),
 		"bytes read": FormatBytes(st.BytesRead),
 		"rows read":  strconv.FormatInt(st.RowsRead, 10),
 	}
+	if s.node.Spec.TopN != nil && !s.node.Spec.NoPruning {
+		m["top-N pruning"] = TopNPruned(st)
+	}
+	return m
+}
+
+// TopNPruned describes what top-N pruning skipped, for EXPLAIN ANALYZE and
+// --stats.
+func TopNPruned(st orcstore.ScanStats) string {
+	return fmt.Sprintf("%d files, %d stripes, %d row groups skipped", st.TopNFilesSkipped, st.TopNStripesSkipped, st.TopNRowGroupsSkipped)
 }

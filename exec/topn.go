@@ -2,9 +2,11 @@ package exec
 
 import (
 	"context"
+	"sort"
 
 	"github.com/apache/arrow/go/v17/arrow"
 
+	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 )
 
@@ -25,11 +27,18 @@ type TopN struct {
 	prev      arrow.Record
 	off       int
 	done      bool
+	bound     *orcstore.TimeBound // top-N pruning: the scan's bound (nil: none)
 }
 
 // NewTopN keeps the first n rows of in by keys.
 func NewTopN(in Operator, keys []SortKey, n int64, env *Env) *TopN {
 	return &TopN{in: in, keys: keys, n: n, env: env}
+}
+
+// NewTopNPruning is NewTopN that also offers its n-th row's first key, an
+// eventTime, to bound (see orcstore.TimeBound) whenever it tightens.
+func NewTopNPruning(in Operator, keys []SortKey, n int64, env *Env, bound *orcstore.TimeBound) *TopN {
+	return &TopN{in: in, keys: keys, n: n, env: env, bound: bound}
 }
 
 func (t *TopN) Schema() *arrow.Schema { return t.in.Schema() }
@@ -74,7 +83,9 @@ func (t *TopN) consume(ctx context.Context) error {
 		if err := t.buf.add(b, rows); err != nil {
 			return err
 		}
-		if t.buf.rows >= limit {
+		// With a scan waiting for a bound, the first threshold is set as
+		// soon as there are n rows, not at the first full buffer.
+		if t.buf.rows >= limit || (t.bound != nil && t.threshold == nil && int64(t.buf.rows) >= t.n) {
 			if err := t.cut(ctx); err != nil {
 				return err
 			}
@@ -98,11 +109,14 @@ func (t *TopN) keptBytes() int64 {
 	return liveBytes(Batch{Rec: t.kept})
 }
 
-// beatThreshold returns b's live rows that sort strictly before the
-// threshold row (all of them while there is no threshold).
+// beatThreshold returns the rows of b that may still reach the top n: its
+// live rows that sort strictly before the threshold row (all of them while
+// there is none), and of those at most the n best, so that a wide batch is
+// not copied whole into the buffer only to be cut (SELECT * over a new
+// store's first batch).
 func (t *TopN) beatThreshold(ctx context.Context, b Batch) ([]int32, error) {
 	live := liveRows(b)
-	if t.threshold == nil {
+	if t.threshold == nil && int64(len(live)) <= t.n {
 		return live, nil
 	}
 	keys, err := evalAll(ctx, evaluators(t.keys), keyTypes(t.keys), b, t.env, false)
@@ -110,17 +124,86 @@ func (t *TopN) beatThreshold(ctx context.Context, b Batch) ([]int32, error) {
 		return nil, err
 	}
 	defer releaseAll(keys)
-	f, err := rowComparator(keys, t.threshold, t.keys)
+	pos := make([]int, 0, len(live)) // positions in live (and keys)
+	if t.threshold == nil {
+		for i := range live {
+			pos = append(pos, i)
+		}
+	} else {
+		f, err := rowComparator(keys, t.threshold, t.keys)
+		if err != nil {
+			return nil, err
+		}
+		for i := range live {
+			if f(i, 0) < 0 {
+				pos = append(pos, i)
+			}
+		}
+	}
+	if int64(len(pos)) > t.n {
+		if pos, err = bestPositions(keys, t.keys, pos, int(t.n)); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]int32, len(pos))
+	for k, p := range pos {
+		out[k] = live[p]
+	}
+	return out, nil
+}
+
+// bestPositions returns the n positions of pos whose key rows sort first,
+// ties going to the earlier position (as a stable sort would), in
+// ascending position order. It keeps a max-heap of the n best so far, so a
+// batch costs about one comparison per row once the heap is warm.
+func bestPositions(keys []arrow.Array, specs []SortKey, pos []int, n int) ([]int, error) {
+	f, err := rowComparator(keys, keys, specs)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int32, 0, len(live))
-	for i, r := range live {
-		if f(i, 0) < 0 {
-			out = append(out, r)
+	// worse reports whether position a ranks after b.
+	worse := func(a, b int) bool {
+		if c := f(a, b); c != 0 {
+			return c > 0
+		}
+		return a > b
+	}
+	h := make([]int, 0, n) // max-heap: the worst kept position on top
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			if r := l + 1; r < len(h) && worse(h[r], h[l]) {
+				l = r
+			}
+			if !worse(h[l], h[i]) {
+				return
+			}
+			h[i], h[l] = h[l], h[i]
+			i = l
 		}
 	}
-	return out, nil
+	for _, p := range pos {
+		switch {
+		case len(h) < n:
+			h = append(h, p)
+			for i := len(h) - 1; i > 0; {
+				parent := (i - 1) / 2
+				if !worse(h[i], h[parent]) {
+					break
+				}
+				h[i], h[parent] = h[parent], h[i]
+				i = parent
+			}
+		case worse(h[0], p):
+			h[0] = p
+			down(0)
+		}
+	}
+	sort.Ints(h)
+	return h, nil
 }
 
 // cut sorts the kept rows plus the buffer (kept first: they arrived
@@ -163,6 +246,9 @@ func (t *TopN) cut(ctx context.Context) error {
 		last := t.kept.NewSlice(t.kept.NumRows()-1, t.kept.NumRows())
 		defer last.Release()
 		t.threshold, err = evalAll(ctx, evaluators(t.keys), keyTypes(t.keys), Batch{Rec: last}, t.env, false)
+		if err == nil {
+			t.publishBound()
+		}
 	}
 	return err
 }

@@ -25,6 +25,10 @@ type ScanBatch struct {
 type ScanOptions struct {
 	Workers   int              // parallel readers (default: one per CPU)
 	Allocator memory.Allocator // default memory.DefaultAllocator
+	// Bound is the live eventTime bound of a top-N above the scan, for a
+	// spec with TopN set (nil: the scan keeps its own, fed only by
+	// statistics).
+	Bound *TimeBound
 }
 
 // Scanner reads one snapshot of a store for a ScanSpec. Files and stripes
@@ -38,6 +42,12 @@ type Scanner struct {
 	mu    sync.Mutex
 	stats ScanStats
 	done  bool
+
+	// Top-N pruning (nil order: none). seeds are the statistics spans of
+	// the stripes planned so far; only the planning goroutine uses them.
+	order *TopNOrder
+	bound *TimeBound
+	seeds []timeSpan
 }
 
 type scanResult struct {
@@ -51,6 +61,7 @@ type scanResult struct {
 type scanUnit struct {
 	abs    string
 	stripe int
+	span   timeSpan // the stripe's eventTime statistics (top-N pruning)
 }
 
 // OutputSchema is the schema of a scan's records for spec: one column per
@@ -129,6 +140,13 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		}
 		files = append(files, f)
 	}
+	if spec.TopN != nil && !spec.NoPruning {
+		sc.order, sc.bound = spec.TopN, opts.Bound
+		if sc.bound == nil {
+			sc.bound = NewTimeBound(*spec.TopN)
+		}
+		sortFiles(files, *spec.TopN)
+	}
 	read := readColumns(spec)
 	units := make(chan scanUnit)
 	sc.wg.Add(1)
@@ -136,6 +154,10 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		defer sc.wg.Done()
 		defer close(units)
 		for _, fe := range files {
+			if sc.bound.Excludes(fileSpan(fe)) {
+				sc.addStats(ScanStats{FilesSkipped: 1, TopNFilesSkipped: 1})
+				continue
+			}
 			if err := sc.planFile(ctx, s, fe, spec, units); err != nil {
 				sc.send(ctx, scanResult{err: err})
 				return
@@ -208,8 +230,9 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 			f.Close()
 		}
 	}()
-	var queued []int
+	var queued []scanUnit
 	for i := range f.Stripes() {
+		u := scanUnit{abs: s.FilePath(fe.Path), stripe: i}
 		if !spec.NoPruning {
 			stats, err := f.StripeStatistics(i)
 			if err != nil {
@@ -219,14 +242,18 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 				sc.addStats(ScanStats{StripesSkipped: 1})
 				continue
 			}
+			u.span = stripeSpan(f, stats)
 		}
-		queued = append(queued, i)
+		queued = append(queued, u)
 	}
 	f.Close()
 	f = nil
-	for _, i := range queued {
+	if sc.order != nil {
+		queued = sc.orderStripes(queued, spec)
+	}
+	for _, u := range queued {
 		select {
-		case units <- scanUnit{abs: s.FilePath(fe.Path), stripe: i}:
+		case units <- u:
 		case <-ctx.Done():
 			return nil
 		}
@@ -237,6 +264,10 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 // scanUnit reads one stripe, skipping row groups whose statistics or bloom
 // filters rule them out, and applies the exact time range.
 func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read []string, opts ScanOptions) error {
+	if sc.bound.Excludes(u.span) {
+		sc.addStats(ScanStats{StripesSkipped: 1, TopNStripesSkipped: 1})
+		return nil
+	}
 	st := ScanStats{StripesRead: 1}
 	f, err := orcfile.OpenFile(u.abs)
 	if err != nil {
@@ -251,6 +282,12 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		BatchSize: spec.BatchSize,
 		RowGroups: func(s *orcfile.Stripe, rowIndex func(col int) ([]orcfile.RowGroup, error)) ([]bool, error) {
 			keep, skipped, err := selectRowGroups(f, s, rowIndex, spec)
+			if err == nil && sc.order != nil {
+				var n int
+				n, err = sc.pruneRowGroups(f, rowIndex, keep, spec)
+				skipped += n
+				st.TopNRowGroupsSkipped += n
+			}
 			st.RowGroupsRead += len(keep) - skipped
 			st.RowGroupsSkipped += skipped
 			return keep, err
@@ -282,6 +319,9 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 	if st.RowGroupsRead == 0 && st.RowGroupsSkipped > 0 {
 		// Every row group was ruled out: the stripe's data was never read.
 		st.StripesRead, st.StripesSkipped = 0, 1
+		if st.TopNRowGroupsSkipped > 0 {
+			st.TopNStripesSkipped = 1
+		}
 	}
 	sc.addStats(st)
 	return nil

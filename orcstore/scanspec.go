@@ -32,6 +32,11 @@ type ScanSpec struct {
 	// and Prune (Time still drops rows exactly). Tests use it to show that
 	// results never depend on pruning.
 	NoPruning bool
+	// TopN, when set, says a top-N ordered by eventTime sits above the
+	// scan: files, stripes and row groups are visited in that order and
+	// those that cannot reach the top-N are skipped (see topn.go). Pruning
+	// only: it never changes which rows a complete scan would return.
+	TopN *TopNOrder
 }
 
 // TimeRange is an eventTime interval in Unix nanoseconds. Min is inclusive
@@ -173,6 +178,8 @@ type ScanStats struct {
 	BytesRead                       int64 // compressed bytes of the streams read
 	RowsRead                        int64 // rows decoded
 	RowsOut                         int64 // rows returned (after the exact time range)
+	// Of the skipped units above, those skipped by top-N pruning.
+	TopNFilesSkipped, TopNStripesSkipped, TopNRowGroupsSkipped int
 }
 
 // Add accumulates s2 into s.
@@ -186,4 +193,7 @@ func (s *ScanStats) Add(s2 ScanStats) {
 	s.BytesRead += s2.BytesRead
 	s.RowsRead += s2.RowsRead
 	s.RowsOut += s2.RowsOut
+	s.TopNFilesSkipped += s2.TopNFilesSkipped
+	s.TopNStripesSkipped += s2.TopNStripesSkipped
+	s.TopNRowGroupsSkipped += s2.TopNRowGroupsSkipped
 }

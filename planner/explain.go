@@ -40,6 +40,13 @@ func (n *Scan) Explain() (string, []Attr) {
 	for _, p := range n.Spec.Prune {
 		attrs = append(attrs, Attr{"prune", p.String()})
 	}
+	if o := n.Spec.TopN; o != nil {
+		v := o.String() + " order, bound by the top-N"
+		if o.Limit > 0 {
+			v += fmt.Sprintf(" and by statistics (k=%d)", o.Limit)
+		}
+		attrs = append(attrs, Attr{"top-N pruning", v})
+	}
 	if n.Spec.NoPruning {
 		attrs = append(attrs, Attr{"pruning", "off"})
 	}
@@ -80,7 +87,11 @@ func (n *Aggregate) Explain() (string, []Attr) {
 
 func (n *Sort) Explain() (string, []Attr) { return "sort " + keyList(n.Keys), nil }
 func (n *TopN) Explain() (string, []Attr) {
-	return fmt.Sprintf("top %d by %s", n.N, keyList(n.Keys)), nil
+	var attrs []Attr
+	if n.Prune != nil {
+		attrs = append(attrs, Attr{"dynamic filter", fmt.Sprintf("row %d's eventTime to the scan", n.N)})
+	}
+	return fmt.Sprintf("top %d by %s", n.N, keyList(n.Keys)), attrs
 }
 func (n *Limit) Explain() (string, []Attr)    { return fmt.Sprintf("limit %d", n.N), nil }
 func (n *Distinct) Explain() (string, []Attr) { return "distinct", nil }

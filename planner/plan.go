@@ -107,6 +107,10 @@ type TopN struct {
 	Input Node
 	Keys  []SortKey
 	N     int64
+	// Prune, when set, is the eventTime order of the scan under this node
+	// (the same value as that scan's Spec.TopN): the top-N publishes its
+	// k-th row's eventTime to the scan, which skips what cannot beat it.
+	Prune *orcstore.TopNOrder
 }
 
 // Limit passes at most N rows and then stops pulling its input.

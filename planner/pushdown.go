@@ -37,6 +37,53 @@ func (b *binder) pushFilters(root Node) {
 	})
 	// A filter that lost every conjunct is removed.
 	removeTrueFilters(root)
+	walkNodes(root, func(n Node) {
+		if t, ok := n.(*TopN); ok {
+			pushTopN(t)
+		}
+	})
+}
+
+// pushTopN links a top-N whose first key is a bare eventTime column to the
+// store scan under it (through projections and filters), so that the scan
+// visits data in eventTime order and skips what cannot reach the top N:
+//
+//	TopN(eventTime DESC, eventID; 10) / Project / Scan
+//	  => TopN(...; prune) / Project / Scan(top-N order: eventTime DESC, seeded from statistics)
+//
+// Without a filter in between every scanned row reaches the top-N, so the
+// scan may also bound the N-th row from statistics alone (Limit).
+func pushTopN(t *TopN) {
+	if len(t.Keys) == 0 || t.N <= 0 {
+		return
+	}
+	e, in := t.Keys[0].Expr, t.Input
+	filtered := false
+	for {
+		ref, ok := e.(*InputRef)
+		if !ok {
+			return
+		}
+		switch n := in.(type) {
+		case *Project:
+			e, in = n.Exprs[ref.Index], n.Input
+			continue
+		case *Filter:
+			filtered, in = true, n.Input
+			continue
+		case *Scan:
+			path, ok := columnPath(ref, n)
+			if !ok || path != "eventTime" || ref.T.Kind != KindTimestamp || n.Store == nil || len(n.JSON) > 0 || n.Spec.NoPruning {
+				return
+			}
+			o := &orcstore.TopNOrder{Desc: t.Keys[0].Desc, NullsFirst: t.Keys[0].NullsFirst}
+			if !filtered {
+				o.Limit = t.N
+			}
+			n.Spec.TopN, t.Prune = o, o
+		}
+		return
+	}
 }
 
 // pushIntoScan returns what remains of cond after the scan took its share.

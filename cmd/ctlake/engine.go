@@ -185,6 +185,9 @@ func printStats(w interface{ Write([]byte) (int, error) }, s queryStats) {
 	fmt.Fprintf(w, "files: %d read, %d skipped\n", s.Scan.FilesRead, s.Scan.FilesSkipped)
 	fmt.Fprintf(w, "stripes: %d read, %d skipped\n", s.Scan.StripesRead, s.Scan.StripesSkipped)
 	fmt.Fprintf(w, "row groups: %d read, %d skipped\n", s.Scan.RowGroupsRead, s.Scan.RowGroupsSkipped)
+	if t := s.Scan; t.TopNFilesSkipped+t.TopNStripesSkipped+t.TopNRowGroupsSkipped > 0 {
+		fmt.Fprintf(w, "top-N pruning: %s\n", exec.TopNPruned(t))
+	}
 	if s.JSONScans > 0 {
 		fmt.Fprintf(w, "JSON events rejected (skipped, as ingest would reject them): %d\n", s.JSONRejected)
 		fmt.Fprintf(w, "JSON inputs damaged (read up to the damage): %d\n", s.JSONDamaged)
