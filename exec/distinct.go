@@ -58,7 +58,7 @@ func (d *Distinct) Next(ctx context.Context) (Batch, error) {
 		if err != nil {
 			return Batch{}, err
 		}
-		if err := d.env.checkMemory(d, "distinct", d.g.bytes); err != nil {
+		if err := d.env.checkMemory(d, "distinct", d.g.size()); err != nil {
 			return Batch{}, err
 		}
 		if len(fresh) == 0 {

@@ -114,7 +114,7 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 			}
 			ngroups = int(h.g.n)
 		}
-		var used int64 = h.g.bytes
+		used := h.g.size()
 		for i, acc := range h.accs {
 			acc.Grow(ngroups)
 			args, err := evalAll(ctx, h.aggs[i].Args, h.aggs[i].Types, b, h.env, true)
