@@ -10,8 +10,10 @@ import (
 // an event's decoding time (a reserve check, a resize and a memset per
 // value); these append to plain Go slices and hand them to Arrow as buffers
 // when a record is cut, which measured about 1.4x faster per event. Each
-// finish starts the next batch with the previous batch's capacity, so
-// steady-state batches do not regrow.
+// finish hands Arrow an exact-size copy and keeps its own slices, emptied,
+// for the next batch: the pipeline reuses Builders, so steady-state batches
+// neither regrow their slices (growth was 12% of ingest's CPU, most of it
+// page faults on fresh memory) nor hold spare capacity in stored records.
 
 // bitmap is an Arrow validity (or boolean value) bitmap, LSB first.
 type bitmap struct {
@@ -30,9 +32,16 @@ func (m *bitmap) append(v bool) {
 }
 
 func (m *bitmap) finish() *memory.Buffer {
-	buf := memory.NewBufferBytes(m.b)
-	m.b, m.n = make([]byte, 0, cap(m.b)), 0
+	buf := memory.NewBufferBytes(clone(m.b))
+	m.b, m.n = m.b[:0], 0
 	return buf
+}
+
+// clone returns an exact-size copy of s.
+func clone[T any](s []T) []T {
+	out := make([]T, len(s))
+	copy(out, s)
+	return out
 }
 
 // strCol accumulates a string column.
@@ -67,11 +76,10 @@ func (c *strCol) finish() *array.Data {
 	n := c.valid.n
 	d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{
 		c.valid.finish(),
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)),
-		memory.NewBufferBytes(c.data),
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(clone(c.offsets))),
+		memory.NewBufferBytes(clone(c.data)),
 	}, nil, c.nulls, 0)
-	offs := make([]int32, 1, cap(c.offsets))
-	c.offsets, c.data, c.nulls = offs, make([]byte, 0, cap(c.data)), 0
+	c.offsets, c.data, c.nulls = c.offsets[:1], c.data[:0], 0
 	return d
 }
 
@@ -107,8 +115,8 @@ func (c *tsCol) appendNull() { c.valid.append(false); c.vals = append(c.vals, 0)
 func (c *tsCol) finish() *array.Data {
 	n := c.valid.n
 	d := array.NewData(c.typ, n, []*memory.Buffer{c.valid.finish(),
-		memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(c.vals))}, nil, c.nulls, 0)
-	c.vals, c.nulls = make([]int64, 0, cap(c.vals)), 0
+		memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(clone(c.vals)))}, nil, c.nulls, 0)
+	c.vals, c.nulls = c.vals[:0], 0
 	return d
 }
 
@@ -135,8 +143,7 @@ func (c *listCol) end(valid bool, n int) {
 func (c *listCol) finish(typ arrow.DataType, child arrow.ArrayData) *array.Data {
 	n := c.valid.n
 	d := array.NewData(typ, n, []*memory.Buffer{c.valid.finish(),
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets))}, []arrow.ArrayData{child}, c.nulls, 0)
-	offs := make([]int32, 1, cap(c.offsets))
-	c.offsets, c.nulls = offs, 0
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(clone(c.offsets)))}, []arrow.ArrayData{child}, c.nulls, 0)
+	c.offsets, c.nulls = c.offsets[:1], 0
 	return d
 }

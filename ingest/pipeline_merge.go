@@ -74,12 +74,39 @@ func (p *pipeline) merge(r *fileResult) error {
 		part.bytes += size
 		p.buffered += size
 	}
-	for p.buffered > p.cfg.MemoryLimit {
-		if err := p.flushLargest(); err != nil {
+	// Decoded events held — buffered here plus handed to the flusher and
+	// not yet written — stay within MemoryLimit: once over it, hand the
+	// largest partition over, waiting while the flusher is busy. A
+	// partition is also written once it alone holds a quarter of the limit,
+	// so that one big day (an NDJSON export sorted by time) is written in
+	// pieces while decoding goes on, instead of being held whole.
+	for {
+		big := p.largestPending()
+		if big == nil || (p.buffered+p.flushingBytes() <= p.cfg.MemoryLimit && big.bytes < p.cfg.MemoryLimit/4) {
+			return nil
+		}
+		if err := p.handOver(big); err != nil {
 			return err
 		}
 	}
-	return nil
+}
+
+func (p *pipeline) largestPending() *partition {
+	var big *partition
+	for _, part := range p.pending {
+		if big == nil || part.bytes > big.bytes {
+			big = part
+		}
+	}
+	return big
+}
+
+// flushingBytes is the decoded size of the partitions handed to the flusher
+// and not yet written.
+func (p *pipeline) flushingBytes() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.flushing
 }
 
 // dedupInOrder sets each chunk's keep rows: all of them without dedup,
@@ -112,25 +139,17 @@ func (p *pipeline) dedupInOrder(r *fileResult) error {
 	return nil
 }
 
-// flushLargest hands the biggest pending partition to the flusher, which
-// writes it and, unless Strict, commits, so that memory stays bounded and a
-// long ingest makes durable progress. Writing (sort, gather, ORC encoding,
-// zstd) runs beside decoding instead of stopping it: the hand-off waits only
-// while the flusher is still busy with the previous partition, so at most
-// one partition is being written while MemoryLimit bytes are buffered.
-func (p *pipeline) flushLargest() error {
-	var big *partition
-	for _, part := range p.pending {
-		if big == nil || part.bytes > big.bytes {
-			big = part
-		}
-	}
-	if big == nil {
-		p.buffered = 0
-		return nil
-	}
+// handOver gives a pending partition to the flusher, which writes it and,
+// unless Strict, commits, so that memory stays bounded and a long ingest
+// makes durable progress. Writing (sort, ORC encoding, zstd) runs beside
+// decoding instead of stopping it: the hand-off waits only while the
+// flusher is still busy with the previous partition.
+func (p *pipeline) handOver(big *partition) error {
 	delete(p.pending, big.day)
 	p.buffered -= big.bytes
+	p.mu.Lock()
+	p.flushing += big.bytes
+	p.mu.Unlock()
 	if !p.cfg.Strict {
 		// The reject file so far goes out with this batch's commit.
 		if err := p.publishRejects(); err != nil {
@@ -148,18 +167,23 @@ func (p *pipeline) startFlusher() {
 		defer close(p.flusherDone)
 		for part := range p.jobs {
 			if p.flusherErr() != nil {
+				p.mu.Lock()
+				p.flushing -= part.bytes
+				p.mu.Unlock()
 				part.release()
 				continue
 			}
+			bytes := part.bytes
 			err := p.flush(part)
 			if err == nil && !p.cfg.Strict {
 				err = p.commitFiles()
 			}
+			p.mu.Lock()
+			p.flushing -= bytes
 			if err != nil {
-				p.mu.Lock()
 				p.flushErr = err
-				p.mu.Unlock()
 			}
+			p.mu.Unlock()
 		}
 	}()
 }

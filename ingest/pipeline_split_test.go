@@ -1,0 +1,32 @@
+package ingest
+
+import "testing"
+
+// TestSplitInputs runs the pipeline's behaviour tests again with every
+// input framed by its worker and decoded by the pool (pipeline_split.go),
+// which normally happens only to inputs of splitBytes or more: rejects
+// with their lines, damaged gzip, strict mode, dedup's input order across
+// chunks and days, selectors and large events must come out the same.
+func TestSplitInputs(t *testing.T) {
+	defer func(n int64, e int) { splitBytes, rawChunkEvents = n, e }(splitBytes, rawChunkEvents)
+	splitBytes, rawChunkEvents = 0, 3 // every input split, chunks of 3 events
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T)
+	}{
+		{"TruncatedGzip", TestTruncatedGzipKeepsEventsBeforeTheDamage},
+		{"BrokenJSON", TestBrokenJSONInsideRecordsIsRejectedWithPosition},
+		{"OneMegabyteEvent", TestOneMegabyteEventIsStoredWhole},
+		{"InvalidUTF8", TestInvalidUTF8IsRejectedWithRawBytes},
+		{"EventTime", TestEventTimeProblemsAndFallback},
+		{"Unreadable", TestUnreadableInputIsReportedAndSkipped},
+		{"Strict", TestStrictLeavesStoreUnchanged},
+		{"DedupAcrossDays", TestDedupFirstOccurrenceAcrossDays},
+		{"LargeInput", TestLargeInputIsMergedInParts},
+		{"DedupFirstWins", TestDedupFirstOccurrenceWins},
+		{"NoID", TestEventsWithoutIDAreNeverDeduplicated},
+		{"Selectors", TestSelectorsApplyAtIngest},
+	} {
+		t.Run(tc.name, tc.run)
+	}
+}
