@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	gproto "github.com/golang/protobuf/proto"
@@ -52,24 +51,10 @@ const readMaxTail = 256 << 10
 // can demand.
 const readMaxBlockSize = 1 << 26
 
-// OpenFile opens the ORC file at path. Close releases it.
+// OpenFile opens the ORC file at path. Close releases it. The parsed tail
+// of an unchanged file is reused from earlier opens (read_tailcache.go).
 func OpenFile(path string) (*File, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	st, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return nil, err
-	}
-	f, err := Open(fh, st.Size(), path)
-	if err != nil {
-		fh.Close()
-		return nil, err
-	}
-	f.closer = fh
-	return f, nil
+	return openCached(path)
 }
 
 // Close closes the underlying file when the File came from OpenFile.
