@@ -25,7 +25,11 @@ func (c *compiler) call(e *planner.Call) (Evaluator, error) {
 		}
 		args[i] = ev
 	}
-	return &kernelEval{kernel: s.Kernel, args: args, ret: e.T, env: c.env, e: e}, nil
+	ke := &kernelEval{kernel: s.Kernel, args: args, ret: e.T, env: c.env, e: e}
+	if mk := c.mapKeyCall(e, ke); mk != nil {
+		return mk, nil
+	}
+	return ke, nil
 }
 
 // cast compiles CAST/TRY_CAST through fn.CastKernel.
