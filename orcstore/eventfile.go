@@ -22,6 +22,7 @@ func FileOptions() orcfile.WriterOptions {
 		RowIndexStride:     10_000,
 		BloomFilterColumns: BloomFilterColumns,
 		BloomFilterFPP:     bloomFPP,
+		DirectColumns:      []string{"eventID", "requestID", "eventJson"},
 	}
 }
 

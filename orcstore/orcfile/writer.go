@@ -38,6 +38,12 @@ type WriterOptions struct {
 	// used when distinct/non-null values ≤ this, else DIRECT_V2. 0 means
 	// 0.8 (Apache ORC's default); a negative value disables dictionaries.
 	DictionaryThreshold float64
+	// DirectColumns are dotted paths of string columns (matched like
+	// BloomFilterColumns) always written DIRECT_V2, for values known to be
+	// (nearly) unique — CloudTrail's eventID, requestID and the event's own
+	// JSON. Trying a dictionary first costs hashing and copying a row
+	// group's values, per stripe, only to replay them as direct.
+	DirectColumns []string
 	// Metadata are user metadata items stored in the footer.
 	Metadata map[string][]byte
 }
@@ -183,6 +189,15 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	wr.root0.rg.kind, wr.root0.stripe.kind, wr.root0.file.kind = proto.Type_STRUCT, proto.Type_STRUCT, proto.Type_STRUCT
 	if err := wr.setupBlooms(opts.BloomFilterColumns, fpp); err != nil {
 		return nil, err
+	}
+	for _, p := range opts.DirectColumns {
+		c, ok := wr.root.Find(p)
+		if !ok || c.Kind != proto.Type_STRING {
+			return nil, fmt.Errorf("orc writer: direct column %q is not a string column of the schema", p)
+		}
+		wc := wr.all[c.ID-1]
+		wc.str.threshold = -1
+		wc.str.reset()
 	}
 	if err := wr.emit([]byte("ORC")); err != nil {
 		return nil, err
