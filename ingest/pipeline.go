@@ -161,7 +161,7 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 	ctx, cancel := context.WithCancel(ctx)
 	// A batch's decoded events should be a small part of MemoryLimit, so
 	// that a small limit still commits early and often.
-	batches := makeBatches(inputs, min(batchBytes, p.cfg.MemoryLimit/32))
+	batches := makeBatches(inputs, min(splitBytes, p.cfg.MemoryLimit/32))
 	jobs := make(chan int)
 	// Each batch's results arrive on its own channel, closed when the batch
 	// is done, so the merge takes them in input order.
@@ -181,7 +181,7 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 			dec := NewDecoder(p.cfg.Decode)
 			cache := &builderCache{}
 			for i := range jobs {
-				p.decodeBatch(ctx, dec, cache, inputs[batches[i].lo:batches[i].hi], results[i])
+				p.decodeBatch(ctx, dec, cache, inputs[batches[i].lo:batches[i].hi], batches[i].split, results[i])
 				close(results[i])
 			}
 		}()
@@ -264,7 +264,12 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 // of builders. Real trails deliver many small files (CloudTrail writes one
 // per account, region and ~5 minutes, often a few KB); setting up builders,
 // records and partition chunks per file cost more than decoding them.
-type batch struct{ lo, hi int }
+type batch struct {
+	lo, hi int
+	// split: the batch is one large input (maxBytes or more, or of unknown
+	// size), decoded on every core (see pipeline_split.go).
+	split bool
+}
 
 const (
 	batchBytes = 4 << 20 // file bytes (compressed, as stored) per batch
@@ -287,13 +292,13 @@ func makeBatches(inputs []Input, maxBytes int64) []batch {
 			}
 		}
 		if i > lo && (size+n > maxBytes || i-lo >= batchFiles) {
-			out = append(out, batch{lo, i})
+			out = append(out, batch{lo, i, i-lo == 1 && size >= maxBytes})
 			lo, size = i, 0
 		}
 		size += n
 	}
 	if lo < len(inputs) {
-		out = append(out, batch{lo, len(inputs)})
+		out = append(out, batch{lo, len(inputs), len(inputs)-lo == 1 && size >= maxBytes})
 	}
 	return out
 }
@@ -365,14 +370,14 @@ func (rb *resultBuilder) finish() *fileResult {
 
 // decodeBatch decodes inputs in order and sends their events to out, one
 // result for the batch, or more when an input is large.
-func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, cache *builderCache, inputs []Input, out chan<- *fileResult) {
+func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, cache *builderCache, inputs []Input, split bool, out chan<- *fileResult) {
 	rb := newResultBuilder(cache)
 	var fieldBuf [][]byte
 	for _, in := range inputs {
 		if ctx.Err() != nil {
 			break
 		}
-		rb = p.decodeInput(ctx, dec, in, rb, out, &fieldBuf)
+		rb = p.decodeInput(ctx, dec, in, split, rb, out, &fieldBuf)
 		rb.res.inputsDone++
 	}
 	if ctx.Err() != nil {
@@ -383,7 +388,7 @@ func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, cache *builder
 
 // decodeInput adds one input's events to rb, sending rb on and starting a
 // new one every partialEvents events. It returns the builder to go on with.
-func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, rb *resultBuilder, out chan<- *fileResult, fieldBuf *[][]byte) *resultBuilder {
+func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, split bool, rb *resultBuilder, out chan<- *fileResult, fieldBuf *[][]byte) *resultBuilder {
 	rc, err := in.Open()
 	if err != nil {
 		rb.res.errs = append(rb.res.errs, &InputError{File: in.Name, Err: err})
@@ -392,7 +397,7 @@ func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, rb *
 	defer rc.Close()
 	fr := NewFramer(countingReader{rc, &p.bytes}, in.Name)
 	defer fr.Close()
-	if shouldSplit(in) {
+	if split {
 		return p.frameSplit(ctx, fr, in, rb, out)
 	}
 	for n := 0; ; n++ {

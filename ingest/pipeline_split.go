@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sync"
 )
 
@@ -19,8 +18,9 @@ import (
 // input order, so dedup's first-occurrence rule is unchanged.
 
 // splitBytes is the input size from which an input is decoded on all
-// cores; smaller inputs are framed and decoded by one worker, which is
-// cheaper per event (no copy) and parallel across inputs.
+// cores (it is also the most bytes of small inputs batched together, see
+// makeBatches); smaller inputs are framed and decoded by one worker, which
+// is cheaper per event (no copy) and parallel across inputs.
 var splitBytes int64 = batchBytes
 
 // rawChunkEvents and rawChunkBytes bound one rawChunk (variables so that
@@ -49,16 +49,6 @@ type rawRef struct {
 type rawJob struct {
 	chunk *rawChunk
 	res   *fileResult
-}
-
-// shouldSplit reports whether in is large enough (or of unknown size) to be
-// decoded on all cores.
-func shouldSplit(in Input) bool {
-	if in.Path == "" {
-		return true // stdin
-	}
-	st, err := os.Stat(in.Path)
-	return err != nil || st.Size() >= splitBytes
 }
 
 // frameSplit frames fr, sending its events to the decode pool in chunks and
