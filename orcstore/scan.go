@@ -268,6 +268,12 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		sc.addStats(ScanStats{StripesSkipped: 1, TopNStripesSkipped: 1})
 		return nil
 	}
+	if sc.order != nil && len(read) > 1 {
+		// Top-N scans read few stripes: spread each over two cores.
+		if done, err := sc.scanUnitSplit(ctx, u, spec, read, opts); done || err != nil {
+			return err
+		}
+	}
 	st := ScanStats{StripesRead: 1}
 	f, err := orcfile.OpenFile(u.abs)
 	if err != nil {

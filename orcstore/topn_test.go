@@ -362,3 +362,37 @@ func TestSeedBound(t *testing.T) {
 		}
 	}
 }
+
+// TestTopNScanNoLeaks reads a top-N scan (two-reader stripes included) with
+// a checked allocator, to the end and closed after one batch: every buffer
+// must be released once the batches are.
+func TestTopNScanNoLeaks(t *testing.T) {
+	s, _ := topNStore(t)
+	m, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, early := range []bool{false, true} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		spec := ScanSpec{Columns: []string{"eventTime", "eventID", "eventSource"}, TopN: &TopNOrder{Desc: true}, BatchSize: 1000}
+		sc, err := s.Scan(context.Background(), m, spec, ScanOptions{Workers: 2, Allocator: mem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			b, err := sc.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Rec.Release()
+			if early {
+				break
+			}
+		}
+		sc.Close()
+		mem.AssertSize(t, 0)
+	}
+}
