@@ -155,8 +155,8 @@ func runSize(ctx context.Context, cfg Config, n int64) (*SizeReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.logf("ingest %-6s: %d events from %d inputs (%s) in %.1fs: %.0f events/s, %.1f MB/s; store %s in %d files",
-			l.layout, res.Events, res.Inputs, mb(res.Bytes), res.Seconds, res.EventsPerSec, res.MBPerSec, mb(res.StoreBytes), res.StoreFiles)
+		cfg.logf("ingest %-6s: %d events from %d inputs (%s) in %.1fs: %.0f events/s, %.1f MB/s, %.1f CPU-s, peak RSS %s; store %s in %d files",
+			l.layout, res.Events, res.Inputs, mb(res.Bytes), res.Seconds, res.EventsPerSec, res.MBPerSec, res.CPUSeconds, mb(res.PeakRSS), mb(res.StoreBytes), res.StoreFiles)
 		sr.Ingest = append(sr.Ingest, res)
 	}
 	r := &Runner{Stores: c, JSONTables: map[string][]string{"raw": {ds.NDJSON}}, Workers: cfg.Workers}

@@ -76,6 +76,10 @@ type IngestResult struct {
 	MBPerSec     float64 `json:"mb_per_sec"`
 	StoreBytes   int64   `json:"store_bytes"`
 	StoreFiles   int     `json:"store_files"`
+	// CPUSeconds is the process's user + system time during the ingest;
+	// PeakRSS its peak resident memory (Linux; 0 elsewhere).
+	CPUSeconds float64 `json:"cpu_seconds"`
+	PeakRSS    int64   `json:"peak_rss"`
 }
 
 // IngestInto creates store name in c and ingests path into it, timed.
@@ -89,7 +93,9 @@ func IngestInto(ctx context.Context, c *orcstore.Catalog, name, layout, path str
 	if len(errs) > 0 {
 		return nil, res, errs[0]
 	}
+	meter := startMeter()
 	sum, err := ingest.Ingest(ctx, ingest.Config{Store: st}, inputs)
+	res.CPUSeconds, res.PeakRSS = meter.stop()
 	if err != nil {
 		return nil, res, fmt.Errorf("ingesting %s: %w", layout, err)
 	}

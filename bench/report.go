@@ -53,8 +53,8 @@ func writeSize(w io.Writer, s *SizeReport) {
 	ds := s.Dataset
 	fmt.Fprintf(w, "\n== %d events: NDJSON %s, S3 layout %d files %s\n", ds.Events, mb(ds.NDJSONBytes), ds.S3Files, mb(ds.S3Bytes))
 	for _, in := range s.Ingest {
-		fmt.Fprintf(w, "ingest %-6s %d events in %.1fs: %.0f events/s, %.1f MB/s of input; store %s in %d ORC files\n",
-			in.Layout, in.Events, in.Seconds, in.EventsPerSec, in.MBPerSec, mb(in.StoreBytes), in.StoreFiles)
+		fmt.Fprintf(w, "ingest %-6s %d events in %.1fs: %.0f events/s, %.1f MB/s of input, %.1f CPU-s, peak RSS %s; store %s in %d ORC files (%.2fx the gzip input)\n",
+			in.Layout, in.Events, in.Seconds, in.EventsPerSec, in.MBPerSec, in.CPUSeconds, mb(in.PeakRSS), mb(in.StoreBytes), in.StoreFiles, float64(in.StoreBytes)/float64(max(ds.S3Bytes, 1)))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
