@@ -205,7 +205,14 @@ func (s *Scanner) Close() {
 			rc.dict.Release()
 			rc.dict = nil
 		}
+		for i := range rc.streams {
+			rs := &rc.streams[i]
+			readPutBuf(rs.buf)
+			rs.buf, rs.b, rs.chunks = nil, nil, nil
+		}
 	}
+	readPutBuf(s.raw)
+	s.raw = nil
 }
 
 // Next returns the next batch of rows, or io.EOF after the last. The
@@ -481,7 +488,11 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		total += e - w.ss.Offset
 		w.rk = len(ranges) - 1
 	}
+	if s.raw == nil {
+		s.raw = readGetBuf()
+	}
 	if uint64(cap(s.raw)) < total {
+		readPutBuf(s.raw)
 		s.raw = make([]byte, total)
 	}
 	raw := s.raw[:total]
@@ -499,6 +510,9 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		if s.f.compression == CompressionNone {
 			rs.b = b
 			continue
+		}
+		if rs.buf == nil {
+			rs.buf = readGetBuf()
 		}
 		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b, s.f.blockSize)
 		if err != nil {
