@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -125,9 +126,11 @@ var (
 // zstdEncoder uses zstd's fastest level: the writer spends most of its time
 // compressing eventJson, and SpeedFastest writes CloudTrail rows ~1.7x
 // faster than SpeedDefault for ~13% larger files (measured on 1M rows).
+// EncodeAll runs at most "concurrency" calls at once and blocks the rest,
+// so there is one encoder per CPU: ingest writes several files at once.
 func zstdEncoder() *zstd.Encoder {
 	zstdEncOnce.Do(func() {
-		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true))
 	})
 	return zstdEnc
 }
