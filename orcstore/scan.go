@@ -246,11 +246,11 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 		}
 		queued = append(queued, u)
 	}
+	if sc.order != nil {
+		queued = sc.orderStripes(f, queued, spec)
+	}
 	f.Close()
 	f = nil
-	if sc.order != nil {
-		queued = sc.orderStripes(queued, spec)
-	}
 	for _, u := range queued {
 		select {
 		case units <- u:

@@ -33,11 +33,11 @@ func stripeSpan(f *orcfile.File, stats []orcfile.Statistics) timeSpan {
 	return spanOf(stats[c.ID])
 }
 
-// orderStripes seeds the bound from the statistics of the stripes planned
-// so far (when the spec allows it), drops the stripes the bound rules out
-// and sorts the rest into visiting order. It runs on the planning
-// goroutine only.
-func (sc *Scanner) orderStripes(units []scanUnit, spec ScanSpec) []scanUnit {
+// orderStripes seeds the bound from the statistics of the stripes of f
+// (when the spec allows it), drops the stripes the bound rules out and
+// sorts the rest into visiting order. It runs on the planning goroutine
+// only.
+func (sc *Scanner) orderStripes(f *orcfile.File, units []scanUnit, spec ScanSpec) []scanUnit {
 	o := sc.order
 	if o.Limit > 0 {
 		for _, u := range units {
@@ -48,6 +48,13 @@ func (sc *Scanner) orderStripes(units []scanUnit, spec ScanSpec) []scanUnit {
 		}
 	}
 	sort.SliceStable(units, func(i, j int) bool { return o.before(units[i].span, units[j].span) })
+	if o.Limit > 0 && len(units) > 0 && !sc.bound.Excludes(units[0].span) {
+		// The first stripe to read is the likeliest to hold the top rows:
+		// its row groups' statistics give a tighter bound than the
+		// stripe's, which may rule out the next files before they are
+		// opened.
+		sc.seedFromRowIndex(f, units[0], spec)
+	}
 	out := units[:0]
 	for _, u := range units {
 		if sc.bound.Excludes(u.span) {
@@ -57,6 +64,31 @@ func (sc *Scanner) orderStripes(units []scanUnit, spec ScanSpec) []scanUnit {
 		out = append(out, u)
 	}
 	return out
+}
+
+// seedFromRowIndex offers the bound the row-group statistics of stripe
+// u allow. It is only an optimisation: errors leave the bound as it was
+// (the reader meets them again).
+func (sc *Scanner) seedFromRowIndex(f *orcfile.File, u scanUnit, spec ScanSpec) {
+	c, ok := f.Root().Find("eventTime")
+	if !ok {
+		return
+	}
+	st, err := f.ReadStripe(u.stripe)
+	if err != nil {
+		return
+	}
+	groups, err := f.RowIndex(st, c.ID)
+	if err != nil {
+		return
+	}
+	spans := make([]timeSpan, len(groups))
+	for i, g := range groups {
+		spans[i] = spanOf(g.Stats)
+	}
+	if t, ok := seedBound(spans, sc.order.Limit, sc.order.Desc, spec.Time); ok {
+		sc.bound.Offer(t)
+	}
 }
 
 // pruneRowGroups clears the kept row groups of a stripe that the bound
