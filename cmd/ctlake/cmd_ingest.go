@@ -28,7 +28,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	noDedup := fs.Bool("no-dedup", false, "keep every copy of an eventID (by default the first occurrence wins)")
 	strict := fs.Bool("strict", false, "fail, leaving the store unchanged, if any event is rejected or any input is unreadable")
 	workers := fs.Int("workers", 0, "parallel decoders (default: one per CPU)")
-	memLimit := fs.String("memory-limit", "512MiB", "decoded events held in memory before they are written")
+	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held in memory, buffered or being written (the process needs about twice this)")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
