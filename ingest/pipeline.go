@@ -173,7 +173,7 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 	var wg sync.WaitGroup
 	// A worker may run ahead of the merge by at most this many batches,
 	// which bounds the memory of decoded-but-unmerged results.
-	ahead := make(chan struct{}, 2*p.cfg.Workers)
+	ahead := make(chan struct{}, p.cfg.Workers+1)
 	for w := 0; w < p.cfg.Workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -272,7 +272,7 @@ type batch struct {
 }
 
 const (
-	batchBytes = 4 << 20 // file bytes (compressed, as stored) per batch
+	batchBytes = 2 << 20 // file bytes (compressed, as stored) per batch
 	batchFiles = 1024
 )
 
