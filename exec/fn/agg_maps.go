@@ -15,7 +15,7 @@ import (
 // histogram(x) → map(x, bigint) and map_agg(k, v) → map(k, v) over scalar
 // types. NULL keys are skipped, as in Trino. histogram's keys come out
 // sorted (Trino leaves the order unspecified; sorted is reproducible);
-// map_agg keeps the first value seen for a key, in first-seen order.
+// map_agg keeps the first value seen for a key, and sorts its keys too.
 
 // hkey is a hashable form of a non-NULL scalar value.
 type hkey struct {
@@ -166,8 +166,15 @@ func (a *mapAggAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 			continue
 		}
 		mb.Append(true)
-		for j, k := range ks {
-			appendValue(mb.KeyBuilder(), k, a.kt)
+		// Sorted by key, as histogram: rows reach the accumulator in scan
+		// order, which parallel scan workers do not fix.
+		order := make([]int, len(ks))
+		for j := range order {
+			order[j] = j
+		}
+		sort.SliceStable(order, func(x, y int) bool { return compareValues(ks[order[x]], ks[order[y]], a.kt) < 0 })
+		for _, j := range order {
+			appendValue(mb.KeyBuilder(), ks[j], a.kt)
 			appendValue(mb.ItemBuilder(), a.vals[g][j], a.vt)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -356,7 +357,7 @@ func TestAggregatesAgainstNaive(t *testing.T) {
 		}
 	}
 
-	// map_agg keeps the first value per non-NULL key, in first-seen order.
+	// map_agg keeps the first value per non-NULL key, keys sorted.
 	res, err = runAgg(t, rng, d, "map_agg", false, "s", "i")
 	if err != nil {
 		t.Fatal(err)
@@ -379,10 +380,14 @@ func TestAggregatesAgainstNaive(t *testing.T) {
 			if x := d.cols["i"][r]; !x.Null {
 				val = fmt.Sprint(x.Int)
 			}
-			parts = append(parts, fmt.Sprintf(`{"key":%q,"value":%s}`, k, val))
+			parts = append(parts, k+"\x00"+fmt.Sprintf(`{"key":%q,"value":%s}`, k, val))
 		}
 		want := "NULL"
 		if any {
+			sort.Strings(parts) // by key, then drop the key prefix
+			for i, p := range parts {
+				parts[i] = p[strings.IndexByte(p, 0)+1:]
+			}
 			want = "[" + strings.Join(parts, ",") + "]"
 		}
 		if got := arrString(res, g); got != want {
