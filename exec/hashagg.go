@@ -77,8 +77,11 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 	}
 	h.g = newGrouper(mem, keyArrow, true)
 	h.accs = make([]fn.Accumulator, len(h.aggs))
+	plain := make([]bool, len(h.aggs)) // decode dictionary arguments first
 	for i, a := range h.aggs {
 		h.accs[i] = a.New()
+		d, ok := h.accs[i].(fn.DictionaryInput)
+		plain[i] = !ok || !d.TakesDictionaries()
 	}
 	ngroups := 0
 	if len(h.keys) == 0 {
@@ -117,7 +120,7 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 		used := h.g.size()
 		for i, acc := range h.accs {
 			acc.Grow(ngroups)
-			args, err := evalAll(ctx, h.aggs[i].Args, h.aggs[i].Types, b, h.env, true)
+			args, err := evalAll(ctx, h.aggs[i].Args, h.aggs[i].Types, b, h.env, plain[i])
 			if err != nil {
 				return err
 			}

@@ -34,6 +34,12 @@ type distinctAcc struct {
 	// scratch
 	sel    []int
 	selGrp []uint32
+	memo   []uint32 // per dictionary entry: group+1 whose set is known to hold it (this batch)
+}
+
+// TakesDictionaries: varchar arguments may stay dictionary-encoded.
+func (a *distinctAcc) TakesDictionaries() bool {
+	return a.t.Kind == planner.KindVarchar || a.t.Kind == planner.KindJSON
 }
 
 func (a *distinctAcc) Grow(n int) {
@@ -48,8 +54,9 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 		a.sel = append(a.sel, i)
 		a.selGrp = append(a.selGrp, g)
 	}
+	var dictNull func(i int) bool // set for dictionaries with NULL entries
 	isNull := func(i int, g uint32) bool {
-		if !nl.null(i) {
+		if !nl.null(i) && (dictNull == nil || !dictNull(i)) {
 			return false
 		}
 		if !a.nulls[g] {
@@ -63,9 +70,27 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 	case planner.KindVarchar, planner.KindJSON:
 		a.strs = grow(a.strs, len(a.nulls))
 		r := strsOf(v)
+		// A dictionary row whose (group, entry) an earlier row of the
+		// batch settled needs no string lookup.
+		var idx []int32
+		if r.dict != nil && r.idx != nil {
+			idx = r.idx
+			a.memo = grow(a.memo[:0], r.a.Len())
+			clear(a.memo)
+		}
+		if idx != nil && r.a.NullN() > 0 {
+			// A NULL dictionary entry makes its rows NULL.
+			dictNull = func(i int) bool { return r.a.IsNull(int(idx[i])) }
+		}
 		for i, g := range groups {
 			if isNull(i, g) {
 				continue
+			}
+			if idx != nil {
+				if a.memo[idx[i]] == g+1 {
+					continue
+				}
+				a.memo[idx[i]] = g + 1
 			}
 			m := a.strs[g]
 			if m == nil {
@@ -130,7 +155,7 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 	if len(a.sel) == 0 {
 		return nil
 	}
-	if len(a.sel) == len(groups) {
+	if _, dict := args[0].(*array.Dictionary); len(a.sel) == len(groups) && !dict {
 		return a.inner.Update(groups, args)
 	}
 	sub := gather(args[0], a.sel)

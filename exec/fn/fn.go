@@ -119,6 +119,14 @@ type Accumulator interface {
 	Bytes() int64
 }
 
+// DictionaryInput is implemented by accumulators whose Update also takes
+// dictionary<int32, string> arrays for varchar arguments, so the caller
+// need not decode them first (count(DISTINCT) looks each dictionary entry
+// up once per batch instead of hashing every row's string).
+type DictionaryInput interface {
+	TakesDictionaries() bool
+}
+
 // Aggregate is one overload of an aggregate function. It implements
 // planner.AggFunc.
 type Aggregate struct {
