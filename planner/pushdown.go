@@ -38,10 +38,44 @@ func (b *binder) pushFilters(root Node) {
 	// A filter that lost every conjunct is removed.
 	removeTrueFilters(root)
 	walkNodes(root, func(n Node) {
+		if l, ok := n.(*Limit); ok {
+			limitSortToTopN(l)
+		}
+	})
+	walkNodes(root, func(n Node) {
 		if t, ok := n.(*TopN); ok {
 			pushTopN(t)
 		}
 	})
+}
+
+// limitSortToTopN turns a sort under a limit (through projections, which
+// keep every row) into a top-N of the limit's size, so that it runs in
+// bounded memory and can prune its scan:
+//
+//	Limit(10) / Project / Sort(eventTime DESC) / ...
+//	  => Limit(10) / Project / TopN(eventTime DESC; 10) / ...
+func limitSortToTopN(l *Limit) {
+	var parent Node = l
+	in := l.Input
+	for {
+		p, ok := in.(*Project)
+		if !ok {
+			break
+		}
+		parent, in = p, p.Input
+	}
+	s, ok := in.(*Sort)
+	if !ok {
+		return
+	}
+	t := &TopN{Input: s.Input, Keys: s.Keys, N: l.N}
+	switch p := parent.(type) {
+	case *Limit:
+		p.Input = t
+	case *Project:
+		p.Input = t
+	}
 }
 
 // pushTopN links a top-N whose first key is a bare eventTime column to the
