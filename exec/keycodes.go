@@ -38,6 +38,10 @@ type colCoder struct {
 	bytes int64
 	buf   []byte
 	fresh []int32 // rows that took a new code in the last codes call
+	// the last integer coded, for runs
+	lastInt  int64
+	lastCode uint32
+	hasLast  bool
 }
 
 // dictCodes are the codes of one dictionary's entries.
@@ -84,11 +88,17 @@ func (c *colCoder) str(row int, s string) uint32 {
 }
 
 func (c *colCoder) int(row int, v int64) uint32 {
+	// Runs of one value are common (date_trunc of time-ordered events):
+	// the last value's code skips the map.
+	if c.hasLast && v == c.lastInt {
+		return c.lastCode
+	}
 	code, ok := c.ints[v]
 	if !ok {
 		code = c.add(row, 8)
 		c.ints[v] = code
 	}
+	c.lastInt, c.lastCode, c.hasLast = v, code, true
 	return code
 }
 

@@ -172,6 +172,29 @@ func tsMap(ret planner.Type, f func(ns int64) int64) Kernel {
 	}
 }
 
+// truncFixed is date_trunc to a unit of fixed length (millisecond to day)
+// on timestamps, without a call per row: GROUP BY date_trunc('hour',
+// eventTime) spent a quarter of its time in the generic mapping.
+func truncFixed(unitNs int64) Kernel {
+	return func(ctx *Context, args []Vec, n int) (arrow.Array, error) {
+		a := intsOf(args[0])
+		out := newFixedOut[int64](ctx.Mem, tTS.Arrow(), n)
+		for i := 0; i < n; i++ {
+			if a.null(i) {
+				out.setNull(i)
+				continue
+			}
+			x := a.at(i)
+			t := x - x%unitNs
+			if t > x { // x < 0 with a remainder: floor, not toward zero
+				t -= unitNs
+			}
+			out.vals[i] = t
+		}
+		return out.finish(), nil
+	}
+}
+
 // dateTruncKernel truncates timestamps (date=false) or dates; the unit is
 // usually constant and parsed once.
 func dateTruncKernel(date bool) Kernel {
@@ -188,6 +211,9 @@ func dateTruncKernel(date bool) Kernel {
 			u, err := parseUnit(us.c, date)
 			if err != nil {
 				return nil, err
+			}
+			if fx := u.fixedNs(); !date && fx > 0 && u != uWeek {
+				return truncFixed(fx)(ctx, args[1:], n)
 			}
 			f := func(x int64) int64 { return truncTS(x, u) }
 			if date {

@@ -1,6 +1,11 @@
 package fn
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
 
 func TestDateTimeFunctions(t *testing.T) {
 	ts0 := TS("2024-05-15 13:45:30.123456789") // a Wednesday
@@ -96,4 +101,27 @@ func TestDateTimeFunctions(t *testing.T) {
 		{name: "current_timestamp", want: TS("2024-05-01 12:00:00")},
 		{name: "current_date", want: DT("2024-05-01")},
 	})
+}
+
+// TestTruncFixedMatchesTruncTS: the fixed-unit date_trunc path floors like
+// truncTS, negative instants (before 1970) and exact multiples included.
+func TestTruncFixedMatchesTruncTS(t *testing.T) {
+	vals := []int64{0, 1, -1, nsPerHour, -nsPerHour, nsPerHour - 1, -nsPerHour + 1, 1714567890123456789, -1714567890123456789, nsPerDay*3 + 5}
+	for _, u := range []unit{uMillisecond, uSecond, uMinute, uHour, uDay} {
+		b := newFixedOut[int64](memory.DefaultAllocator, tTS.Arrow(), len(vals))
+		copy(b.vals, vals)
+		in := b.finish()
+		out, err := truncFixed(u.fixedNs())(&Context{Mem: memory.DefaultAllocator}, []Vec{{Arr: in}}, len(vals))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := out.(*array.Timestamp)
+		for i, x := range vals {
+			if want := truncTS(x, u); int64(got.Value(i)) != want {
+				t.Errorf("unit %v, %d: %d, want %d", u, x, got.Value(i), want)
+			}
+		}
+		in.Release()
+		out.Release()
+	}
 }
