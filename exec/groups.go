@@ -18,6 +18,7 @@ type grouper struct {
 	pairs    []*pairCoder // pairs[k-1] folds column k into the key of columns < k
 	n        uint32
 	scratch  []uint32
+	ids      []uint32 // assign's result, reused
 }
 
 func newGrouper(mem memory.Allocator, types []arrow.DataType, keep bool) *grouper {
@@ -50,11 +51,12 @@ func (g *grouper) size() int64 {
 	for _, p := range g.pairs {
 		s += p.size()
 	}
-	return s + int64(cap(g.scratch))*4
+	return s + int64(cap(g.scratch)+cap(g.ids))*4
 }
 
 // assign returns the group of each of n rows of keys (dense arrays) and the
-// rows that opened new groups, ascending.
+// rows that opened new groups, ascending. The IDs are valid until the next
+// call (accumulators do not keep them).
 func (g *grouper) assign(keys []arrow.Array, n int) ([]uint32, []int32, error) {
 	for len(g.cols) < len(keys) {
 		g.cols = append(g.cols, newColCoder())
@@ -62,7 +64,10 @@ func (g *grouper) assign(keys []arrow.Array, n int) ([]uint32, []int32, error) {
 	for len(g.pairs) < len(keys)-1 {
 		g.pairs = append(g.pairs, newPairCoder())
 	}
-	ids := make([]uint32, n)
+	if cap(g.ids) < n {
+		g.ids = make([]uint32, n)
+	}
+	ids := g.ids[:n]
 	if err := g.cols[0].codes(keys[0], ids); err != nil {
 		return nil, nil, err
 	}

@@ -84,6 +84,7 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 		plain[i] = !ok || !d.TakesDictionaries()
 	}
 	ngroups := 0
+	var zeros []uint32
 	if len(h.keys) == 0 {
 		ngroups = 1
 		for _, acc := range h.accs {
@@ -104,7 +105,10 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 		n := b.Len()
 		var ids []uint32
 		if len(h.keys) == 0 {
-			ids = make([]uint32, n)
+			if cap(zeros) < n {
+				zeros = make([]uint32, n) // one group: every row is group 0
+			}
+			ids = zeros[:n]
 		} else {
 			keys, err := evalAll(ctx, h.keys, h.keyTypes, b, h.env, false)
 			if err != nil {
