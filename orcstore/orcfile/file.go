@@ -20,6 +20,9 @@ type File struct {
 	name string
 	// closer is set by OpenFile.
 	closer io.Closer
+	// cacheKey names this version of the file in the metadata cache
+	// (read_metacache.go); set by OpenFile, nil for Open.
+	cacheKey *tailKey
 
 	ps     *proto.PostScript
 	footer *proto.Footer

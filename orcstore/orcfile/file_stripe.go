@@ -32,7 +32,9 @@ type StripeStream struct {
 	Length uint64
 }
 
-// ReadStripe reads and validates stripe i's footer.
+// ReadStripe reads and validates stripe i's footer. Files from OpenFile
+// share decoded footers through the metadata cache (read_metacache.go):
+// do not modify the Stripe.
 func (f *File) ReadStripe(i int) (*Stripe, error) {
 	s, err := f.readStripe(i)
 	if err != nil {
@@ -41,19 +43,28 @@ func (f *File) ReadStripe(i int) (*Stripe, error) {
 	return s, nil
 }
 
-func (f *File) readStripe(i int) (*Stripe, error) {
+// decodeStripe reads and decodes stripe i's footer (readStripe, in
+// read_metacache_file.go, caches it). n is the footer's size in bytes.
+func (f *File) decodeStripe(i int) (s *Stripe, n int, err error) {
 	if i < 0 || i >= len(f.stripes) {
-		return nil, fmt.Errorf("out of range (file has %d stripes)", len(f.stripes))
+		return nil, 0, fmt.Errorf("out of range (file has %d stripes)", len(f.stripes))
 	}
 	info := f.stripes[i]
 	raw := make([]byte, info.FooterLength)
 	if _, err := f.r.ReadAt(raw, int64(info.Offset+info.IndexLength+info.DataLength)); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("read footer: %w", err)
+		return nil, 0, fmt.Errorf("read footer: %w", err)
 	}
 	sf := &proto.StripeFooter{}
 	if err := f.readSection(raw, sf); err != nil {
-		return nil, fmt.Errorf("footer: %w", err)
+		return nil, 0, fmt.Errorf("footer: %w", err)
 	}
+	s, err = f.checkStripe(i, sf)
+	return s, len(raw), err
+}
+
+// checkStripe locates stripe i's streams from its footer and checks them.
+func (f *File) checkStripe(i int, sf *proto.StripeFooter) (*Stripe, error) {
+	info := f.stripes[i]
 	s := &Stripe{Index: i, Info: info, Footer: sf, WriterTimezone: sf.GetWriterTimezone()}
 	off := info.Offset
 	end := info.Offset + info.IndexLength + info.DataLength
@@ -111,8 +122,15 @@ type RowGroup struct {
 }
 
 // RowIndex reads column col's row index in stripe s (nil when the stripe
-// has none, e.g. files written without an index).
+// has none, e.g. files written without an index). Files from OpenFile share
+// decoded row indexes through the metadata cache (read_metacache.go): do
+// not modify the result.
 func (f *File) RowIndex(s *Stripe, col int) ([]RowGroup, error) {
+	return f.rowIndexCached(s, col)
+}
+
+// decodeRowIndex reads and decodes column col's row index in stripe s.
+func (f *File) decodeRowIndex(s *Stripe, col int) ([]RowGroup, error) {
 	idx, err := f.readRowIndex(s, col)
 	if err != nil {
 		return nil, fmt.Errorf("%s: stripe %d, column %d (%s), stream ROW_INDEX: %w", f.name, s.Index, col, f.readColPath(col), err)
@@ -154,7 +172,14 @@ func (f *File) readRowIndex(s *Stripe, col int) (*proto.RowIndex, error) {
 // (bitset in Utf8Bitset, strings hashed as UTF-8, ORC-101); the older
 // BLOOM_FILTER stream keeps Bitset as fixed64 words. Membership tests need
 // the Murmur3 hashing of package orcfile/bloom. nil when there are none.
+// Files from OpenFile share decoded filters through the metadata cache
+// (read_metacache.go): do not modify them.
 func (f *File) BloomFilters(s *Stripe, col int) (filters *proto.BloomFilterIndex, utf8 bool, err error) {
+	return f.bloomFiltersCached(s, col)
+}
+
+// decodeBloomFilters reads and decodes column col's bloom filters in s.
+func (f *File) decodeBloomFilters(s *Stripe, col int) (filters *proto.BloomFilterIndex, utf8 bool, err error) {
 	if col < 0 || col >= len(f.cols) {
 		return nil, false, fmt.Errorf("%s: stripe %d: no column %d", f.name, s.Index, col)
 	}

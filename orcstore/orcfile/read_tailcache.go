@@ -89,6 +89,7 @@ func openCached(path string) (*File, error) {
 	k := tailKey{path: path, size: st.Size(), mtime: st.ModTime()}
 	if f, ok := cachedTail(k); ok {
 		f.r, f.name, f.closer = fh, path, fh
+		f.cacheKey = &k
 		return f, nil
 	}
 	f, err := Open(fh, st.Size(), path)
@@ -98,5 +99,6 @@ func openCached(path string) (*File, error) {
 	}
 	storeTail(k, f)
 	f.closer = fh
+	f.cacheKey = &k
 	return f, nil
 }
