@@ -62,6 +62,12 @@ func (t *TopN) consume(ctx context.Context) error {
 	t.buf = newCollector(t.env.mem(), t.in.Schema())
 	defer t.buf.release()
 	limit := int(max(2*t.n, 4096))
+	if t.bound != nil {
+		// A scan prunes by the bound: refresh it after every n candidate
+		// rows (each cut then handles at least n new rows, so its sort
+		// still costs O(log n) per row).
+		limit = int(t.n)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -83,9 +89,7 @@ func (t *TopN) consume(ctx context.Context) error {
 		if err := t.buf.add(b, rows); err != nil {
 			return err
 		}
-		// With a scan waiting for a bound, the first threshold is set as
-		// soon as there are n rows, not at the first full buffer.
-		if t.buf.rows >= limit || (t.bound != nil && t.threshold == nil && int64(t.buf.rows) >= t.n) {
+		if t.buf.rows >= limit {
 			if err := t.cut(ctx); err != nil {
 				return err
 			}

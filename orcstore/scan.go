@@ -48,6 +48,7 @@ type Scanner struct {
 	order *TopNOrder
 	bound *TimeBound
 	seeds []timeSpan
+	gate  *firstGate // nil without top-N pruning
 }
 
 type scanResult struct {
@@ -146,6 +147,7 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 			sc.bound = NewTimeBound(*spec.TopN)
 		}
 		sortFiles(files, *spec.TopN)
+		sc.gate = newFirstGate()
 	}
 	read := readColumns(spec)
 	units := make(chan scanUnit)
@@ -170,10 +172,20 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		go func() {
 			defer workers.Done()
 			for u := range units {
+				first := false
+				if sc.gate != nil {
+					var ok bool
+					if first, ok = sc.gate.enter(ctx); !ok {
+						return
+					}
+				}
 				if err := sc.scanUnit(ctx, u, spec, read, opts); err != nil {
 					sc.send(ctx, scanResult{err: err})
 					cancel()
 					return
+				}
+				if first {
+					sc.gate.firstDone()
 				}
 			}
 		}()
@@ -202,6 +214,9 @@ func readColumns(spec ScanSpec) []string {
 func (sc *Scanner) send(ctx context.Context, r scanResult) bool {
 	select {
 	case sc.out <- r:
+		if sc.gate != nil {
+			sc.gate.sent.Add(1)
+		}
 		return true
 	case <-ctx.Done():
 		if r.b.Rec != nil {
@@ -395,6 +410,7 @@ func (sc *Scanner) Schema() *arrow.Schema { return sc.schema }
 // Next returns the next batch, or io.EOF after the last one. The caller
 // releases batches' records.
 func (sc *Scanner) Next() (ScanBatch, error) {
+	sc.gate.call()
 	r, ok := <-sc.out
 	if !ok {
 		return ScanBatch{}, io.EOF

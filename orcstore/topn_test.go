@@ -396,3 +396,21 @@ func TestTopNScanNoLeaks(t *testing.T) {
 		mem.AssertSize(t, 0)
 	}
 }
+
+// TestTopNFirstStripeAlone: without the statistics seed (a filter above
+// would forbid it), only the top-N's bound prunes. The first stripe is
+// read alone and consumed before any other starts, so however the two
+// workers are scheduled, the bound then rules out every stripe but the
+// one tied with the newest rows.
+func TestTopNFirstStripeAlone(t *testing.T) {
+	s, _ := topNStore(t)
+	for run := 0; run < 5; run++ {
+		_, st := runTopN(t, s, ScanSpec{Columns: []string{"eventTime", "eventID"}, TopN: &TopNOrder{Desc: true}}, 10, 2)
+		// The planner may open a third file's footer while the first
+		// stripe is read, but must not read its data.
+		if st.StripesRead != 2 || st.RowsRead > 25_020 || st.TopNFilesSkipped+st.TopNStripesSkipped != 3 {
+			t.Fatalf("run %d: %d stripes and %d rows read, %d files and %d stripes skipped by top-N; want 2, at most 25020 and 3 units (%+v)",
+				run, st.StripesRead, st.RowsRead, st.TopNFilesSkipped, st.TopNStripesSkipped, st)
+		}
+	}
+}
