@@ -140,8 +140,15 @@ func (f *File) ColumnStatistics() []Statistics {
 }
 
 // StripeStatistics returns stripe i's statistics by column ID, from the
-// metadata section (nil when the writer wrote none).
+// metadata section (nil when the writer wrote none). Files from OpenFile
+// share decoded statistics through the metadata cache (read_metacache.go):
+// do not modify the result.
 func (f *File) StripeStatistics(i int) ([]Statistics, error) {
+	return f.stripeStatsCached(i)
+}
+
+// decodeStripeStatistics decodes stripe i's statistics.
+func (f *File) decodeStripeStatistics(i int) ([]Statistics, error) {
 	if i < 0 || i >= len(f.stripes) {
 		return nil, fmt.Errorf("%s: stripe %d out of range (file has %d)", f.name, i, len(f.stripes))
 	}

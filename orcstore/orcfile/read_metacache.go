@@ -47,10 +47,11 @@ const metaCacheLimit = 48 << 20
 type metaKind uint8
 
 const (
-	metaStripe   metaKind = iota + 1 // *Stripe
-	metaRowIndex                     // []RowGroup
-	metaBloom                        // *proto.BloomFilterIndex
-	metaBloomSet                     // []*bloom.Filter
+	metaStripe      metaKind = iota + 1 // *Stripe
+	metaRowIndex                        // []RowGroup
+	metaBloom                           // *proto.BloomFilterIndex
+	metaBloomSet                        // []*bloom.Filter
+	metaStripeStats                     // []Statistics of a stripe
 )
 
 // metaKey names one cached piece of one file version.
@@ -69,6 +70,7 @@ type metaEntry struct {
 	groups []RowGroup
 	bloom  *proto.BloomFilterIndex
 	blooms []*bloom.Filter
+	stats  []Statistics
 	utf8   bool
 }
 
@@ -152,18 +154,30 @@ func metaStripeSize(s *Stripe, footerBytes int) int64 {
 func metaGroupsSize(groups []RowGroup) int64 {
 	n := metaEntryBytes
 	for _, g := range groups {
-		n += metaGroupBytes + 8*int64(len(g.Positions))
-		st := g.Stats
-		switch {
-		case st.String != nil:
-			n += int64(unsafe.Sizeof(*st.String)) + int64(len(st.String.Min)+len(st.String.Max))
-		case st.Decimal != nil:
-			n += int64(unsafe.Sizeof(*st.Decimal)) + int64(len(st.Decimal.Min)+len(st.Decimal.Max)+len(st.Decimal.Sum))
-		case st.Int != nil || st.Double != nil || st.Timestamp != nil || st.Date != nil || st.Bool != nil || st.Binary != nil:
-			n += 32
-		}
+		n += metaGroupBytes + 8*int64(len(g.Positions)) + metaStatsExtra(&g.Stats)
 	}
 	return n
+}
+
+func metaStatsSize(stats []Statistics) int64 {
+	n := metaEntryBytes + int64(len(stats))*int64(unsafe.Sizeof(Statistics{}))
+	for i := range stats {
+		n += metaStatsExtra(&stats[i])
+	}
+	return n
+}
+
+// metaStatsExtra is what a Statistics points to.
+func metaStatsExtra(st *Statistics) int64 {
+	switch {
+	case st.String != nil:
+		return int64(unsafe.Sizeof(*st.String)) + int64(len(st.String.Min)+len(st.String.Max))
+	case st.Decimal != nil:
+		return int64(unsafe.Sizeof(*st.Decimal)) + int64(len(st.Decimal.Min)+len(st.Decimal.Max)+len(st.Decimal.Sum))
+	case st.Int != nil || st.Double != nil || st.Timestamp != nil || st.Date != nil || st.Bool != nil || st.Binary != nil:
+		return 32
+	}
+	return 0
 }
 
 func metaBloomSize(idx *proto.BloomFilterIndex) int64 {

@@ -26,6 +26,21 @@ func (f *File) readStripe(i int) (*Stripe, error) {
 	return e.stripe, nil
 }
 
+func (f *File) stripeStatsCached(i int) ([]Statistics, error) {
+	k, ok := f.metaKeyOf(i, -1, metaStripeStats)
+	if ok {
+		if e, hit := metaGet(k); hit {
+			return e.stats, nil
+		}
+	}
+	stats, err := f.decodeStripeStatistics(i)
+	if err != nil || !ok {
+		return stats, err
+	}
+	e := metaPut(&metaEntry{key: k, size: metaStatsSize(stats), stats: stats})
+	return e.stats, nil
+}
+
 func (f *File) rowIndexCached(s *Stripe, col int) ([]RowGroup, error) {
 	k, ok := f.metaStripeKey(s, col, metaRowIndex)
 	if ok {

@@ -56,6 +56,7 @@ type mcMeta struct {
 	blooms  [][][]byte     // [stripe][col] marshalled BloomFilterIndex
 	utf8    [][]bool
 	sets    [][]int // [stripe][col] filters in BloomFilterSet
+	stats   [][]Statistics
 }
 
 func mcRead(t *testing.T, f *File) mcMeta {
@@ -67,6 +68,11 @@ func mcRead(t *testing.T, f *File) mcMeta {
 			t.Fatal(err)
 		}
 		m.stripes = append(m.stripes, s)
+		st, err := f.StripeStatistics(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.stats = append(m.stats, st)
 		var idx [][]RowGroup
 		var bl [][]byte
 		var u8 []bool
@@ -110,6 +116,9 @@ func mcEqual(t *testing.T, what string, got, want mcMeta) {
 			g.WriterTimezone != w.WriterTimezone || !gproto.Equal(g.Footer, w.Footer) {
 			t.Errorf("%s: stripe %d differs", what, i)
 		}
+	}
+	if !reflect.DeepEqual(got.stats, want.stats) {
+		t.Errorf("%s: stripe statistics differ", what)
 	}
 	if !reflect.DeepEqual(got.index, want.index) {
 		t.Errorf("%s: row indexes differ", what)

@@ -77,6 +77,9 @@ func storeTail(k tailKey, f *File) {
 
 // openCached is OpenFile through the tail cache.
 func openCached(path string) (*File, error) {
+	if f, ok := openLazy(path); ok {
+		return f, nil // read_tailcache_lazy.go
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
