@@ -344,3 +344,32 @@ func mcLookup(path, id string) ([]int64, error) {
 		rec.Release()
 	}
 }
+
+// BenchmarkReadLookupRepeated looks one id up in a file of 60,000 rows (40
+// stripes, bloom filters on id) again and again, as repeated point lookups
+// in one process do: only the first decodes footers, row indexes and
+// filters; the rest take them from the metadata cache and read one row
+// group.
+func BenchmarkReadLookupRepeated(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "lookup.orc")
+	data := mcFile(b, "k", 60000)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	check := func() {
+		got, err := mcLookup(path, "k-031337")
+		if err != nil || len(got) != 1 || got[0] != 31337 {
+			b.Fatalf("lookup: %v, %v", got, err)
+		}
+	}
+	check()
+	_, m0, _ := MetaCacheStats()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		check()
+	}
+	b.StopTimer()
+	_, m1, _ := MetaCacheStats()
+	b.ReportMetric(float64(m1-m0)/float64(b.N), "decodes/op")
+}
