@@ -210,6 +210,7 @@ func (s *Scanner) Close() {
 			readPutBuf(rs.buf)
 			rs.buf, rs.b, rs.chunks = nil, nil, nil
 		}
+		rc.readPutColumnScratch() // read_scratchcache.go
 	}
 	readPutBuf(s.raw)
 	s.raw = nil

@@ -77,7 +77,7 @@ func (r *readColumn) readValid(n int, parentValid []byte) ([]byte, int, error) {
 		return parentValid, readCount(parentValid), nil
 	}
 	if cap(r.valid) < n {
-		r.valid = make([]byte, n, n+n/4)
+		r.valid = readScratchBytes(r.valid, n)
 	}
 	v := r.valid[:n]
 	if parentValid == nil {
@@ -160,14 +160,14 @@ func readData(dt arrow.DataType, n int, bufs []*memory.Buffer, children []arrow.
 
 func (r *readColumn) int64s(n int) []int64 {
 	if cap(r.ints64) < n {
-		r.ints64 = make([]int64, n, n+n/4)
+		r.ints64 = readScratchInts(r.ints64, n)
 	}
 	return r.ints64[:n]
 }
 
 func (r *readColumn) readBool(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int) (arrow.ArrayData, error) {
 	if cap(r.tmp) < n {
-		r.tmp = make([]byte, n, n+n/4)
+		r.tmp = readScratchBytes(r.tmp, n)
 	}
 	t := r.tmp[:n]
 	if err := r.bools.next(t[:nn]); err != nil {
