@@ -119,10 +119,13 @@ var EventSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 // BloomFilterColumns are the columns whose equality lookups are common in
-// incident response (one event, one request, one key, one principal, one IP);
-// stores write bloom filters for them so that a point lookup skips almost
-// every row group.
-var BloomFilterColumns = []string{"eventID", "requestID", "userIdentity.accessKeyId", "userIdentity.arn", "sourceIPAddress"}
+// incident response (one event, one request, one API, one key, one
+// principal, one IP); stores write bloom filters for them so that a point
+// lookup skips almost every row group. eventName is there for the rare
+// API calls responders hunt for (who called DeleteTrail, StopLogging,
+// PutBucketPolicy): a handful of events among millions, in a few row
+// groups, which a stripe dictionary cannot rule out.
+var BloomFilterColumns = []string{"eventID", "requestID", "eventName", "userIdentity.accessKeyId", "userIdentity.arn", "sourceIPAddress"}
 
 // LookupField resolves a dotted path such as "userIdentity.sessionContext.sessionIssuer.arn"
 // against schema case-insensitively, the way CloudTrail Lake matches names.
