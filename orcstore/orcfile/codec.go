@@ -344,7 +344,16 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 	if blockSize <= 0 {
 		return dst, nil, fmt.Errorf("compression block size %d: %w", blockSize, ErrCorrupt)
 	}
-	var chunks []Chunk
+	// Reserve the whole stream once: growing chunk by chunk copied the
+	// bytes decompressed so far again at every doubling (a fifth of the CPU
+	// of reading one stripe of every column, measured on SELECT * … LIMIT).
+	nChunks, bound := streamBound(src, blockSize)
+	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need {
+		nd := make([]byte, len(dst), len(dst)+need)
+		copy(nd, dst)
+		dst = nd
+	}
+	chunks := make([]Chunk, 0, nChunks+1)
 	base := len(dst)
 	for off := 0; off < len(src); {
 		if len(src)-off < 3 {
@@ -379,6 +388,30 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 	// last value (a row group that starts where the stream ends) resolves.
 	chunks = append(chunks, Chunk{Offset: len(src), Uncompressed: len(dst) - base})
 	return dst, chunks, nil
+}
+
+// streamBound walks a stream's chunk headers and returns the number of
+// chunks and the most bytes they can decompress to: an original chunk's
+// size, or the block size (as decompressBlock reserves) for a compressed
+// one. It stops at the first malformed header, which DecompressStream then
+// reports; the caller caps the bound, since a hostile stream of empty
+// chunks would otherwise claim a block each.
+func streamBound(src []byte, blockSize int) (chunks, bound int) {
+	for off := 0; len(src)-off >= 3; {
+		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
+		n := int(h >> 1)
+		if n > len(src)-off-3 {
+			break
+		}
+		chunks++
+		if h&1 == 1 {
+			bound += n
+		} else {
+			bound += blockSize
+		}
+		off += 3 + n
+	}
+	return chunks, bound
 }
 
 // SeekPosition turns a row index position pair into an offset in the bytes

@@ -103,3 +103,40 @@ func TestParseCompression(t *testing.T) {
 		t.Fatal("lzo accepted")
 	}
 }
+
+// TestDecompressStreamReservesOnce checks that a stream is decompressed
+// into one allocation sized from its chunk headers, and that a hostile
+// stream of many empty chunks cannot make that reservation huge.
+func TestDecompressStreamReservesOnce(t *testing.T) {
+	const block = 64 << 10
+	var data []byte
+	for i := 0; i < 20*block; i++ {
+		data = append(data, byte(i%251), byte(i%7))
+	}
+	framed, _, err := CompressStream(CompressionZstd, nil, data, block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, chunks, err := DecompressStream(CompressionZstd, nil, framed, block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, data) {
+		t.Fatal("round trip differs")
+	}
+	if want := len(chunks) - 1; cap(out) > want*block {
+		t.Errorf("capacity %d for %d chunks of at most %d bytes", cap(out), want, block)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		DecompressStream(CompressionZstd, nil, framed, block)
+	})
+	if allocs > 4 {
+		t.Errorf("%.0f allocations per stream, want the output and the chunk map", allocs)
+	}
+
+	hostile := make([]byte, 3*100000) // 100,000 empty compressed chunks
+	out, _, _ = DecompressStream(CompressionZstd, nil, hostile, block)
+	if limit := 64*len(hostile) + block; cap(out) > limit {
+		t.Errorf("hostile stream reserved %d bytes, more than %d", cap(out), limit)
+	}
+}
