@@ -208,7 +208,7 @@ func (s *Scanner) Close() {
 		for i := range rc.streams {
 			rs := &rc.streams[i]
 			readPutBuf(rs.buf)
-			rs.buf, rs.b, rs.chunks = nil, nil, nil
+			rs.buf, rs.b, rs.chunks, rs.shared = nil, nil, nil, nil
 		}
 		rc.readPutColumnScratch() // read_scratchcache.go
 	}
@@ -503,11 +503,16 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		}
 		s.bytesRead += int64(r.end - r.off)
 	}
+	starts, err := s.partialStarts(st)
+	if err != nil {
+		return err
+	}
 	for _, w := range wants {
 		r := ranges[w.rk]
 		b := raw[r.at+w.ss.Offset-r.off:][:w.ss.Length]
 		rs := &w.rc.streams[w.slot]
 		rs.present = true
+		rs.shared = nil
 		if s.f.compression == CompressionNone {
 			rs.b = b
 			continue
@@ -515,9 +520,18 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		if rs.buf == nil {
 			rs.buf = readGetBuf()
 		}
-		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b, s.f.blockSize)
+		// Skip the chunks before the first selected row group (see
+		// scan_partial.go); chunk offsets stay relative to the stream.
+		from := 0
+		if at, ok := starts[w.rc]; ok && at[w.slot] > 0 && at[w.slot] < int64(len(b)) {
+			from = int(at[w.slot])
+		}
+		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b[from:], s.f.blockSize)
 		if err != nil {
 			return w.rc.fail(w.slot, err)
+		}
+		for i := range chunks {
+			chunks[i].Offset += from
 		}
 		rs.buf, rs.b, rs.chunks = out, out, chunks
 	}

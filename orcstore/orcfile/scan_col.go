@@ -51,6 +51,9 @@ type readStream struct {
 	b       []byte
 	chunks  []Chunk
 	buf     []byte // decompression buffer, reused
+	// shared wraps b once its bytes are handed to Arrow arrays (direct
+	// strings, see readDirectStrings); buf is then given up, not reused.
+	shared *memory.Buffer
 }
 
 // Stream slots of a readColumn.
