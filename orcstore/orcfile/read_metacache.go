@@ -118,13 +118,19 @@ func metaPut(e *metaEntry) *metaEntry {
 	}
 	metaCache.m[e.key] = metaCache.lru.PushFront(e)
 	metaCache.bytes += e.size
+	metaEvict()
+	return e
+}
+
+// metaEvict drops least recently used entries until the cache is within
+// its limit. The caller holds the lock.
+func metaEvict() {
 	for metaCache.bytes > metaCache.limit {
 		el := metaCache.lru.Back()
 		old := metaCache.lru.Remove(el).(*metaEntry)
 		delete(metaCache.m, old.key)
 		metaCache.bytes -= old.size
 	}
-	return e
 }
 
 // metaKeyOf is the key of a piece of f, or false when f has no file key.
@@ -216,11 +222,6 @@ func SetMetaCacheLimit(n int64) int64 {
 	defer metaCache.Unlock()
 	old := metaCache.limit
 	metaCache.limit = max(n, 0)
-	for metaCache.bytes > metaCache.limit {
-		el := metaCache.lru.Back()
-		e := metaCache.lru.Remove(el).(*metaEntry)
-		delete(metaCache.m, e.key)
-		metaCache.bytes -= e.size
-	}
+	metaEvict()
 	return old
 }
