@@ -24,7 +24,8 @@ import (
 var splitBytes int64 = batchBytes
 
 // rawChunkEvents and rawChunkBytes bound one rawChunk (variables so that
-// tests can make chunks tiny).
+// tests can make chunks tiny); like a batch, a chunk also holds at most a
+// 32nd of MemoryLimit, so that a small limit commits early and often.
 var (
 	rawChunkEvents = 4096
 	rawChunkBytes  = 8 << 20
@@ -100,7 +101,7 @@ func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *res
 		if n%4096 == 0 && ctx.Err() != nil {
 			return rb
 		}
-		if len(c.evs) >= rawChunkEvents || len(c.data) >= rawChunkBytes {
+		if len(c.evs) >= rawChunkEvents || int64(len(c.data)) >= min(int64(rawChunkBytes), p.cfg.MemoryLimit/32) {
 			if !send() {
 				return rb
 			}

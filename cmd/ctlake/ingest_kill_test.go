@@ -93,6 +93,37 @@ func readS3Inputs(t *testing.T, dir string) []sourceEvent {
 	return out
 }
 
+// readNDJSONInputs reads gen's NDJSON files with encoding/json, line by line.
+func readNDJSONInputs(t *testing.T, dir string) []sourceEvent {
+	t.Helper()
+	var out []sourceEvent
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".ndjson") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var r struct {
+				EventID     string `json:"eventID"`
+				EventSource string `json:"eventSource"`
+				EventName   string `json:"eventName"`
+			}
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			out = append(out, sourceEvent{r.EventID, r.EventSource, r.EventName})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // storedEvents reads a store's committed files with orcfile directly,
 // checking that each exists and holds exactly its manifest row count.
 func storedEvents(t *testing.T, s *orcstore.Store, m *orcstore.Manifest) []sourceEvent {
@@ -184,13 +215,27 @@ func TestIngestSurvivesKill9(t *testing.T) {
 		}
 		rounds = n
 	}
+	// The S3 layout is many small files decoded in parallel; the NDJSON
+	// file is one large input, framed by one worker and decoded by the pool
+	// (ingest/pipeline_split.go) — the two ways ingest reads.
+	for _, layout := range []gen.Layout{gen.LayoutS3, gen.LayoutNDJSON} {
+		t.Run(string(layout), func(t *testing.T) { killRounds(t, layout, rounds) })
+	}
+}
+
+func killRounds(t *testing.T, layout gen.Layout, rounds int) {
 	tmp := t.TempDir()
 	in := filepath.Join(tmp, "in")
-	sum, err := gen.Write(context.Background(), gen.Config{Events: 4000, Seed: 5, Days: 3, Duplicates: 0.1, Workers: 1}, gen.LayoutS3, in)
+	sum, err := gen.Write(context.Background(), gen.Config{Events: 4000, Seed: 5, Days: 3, Duplicates: 0.1, Workers: 1}, layout, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := readS3Inputs(t, in)
+	var src []sourceEvent
+	if layout == gen.LayoutS3 {
+		src = readS3Inputs(t, in)
+	} else {
+		src = readNDJSONInputs(t, in)
+	}
 	if int64(len(src)) != sum.Records() {
 		t.Fatalf("independent read found %d records, gen says %d", len(src), sum.Records())
 	}
