@@ -45,7 +45,10 @@ var Suite = []Query{
 		Duck: "SELECT count(DISTINCT sourceIPAddress) AS ips FROM {T} WHERE userAgent LIKE 'aws-cli/%'"},
 	{Name: "latest-10", Kind: "full", Ordered: true,
 		SQL:  "SELECT * FROM {T} ORDER BY eventTime DESC, eventID LIMIT 10",
-		Duck: "SELECT eventID, eventTime FROM {T} ORDER BY eventTime DESC, eventID LIMIT 10"},
+		// The same SELECT *: DuckDB materialises all of its columns for the
+		// ten rows as ctlake does (an earlier suite timed DuckDB on
+		// eventID, eventTime only: 15 ms instead of ~22 ms on 1M events).
+		Duck: "SELECT * FROM {T} ORDER BY eventTime DESC, eventID LIMIT 10"},
 	// Variants: the same questions narrowed by time (files, stripes and row
 	// groups outside the range are skipped) or by a selective predicate.
 	{Name: "count-by-api-last-day", Kind: "time-pruned", Ordered: true,
