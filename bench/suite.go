@@ -44,7 +44,7 @@ var Suite = []Query{
 		SQL:  "SELECT count(DISTINCT sourceIPAddress) AS ips FROM {T} WHERE userAgent LIKE 'aws-cli/%'",
 		Duck: "SELECT count(DISTINCT sourceIPAddress) AS ips FROM {T} WHERE userAgent LIKE 'aws-cli/%'"},
 	{Name: "latest-10", Kind: "full", Ordered: true,
-		SQL:  "SELECT * FROM {T} ORDER BY eventTime DESC, eventID LIMIT 10",
+		SQL: "SELECT * FROM {T} ORDER BY eventTime DESC, eventID LIMIT 10",
 		// The same SELECT *: DuckDB materialises all of its columns for the
 		// ten rows as ctlake does (an earlier suite timed DuckDB on
 		// eventID, eventTime only: 15 ms instead of ~22 ms on 1M events).
