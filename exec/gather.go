@@ -153,13 +153,7 @@ func appendRowsTo(b array.Builder, a arrow.Array, rows []int32) error {
 				// quadratically.
 				b.ReserveData(max(size, b.DataCap()))
 			}
-			for _, r := range rows {
-				if s.IsNull(int(r)) {
-					b.AppendNull()
-				} else {
-					b.Append(s.Value(int(r)))
-				}
-			}
+			appendValues(b, s, rows)
 			return nil
 		}
 	case *array.Date32Builder:
@@ -167,26 +161,14 @@ func appendRowsTo(b array.Builder, a arrow.Array, rows []int32) error {
 		if !ok {
 			return fmt.Errorf("cannot append %s to date", a.DataType())
 		}
-		for _, r := range rows {
-			if s.IsNull(int(r)) {
-				b.AppendNull()
-			} else {
-				b.Append(s.Value(int(r)))
-			}
-		}
+		appendValues(b, s, rows)
 		return nil
 	case *array.Int32Builder:
 		s, ok := a.(*array.Int32)
 		if !ok {
 			return fmt.Errorf("cannot append %s to int32", a.DataType())
 		}
-		for _, r := range rows {
-			if s.IsNull(int(r)) {
-				b.AppendNull()
-			} else {
-				b.Append(s.Value(int(r)))
-			}
-		}
+		appendValues(b, s, rows)
 		return nil
 	case *array.NullBuilder:
 		b.AppendNulls(len(rows))
@@ -197,6 +179,24 @@ func appendRowsTo(b array.Builder, a arrow.Array, rows []int32) error {
 		ints[i] = int(r)
 	}
 	return orcstore.AppendRows(b, a, ints)
+}
+
+// appendValues appends rows of src to b, NULLs included: the one loop of
+// the string, date and int32 cases of appendRowsTo.
+func appendValues[T any](b interface {
+	Append(T)
+	AppendNull()
+}, src interface {
+	IsNull(int) bool
+	Value(int) T
+}, rows []int32) {
+	for _, r := range rows {
+		if src.IsNull(int(r)) {
+			b.AppendNull()
+		} else {
+			b.Append(src.Value(int(r)))
+		}
+	}
 }
 
 // appendDictRows appends rows of a dictionary array (every row when rows is
