@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"github.com/ctlake/ctlake/planner"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -86,4 +87,25 @@ func Stats(op Operator) *OpStats {
 		s.Scan = &st
 	}
 	return s
+}
+
+// StatsByNode pairs each plan node with its operator's figures: the
+// operator tree mirrors the plan node for node (EXPLAIN ANALYZE prints
+// them side by side).
+func StatsByNode(root planner.Node, stats *OpStats) map[planner.Node]*OpStats {
+	figures := map[planner.Node]*OpStats{}
+	var pair func(n planner.Node, s *OpStats)
+	pair = func(n planner.Node, s *OpStats) {
+		if s == nil {
+			return
+		}
+		figures[n] = s
+		for i, in := range n.Inputs() {
+			if i < len(s.Children) {
+				pair(in, s.Children[i])
+			}
+		}
+	}
+	pair(root, stats)
+	return figures
 }

@@ -106,20 +106,7 @@ func (r *Runner) ExplainAnalyze(ctx context.Context, query string) (string, erro
 		return "", Positioned(query, err)
 	}
 	res.Release()
-	figures := map[planner.Node]*exec.OpStats{}
-	var pair func(n planner.Node, s *exec.OpStats)
-	pair = func(n planner.Node, s *exec.OpStats) {
-		if s == nil {
-			return
-		}
-		figures[n] = s
-		for i, in := range n.Inputs() {
-			if i < len(s.Children) {
-				pair(in, s.Children[i])
-			}
-		}
-	}
-	pair(plan.Root, stats)
+	figures := exec.StatsByNode(plan.Root, stats)
 	return planner.Format(plan.Root, func(n planner.Node) string {
 		s := figures[n]
 		if s == nil {

@@ -144,20 +144,7 @@ func collectStats(root *exec.OpStats) queryStats {
 // formatAnalyze prints the plan with each operator's runtime figures. The
 // operator tree mirrors the plan node for node.
 func formatAnalyze(plan *planner.Plan, root *exec.OpStats) string {
-	figures := map[planner.Node]*exec.OpStats{}
-	var pair func(n planner.Node, s *exec.OpStats)
-	pair = func(n planner.Node, s *exec.OpStats) {
-		if s == nil {
-			return
-		}
-		figures[n] = s
-		for i, in := range n.Inputs() {
-			if i < len(s.Children) {
-				pair(in, s.Children[i])
-			}
-		}
-	}
-	pair(plan.Root, root)
+	figures := exec.StatsByNode(plan.Root, root)
 	return planner.Format(plan.Root, func(n planner.Node) string {
 		s := figures[n]
 		if s == nil {
