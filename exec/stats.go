@@ -2,12 +2,12 @@ package exec
 
 import (
 	"context"
-	"github.com/ctlake/ctlake/planner"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/planner"
 )
 
 // OpStats is one operator's runtime figures for EXPLAIN ANALYZE. Time is
