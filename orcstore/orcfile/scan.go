@@ -47,6 +47,11 @@ type ScanOptions struct {
 	// that share the stripe's dictionary, so a record's schema can differ
 	// from Scanner.Schema (and between stripes) in exactly those columns.
 	PlainStrings bool
+	// Sparse says the caller will Skip most rows (a top-N fetching the
+	// rest of its winning rows): the data of direct-encoded string columns
+	// is then decompressed chunk by chunk as values are read, and chunks
+	// that only skipped rows touch never are (see scan_lazy.go).
+	Sparse bool
 	// DefaultTimezone is the writer time zone assumed for stripes that do
 	// not record one (ORC 0.11 files); default UTC.
 	DefaultTimezone *time.Location
@@ -208,7 +213,10 @@ func (s *Scanner) Close() {
 		for i := range rc.streams {
 			rs := &rc.streams[i]
 			readPutBuf(rs.buf)
-			rs.buf, rs.b, rs.chunks, rs.shared = nil, nil, nil, nil
+			if rs.lazy != nil {
+				readPutBuf(rs.lazy.scratch)
+			}
+			rs.buf, rs.b, rs.chunks, rs.shared, rs.lazy = nil, nil, nil, nil, nil
 		}
 		rc.readPutColumnScratch() // read_scratchcache.go
 	}
@@ -229,22 +237,56 @@ func (s *Scanner) Next() (arrow.Record, error) {
 	return rec, err
 }
 
-func (s *Scanner) next() (arrow.Record, error) {
+func (s *Scanner) next() (arrow.Record, error) { return s.nextN(s.opts.BatchSize) }
+
+// position loads stripes until the current run has rows left, or returns
+// io.EOF.
+func (s *Scanner) position() error {
 	if err := s.ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	for s.stripe == nil || s.ri >= len(s.runs) {
 		if s.si >= len(s.stripes) {
-			return nil, io.EOF
+			return io.EOF
 		}
 		i := s.stripes[s.si]
 		s.si++
 		if err := s.loadStripe(i); err != nil {
-			return nil, s.wrap(i, err)
+			return s.wrap(i, err)
 		}
 	}
-	run := s.runs[s.ri]
-	n := min(s.opts.BatchSize, run[1]-s.row)
+	return nil
+}
+
+// consumed moves past k rows of the current run, seeking the decoders to
+// the next run when this one is done.
+func (s *Scanner) consumed(k int) error {
+	s.row += k
+	if s.row >= s.runs[s.ri][1] {
+		s.ri++
+		if s.ri < len(s.runs) {
+			if err := s.seekRun(); err != nil {
+				return s.wrap(s.stripe.Index, err)
+			}
+		}
+	}
+	return nil
+}
+
+// advance runs fn over the next k ≤ limit rows of the current run (loading
+// the next stripe first if needed) and moves past them.
+func (s *Scanner) advance(limit int, fn func(k int) error) (int, error) {
+	if err := s.position(); err != nil {
+		return 0, err
+	}
+	k := min(limit, s.runs[s.ri][1]-s.row)
+	if err := fn(k); err != nil {
+		return 0, s.wrap(s.stripe.Index, err)
+	}
+	return k, s.consumed(k)
+}
+
+func (s *Scanner) nextN(limit int) (arrow.Record, error) {
 	cols := make([]arrow.Array, len(s.roots))
 	release := func() {
 		for _, c := range cols {
@@ -253,24 +295,20 @@ func (s *Scanner) next() (arrow.Record, error) {
 			}
 		}
 	}
-	for i, rc := range s.roots {
-		d, err := rc.read(n, nil)
-		if err != nil {
-			release()
-			return nil, s.wrap(s.stripe.Index, err)
-		}
-		cols[i] = array.MakeFromData(d)
-		d.Release()
-	}
-	s.row += n
-	if s.row >= run[1] {
-		s.ri++
-		if s.ri < len(s.runs) {
-			if err := s.seekRun(); err != nil {
-				release()
-				return nil, s.wrap(s.stripe.Index, err)
+	n, err := s.advance(limit, func(n int) error {
+		for i, rc := range s.roots {
+			d, err := rc.read(n, nil)
+			if err != nil {
+				return err
 			}
+			cols[i] = array.MakeFromData(d)
+			d.Release()
 		}
+		return nil
+	})
+	if err != nil {
+		release()
+		return nil, err
 	}
 	rec := array.NewRecord(s.recordSchema(cols), cols, int64(n))
 	release()
@@ -463,6 +501,10 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		for slot, kind := range readSlotKinds {
 			rs := &rc.streams[slot]
 			rs.present, rs.kind, rs.b, rs.chunks = false, kind, nil, nil
+			if rs.lazy != nil {
+				readPutBuf(rs.lazy.scratch)
+				rs.lazy = nil
+			}
 			if ss, ok := st.stream(rc.col.ID, kind); ok {
 				wants = append(wants, want{ss: ss, rc: rc, slot: slot})
 			}
@@ -516,6 +558,19 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		if s.f.compression == CompressionNone {
 			rs.b = b
 			continue
+		}
+		if s.opts.Sparse && w.slot == rData && lazyKind(w.rc.col.Kind, st.Encodings[w.rc.col.ID].GetKind()) {
+			scratch := readGetBuf()
+			l, ok, err := newLazyStream(s.f.compression, b, s.f.blockSize, scratch)
+			if err != nil {
+				readPutBuf(scratch)
+				return w.rc.fail(w.slot, err)
+			}
+			if ok {
+				rs.lazy, rs.chunks = l, l.chunks
+				continue
+			}
+			readPutBuf(scratch)
 		}
 		if rs.buf == nil {
 			rs.buf = readGetBuf()

@@ -54,6 +54,17 @@ type readStream struct {
 	// shared wraps b once its bytes are handed to Arrow arrays (direct
 	// strings, see readDirectStrings); buf is then given up, not reused.
 	shared *memory.Buffer
+	// lazy, in a sparse scan, holds a direct string column's DATA stream
+	// still compressed (scan_lazy.go); b is then nil.
+	lazy *lazyStream
+}
+
+// len is the stream's decompressed length.
+func (rs *readStream) len() int {
+	if rs.lazy != nil {
+		return rs.lazy.size
+	}
+	return len(rs.b)
 }
 
 // Stream slots of a readColumn.
@@ -112,7 +123,7 @@ func (r *readColumn) isV2() bool {
 func (r *readColumn) streamBytes() int {
 	n := 0
 	for i := range r.streams {
-		n += len(r.streams[i].b)
+		n += r.streams[i].len()
 	}
 	for _, c := range r.children {
 		n += c.streamBytes()
@@ -123,7 +134,7 @@ func (r *readColumn) streamBytes() int {
 func readStreamsLen(s *[5]readStream) int {
 	n := 0
 	for i := range s {
-		n += len(s[i].b)
+		n += s[i].len()
 	}
 	return n
 }
@@ -338,8 +349,8 @@ func (p *readPositions) next() uint64 {
 func (p *readPositions) offset(s *readStream) (int, error) {
 	if p.comp == CompressionNone {
 		v := p.next()
-		if v > uint64(len(s.b)) {
-			return 0, fmt.Errorf("row index offset %d past the stream's %d bytes: %w", v, len(s.b), ErrCorrupt)
+		if v > uint64(s.len()) {
+			return 0, fmt.Errorf("row index offset %d past the stream's %d bytes: %w", v, s.len(), ErrCorrupt)
 		}
 		return int(v), nil
 	}
@@ -348,8 +359,8 @@ func (p *readPositions) offset(s *readStream) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if off > len(s.b) {
-		return 0, fmt.Errorf("row index offset %d past the stream's %d bytes: %w", off, len(s.b), ErrCorrupt)
+	if off > s.len() {
+		return 0, fmt.Errorf("row index offset %d past the stream's %d bytes: %w", off, s.len(), ErrCorrupt)
 	}
 	return off, nil
 }

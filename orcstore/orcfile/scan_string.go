@@ -34,8 +34,8 @@ func (r *readColumn) readDirectStrings(n, nn int, valid []byte, bitmap *memory.B
 	if err := r.ints2.next(lens); err != nil {
 		return fail(rLength, err)
 	}
-	data := r.streams[rData].b
-	avail := int64(len(data) - r.rawPos)
+	rs := &r.streams[rData]
+	avail := int64(rs.len() - r.rawPos)
 	offs := r.newBuf((n + 1) * 4)
 	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
 	total := int64(0)
@@ -58,7 +58,16 @@ func (r *readColumn) readDirectStrings(n, nn int, valid []byte, bitmap *memory.B
 		return fail(rData, fmt.Errorf("batch holds %d bytes of strings, more than Arrow's 2 GiB offsets allow", total))
 	}
 	o[n] = int32(total)
-	rs := &r.streams[rData]
+	if rs.lazy != nil {
+		vals := r.newBuf(int(total))
+		if err := rs.lazy.copyAt(vals.Bytes(), r.rawPos); err != nil {
+			offs.Release()
+			vals.Release()
+			return fail(rData, err)
+		}
+		r.rawPos += int(total)
+		return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, vals}, nil, nulls), nil
+	}
 	if (rs.shared != nil || rs.buf != nil) && int64(r.rawPos)+total <= math.MaxInt32 {
 		// The decompressed stream belongs to this scanner: hand its bytes
 		// to Arrow instead of copying each batch's values (copying
@@ -77,7 +86,7 @@ func (r *readColumn) readDirectStrings(n, nn int, valid []byte, bitmap *memory.B
 		return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, rs.shared}, nil, nulls), nil
 	}
 	vals := r.newBuf(int(total))
-	copy(vals.Bytes(), data[r.rawPos:r.rawPos+int(total)])
+	copy(vals.Bytes(), rs.b[r.rawPos:r.rawPos+int(total)])
 	r.rawPos += int(total)
 	return readData(r.readStringType(), n, []*memory.Buffer{bitmap, offs, vals}, nil, nulls), nil
 }

@@ -1,0 +1,143 @@
+package orcfile
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/scritchley/orc/proto"
+)
+
+// Skipping rows: a sparse scan (ScanOptions.Sparse) reads the rows a caller
+// picked and skips the others. Skipping still walks every stream's run
+// encodings (ORC cannot jump inside a row group otherwise), but direct
+// string values are stepped over by their lengths alone, so the chunks of
+// their data that hold only skipped values are never decompressed.
+
+// lazyKind reports whether a column's DATA stream may stay compressed in a
+// sparse scan: direct-encoded strings and binaries, read as raw bytes.
+func lazyKind(k proto.Type_Kind, enc proto.ColumnEncoding_Kind) bool {
+	switch k {
+	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+		return enc == proto.ColumnEncoding_DIRECT || enc == proto.ColumnEncoding_DIRECT_V2
+	}
+	return false
+}
+
+// Skip moves the scan n rows forward (in the order Next returns them)
+// without returning them. Past the last row it stops with io.EOF.
+func (s *Scanner) Skip(n int) error {
+	if s.err != nil {
+		return s.err
+	}
+	for n > 0 {
+		k, err := s.advance(n, func(k int) error {
+			for _, rc := range s.roots {
+				if err := rc.skip(k, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
+// NextN is Next with at most n rows in the batch (fewer at the end of a
+// run of row groups or a stripe).
+func (s *Scanner) NextN(n int) (arrow.Record, error) {
+	if n <= 0 {
+		return nil, fmt.Errorf("NextN(%d): want a positive row count", n)
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	rec, err := s.nextN(n)
+	if err != nil {
+		s.err = err
+	}
+	return rec, err
+}
+
+// skip advances the column's decoders past n rows. Kinds whose values are
+// cheap to decode are read and dropped; strings, structs, lists and maps
+// step over their values so that their children and direct string data
+// skip too.
+func (r *readColumn) skip(n int, parentValid []byte) error {
+	switch r.col.Kind {
+	case proto.Type_STRUCT:
+		valid, _, err := r.readValid(n, parentValid)
+		if err != nil {
+			return err
+		}
+		for _, c := range r.children {
+			if err := c.skip(n, valid); err != nil {
+				return err
+			}
+		}
+		return nil
+	case proto.Type_LIST, proto.Type_MAP:
+		_, nn, err := r.readValid(n, parentValid)
+		if err != nil {
+			return err
+		}
+		total, err := r.skipLengths(nn, int64(r.maxElems), "elements")
+		if err != nil {
+			return err
+		}
+		r.maxElems -= int(total)
+		for _, c := range r.children {
+			if err := c.skip(int(total), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+		_, nn, err := r.readValid(n, parentValid)
+		if err != nil {
+			return err
+		}
+		if r.isDict() {
+			if err := r.ints.next(r.int64s(nn)); err != nil {
+				return r.fail(rData, err)
+			}
+			return nil
+		}
+		total, err := r.skipLengths(nn, int64(r.streams[rData].len()-r.rawPos), "bytes")
+		if err != nil {
+			return err
+		}
+		r.rawPos += int(total)
+		return nil
+	}
+	d, err := r.read(n, parentValid)
+	if err != nil {
+		return err
+	}
+	d.Release()
+	return nil
+}
+
+// skipLengths consumes nn LENGTH values and returns their sum, which must
+// not exceed limit (what the streams can hold).
+func (r *readColumn) skipLengths(nn int, limit int64, what string) (int64, error) {
+	lens := r.int64s(nn)
+	if err := r.ints2.next(lens); err != nil {
+		return 0, r.fail(rLength, err)
+	}
+	total := int64(0)
+	for _, l := range lens {
+		if l < 0 || l > limit-total {
+			return 0, r.fail(rLength, fmt.Errorf("skipping %d %s, more than the column's streams hold: %w", total+l, what, ErrCorrupt))
+		}
+		total += l
+	}
+	return total, nil
+}
