@@ -66,20 +66,24 @@ func (d *decIntReader) seek(off int, skip uint64) error {
 	return d.skip(skip)
 }
 
-// skip discards n values.
+// skip discards n values. Whole runs are stepped over by their headers
+// without being decoded (a sparse scan skips most of a row group's rows).
 func (d *decIntReader) skip(n uint64) error {
 	for n > 0 {
-		if d.bi == len(d.buf) {
-			if err := d.fill(); err != nil {
-				return err
-			}
+		if d.bi < len(d.buf) {
+			k := min(uint64(len(d.buf)-d.bi), n)
+			d.bi += int(k)
+			n -= k
+			continue
 		}
-		k := uint64(len(d.buf) - d.bi)
-		if k > n {
-			k = n
+		if cnt, end, ok := d.runSpan(); ok && uint64(cnt) <= n {
+			d.p = end
+			n -= uint64(cnt)
+			continue
 		}
-		d.bi += int(k)
-		n -= k
+		if err := d.fill(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -491,10 +491,17 @@ func (s *Scanner) seekRun() error {
 // reads of streams that lie close together, and decompresses them.
 func (s *Scanner) readStreams(st *Stripe) error {
 	type want struct {
-		ss   StripeStream
+		ss   StripeStream // the part of the stream to read
+		from int          // where that part starts in the stream
 		rc   *readColumn
 		slot int
 		rk   int // index of the merged range holding it
+	}
+	// Read and decompress each positioned stream from the chunk where the
+	// first selected row group starts (see scan_partial.go).
+	starts, err := s.partialStarts(st)
+	if err != nil {
+		return err
 	}
 	var wants []want
 	for _, rc := range s.all {
@@ -506,7 +513,13 @@ func (s *Scanner) readStreams(st *Stripe) error {
 				rs.lazy = nil
 			}
 			if ss, ok := st.stream(rc.col.ID, kind); ok {
-				wants = append(wants, want{ss: ss, rc: rc, slot: slot})
+				from := 0
+				if at, ok := starts[rc]; ok && at[slot] > 0 && at[slot] < int64(ss.Length) {
+					from = int(at[slot])
+					ss.Offset += uint64(from)
+					ss.Length -= uint64(from)
+				}
+				wants = append(wants, want{ss: ss, from: from, rc: rc, slot: slot})
 			}
 		}
 	}
@@ -545,10 +558,6 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		}
 		s.bytesRead += int64(r.end - r.off)
 	}
-	starts, err := s.partialStarts(st)
-	if err != nil {
-		return err
-	}
 	for _, w := range wants {
 		r := ranges[w.rk]
 		b := raw[r.at+w.ss.Offset-r.off:][:w.ss.Length]
@@ -561,7 +570,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		}
 		if s.opts.Sparse && w.slot == rData && lazyKind(w.rc.col.Kind, st.Encodings[w.rc.col.ID].GetKind()) {
 			scratch := readGetBuf()
-			l, ok, err := newLazyStream(s.f.compression, b, s.f.blockSize, scratch)
+			l, ok, err := newLazyStream(s.f.compression, b, w.from, s.f.blockSize, scratch)
 			if err != nil {
 				readPutBuf(scratch)
 				return w.rc.fail(w.slot, err)
@@ -575,18 +584,13 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		if rs.buf == nil {
 			rs.buf = readGetBuf()
 		}
-		// Skip the chunks before the first selected row group (see
-		// scan_partial.go); chunk offsets stay relative to the stream.
-		from := 0
-		if at, ok := starts[w.rc]; ok && at[w.slot] > 0 && at[w.slot] < int64(len(b)) {
-			from = int(at[w.slot])
-		}
-		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b[from:], s.f.blockSize)
+		// Chunk offsets stay relative to the stream.
+		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b, s.f.blockSize)
 		if err != nil {
 			return w.rc.fail(w.slot, err)
 		}
 		for i := range chunks {
-			chunks[i].Offset += from
+			chunks[i].Offset += w.from
 		}
 		rs.buf, rs.b, rs.chunks = out, out, chunks
 	}

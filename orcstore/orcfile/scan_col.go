@@ -234,9 +234,18 @@ func (r *readColumn) loadDict() error {
 		total += x
 	}
 	o[n] = int32(total)
-	vals := memory.NewResizableBuffer(r.mem)
-	vals.Resize(int(total))
-	copy(vals.Bytes(), data[:total])
+	var vals *memory.Buffer
+	if r.plain {
+		// Plain strings copy their values out of the dictionary, which
+		// is never handed to Arrow: it may point into the stream's
+		// bytes, which live until the next stripe is loaded.
+		vals = memory.NewBufferBytes(data[:total])
+		vals.Retain()
+	} else {
+		vals = memory.NewResizableBuffer(r.mem)
+		vals.Resize(int(total))
+		copy(vals.Bytes(), data[:total])
+	}
 	r.dict = array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil, offs, vals}, nil, 0, 0)
 	offs.Release()
 	vals.Release()

@@ -30,7 +30,8 @@ import (
 type lazyStream struct {
 	comp      Compression
 	blockSize int
-	src       []byte  // the compressed stream; lives as long as the stripe's raw bytes
+	src       []byte  // the compressed stream from base on; lives as long as the stripe's raw bytes
+	base      int     // offset of src[0] in the stream (chunk offsets count from the stream's start)
 	chunks    []Chunk // with an end sentinel, as DecompressStream returns
 	size      int     // decompressed length
 	cur       int     // index of the chunk held in view, -1 for none
@@ -40,9 +41,10 @@ type lazyStream struct {
 	decoded int
 }
 
-// newLazyStream indexes src's chunks from their headers. ok is false when
-// some chunk's size cannot be known without decompressing it.
-func newLazyStream(c Compression, src []byte, blockSize int, scratch []byte) (l *lazyStream, ok bool, err error) {
+// newLazyStream indexes src's chunks from their headers; src starts at
+// offset base of the stream, at a chunk. ok is false when some chunk's
+// size cannot be known without decompressing it.
+func newLazyStream(c Compression, src []byte, base, blockSize int, scratch []byte) (l *lazyStream, ok bool, err error) {
 	if c == CompressionNone || blockSize <= 0 {
 		return nil, false, nil
 	}
@@ -50,13 +52,13 @@ func newLazyStream(c Compression, src []byte, blockSize int, scratch []byte) (l 
 	size := 0
 	for off := 0; off < len(src); {
 		if len(src)-off < 3 {
-			return nil, false, fmt.Errorf("truncated chunk header at offset %d: %w", off, ErrCorrupt)
+			return nil, false, fmt.Errorf("truncated chunk header at offset %d: %w", base+off, ErrCorrupt)
 		}
 		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
 		n := int(h >> 1)
 		body := off + 3
 		if n > len(src)-body {
-			return nil, false, fmt.Errorf("chunk at offset %d claims %d bytes, %d remain: %w", off, n, len(src)-body, ErrCorrupt)
+			return nil, false, fmt.Errorf("chunk at offset %d claims %d bytes, %d remain: %w", base+off, n, len(src)-body, ErrCorrupt)
 		}
 		m := n
 		if h&1 == 0 {
@@ -69,20 +71,20 @@ func newLazyStream(c Compression, src []byte, blockSize int, scratch []byte) (l 
 				// bytes: decompress those few to learn it.
 				out, err := decompressBlock(c, scratch[:0], src[body:body+n], blockSize)
 				if err != nil {
-					return nil, false, fmt.Errorf("chunk at offset %d: %w", off, err)
+					return nil, false, fmt.Errorf("chunk at offset %d: %w", base+off, err)
 				}
 				scratch, m = out, len(out)
 			}
 		}
 		if m > blockSize {
-			return nil, false, fmt.Errorf("chunk at offset %d holds %d bytes, more than the block size %d: %w", off, m, blockSize, ErrCorrupt)
+			return nil, false, fmt.Errorf("chunk at offset %d holds %d bytes, more than the block size %d: %w", base+off, m, blockSize, ErrCorrupt)
 		}
-		chunks = append(chunks, Chunk{Offset: off, Uncompressed: size})
+		chunks = append(chunks, Chunk{Offset: base + off, Uncompressed: size})
 		size += m
 		off = body + n
 	}
-	chunks = append(chunks, Chunk{Offset: len(src), Uncompressed: size})
-	return &lazyStream{comp: c, blockSize: blockSize, src: src, chunks: chunks, size: size, cur: -1, scratch: scratch}, true, nil
+	chunks = append(chunks, Chunk{Offset: base + len(src), Uncompressed: size})
+	return &lazyStream{comp: c, blockSize: blockSize, src: src, base: base, chunks: chunks, size: size, cur: -1, scratch: scratch}, true, nil
 }
 
 // chunkContentSize reads a compressed chunk's decompressed size from its
@@ -153,7 +155,7 @@ func (l *lazyStream) load(i int) error {
 		return nil
 	}
 	ch, next := l.chunks[i], l.chunks[i+1]
-	off := ch.Offset
+	off := ch.Offset - l.base
 	h := uint32(l.src[off]) | uint32(l.src[off+1])<<8 | uint32(l.src[off+2])<<16
 	n := int(h >> 1)
 	body := l.src[off+3 : off+3+n]
@@ -166,14 +168,14 @@ func (l *lazyStream) load(i int) error {
 			if !errors.Is(err, ErrCorrupt) {
 				err = fmt.Errorf("%w: %w", ErrCorrupt, err)
 			}
-			return fmt.Errorf("chunk at offset %d: %w", off, err)
+			return fmt.Errorf("chunk at offset %d: %w", ch.Offset, err)
 		}
 		l.scratch, l.view = out, out
 		l.decoded++
 	}
 	if len(l.view) != want {
 		l.cur = -1
-		return fmt.Errorf("chunk at offset %d decompressed to %d bytes, its header said %d: %w", off, len(l.view), want, ErrCorrupt)
+		return fmt.Errorf("chunk at offset %d decompressed to %d bytes, its header said %d: %w", ch.Offset, len(l.view), want, ErrCorrupt)
 	}
 	l.cur = i
 	return nil

@@ -105,7 +105,7 @@ func (r *readColumn) skip(n int, parentValid []byte) error {
 			return err
 		}
 		if r.isDict() {
-			if err := r.ints.next(r.int64s(nn)); err != nil {
+			if err := r.ints.skip(uint64(nn)); err != nil {
 				return r.fail(rData, err)
 			}
 			return nil
@@ -117,7 +117,53 @@ func (r *readColumn) skip(n int, parentValid []byte) error {
 		r.rawPos += int(total)
 		return nil
 	}
-	d, err := r.read(n, parentValid)
+	if !r.streams[rData].present {
+		return r.fail(rData, fmt.Errorf("missing: %w", ErrCorrupt))
+	}
+	_, nn, err := r.readValid(n, parentValid)
+	if err != nil {
+		return err
+	}
+	k := uint64(nn)
+	switch r.col.Kind {
+	case proto.Type_BOOLEAN:
+		err = r.bools.skip(k)
+	case proto.Type_BYTE:
+		err = r.bytes.skip(k)
+	case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
+		err = r.ints.skip(k)
+	case proto.Type_TIMESTAMP:
+		if err = r.ints.skip(k); err == nil {
+			if err = r.ints2.skip(k); err != nil {
+				return r.fail(rSecondary, err)
+			}
+		}
+	case proto.Type_FLOAT, proto.Type_DOUBLE:
+		size := 8
+		if r.col.Kind == proto.Type_FLOAT {
+			size = 4
+		}
+		if nn*size > r.streams[rData].len()-r.rawPos {
+			return r.fail(rData, decErrShort)
+		}
+		r.rawPos += nn * size
+	default:
+		// Decimals and unions: decode and drop. Their present rows
+		// were consumed above, so read the values as if all present.
+		return r.skipByReading(nn)
+	}
+	if err != nil {
+		return r.fail(rData, err)
+	}
+	return nil
+}
+
+// skipByReading decodes nn present values and drops them.
+func (r *readColumn) skipByReading(nn int) error {
+	has := r.hasPresent
+	r.hasPresent = false
+	d, err := r.read(nn, nil)
+	r.hasPresent = has
 	if err != nil {
 		return err
 	}
