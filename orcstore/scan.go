@@ -284,7 +284,12 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		return nil
 	}
 	if sc.order != nil && len(read) > 1 {
-		// Top-N scans read few stripes: spread each over two cores.
+		// Top-N scans read few rows of few stripes: choose the rows from
+		// eventTime first (scan_late.go), or else spread each stripe over
+		// two cores.
+		if done, err := sc.scanUnitLate(ctx, u, spec, read, opts); done || err != nil {
+			return err
+		}
 		if done, err := sc.scanUnitSplit(ctx, u, spec, read, opts); done || err != nil {
 			return err
 		}

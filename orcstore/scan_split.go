@@ -119,25 +119,9 @@ func (sc *Scanner) scanUnitSplit(ctx context.Context, u scanUnit, spec ScanSpec,
 	// Row groups are chosen once, for both readers: the bound may tighten
 	// between their choices, and they must read the same rows.
 	st := ScanStats{StripesRead: 1}
-	rowIndex := func(col int) ([]orcfile.RowGroup, error) { return f.RowIndex(stripe, col) }
-	keep, skipped, err := selectRowGroups(f, stripe, rowIndex, spec)
-	if err == nil && sc.order != nil {
-		var n int
-		n, err = sc.pruneRowGroups(f, rowIndex, keep, spec)
-		skipped += n
-		st.TopNRowGroupsSkipped += n
-	}
-	if err != nil {
+	keep, none, err := sc.chooseRowGroups(f, stripe, spec, &st)
+	if err != nil || none {
 		return true, err
-	}
-	st.RowGroupsRead, st.RowGroupsSkipped = len(keep)-skipped, skipped
-	if len(keep) > 0 && skipped == len(keep) {
-		st.StripesRead, st.StripesSkipped = 0, 1
-		if st.TopNRowGroupsSkipped > 0 {
-			st.TopNStripesSkipped = 1
-		}
-		sc.addStats(st)
-		return true, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -211,6 +195,34 @@ func (sc *Scanner) scanUnitSplit(ctx context.Context, u scanUnit, spec ScanSpec,
 		sc.addStats(st)
 	}
 	return true, err
+}
+
+// chooseRowGroups picks the row groups of a stripe to read (statistics,
+// bloom filters, the top-N bound) once for all the readers of the stripe,
+// and counts them in st. done reports that none is left; st is then
+// recorded.
+func (sc *Scanner) chooseRowGroups(f *orcfile.File, stripe *orcfile.Stripe, spec ScanSpec, st *ScanStats) (keep []bool, done bool, err error) {
+	rowIndex := func(col int) ([]orcfile.RowGroup, error) { return f.RowIndex(stripe, col) }
+	keep, skipped, err := selectRowGroups(f, stripe, rowIndex, spec)
+	if err == nil && sc.order != nil {
+		var n int
+		n, err = sc.pruneRowGroups(f, rowIndex, keep, spec)
+		skipped += n
+		st.TopNRowGroupsSkipped += n
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	st.RowGroupsRead, st.RowGroupsSkipped = len(keep)-skipped, skipped
+	if len(keep) > 0 && skipped == len(keep) {
+		st.StripesRead, st.StripesSkipped = 0, 1
+		if st.TopNRowGroupsSkipped > 0 {
+			st.TopNStripesSkipped = 1
+		}
+		sc.addStats(*st)
+		return nil, true, nil
+	}
+	return keep, false, nil
 }
 
 // zipLoop pairs the two readers' batches, shapes and sends them.

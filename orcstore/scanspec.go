@@ -178,6 +178,9 @@ type ScanStats struct {
 	BytesRead                       int64 // compressed bytes of the streams read
 	RowsRead                        int64 // rows decoded
 	RowsOut                         int64 // rows returned (after the exact time range)
+	// RowsLate are the rows whose other columns a top-N scan read after
+	// choosing them by eventTime alone (late materialization).
+	RowsLate int64
 	// Of the skipped units above, those skipped by top-N pruning.
 	TopNFilesSkipped, TopNStripesSkipped, TopNRowGroupsSkipped int
 }
@@ -193,6 +196,7 @@ func (s *ScanStats) Add(s2 ScanStats) {
 	s.BytesRead += s2.BytesRead
 	s.RowsRead += s2.RowsRead
 	s.RowsOut += s2.RowsOut
+	s.RowsLate += s2.RowsLate
 	s.TopNFilesSkipped += s2.TopNFilesSkipped
 	s.TopNStripesSkipped += s2.TopNStripesSkipped
 	s.TopNRowGroupsSkipped += s2.TopNRowGroupsSkipped

@@ -1,0 +1,268 @@
+package orcstore
+
+import (
+	"context"
+	"io"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/ctlake/ctlake/orcstore/orcfile"
+)
+
+// Late materialization for top-N scans. `SELECT * … ORDER BY eventTime
+// DESC LIMIT 10` needs every column of ten rows, but a row group holds
+// 10,000: decoding all its columns to keep ten rows cost ~2 ms per row
+// group, and stores whose files overlap in time (a fresh S3-layout ingest)
+// make the newest row groups of several files candidates. So a stripe is
+// read in two passes:
+//
+//  1. eventTime alone, for the kept row groups. The k-th best eventTime
+//     among the batch's rows (inside the time range) bounds the top-N, as
+//     the top-N operator's own k-th row would; it is offered to the
+//     shared bound, and the rows the bound does not rule out are chosen.
+//  2. every requested column, by a sparse reader (orcfile
+//     ScanOptions.Sparse) that skips the other rows: the chunks of
+//     eventJson, eventID and requestID that hold only skipped rows are
+//     never decompressed.
+//
+// It applies only when every row the scan returns reaches the top-N
+// (TopNOrder.Limit > 0): the bound from a batch's own k-th row is then
+// valid. Rows that tie the bound are kept, since a later sort key may
+// rank them in.
+
+// lateRead is the share of a batch's rows above which the second pass
+// reads the whole batch rather than skipping between chosen rows.
+const lateRead = 4
+
+// scanUnitLate reads stripe u in the two passes above. It returns false,
+// having read nothing, when they do not apply.
+func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, read []string, opts ScanOptions) (bool, error) {
+	if sc.order == nil || sc.order.Limit <= 0 || len(read) < 2 {
+		return false, nil
+	}
+	f, err := orcfile.OpenFile(u.abs)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if _, ok := f.Root().Find("eventTime"); !ok {
+		return false, nil
+	}
+	stripe, err := f.ReadStripe(u.stripe)
+	if err != nil {
+		return false, err
+	}
+	st := ScanStats{StripesRead: 1}
+	keep, done, err := sc.chooseRowGroups(f, stripe, spec, &st)
+	if err != nil || done {
+		return true, err
+	}
+	open := func(cols []string, sparse bool) (*orcfile.File, *orcfile.Scanner, error) {
+		g, err := orcfile.OpenFile(u.abs)
+		if err != nil {
+			return nil, nil, err
+		}
+		o := orcfile.ScanOptions{Columns: cols, Stripes: []int{u.stripe}, Allocator: opts.Allocator, Context: ctx, BatchSize: spec.BatchSize, Sparse: sparse, PlainStrings: sparse}
+		if keep != nil {
+			o.RowGroups = func(*orcfile.Stripe, func(int) ([]orcfile.RowGroup, error)) ([]bool, error) {
+				return append([]bool(nil), keep...), nil
+			}
+		}
+		rs, err := g.Scan(o)
+		if err != nil {
+			g.Close()
+			return nil, nil, err
+		}
+		return g, rs, nil
+	}
+	fk, keys, err := open([]string{"eventTime"}, false)
+	if err != nil {
+		return true, err
+	}
+	defer fk.Close()
+	defer keys.Close()
+	// The second pass reads the requested columns only: the time range
+	// was applied in the first.
+	cols := spec.Columns
+	if len(cols) == 0 {
+		cols = []string{"eventTime"}
+	}
+	fr, rows, err := open(cols, true)
+	if err != nil {
+		return true, err
+	}
+	defer fr.Close()
+	defer rows.Close()
+	noTime := spec
+	noTime.Time = TimeRange{}
+	var pick lateTopK
+	for {
+		kb, err := keys.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return true, err
+		}
+		ts := kb.Column(0).(*array.Timestamp)
+		n := ts.Len()
+		st.RowsRead += int64(n)
+		runs := sc.lateChoose(ts, spec.Time, &pick)
+		kb.Release()
+		if err := sc.lateFetch(ctx, rows, runs, n, noTime, &st); err != nil {
+			return true, err
+		}
+	}
+	st.BytesRead += keys.BytesRead() + rows.BytesRead()
+	sc.addStats(st)
+	return true, nil
+}
+
+// lateChoose offers the bound the batch's k-th best eventTime and returns
+// the runs of rows ([start, end)) the bound leaves in.
+func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange, pick *lateTopK) [][2]int {
+	o := sc.order
+	n := ts.Len()
+	pick.reset(int(o.Limit), o.Desc)
+	all := r.All()
+	for i := 0; i < n; i++ {
+		if ts.IsValid(i) && (all || r.Contains(int64(ts.Value(i)))) {
+			pick.offer(int64(ts.Value(i)))
+		}
+	}
+	if t, ok := pick.kth(); ok {
+		sc.bound.Offer(t)
+	}
+	bound, has := sc.bound.Get()
+	var runs [][2]int
+	for i := 0; i < n; i++ {
+		var in bool
+		switch {
+		case ts.IsNull(i):
+			in = o.NullsFirst || !has
+		case !all && !r.Contains(int64(ts.Value(i))):
+			in = false
+		case !has:
+			in = true
+		case o.Desc:
+			in = int64(ts.Value(i)) >= bound
+		default:
+			in = int64(ts.Value(i)) <= bound
+		}
+		if !in {
+			continue
+		}
+		if k := len(runs); k > 0 && runs[k-1][1] == i {
+			runs[k-1][1] = i + 1
+		} else {
+			runs = append(runs, [2]int{i, i + 1})
+		}
+	}
+	return runs
+}
+
+// lateFetch reads the chosen runs of the next n rows from the sparse
+// reader, skipping the rest, and sends them.
+func (sc *Scanner) lateFetch(ctx context.Context, rows *orcfile.Scanner, runs [][2]int, n int, spec ScanSpec, st *ScanStats) error {
+	chosen := 0
+	for _, r := range runs {
+		chosen += r[1] - r[0]
+	}
+	if chosen*lateRead > n {
+		runs = [][2]int{{0, n}} // most rows stay: read them all
+	}
+	pos := 0
+	for _, r := range runs {
+		if err := rows.Skip(r[0] - pos); err != nil {
+			return err
+		}
+		for pos = r[0]; pos < r[1]; {
+			rec, err := rows.NextN(r[1] - pos)
+			if err != nil {
+				return err
+			}
+			pos += int(rec.NumRows())
+			st.RowsLate += rec.NumRows()
+			if err := sc.lateSend(ctx, rec, spec, st); err != nil {
+				return err
+			}
+		}
+	}
+	return rows.Skip(n - pos)
+}
+
+func (sc *Scanner) lateSend(ctx context.Context, rec arrow.Record, spec ScanSpec, st *ScanStats) error {
+	b, ok := sc.shape(rec, spec)
+	if !ok {
+		return nil
+	}
+	st.RowsOut += int64(b.len())
+	if !sc.send(ctx, scanResult{b: b}) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// lateTopK keeps the k best eventTimes offered in a heap whose root is
+// the worst of them, the k-th best.
+type lateTopK struct {
+	k    int
+	desc bool
+	h    []int64
+}
+
+func (p *lateTopK) reset(k int, desc bool) { p.k, p.desc, p.h = k, desc, p.h[:0] }
+
+// worse reports whether a ranks after b.
+func (p *lateTopK) worse(a, b int64) bool {
+	if p.desc {
+		return a < b
+	}
+	return a > b
+}
+
+func (p *lateTopK) offer(v int64) {
+	h := p.h
+	if len(h) < p.k {
+		// Sift up.
+		h = append(h, v)
+		for i := len(h) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !p.worse(h[i], h[parent]) {
+				break
+			}
+			h[i], h[parent] = h[parent], h[i]
+			i = parent
+		}
+		p.h = h
+		return
+	}
+	if len(h) == 0 || !p.worse(h[0], v) {
+		return
+	}
+	// Replace the root and sift down.
+	h[0] = v
+	for i := 0; ; {
+		w, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && p.worse(h[l], h[w]) {
+			w = l
+		}
+		if r < len(h) && p.worse(h[r], h[w]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		h[i], h[w] = h[w], h[i]
+		i = w
+	}
+}
+
+// kth is the k-th best value offered, once k were.
+func (p *lateTopK) kth() (int64, bool) {
+	if p.k <= 0 || len(p.h) < p.k {
+		return 0, false
+	}
+	return p.h[0], true
+}
