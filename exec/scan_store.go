@@ -112,6 +112,9 @@ func (s *StoreScan) Extra() map[string]string {
 	}
 	if s.node.Spec.TopN != nil && !s.node.Spec.NoPruning {
 		m["top-N pruning"] = TopNPruned(st)
+		if st.RowsLate > 0 {
+			m["rows fetched late"] = strconv.FormatInt(st.RowsLate, 10)
+		}
 	}
 	return m
 }

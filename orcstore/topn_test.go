@@ -243,6 +243,15 @@ func TestTopNScanMatchesFullSort(t *testing.T) {
 					if !c.skips && skipped != 0 {
 						t.Errorf("skipped units of a scan that needs them all: %+v", st)
 					}
+					// With the promise of a top-N right above (seed), a
+					// small k reads eventTime first and fetches the other
+					// columns of few rows (scan_late.go).
+					if seed && c.k <= 41 && (st.RowsLate == 0 || st.RowsLate*10 > st.RowsRead) {
+						t.Errorf("late materialization fetched %d of %d rows read", st.RowsLate, st.RowsRead)
+					}
+					if !seed && st.RowsLate != 0 {
+						t.Errorf("late materialization without the top-N's promise: %+v", st)
+					}
 				})
 			}
 		}
