@@ -213,9 +213,6 @@ func (s *Scanner) Close() {
 		for i := range rc.streams {
 			rs := &rc.streams[i]
 			readPutBuf(rs.buf)
-			if rs.lazy != nil {
-				readPutBuf(rs.lazy.scratch)
-			}
 			rs.buf, rs.b, rs.chunks, rs.shared, rs.lazy = nil, nil, nil, nil, nil
 		}
 		rc.readPutColumnScratch() // read_scratchcache.go
@@ -507,25 +504,36 @@ func (s *Scanner) readStreams(st *Stripe) error {
 	for _, rc := range s.all {
 		for slot, kind := range readSlotKinds {
 			rs := &rc.streams[slot]
-			rs.present, rs.kind, rs.b, rs.chunks = false, kind, nil, nil
-			if rs.lazy != nil {
-				readPutBuf(rs.lazy.scratch)
-				rs.lazy = nil
+			rs.present, rs.kind, rs.b, rs.chunks, rs.lazy = false, kind, nil, nil, nil
+			ss, ok := st.stream(rc.col.ID, kind)
+			if !ok {
+				continue
 			}
-			if ss, ok := st.stream(rc.col.ID, kind); ok {
-				from := 0
-				if at, ok := starts[rc]; ok && at[slot] > 0 && at[slot] < int64(ss.Length) {
-					from = int(at[slot])
-					ss.Offset += uint64(from)
-					ss.Length -= uint64(from)
+			from := 0
+			if at, ok := starts[rc]; ok && at[slot] > 0 && at[slot] < int64(ss.Length) {
+				from = int(at[slot])
+			}
+			if s.lazySlot(st, rc, slot) {
+				l, _, err := newLazyStream(s.f.compression, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
+				if err != nil {
+					return rc.fail(slot, err)
 				}
-				wants = append(wants, want{ss: ss, from: from, rc: rc, slot: slot})
+				rs.present, rs.shared, rs.lazy, rs.chunks = true, nil, l, l.chunks
+				continue
 			}
+			ss.Offset += uint64(from)
+			ss.Length -= uint64(from)
+			wants = append(wants, want{ss: ss, from: from, rc: rc, slot: slot})
 		}
 	}
 	sort.Slice(wants, func(a, b int) bool { return wants[a].ss.Offset < wants[b].ss.Offset })
 	// Merge into ranges with gaps under readMaxGap: one ReadAt per range.
-	const readMaxGap = 64 << 10
+	// A sparse scan's gaps are mostly the lazy streams it means not to
+	// read: merge only across small ones.
+	readMaxGap := uint64(64 << 10)
+	if s.opts.Sparse {
+		readMaxGap = 4 << 10
+	}
 	type rng struct{ off, end, at uint64 } // at: position in raw
 	var ranges []rng
 	total := uint64(0)
@@ -567,19 +575,6 @@ func (s *Scanner) readStreams(st *Stripe) error {
 		if s.f.compression == CompressionNone {
 			rs.b = b
 			continue
-		}
-		if s.opts.Sparse && w.slot == rData && lazyKind(w.rc.col.Kind, st.Encodings[w.rc.col.ID].GetKind()) {
-			scratch := readGetBuf()
-			l, ok, err := newLazyStream(s.f.compression, b, w.from, s.f.blockSize, scratch)
-			if err != nil {
-				readPutBuf(scratch)
-				return w.rc.fail(w.slot, err)
-			}
-			if ok {
-				rs.lazy, rs.chunks = l, l.chunks
-				continue
-			}
-			readPutBuf(scratch)
 		}
 		if rs.buf == nil {
 			rs.buf = readGetBuf()

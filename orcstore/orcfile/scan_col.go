@@ -2,6 +2,7 @@ package orcfile
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -33,7 +34,10 @@ type readColumn struct {
 	rawPos     int // position in DATA for raw streams (floats, strings, decimals)
 	dict       *array.Data
 	dictLen    int
-	tsEpoch    int64 // 2015-01-01 00:00:00 in the writer's zone, Unix seconds
+	// dictLazy and dictOffs replace dict for a lazy dictionary.
+	dictLazy *lazyStream
+	dictOffs []int32
+	tsEpoch  int64 // 2015-01-01 00:00:00 in the writer's zone, Unix seconds
 	// maxElems is what is left of the stripe's budget of list and map
 	// elements (bounds hostile lengths).
 	maxElems int
@@ -194,6 +198,7 @@ func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Locati
 		r.dict.Release()
 		r.dict = nil
 	}
+	r.dictLazy = nil
 	if r.isDict() {
 		if err := r.loadDict(); err != nil {
 			return err
@@ -211,7 +216,8 @@ func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Locati
 func (r *readColumn) loadDict() error {
 	n := r.dictLen
 	lens := r.streams[rLength].b
-	data := r.streams[rDictData].b
+	ds := &r.streams[rDictData]
+	size := int64(ds.len())
 	if n > 8*len(lens)+1024 || n < 0 {
 		return r.fail(rLength, fmt.Errorf("dictionary of %d entries in a %d-byte length stream: %w", n, len(lens), ErrCorrupt))
 	}
@@ -221,19 +227,43 @@ func (r *readColumn) loadDict() error {
 	if err := d.next(l); err != nil {
 		return r.fail(rLength, err)
 	}
-	offs := memory.NewResizableBuffer(r.mem)
-	offs.Resize((n + 1) * 4)
-	o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	// A lazy dictionary (sparse scans, scan_lazy.go) keeps just the
+	// offsets; values are copied out of its chunks as rows use them.
+	var offs *memory.Buffer
+	var o []int32
+	if ds.lazy != nil {
+		if cap(r.dictOffs) < n+1 {
+			r.dictOffs = make([]int32, n+1)
+		}
+		o = r.dictOffs[:n+1]
+	} else {
+		offs = memory.NewResizableBuffer(r.mem)
+		offs.Resize((n + 1) * 4)
+		o = arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	}
 	total := int64(0)
 	for i, x := range l {
 		o[i] = int32(total)
-		if x < 0 || x > int64(len(data))-total {
-			offs.Release()
-			return r.fail(rDictData, fmt.Errorf("dictionary entry %d of length %d runs past the stream's %d bytes: %w", i, x, len(data), ErrCorrupt))
+		if x < 0 || x > size-total {
+			if offs != nil {
+				offs.Release()
+			}
+			return r.fail(rDictData, fmt.Errorf("dictionary entry %d of length %d runs past the stream's %d bytes: %w", i, x, size, ErrCorrupt))
 		}
 		total += x
 	}
+	if total > math.MaxInt32 {
+		if offs != nil {
+			offs.Release()
+		}
+		return r.fail(rDictData, fmt.Errorf("dictionary of %d bytes, more than Arrow's 2 GiB offsets allow", total))
+	}
 	o[n] = int32(total)
+	if ds.lazy != nil {
+		r.dictLazy = ds.lazy
+		return nil
+	}
+	data := ds.b
 	var vals *memory.Buffer
 	if r.plain {
 		// Plain strings copy their values out of the dictionary, which

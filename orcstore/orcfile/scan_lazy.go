@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/klauspost/compress/s2"
@@ -27,64 +28,105 @@ import (
 // actually decompress to whenever they are decompressed.
 
 // lazyStream is a compressed stream decompressed chunk by chunk on demand.
+// It is not even read whole: indexing it reads each chunk's header (a few
+// bytes), and a chunk's body is read when a value in it is wanted.
 type lazyStream struct {
 	comp      Compression
 	blockSize int
-	src       []byte  // the compressed stream from base on; lives as long as the stripe's raw bytes
-	base      int     // offset of src[0] in the stream (chunk offsets count from the stream's start)
-	chunks    []Chunk // with an end sentinel, as DecompressStream returns
-	size      int     // decompressed length
-	cur       int     // index of the chunk held in view, -1 for none
-	view      []byte  // the current chunk's decompressed bytes
-	scratch   []byte  // decompression buffer, reused
-	// decoded counts the chunks decompressed, for tests and statistics.
+	r         io.ReaderAt
+	off       int64    // file offset of the stream's first byte
+	chunks    []Chunk  // offsets from the stream's start, with an end sentinel
+	size      int      // decompressed length (from the first indexed chunk on)
+	views     [][]byte // decompressed chunks loaded so far, by index
+	orig      []bool   // chunks stored uncompressed
+	body      []byte   // read buffer for compressed chunks
+	fetched   *int64   // the scanner's count of bytes read
+	// decoded counts the chunks decompressed, for tests.
 	decoded int
 }
 
-// newLazyStream indexes src's chunks from their headers; src starts at
-// offset base of the stream, at a chunk. ok is false when some chunk's
-// size cannot be known without decompressing it.
-func newLazyStream(c Compression, src []byte, base, blockSize int, scratch []byte) (l *lazyStream, ok bool, err error) {
-	if c == CompressionNone || blockSize <= 0 {
+// lazyHeaderMax is the most bytes a chunk's size can need: the 3-byte
+// chunk header and a zstd frame header (18 bytes at most; snappy's length
+// prefix takes 5).
+const lazyHeaderMax = 3 + 18
+
+// newLazyStream indexes the chunks of the stream at file offset off (length
+// bytes), from its offset from on (a chunk start), by reading their
+// headers. ok is false when the codec's chunks do not say their size.
+func newLazyStream(c Compression, r io.ReaderAt, off int64, length, from, blockSize int, fetched *int64) (l *lazyStream, ok bool, err error) {
+	if (c != CompressionZstd && c != CompressionSnappy) || blockSize <= 0 {
 		return nil, false, nil
 	}
-	chunks := make([]Chunk, 0, len(src)/max(blockSize/8, 1)+2)
-	size := 0
-	for off := 0; off < len(src); {
-		if len(src)-off < 3 {
-			return nil, false, fmt.Errorf("truncated chunk header at offset %d: %w", base+off, ErrCorrupt)
+	l = &lazyStream{comp: c, blockSize: blockSize, r: r, off: off, fetched: fetched}
+	var hdr [lazyHeaderMax]byte
+	for pos := from; pos < length; {
+		k := min(len(hdr), length-pos)
+		if err := l.readAt(hdr[:k], pos); err != nil {
+			return nil, false, err
 		}
-		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
+		if k < 3 {
+			return nil, false, fmt.Errorf("truncated chunk header at offset %d: %w", pos, ErrCorrupt)
+		}
+		h := uint32(hdr[0]) | uint32(hdr[1])<<8 | uint32(hdr[2])<<16
 		n := int(h >> 1)
-		body := off + 3
-		if n > len(src)-body {
-			return nil, false, fmt.Errorf("chunk at offset %d claims %d bytes, %d remain: %w", base+off, n, len(src)-body, ErrCorrupt)
+		if n > length-pos-3 {
+			return nil, false, fmt.Errorf("chunk at offset %d claims %d bytes, %d remain: %w", pos, n, length-pos-3, ErrCorrupt)
 		}
-		m := n
+		m, known := n, true
+		var view []byte
 		if h&1 == 0 {
-			var known bool
-			if m, known = chunkContentSize(c, src[body:body+n]); !known {
-				if c != CompressionZstd {
-					return nil, false, nil // no chunk of this codec says
+			m, known = chunkContentSize(c, hdr[3:min(k, 3+n)])
+			if !known {
+				// The Go encoder leaves the size out of zstd frames
+				// under 256 bytes: decompress those few to learn it.
+				if view, err = l.decompress(pos, n); err != nil {
+					return nil, false, err
 				}
-				// The Go encoder leaves the size out of frames under 256
-				// bytes: decompress those few to learn it.
-				out, err := decompressBlock(c, scratch[:0], src[body:body+n], blockSize)
-				if err != nil {
-					return nil, false, fmt.Errorf("chunk at offset %d: %w", base+off, err)
-				}
-				scratch, m = out, len(out)
+				m = len(view)
 			}
+		} else if n > blockSize {
+			return nil, false, fmt.Errorf("uncompressed chunk at offset %d is %d bytes, more than the block size %d: %w", pos, n, blockSize, ErrCorrupt)
 		}
 		if m > blockSize {
-			return nil, false, fmt.Errorf("chunk at offset %d holds %d bytes, more than the block size %d: %w", base+off, m, blockSize, ErrCorrupt)
+			return nil, false, fmt.Errorf("chunk at offset %d holds %d bytes, more than the block size %d: %w", pos, m, blockSize, ErrCorrupt)
 		}
-		chunks = append(chunks, Chunk{Offset: base + off, Uncompressed: size})
-		size += m
-		off = body + n
+		l.chunks = append(l.chunks, Chunk{Offset: pos, Uncompressed: l.size})
+		l.views = append(l.views, view)
+		l.orig = append(l.orig, h&1 == 1)
+		l.size += m
+		pos += 3 + n
 	}
-	chunks = append(chunks, Chunk{Offset: base + len(src), Uncompressed: size})
-	return &lazyStream{comp: c, blockSize: blockSize, src: src, base: base, chunks: chunks, size: size, cur: -1, scratch: scratch}, true, nil
+	l.chunks = append(l.chunks, Chunk{Offset: length, Uncompressed: l.size})
+	return l, true, nil
+}
+
+// readAt reads stream bytes at offset pos.
+func (l *lazyStream) readAt(p []byte, pos int) error {
+	if _, err := l.r.ReadAt(p, l.off+int64(pos)); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read stream: %w", err)
+	}
+	*l.fetched += int64(len(p))
+	return nil
+}
+
+// decompress reads and decompresses the n-byte compressed chunk at pos.
+func (l *lazyStream) decompress(pos, n int) ([]byte, error) {
+	if cap(l.body) < 3+n {
+		l.body = make([]byte, 3+n)
+	}
+	b := l.body[:3+n]
+	if err := l.readAt(b, pos); err != nil {
+		return nil, err
+	}
+	out, err := decompressBlock(l.comp, make([]byte, 0, l.blockSize), b[3:], l.blockSize)
+	if err != nil {
+		if !errors.Is(err, ErrCorrupt) {
+			err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+		return nil, fmt.Errorf("chunk at offset %d: %w", pos, err)
+	}
+	l.decoded++
+	return out, nil
 }
 
 // chunkContentSize reads a compressed chunk's decompressed size from its
@@ -149,36 +191,31 @@ func zstdFrameContentSize(b []byte) (int, bool) {
 	return int(v), true
 }
 
-// load makes chunk i the current one.
-func (l *lazyStream) load(i int) error {
-	if l.cur == i {
-		return nil
+// load reads and decompresses chunk i unless it was.
+func (l *lazyStream) load(i int) ([]byte, error) {
+	if v := l.views[i]; v != nil {
+		return v, nil
 	}
 	ch, next := l.chunks[i], l.chunks[i+1]
-	off := ch.Offset - l.base
-	h := uint32(l.src[off]) | uint32(l.src[off+1])<<8 | uint32(l.src[off+2])<<16
-	n := int(h >> 1)
-	body := l.src[off+3 : off+3+n]
 	want := next.Uncompressed - ch.Uncompressed
-	if h&1 == 1 {
-		l.view = body
-	} else {
-		out, err := decompressBlock(l.comp, l.scratch[:0], body, l.blockSize)
-		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
-				err = fmt.Errorf("%w: %w", ErrCorrupt, err)
-			}
-			return fmt.Errorf("chunk at offset %d: %w", ch.Offset, err)
+	n := next.Offset - ch.Offset - 3
+	var v []byte
+	if l.orig[i] {
+		v = make([]byte, n)
+		if err := l.readAt(v, ch.Offset+3); err != nil {
+			return nil, err
 		}
-		l.scratch, l.view = out, out
-		l.decoded++
+	} else {
+		var err error
+		if v, err = l.decompress(ch.Offset, n); err != nil {
+			return nil, err
+		}
 	}
-	if len(l.view) != want {
-		l.cur = -1
-		return fmt.Errorf("chunk at offset %d decompressed to %d bytes, its header said %d: %w", ch.Offset, len(l.view), want, ErrCorrupt)
+	if len(v) != want {
+		return nil, fmt.Errorf("chunk at offset %d decompressed to %d bytes, its header said %d: %w", ch.Offset, len(v), want, ErrCorrupt)
 	}
-	l.cur = i
-	return nil
+	l.views[i] = v
+	return v, nil
 }
 
 // copyAt fills dst with the decompressed bytes starting at off.
@@ -192,10 +229,11 @@ func (l *lazyStream) copyAt(dst []byte, off int) error {
 		for l.chunks[i+1].Uncompressed <= off {
 			i++ // skip empty chunks
 		}
-		if err := l.load(i); err != nil {
+		v, err := l.load(i)
+		if err != nil {
 			return err
 		}
-		k := copy(dst, l.view[off-l.chunks[i].Uncompressed:])
+		k := copy(dst, v[off-l.chunks[i].Uncompressed:])
 		dst, off = dst[k:], off+k
 	}
 	return nil

@@ -14,12 +14,23 @@ import (
 // string values are stepped over by their lengths alone, so the chunks of
 // their data that hold only skipped values are never decompressed.
 
-// lazyKind reports whether a column's DATA stream may stay compressed in a
-// sparse scan: direct-encoded strings and binaries, read as raw bytes.
-func lazyKind(k proto.Type_Kind, enc proto.ColumnEncoding_Kind) bool {
-	switch k {
+// lazySlot reports whether a stream of a sparse scan stays compressed and
+// unread until values in it are wanted: the data of direct-encoded strings
+// and binaries, and string dictionaries when values are copied out of them
+// (PlainStrings), with a codec whose chunks say their size.
+func (s *Scanner) lazySlot(st *Stripe, rc *readColumn, slot int) bool {
+	if !s.opts.Sparse || (s.f.compression != CompressionZstd && s.f.compression != CompressionSnappy) {
+		return false
+	}
+	enc := st.Encodings[rc.col.ID].GetKind()
+	switch rc.col.Kind {
 	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
-		return enc == proto.ColumnEncoding_DIRECT || enc == proto.ColumnEncoding_DIRECT_V2
+		switch enc {
+		case proto.ColumnEncoding_DIRECT, proto.ColumnEncoding_DIRECT_V2:
+			return slot == rData
+		case proto.ColumnEncoding_DICTIONARY, proto.ColumnEncoding_DICTIONARY_V2:
+			return slot == rDictData && s.opts.PlainStrings
+		}
 	}
 	return false
 }

@@ -156,7 +156,8 @@ func TestSparseCorruptSize(t *testing.T) {
 	frame[at] += 10
 	chunk := []byte{byte(len(frame) << 1), byte(len(frame) >> 7), byte(len(frame) >> 15)}
 	chunk = append(chunk, frame...)
-	l, ok, err := newLazyStream(CompressionZstd, chunk, 0, 1024, nil)
+	var fetched int64
+	l, ok, err := newLazyStream(CompressionZstd, bytes.NewReader(chunk), 0, len(chunk), 0, 1024, &fetched)
 	if err != nil || !ok {
 		t.Fatalf("newLazyStream: %v, %v", ok, err)
 	}

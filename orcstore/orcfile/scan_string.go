@@ -132,8 +132,14 @@ func (r *readColumn) readDictStrings(n, nn int, valid []byte, bitmap *memory.Buf
 
 // readDictPlain looks dictionary indexes up into a plain string array.
 func (r *readColumn) readDictPlain(n, nn int, valid []byte, bitmap *memory.Buffer, nulls int, idx []int64) (arrow.ArrayData, error) {
-	doffs := arrow.Int32Traits.CastFromBytes(r.dict.Buffers()[1].Bytes())
-	dvals := r.dict.Buffers()[2].Bytes()
+	var doffs []int32
+	var dvals []byte
+	if r.dictLazy != nil {
+		doffs = r.dictOffs
+	} else {
+		doffs = arrow.Int32Traits.CastFromBytes(r.dict.Buffers()[1].Bytes())
+		dvals = r.dict.Buffers()[2].Bytes()
+	}
 	total := 0
 	for _, v := range idx {
 		total += int(doffs[v+1] - doffs[v])
@@ -157,6 +163,19 @@ func (r *readColumn) readDictPlain(n, nn int, valid []byte, bitmap *memory.Buffe
 		}
 		v := idx[j]
 		j++
+		if r.dictLazy != nil {
+			l := int(doffs[v+1] - doffs[v])
+			if err := r.dictLazy.copyAt(vb[pos:pos+l], int(doffs[v])); err != nil {
+				offs.Release()
+				vals.Release()
+				if bitmap != nil {
+					bitmap.Release()
+				}
+				return nil, r.fail(rDictData, err)
+			}
+			pos += l
+			continue
+		}
 		pos += copy(vb[pos:], dvals[doffs[v]:doffs[v+1]])
 	}
 	o[n] = int32(pos)
