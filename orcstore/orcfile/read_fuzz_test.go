@@ -83,6 +83,27 @@ func readDrainMem(data []byte, mem memory.Allocator) error {
 		}
 		s.Close()
 	}
+	// A sparse scan alternating skips and short reads (top-N late
+	// materialization) over lazily read, lazily decompressed streams.
+	s, err := f.Scan(ScanOptions{Allocator: mem, Sparse: true, PlainStrings: true})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for i := 0; i < 1<<14; i++ {
+		if err := s.Skip(i%97 + 1); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		rec, err := s.NextN(i%3 + 1)
+		if errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		rec.Release()
+	}
 	return nil
 }
 
