@@ -59,22 +59,7 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 		return true, err
 	}
 	open := func(cols []string, sparse bool) (*orcfile.File, *orcfile.Scanner, error) {
-		g, err := orcfile.OpenFile(u.abs)
-		if err != nil {
-			return nil, nil, err
-		}
-		o := orcfile.ScanOptions{Columns: cols, Stripes: []int{u.stripe}, Allocator: opts.Allocator, Context: ctx, BatchSize: spec.BatchSize, Sparse: sparse, PlainStrings: sparse}
-		if keep != nil {
-			o.RowGroups = func(*orcfile.Stripe, func(int) ([]orcfile.RowGroup, error)) ([]bool, error) {
-				return append([]bool(nil), keep...), nil
-			}
-		}
-		rs, err := g.Scan(o)
-		if err != nil {
-			g.Close()
-			return nil, nil, err
-		}
-		return g, rs, nil
+		return openStripe(ctx, u, keep, orcfile.ScanOptions{Columns: cols, Allocator: opts.Allocator, BatchSize: spec.BatchSize, Sparse: sparse, PlainStrings: sparse})
 	}
 	fk, keys, err := open([]string{"eventTime"}, false)
 	if err != nil {

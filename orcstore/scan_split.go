@@ -126,22 +126,7 @@ func (sc *Scanner) scanUnitSplit(ctx context.Context, u scanUnit, spec ScanSpec,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	open := func(cols []string) (*orcfile.File, *orcfile.Scanner, error) {
-		g, err := orcfile.OpenFile(u.abs)
-		if err != nil {
-			return nil, nil, err
-		}
-		o := orcfile.ScanOptions{Columns: cols, Stripes: []int{u.stripe}, Allocator: opts.Allocator, Context: ctx, BatchSize: spec.BatchSize}
-		if keep != nil {
-			o.RowGroups = func(*orcfile.Stripe, func(int) ([]orcfile.RowGroup, error)) ([]bool, error) {
-				return append([]bool(nil), keep...), nil
-			}
-		}
-		rs, err := g.Scan(o)
-		if err != nil {
-			g.Close()
-			return nil, nil, err
-		}
-		return g, rs, nil
+		return openStripe(ctx, u, keep, orcfile.ScanOptions{Columns: cols, Allocator: opts.Allocator, BatchSize: spec.BatchSize})
 	}
 	fa, ra, err := open(groups[0])
 	if err != nil {
@@ -195,6 +180,28 @@ func (sc *Scanner) scanUnitSplit(ctx context.Context, u scanUnit, spec ScanSpec,
 		sc.addStats(st)
 	}
 	return true, err
+}
+
+// openStripe opens a reader of stripe u over the row groups keep (nil:
+// all), each on its own file handle: the readers of one stripe run on
+// different goroutines.
+func openStripe(ctx context.Context, u scanUnit, keep []bool, o orcfile.ScanOptions) (*orcfile.File, *orcfile.Scanner, error) {
+	g, err := orcfile.OpenFile(u.abs)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.Stripes, o.Context = []int{u.stripe}, ctx
+	if keep != nil {
+		o.RowGroups = func(*orcfile.Stripe, func(int) ([]orcfile.RowGroup, error)) ([]bool, error) {
+			return append([]bool(nil), keep...), nil
+		}
+	}
+	rs, err := g.Scan(o)
+	if err != nil {
+		g.Close()
+		return nil, nil, err
+	}
+	return g, rs, nil
 }
 
 // chooseRowGroups picks the row groups of a stripe to read (statistics,
