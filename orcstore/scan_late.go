@@ -81,7 +81,17 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 	defer rows.Close()
 	noTime := spec
 	noTime.Time = TimeRange{}
+	// Pass 1 over the whole unit before fetching anything: the k-th best
+	// eventTime of all its rows is a tighter bound than a batch's, and
+	// other workers' first passes tighten it meanwhile.
 	var pick lateTopK
+	pick.reset(int(sc.order.Limit), sc.order.Desc)
+	var batches []arrow.Record
+	defer func() {
+		for _, kb := range batches {
+			kb.Release()
+		}
+	}()
 	for {
 		kb, err := keys.Next()
 		if err == io.EOF {
@@ -90,12 +100,18 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 		if err != nil {
 			return true, err
 		}
+		batches = append(batches, kb)
+		st.RowsRead += kb.NumRows()
+		sc.lateOffer(kb.Column(0).(*array.Timestamp), spec.Time, &pick)
+	}
+	if t, ok := pick.kth(); ok {
+		sc.bound.Offer(t)
+	}
+	// Pass 2: the rows the bound leaves in, checked against the bound as
+	// it is when each batch is fetched.
+	for _, kb := range batches {
 		ts := kb.Column(0).(*array.Timestamp)
-		n := ts.Len()
-		st.RowsRead += int64(n)
-		runs := sc.lateChoose(ts, spec.Time, &pick)
-		kb.Release()
-		if err := sc.lateFetch(ctx, rows, runs, n, noTime, &st); err != nil {
+		if err := sc.lateFetch(ctx, rows, sc.lateChoose(ts, spec.Time), ts.Len(), noTime, &st); err != nil {
 			return true, err
 		}
 	}
@@ -104,21 +120,22 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 	return true, nil
 }
 
-// lateChoose offers the bound the batch's k-th best eventTime and returns
-// the runs of rows ([start, end)) the bound leaves in.
-func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange, pick *lateTopK) [][2]int {
-	o := sc.order
-	n := ts.Len()
-	pick.reset(int(o.Limit), o.Desc)
+// lateOffer offers pick the batch's eventTimes inside the time range.
+func (sc *Scanner) lateOffer(ts *array.Timestamp, r TimeRange, pick *lateTopK) {
 	all := r.All()
-	for i := 0; i < n; i++ {
+	for i := 0; i < ts.Len(); i++ {
 		if ts.IsValid(i) && (all || r.Contains(int64(ts.Value(i)))) {
 			pick.offer(int64(ts.Value(i)))
 		}
 	}
-	if t, ok := pick.kth(); ok {
-		sc.bound.Offer(t)
-	}
+}
+
+// lateChoose returns the runs of rows ([start, end)) of a batch that the
+// bound leaves in.
+func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange) [][2]int {
+	o := sc.order
+	n := ts.Len()
+	all := r.All()
 	bound, has := sc.bound.Get()
 	var runs [][2]int
 	for i := 0; i < n; i++ {
