@@ -49,6 +49,7 @@ type Scanner struct {
 	bound *TimeBound
 	seeds []timeSpan
 	gate  *firstGate // nil without top-N pruning
+	late  []*lateJob // second passes waiting (scan_late.go); under mu
 }
 
 type scanResult struct {
@@ -166,11 +167,18 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 			}
 		}
 	}()
-	var workers sync.WaitGroup
+	var workers, firstPasses sync.WaitGroup
+	firstPasses.Add(opts.Workers)
 	for w := 0; w < opts.Workers; w++ {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
+			arrived := false
+			defer func() {
+				if !arrived {
+					firstPasses.Done()
+				}
+			}()
 			for u := range units {
 				first := false
 				if sc.gate != nil {
@@ -188,11 +196,26 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 					sc.gate.firstDone()
 				}
 			}
+			// The second passes of late materialization wait for every
+			// first pass (scan_late.go).
+			arrived = true
+			firstPasses.Done()
+			firstPasses.Wait()
+			for j := sc.popLate(); j != nil; j = sc.popLate() {
+				if err := sc.lateRun(ctx, j); err != nil {
+					sc.send(ctx, scanResult{err: err})
+					cancel()
+					return
+				}
+			}
 		}()
 	}
 	go func() {
 		workers.Wait()
 		sc.wg.Wait()
+		for j := sc.popLate(); j != nil; j = sc.popLate() {
+			j.close() // left by an error or a cancel
+		}
 		close(sc.out)
 	}()
 	return sc, nil
