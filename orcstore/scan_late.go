@@ -18,13 +18,14 @@ import (
 // read in two passes:
 //
 //  1. eventTime alone, for the kept row groups. The k-th best eventTime
-//     among the batch's rows (inside the time range) bounds the top-N, as
+//     among the stripe's rows (inside the time range) bounds the top-N, as
 //     the top-N operator's own k-th row would; it is offered to the
-//     shared bound, and the rows the bound does not rule out are chosen.
-//  2. every requested column, by a sparse reader (orcfile
-//     ScanOptions.Sparse) that skips the other rows: the chunks of
-//     eventJson, eventID and requestID that hold only skipped rows are
-//     never decompressed.
+//     shared bound.
+//  2. once every stripe's first pass is done (see deferLate), the rows the
+//     bound does not rule out, with every requested column, by a sparse
+//     reader (orcfile ScanOptions.Sparse) that skips the other rows: the
+//     chunks of eventJson, eventID, requestID and of the dictionaries that
+//     hold only skipped rows are never read or decompressed.
 //
 // It applies only when every row the scan returns reaches the top-N
 // (TopNOrder.Limit > 0): the bound from a batch's own k-th row is then
@@ -217,14 +218,15 @@ func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange) [][2]int {
 }
 
 // lateFetch reads the chosen runs of the next n rows from the sparse
-// reader, skipping the rest, and sends them.
+// reader, skipping the rest, and sends them. When most rows are chosen it
+// reads them all and sends the chosen ones as a selection.
 func (sc *Scanner) lateFetch(ctx context.Context, rows *orcfile.Scanner, runs [][2]int, n int, spec ScanSpec, st *ScanStats) error {
 	chosen := 0
 	for _, r := range runs {
 		chosen += r[1] - r[0]
 	}
 	if chosen*lateRead > n {
-		runs = [][2]int{{0, n}} // most rows stay: read them all
+		return sc.lateFetchAll(ctx, rows, runs, n, spec, st)
 	}
 	pos := 0
 	for _, r := range runs {
@@ -238,7 +240,7 @@ func (sc *Scanner) lateFetch(ctx context.Context, rows *orcfile.Scanner, runs []
 			}
 			pos += int(rec.NumRows())
 			st.RowsLate += rec.NumRows()
-			if err := sc.lateSend(ctx, rec, spec, st); err != nil {
+			if err := sc.lateSend(ctx, ScanBatch{Rec: rec}, spec, st); err != nil {
 				return err
 			}
 		}
@@ -246,13 +248,49 @@ func (sc *Scanner) lateFetch(ctx context.Context, rows *orcfile.Scanner, runs []
 	return rows.Skip(n - pos)
 }
 
-func (sc *Scanner) lateSend(ctx context.Context, rec arrow.Record, spec ScanSpec, st *ScanStats) error {
-	b, ok := sc.shape(rec, spec)
+// lateFetchAll reads all n rows and sends the chosen runs as selections.
+func (sc *Scanner) lateFetchAll(ctx context.Context, rows *orcfile.Scanner, runs [][2]int, n int, spec ScanSpec, st *ScanStats) error {
+	ri := 0
+	for pos := 0; pos < n; {
+		rec, err := rows.NextN(n - pos)
+		if err != nil {
+			return err
+		}
+		end := pos + int(rec.NumRows())
+		var sel []int32
+		for ; ri < len(runs) && runs[ri][0] < end; ri++ {
+			for i := max(runs[ri][0], pos); i < min(runs[ri][1], end); i++ {
+				sel = append(sel, int32(i-pos))
+			}
+			if runs[ri][1] > end {
+				break // the run goes on in the next record
+			}
+		}
+		st.RowsLate += rec.NumRows()
+		pos = end
+		if len(sel) == 0 {
+			rec.Release()
+			continue
+		}
+		if len(sel) == int(rec.NumRows()) {
+			sel = nil
+		}
+		if err := sc.lateSend(ctx, ScanBatch{Rec: rec, Sel: sel}, spec, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lateSend drops the columns read only for pass 1 and sends b.
+func (sc *Scanner) lateSend(ctx context.Context, b ScanBatch, spec ScanSpec, st *ScanStats) error {
+	out, ok := sc.shape(b.Rec, spec)
 	if !ok {
 		return nil
 	}
-	st.RowsOut += int64(b.len())
-	if !sc.send(ctx, scanResult{b: b}) {
+	out.Sel = b.Sel
+	st.RowsOut += int64(out.len())
+	if !sc.send(ctx, scanResult{b: out}) {
 		return ctx.Err()
 	}
 	return nil
