@@ -195,7 +195,8 @@ func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange) [][2]int {
 		var in bool
 		switch {
 		case ts.IsNull(i):
-			in = o.NullsFirst || !has
+			// NULL eventTimes are outside every time range.
+			in = all && (o.NullsFirst || !has)
 		case !all && !r.Contains(int64(ts.Value(i))):
 			in = false
 		case !has:

@@ -206,6 +206,7 @@ func TestTopNScanMatchesFullSort(t *testing.T) {
 		{"desc k=41 past the ties", TopNOrder{Desc: true}, TimeRange{}, 41, true, false},
 		{"asc k=1", TopNOrder{}, TimeRange{}, 1, true, false},
 		{"asc k=15000", TopNOrder{}, TimeRange{}, 15_000, true, false},
+		{"desc nulls first in a range", TopNOrder{Desc: true, NullsFirst: true}, TimeRange{Max: day2 + int64(36*time.Hour), HasMax: true}, 3, false, true},
 		// Most rows of a stripe chosen: pass 2 reads them all and selects.
 		{"asc k=15000 from day 2 noon", TopNOrder{}, TimeRange{Min: day2 + int64(12*time.Hour), HasMin: true}, 15_000, false, true},
 		{"desc before day 2", TopNOrder{Desc: true}, TimeRange{Max: day2 + int64(36*time.Hour), HasMax: true}, 5, true, false},
