@@ -39,7 +39,7 @@ const lateRead = 4
 // scanUnitLate reads stripe u in the two passes above. It returns false,
 // having read nothing, when they do not apply.
 func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, read []string, opts ScanOptions) (bool, error) {
-	if sc.order == nil || sc.order.Limit <= 0 || len(read) < 2 {
+	if sc.order == nil || sc.order.lateRows() <= 0 || len(read) < 2 {
 		return false, nil
 	}
 	f, err := orcfile.OpenFile(u.abs)
@@ -62,7 +62,7 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 	open := func(cols []string, sparse bool) (*orcfile.File, *orcfile.Scanner, error) {
 		return openStripe(ctx, u, keep, orcfile.ScanOptions{Columns: cols, Allocator: opts.Allocator, BatchSize: spec.BatchSize, Sparse: sparse, PlainStrings: sparse})
 	}
-	fk, keys, err := open([]string{"eventTime"}, false)
+	fk, keys, err := open(filterColumns(spec), false)
 	if err != nil {
 		return true, err
 	}
@@ -83,7 +83,7 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 	// Pass 1 over the whole stripe: the k-th best eventTime of all its
 	// rows is a tighter bound than a batch's.
 	var pick lateTopK
-	pick.reset(int(sc.order.Limit), sc.order.Desc)
+	pick.reset(int(sc.order.lateRows()), sc.order.Desc)
 	for {
 		kb, err := keys.Next()
 		if err == io.EOF {
@@ -93,9 +93,15 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 			j.close()
 			return true, err
 		}
-		j.keys = append(j.keys, kb)
+		mask, err := filterMask(kb, spec.Filter)
+		if err != nil {
+			kb.Release()
+			j.close()
+			return true, err
+		}
+		j.keys = append(j.keys, lateKeys{ts: lateTimes(kb), rec: kb, mask: mask})
 		j.st.RowsRead += kb.NumRows()
-		sc.lateOffer(kb.Column(0).(*array.Timestamp), spec.Time, &pick)
+		sc.lateOffer(lateTimes(kb), spec.Time, mask, &pick)
 	}
 	j.st.BytesRead += keys.BytesRead()
 	if t, ok := pick.kth(); ok {
@@ -111,15 +117,28 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 type lateJob struct {
 	f    *orcfile.File
 	rows *orcfile.Scanner // the sparse reader of pass 2
-	keys []arrow.Record   // pass 1's eventTime batches
+	keys []lateKeys       // pass 1's batches
 	spec ScanSpec         // the scan's spec without the time range
 	time TimeRange        // the time range, applied when choosing rows
 	st   ScanStats
 }
 
+// lateKeys is one batch of pass 1: its eventTimes and which rows passed
+// the exact filter (nil: all).
+type lateKeys struct {
+	rec  arrow.Record
+	ts   *array.Timestamp
+	mask []bool
+}
+
+// lateTimes is a pass-1 batch's eventTime column.
+func lateTimes(rec arrow.Record) *array.Timestamp {
+	return rec.Column(rec.Schema().FieldIndices("eventTime")[0]).(*array.Timestamp)
+}
+
 func (j *lateJob) close() {
 	for _, kb := range j.keys {
-		kb.Release()
+		kb.rec.Release()
 	}
 	j.keys = nil
 	j.rows.Close()
@@ -163,8 +182,7 @@ func (sc *Scanner) popLate() *lateJob {
 func (sc *Scanner) lateRun(ctx context.Context, j *lateJob) error {
 	defer j.close()
 	for _, kb := range j.keys {
-		ts := kb.Column(0).(*array.Timestamp)
-		if err := sc.lateFetch(ctx, j.rows, sc.lateChoose(ts, j.time), ts.Len(), j.spec, &j.st); err != nil {
+		if err := sc.lateFetch(ctx, j.rows, sc.lateChoose(kb.ts, j.time, kb.mask), kb.ts.Len(), j.spec, &j.st); err != nil {
 			return err
 		}
 	}
@@ -173,19 +191,20 @@ func (sc *Scanner) lateRun(ctx context.Context, j *lateJob) error {
 	return nil
 }
 
-// lateOffer offers pick the batch's eventTimes inside the time range.
-func (sc *Scanner) lateOffer(ts *array.Timestamp, r TimeRange, pick *lateTopK) {
+// lateOffer offers pick the eventTimes of the batch's rows inside the time
+// range that pass the filter (mask nil: all).
+func (sc *Scanner) lateOffer(ts *array.Timestamp, r TimeRange, mask []bool, pick *lateTopK) {
 	all := r.All()
 	for i := 0; i < ts.Len(); i++ {
-		if ts.IsValid(i) && (all || r.Contains(int64(ts.Value(i)))) {
+		if (mask == nil || mask[i]) && ts.IsValid(i) && (all || r.Contains(int64(ts.Value(i)))) {
 			pick.offer(int64(ts.Value(i)))
 		}
 	}
 }
 
-// lateChoose returns the runs of rows ([start, end)) of a batch that the
-// bound leaves in.
-func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange) [][2]int {
+// lateChoose returns the runs of rows ([start, end)) of a batch that pass
+// the filter (mask nil: all) and the bound leaves in.
+func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange, mask []bool) [][2]int {
 	o := sc.order
 	n := ts.Len()
 	all := r.All()
@@ -194,6 +213,8 @@ func (sc *Scanner) lateChoose(ts *array.Timestamp, r TimeRange) [][2]int {
 	for i := 0; i < n; i++ {
 		var in bool
 		switch {
+		case mask != nil && !mask[i]:
+			in = false
 		case ts.IsNull(i):
 			// NULL eventTimes are outside every time range.
 			in = all && (o.NullsFirst || !has)

@@ -26,6 +26,11 @@ type ScanSpec struct {
 	// min/max statistics and bloom filters. They are not applied to rows:
 	// the same conditions stay in a filter above the scan.
 	Prune []Predicate
+	// Filter holds conjuncts the scan applies exactly, when it reads rows
+	// late for a top-N (TopNOrder.Rows): string =, IN and STARTS WITH
+	// (byte-exact). Rows that fail them may still be returned by other
+	// scan paths, so the same conditions stay in a filter above the scan.
+	Filter []Predicate
 	// BatchSize is the number of rows per record (0: the scanner's default).
 	BatchSize int
 	// NoPruning reads everything the columns need, ignoring Time's pruning

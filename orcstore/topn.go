@@ -36,6 +36,12 @@ type TopNOrder struct {
 	// may bound the k-th row from statistics alone. 0: no such promise
 	// (a filter sits in between); only the top-N's own bound prunes.
 	Limit int64
+	// Rows, when > 0, promises that every row the scan returns after
+	// ScanSpec.Filter reaches a top-N keeping Rows rows: the scan may then
+	// bound the k-th row from the values it reads and fetch the other
+	// columns of the rows that can still win only (scan_late.go). Limit
+	// implies it; a filter the scan applies exactly allows it alone.
+	Rows int64
 }
 
 func (o TopNOrder) String() string {

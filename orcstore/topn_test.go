@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -425,5 +426,67 @@ func TestTopNFirstStripeAlone(t *testing.T) {
 			t.Fatalf("run %d: %d stripes and %d rows read, %d files and %d stripes skipped by top-N; want 2, at most 25020 and 3 units (%+v)",
 				run, st.StripesRead, st.RowsRead, st.TopNFilesSkipped, st.TopNStripesSkipped, st)
 		}
+	}
+}
+
+// TestTopNLateFilter: with an exact filter in the scan (ScanSpec.Filter)
+// and TopNOrder.Rows, the scan chooses rows among those that pass it and
+// fetches few; the top k equals sorting the matching events, for prefix,
+// equality and IN tests, both orders and a time range.
+func TestTopNLateFilter(t *testing.T) {
+	s, all := topNStore(t)
+	day2 := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC).UnixNano()
+	str := func(v string) Scalar { return Scalar{Kind: ScalarString, Str: v} }
+	cases := []struct {
+		name  string
+		order TopNOrder
+		time  TimeRange
+		pred  Predicate
+		match func(string) bool
+		k     int
+	}{
+		{"desc prefix", TopNOrder{Desc: true}, TimeRange{}, Predicate{Column: "eventID", Op: PredPrefix, Values: []Scalar{str("id-0499")}},
+			func(id string) bool { return strings.HasPrefix(id, "id-0499") }, 7},
+		{"asc in", TopNOrder{}, TimeRange{}, Predicate{Column: "eventID", Op: PredIn, Values: []Scalar{str("id-030000"), str("id-000017"), str("aid-075010")}},
+			func(id string) bool { return id == "id-030000" || id == "id-000017" || id == "aid-075010" }, 2},
+		{"desc eq in a range", TopNOrder{Desc: true}, TimeRange{Max: day2 + int64(36*time.Hour), HasMax: true}, Predicate{Column: "eventID", Op: PredEq, Values: []Scalar{str("id-040001")}},
+			func(id string) bool { return id == "id-040001" }, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var in []nullableEvent
+			for _, ev := range all {
+				if c.match(ev.ID) && (c.time.All() || (!ev.Null && c.time.Contains(ev.Time))) {
+					in = append(in, ev)
+				}
+			}
+			want := topK(c.order, in, c.k)
+			o := c.order
+			o.Rows = int64(c.k)
+			spec := ScanSpec{Columns: []string{"eventTime", "eventID"}, Time: c.time, TopN: &o, Filter: []Predicate{c.pred}, Prune: []Predicate{c.pred}}
+			got, st := runTopN(t, s, spec, c.k, 2)
+			// The scan may return rows that fail the filter (paths that do
+			// not read late); the filter above it drops them.
+			var kept []nullableEvent
+			for _, ev := range got {
+				if c.match(ev.ID) {
+					kept = append(kept, ev)
+				}
+			}
+			if len(kept) != len(want) {
+				t.Fatalf("%d rows, want %d (%+v)", len(kept), len(want), kept)
+			}
+			if len(kept) != len(got) {
+				t.Errorf("the late scan returned %d rows that fail its filter", len(got)-len(kept))
+			}
+			for i := range kept {
+				if kept[i] != want[i] {
+					t.Fatalf("row %d: %+v, want %+v", i, kept[i], want[i])
+				}
+			}
+			if st.RowsLate == 0 || st.RowsLate > int64(len(in)) {
+				t.Errorf("fetched %d rows late for %d matching", st.RowsLate, len(in))
+			}
+		})
 	}
 }

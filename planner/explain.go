@@ -46,6 +46,17 @@ func (n *Scan) Explain() (string, []Attr) {
 			v += fmt.Sprintf(" and by statistics (k=%d)", o.Limit)
 		}
 		attrs = append(attrs, Attr{"top-N pruning", v})
+		if o.Rows > 0 {
+			late := "rows chosen by eventTime, other columns read for them only"
+			if len(n.Spec.Filter) > 0 {
+				fs := make([]string, len(n.Spec.Filter))
+				for i, p := range n.Spec.Filter {
+					fs[i] = p.String()
+				}
+				late += "; filter applied first: " + strings.Join(fs, " AND ")
+			}
+			attrs = append(attrs, Attr{"late materialization", late})
+		}
 	}
 	if n.Spec.NoPruning {
 		attrs = append(attrs, Attr{"pruning", "off"})

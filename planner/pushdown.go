@@ -86,13 +86,17 @@ func limitSortToTopN(l *Limit) {
 //	  => TopN(...; prune) / Project / Scan(top-N order: eventTime DESC, seeded from statistics)
 //
 // Without a filter in between every scanned row reaches the top-N, so the
-// scan may also bound the N-th row from statistics alone (Limit).
+// scan may also bound the N-th row from statistics alone (Limit). A filter
+// right above the scan whose every conjunct the scan can test exactly
+// (string =, IN, LIKE 'prefix%') is also applied by the scan (Spec.Filter):
+// every row the scan returns then reaches the top-N too, and it may choose
+// rows by eventTime before reading their other columns (Rows).
 func pushTopN(t *TopN) {
 	if len(t.Keys) == 0 || t.N <= 0 {
 		return
 	}
 	e, in := t.Keys[0].Expr, t.Input
-	filtered := false
+	var filters []*Filter
 	for {
 		ref, ok := e.(*InputRef)
 		if !ok {
@@ -103,7 +107,7 @@ func pushTopN(t *TopN) {
 			e, in = n.Exprs[ref.Index], n.Input
 			continue
 		case *Filter:
-			filtered, in = true, n.Input
+			filters, in = append(filters, n), n.Input
 			continue
 		case *Scan:
 			path, ok := columnPath(ref, n)
@@ -111,13 +115,61 @@ func pushTopN(t *TopN) {
 				return
 			}
 			o := &orcstore.TopNOrder{Desc: t.Keys[0].Desc, NullsFirst: t.Keys[0].NullsFirst}
-			if !filtered {
-				o.Limit = t.N
+			if len(filters) == 0 {
+				o.Limit, o.Rows = t.N, t.N
+			} else if preds, ok := exactFilter(filters, n); ok {
+				n.Spec.Filter, o.Rows = preds, t.N
 			}
 			n.Spec.TopN, t.Prune = o, o
 		}
 		return
 	}
+}
+
+// exactFilter returns the conditions of filters as predicates the scan
+// can test exactly, if there is one filter, right above scan, and every
+// one of its conjuncts is such a predicate: a string column = a string,
+// IN strings, or LIKE 'prefix%' (no other wildcard, no escape).
+func exactFilter(filters []*Filter, scan *Scan) ([]orcstore.Predicate, bool) {
+	if len(filters) != 1 || filters[0].Input != Node(scan) {
+		return nil, false
+	}
+	var preds []orcstore.Predicate
+	for _, c := range conjuncts(filters[0].Cond) {
+		var col Expr
+		switch c := c.(type) {
+		case *Compare:
+			col = c.L
+			if _, isLit := col.(*Literal); isLit {
+				col = c.R
+			}
+			if c.Op != OpEq || c.L.Type().Kind != KindVarchar || c.R.Type().Kind != KindVarchar {
+				return nil, false
+			}
+		case *In:
+			col = c.X
+			for _, v := range c.List {
+				if v.Type().Kind != KindVarchar {
+					return nil, false
+				}
+			}
+		case *Like:
+			col = c.X
+		default:
+			return nil, false
+		}
+		p, ok := prunePredicate(c, scan)
+		if !ok || col.Type().Kind != KindVarchar {
+			return nil, false
+		}
+		switch p.Op {
+		case orcstore.PredEq, orcstore.PredIn, orcstore.PredPrefix:
+		default:
+			return nil, false
+		}
+		preds = append(preds, p)
+	}
+	return preds, len(preds) > 0
 }
 
 // pushIntoScan returns what remains of cond after the scan took its share.
