@@ -175,6 +175,9 @@ func printStats(w interface{ Write([]byte) (int, error) }, s queryStats) {
 	if t := s.Scan; t.TopNFilesSkipped+t.TopNStripesSkipped+t.TopNRowGroupsSkipped > 0 {
 		fmt.Fprintf(w, "top-N pruning: %s\n", exec.TopNPruned(t))
 	}
+	if s.Scan.RowsLate > 0 {
+		fmt.Fprintf(w, "rows fetched late (all columns read for these only): %d\n", s.Scan.RowsLate)
+	}
 	if s.JSONScans > 0 {
 		fmt.Fprintf(w, "JSON events rejected (skipped, as ingest would reject them): %d\n", s.JSONRejected)
 		fmt.Fprintf(w, "JSON inputs damaged (read up to the damage): %d\n", s.JSONDamaged)
