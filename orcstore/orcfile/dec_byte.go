@@ -1,6 +1,9 @@
 package orcfile
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // decByteReader decodes ORC's byte run-length encoding (also the layer under
 // boolean streams).
@@ -123,6 +126,50 @@ func (d *decBoolReader) skip(n uint64) error {
 		n -= k
 	}
 	return nil
+}
+
+// count consumes n values and returns how many are true, counting whole
+// bytes at a time (a sparse scan skipping rows needs only how many of them
+// are present).
+func (d *decBoolReader) count(n int) (int, error) {
+	ones := 0
+	for ; n > 0 && d.left > 0; n-- {
+		ones += int(d.cur >> 7)
+		d.cur <<= 1
+		d.left--
+	}
+	b := &d.bytes
+	for full := n / 8; full > 0; {
+		if b.run == 0 {
+			if err := b.header(); err != nil {
+				return 0, err
+			}
+		}
+		k := min(b.run, full)
+		if b.lit {
+			for _, c := range b.b[b.p : b.p+k] {
+				ones += bits.OnesCount8(c)
+			}
+			b.p += k
+		} else {
+			ones += k * bits.OnesCount8(b.val)
+		}
+		b.run -= k
+		full -= k
+	}
+	if rem := n % 8; rem > 0 {
+		var one [1]byte
+		if err := b.next(one[:]); err != nil {
+			return 0, err
+		}
+		d.cur, d.left = one[0], 8
+		for ; rem > 0; rem-- {
+			ones += int(d.cur >> 7)
+			d.cur <<= 1
+			d.left--
+		}
+	}
+	return ones, nil
 }
 
 // next writes len(dst) values as 0/1 bytes.

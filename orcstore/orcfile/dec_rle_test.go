@@ -246,3 +246,54 @@ func TestDecRunSpanEncoded(t *testing.T) {
 		decCheckSpans(t, e.out, true, signed)
 	}
 }
+
+// TestDecBoolCount checks count against decoding bit by bit, over runs
+// and literals and reads that start and end inside bytes.
+func TestDecBoolCount(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var e encBoolRLE
+	var vals []bool
+	for len(vals) < 20000 {
+		switch rng.Intn(3) {
+		case 0: // a long run: repeat bytes
+			v := rng.Intn(2) == 0
+			for k := 100 + rng.Intn(900); k > 0; k-- {
+				e.append1(v)
+				vals = append(vals, v)
+			}
+		default: // noise: literal bytes
+			for k := rng.Intn(200); k > 0; k-- {
+				v := rng.Intn(3) == 0
+				e.append1(v)
+				vals = append(vals, v)
+			}
+		}
+	}
+	e.flush()
+	var d decBoolReader
+	d.reset(e.bytes.out)
+	for at := 0; at < len(vals); {
+		n := min(1+rng.Intn(300), len(vals)-at)
+		want := 0
+		for _, v := range vals[at : at+n] {
+			if v {
+				want++
+			}
+		}
+		if rng.Intn(2) == 0 {
+			got, err := d.count(n)
+			if err != nil || got != want {
+				t.Fatalf("count(%d) at %d: %d, %v; want %d", n, at, got, err, want)
+			}
+		} else {
+			dst := make([]byte, n)
+			if err := d.next(dst); err != nil || readCount(dst) != want {
+				t.Fatalf("next(%d) at %d: %d, %v; want %d", n, at, readCount(dst), err, want)
+			}
+		}
+		at += n
+	}
+	if _, err := d.count(9); err == nil {
+		t.Fatal("count past the end: no error")
+	}
+}

@@ -22,6 +22,9 @@ type Stripe struct {
 	// writer did not record one; ORC 0.11 files).
 	WriterTimezone string
 	Footer         *proto.StripeFooter
+	// byCol lists each column's streams (indexes into Streams): a scan
+	// looks up five kinds for each of ~100 columns per stripe.
+	byCol [][]int32
 }
 
 // StripeStream is one stream of a stripe.
@@ -80,6 +83,10 @@ func (f *File) checkStripe(i int, sf *proto.StripeFooter) (*Stripe, error) {
 		s.Streams = append(s.Streams, StripeStream{Kind: st.GetKind(), Column: c, Offset: off, Length: n})
 		off += n
 	}
+	s.byCol = make([][]int32, len(f.cols))
+	for k, st := range s.Streams {
+		s.byCol[st.Column] = append(s.byCol[st.Column], int32(k))
+	}
 	s.Encodings = sf.GetColumns()
 	if len(s.Encodings) < len(f.cols) {
 		return nil, fmt.Errorf("footer has encodings for %d columns, schema has %d: %w", len(s.Encodings), len(f.cols), ErrCorrupt)
@@ -89,8 +96,16 @@ func (f *File) checkStripe(i int, sf *proto.StripeFooter) (*Stripe, error) {
 
 // stream returns the stream of a column and kind, or false.
 func (s *Stripe) stream(col int, kind proto.Stream_Kind) (StripeStream, bool) {
-	for _, st := range s.Streams {
-		if st.Column == col && st.Kind == kind {
+	if s.byCol == nil || col < 0 || col >= len(s.byCol) {
+		for _, st := range s.Streams {
+			if st.Column == col && st.Kind == kind {
+				return st, true
+			}
+		}
+		return StripeStream{}, false
+	}
+	for _, k := range s.byCol[col] {
+		if st := s.Streams[k]; st.Kind == kind {
 			return st, true
 		}
 	}

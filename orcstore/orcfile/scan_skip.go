@@ -44,7 +44,7 @@ func (s *Scanner) Skip(n int) error {
 	for n > 0 {
 		k, err := s.advance(n, func(k int) error {
 			for _, rc := range s.roots {
-				if err := rc.skip(k, nil); err != nil {
+				if err := rc.skip(k); err != nil {
 					return err
 				}
 			}
@@ -77,44 +77,40 @@ func (s *Scanner) NextN(n int) (arrow.Record, error) {
 	return rec, err
 }
 
-// skip advances the column's decoders past n rows. Kinds whose values are
-// cheap to decode are read and dropped; strings, structs, lists and maps
-// step over their values so that their children and direct string data
-// skip too.
-func (r *readColumn) skip(n int, parentValid []byte) error {
+// skip advances the column's decoders past m rows, the rows where its
+// parent is present (all rows for a top-level column). Kinds whose values
+// are cheap to decode are stepped over run by run; strings, structs,
+// lists and maps step over their values so that their children and direct
+// string data skip too. Only counts are needed, never validity vectors.
+func (r *readColumn) skip(m int) error {
+	nn := m
+	if r.hasPresent {
+		var err error
+		if nn, err = r.present.count(m); err != nil {
+			return r.fail(rPresent, err)
+		}
+	}
 	switch r.col.Kind {
 	case proto.Type_STRUCT:
-		valid, _, err := r.readValid(n, parentValid)
-		if err != nil {
-			return err
-		}
 		for _, c := range r.children {
-			if err := c.skip(n, valid); err != nil {
+			if err := c.skip(nn); err != nil {
 				return err
 			}
 		}
 		return nil
 	case proto.Type_LIST, proto.Type_MAP:
-		_, nn, err := r.readValid(n, parentValid)
-		if err != nil {
-			return err
-		}
 		total, err := r.skipLengths(nn, int64(r.maxElems), "elements")
 		if err != nil {
 			return err
 		}
 		r.maxElems -= int(total)
 		for _, c := range r.children {
-			if err := c.skip(int(total), nil); err != nil {
+			if err := c.skip(int(total)); err != nil {
 				return err
 			}
 		}
 		return nil
 	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
-		_, nn, err := r.readValid(n, parentValid)
-		if err != nil {
-			return err
-		}
 		if r.isDict() {
 			if err := r.ints.skip(uint64(nn)); err != nil {
 				return r.fail(rData, err)
@@ -131,11 +127,8 @@ func (r *readColumn) skip(n int, parentValid []byte) error {
 	if !r.streams[rData].present {
 		return r.fail(rData, fmt.Errorf("missing: %w", ErrCorrupt))
 	}
-	_, nn, err := r.readValid(n, parentValid)
-	if err != nil {
-		return err
-	}
 	k := uint64(nn)
+	var err error
 	switch r.col.Kind {
 	case proto.Type_BOOLEAN:
 		err = r.bools.skip(k)
