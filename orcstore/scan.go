@@ -50,6 +50,9 @@ type Scanner struct {
 	seeds []timeSpan
 	gate  *firstGate // nil without top-N pruning
 	late  []*lateJob // second passes waiting (scan_late.go); under mu
+	// latePick holds the k best eventTimes of the first passes so far
+	// (scan_late.go); under mu.
+	latePick lateTopK
 }
 
 type scanResult struct {

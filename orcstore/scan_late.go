@@ -104,13 +104,30 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 		sc.lateOffer(lateTimes(kb), spec.Time, mask, &pick)
 	}
 	j.st.BytesRead += keys.BytesRead()
-	if t, ok := pick.kth(); ok {
+	// The k best of every stripe's first pass so far bound the top-N, as
+	// the rows would once sent: stripes with fewer than k matching rows
+	// (a filter) still tighten it together, so later stripes are skipped.
+	if t, ok := sc.lateMerge(&pick); ok {
 		sc.bound.Offer(t)
 	}
 	if sc.deferLate(j) {
 		return true, nil
 	}
 	return true, sc.lateRun(ctx, j)
+}
+
+// lateMerge adds a stripe's k best eventTimes to the scan's and returns
+// the k-th best over all first passes so far.
+func (sc *Scanner) lateMerge(pick *lateTopK) (int64, bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.latePick.k == 0 {
+		sc.latePick.reset(pick.k, pick.desc)
+	}
+	for _, v := range pick.h {
+		sc.latePick.offer(v)
+	}
+	return sc.latePick.kth()
 }
 
 // lateJob is a stripe whose first pass is done, waiting for its second.
