@@ -49,6 +49,47 @@ func (tx *Tx) WriteEvents(date string, rec arrow.Record, lo, hi time.Time) (File
 // eventdate sorted by eventTime, between lo and hi. Ingest writes a file
 // straight from the chunks it decoded this way, without gathering them.
 func (tx *Tx) WriteEventRuns(date string, runs []orcfile.Run, lo, hi time.Time) (FileEntry, error) {
+	e, err := tx.WriteEventFile(nil, date, runs, lo, hi)
+	if err != nil {
+		return FileEntry{}, err
+	}
+	if err := tx.AddFile(e); err != nil {
+		return FileEntry{}, err
+	}
+	return e, nil
+}
+
+// EventWriter writes event files one after another with one ORC writer,
+// whose stripe buffers (tens of MB) are reused from file to file instead of
+// being allocated afresh. The zero value is ready to use; an EventWriter is
+// not safe for concurrent use, and holds its buffers until dropped.
+type EventWriter struct {
+	w *orcfile.Writer
+}
+
+// start returns the ORC writer for a new file on out.
+func (ew *EventWriter) start(out io.Writer) (*orcfile.Writer, error) {
+	if ew.w != nil {
+		if err := ew.w.Reset(out); err != nil {
+			ew.w = nil
+			return nil, err
+		}
+		return ew.w, nil
+	}
+	w, err := orcfile.NewWriter(out, EventSchema, FileOptions())
+	if err != nil {
+		return nil, err
+	}
+	ew.w = w
+	return w, nil
+}
+
+// WriteEventFile is WriteEventRuns without the AddFile: the file is written
+// and closed but joins no commit until the caller adds it. Ingest writes
+// files on several goroutines and adds each one together with its row count,
+// so that a commit never holds a file without its count or the reverse.
+// ew, if not nil, is the EventWriter whose buffers to use.
+func (tx *Tx) WriteEventFile(ew *EventWriter, date string, runs []orcfile.Run, lo, hi time.Time) (FileEntry, error) {
 	var last arrow.Record
 	var n int64
 	for _, r := range runs {
@@ -63,7 +104,10 @@ func (tx *Tx) WriteEventRuns(date string, runs []orcfile.Run, lo, hi time.Time) 
 		return FileEntry{}, err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	w, err := orcfile.NewWriter(bw, EventSchema, FileOptions())
+	if ew == nil {
+		ew = &EventWriter{}
+	}
+	w, err := ew.start(bw)
 	if err != nil {
 		f.Close()
 		return FileEntry{}, err
@@ -89,11 +133,7 @@ func (tx *Tx) WriteEventRuns(date string, runs []orcfile.Run, lo, hi time.Time) 
 	if err != nil {
 		return FileEntry{}, fmt.Errorf("%s: %w", rel, err)
 	}
-	e := FileEntry{Path: rel, Date: date, Rows: n, Bytes: size, MinTime: lo.UTC(), MaxTime: hi.UTC()}
-	if err := tx.AddFile(e); err != nil {
-		return FileEntry{}, err
-	}
-	return e, nil
+	return FileEntry{Path: rel, Date: date, Rows: n, Bytes: size, MinTime: lo.UTC(), MaxTime: hi.UTC()}, nil
 }
 
 // EventIDs calls fn with every non-NULL eventID stored in the files of one
