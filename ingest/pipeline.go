@@ -97,6 +97,7 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	defer tx.Close()
 
 	p := &pipeline{cfg: cfg, tx: tx, start: time.Now(), pending: map[int64]*partition{}}
+	p.writers = make(writerPool, cfg.Workers)
 	p.progress.Inputs = len(inputs)
 	p.selectors = cfg.Store.Info.Selectors
 	p.cutoff = cfg.Now().Add(-time.Duration(cfg.Store.Info.RetentionDays) * 24 * time.Hour).UnixNano()
@@ -108,7 +109,7 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 
 	stopTicker := p.startTicker()
 	p.startFlusher()
-	// Stop the flusher before tx.Close (deferred above, so run after this)
+	// Stop the flushers before tx.Close (deferred above, so run after this)
 	// deletes the files of an unfinished batch.
 	defer p.stopFlusher()
 	err = p.run(ctx, inputs)
@@ -139,13 +140,17 @@ type pipeline struct {
 	written   []string        // reject files committed
 	first     []*Reject       // the first rejects, for the summary
 
-	// The flusher goroutine writes and commits the partitions handed to it
-	// on jobs while the merge goroutine goes on merging; see handOver.
+	// The flusher goroutines write and commit the partitions handed to
+	// them on jobs while the merge goroutine goes on merging; see handOver.
 	jobs        chan *partition
 	flusherDone chan struct{}
 	stopOnce    sync.Once
-	flushErr    error // guarded by mu
-	flushing    int64 // bytes handed to the flusher, not yet written; guarded by mu
+	flushErr    error      // guarded by mu
+	flushing    int64      // bytes handed to the flushers, not yet written; guarded by mu
+	writers     writerPool // one per worker at most
+	// commitMu makes a commit and adding a file with its count exclusive,
+	// so that every commit's totals match its files.
+	commitMu sync.Mutex
 
 	rawJobs chan rawJob // large inputs' chunks, to the decode pool
 

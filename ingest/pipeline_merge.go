@@ -1,7 +1,7 @@
 package ingest
 
 // The merge side of the pipeline: dedup in input order, partition buffers,
-// the flusher that writes ORC files, and the commits.
+// the flushers that write ORC files, and the commits.
 
 import (
 	"context"
@@ -74,9 +74,9 @@ func (p *pipeline) merge(r *fileResult) error {
 		part.bytes += size
 		p.buffered += size
 	}
-	// Decoded events held — buffered here plus handed to the flusher and
+	// Decoded events held — buffered here plus handed to the flushers and
 	// not yet written — stay within MemoryLimit: once over it, hand the
-	// largest partition over, waiting while the flusher is busy. A
+	// largest partition over, waiting while the flushers are busy. A
 	// partition is also written once it alone holds a quarter of the limit,
 	// so that one big day (an NDJSON export sorted by time) is written in
 	// pieces while decoding goes on, instead of being held whole.
@@ -101,7 +101,7 @@ func (p *pipeline) largestPending() *partition {
 	return big
 }
 
-// flushingBytes is the decoded size of the partitions handed to the flusher
+// flushingBytes is the decoded size of the partitions handed to the flushers
 // and not yet written.
 func (p *pipeline) flushingBytes() int64 {
 	p.mu.Lock()
@@ -139,11 +139,11 @@ func (p *pipeline) dedupInOrder(r *fileResult) error {
 	return nil
 }
 
-// handOver gives a pending partition to the flusher, which writes it and,
+// handOver gives a pending partition to a flusher, which writes it and,
 // unless Strict, commits, so that memory stays bounded and a long ingest
 // makes durable progress. Writing (sort, ORC encoding, zstd) runs beside
-// decoding instead of stopping it: the hand-off waits only while the
-// flusher is still busy with the previous partition.
+// decoding instead of stopping it: the hand-off waits only while every
+// flusher is still busy with an earlier partition.
 func (p *pipeline) handOver(big *partition) error {
 	delete(p.pending, big.day)
 	p.buffered -= big.bytes
@@ -160,32 +160,50 @@ func (p *pipeline) handOver(big *partition) error {
 	return p.flusherErr()
 }
 
+// startFlusher starts one flusher per worker. Writing a partition (ORC
+// encoding, zstd) costs about as much CPU as decoding it: with one flusher,
+// the merge waited for it at every hand-over while the decoders ran out of
+// work, and ingest used 1.5 of 2 cores.
 func (p *pipeline) startFlusher() {
 	p.jobs = make(chan *partition)
 	p.flusherDone = make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < p.cfg.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.flushJobs()
+		}()
+	}
 	go func() {
-		defer close(p.flusherDone)
-		for part := range p.jobs {
-			if p.flusherErr() != nil {
-				p.mu.Lock()
-				p.flushing -= part.bytes
-				p.mu.Unlock()
-				part.release()
-				continue
-			}
-			bytes := part.bytes
-			err := p.flush(part)
-			if err == nil && !p.cfg.Strict {
-				err = p.commitFiles()
-			}
-			p.mu.Lock()
-			p.flushing -= bytes
-			if err != nil {
-				p.flushErr = err
-			}
-			p.mu.Unlock()
-		}
+		wg.Wait()
+		close(p.flusherDone)
 	}()
+}
+
+// flushJobs writes and commits the partitions handed over until jobs is
+// closed; after an error it only releases them.
+func (p *pipeline) flushJobs() {
+	for part := range p.jobs {
+		if p.flusherErr() != nil {
+			p.mu.Lock()
+			p.flushing -= part.bytes
+			p.mu.Unlock()
+			part.release()
+			continue
+		}
+		bytes := part.bytes
+		err := p.flush(part)
+		if err == nil && !p.cfg.Strict {
+			err = p.commitFiles()
+		}
+		p.mu.Lock()
+		p.flushing -= bytes
+		if err != nil && p.flushErr == nil {
+			p.flushErr = err
+		}
+		p.mu.Unlock()
+	}
 }
 
 // stopFlusher waits for the partition being written, if any. It may be
@@ -275,8 +293,11 @@ func (p *pipeline) publishRejects() error {
 }
 
 // commitFiles commits with the counters since the last commit. Only one
-// goroutine commits at a time: the flusher, or finish after it stopped.
+// goroutine commits at a time (commitMu): a flusher, or finish after they
+// stopped.
 func (p *pipeline) commitFiles() error {
+	p.commitMu.Lock()
+	defer p.commitMu.Unlock()
 	p.mu.Lock()
 	t := orcstore.Totals{Ingested: p.progress.Ingested, Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
 	p.mu.Unlock()

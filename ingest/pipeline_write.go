@@ -114,19 +114,54 @@ func (p *pipeline) flush(part *partition) error {
 		sort.SliceStable(refs, func(i, j int) bool { return refs[i].t < refs[j].t })
 	}
 	date := dayString(part.day)
+	ew := p.eventWriter()
+	defer p.writers.put(ew)
 	for start := 0; start < len(refs); start += p.cfg.MaxFileRows {
 		end := min(start+p.cfg.MaxFileRows, len(refs))
 		runs := eventRuns(part.chunks, refs[start:end])
 		lo, hi := time.Unix(0, refs[start].t).UTC(), time.Unix(0, refs[end-1].t).UTC()
-		if _, err := p.tx.WriteEventRuns(date, runs, lo, hi); err != nil {
+		e, err := p.tx.WriteEventFile(ew, date, runs, lo, hi)
+		if err != nil {
 			return err
 		}
-		p.mu.Lock()
-		p.progress.Ingested += int64(end - start)
-		p.progress.FilesWritten++
-		p.mu.Unlock()
+		// The file and its count join the same commit: flushers commit
+		// while others are between writing a file and counting it.
+		p.commitMu.Lock()
+		err = p.tx.AddFile(e)
+		if err == nil {
+			p.mu.Lock()
+			p.progress.Ingested += int64(end - start)
+			p.progress.FilesWritten++
+			p.mu.Unlock()
+		}
+		p.commitMu.Unlock()
+		if err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// writerPool keeps the ORC writers (and their stripe buffers) of the
+// flushers between partitions; see orcstore.EventWriter. A channel rather
+// than a sync.Pool, which is emptied at every garbage collection.
+type writerPool chan *orcstore.EventWriter
+
+func (p *pipeline) eventWriter() *orcstore.EventWriter {
+	select {
+	case ew := <-p.writers:
+		return ew
+	default:
+		return &orcstore.EventWriter{}
+	}
+}
+
+// put keeps ew for the next partition unless enough writers are kept.
+func (wp writerPool) put(ew *orcstore.EventWriter) {
+	select {
+	case wp <- ew:
+	default:
+	}
 }
 
 // rowRef is one row of a partition: its time, chunk and row in the chunk.
