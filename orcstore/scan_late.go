@@ -99,7 +99,7 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 			j.close()
 			return true, err
 		}
-		j.keys = append(j.keys, lateKeys{ts: lateTimes(kb), rec: kb, mask: mask})
+		j.keys = append(j.keys, lateKeys{rec: kb, mask: mask})
 		j.st.RowsRead += kb.NumRows()
 		sc.lateOffer(lateTimes(kb), spec.Time, mask, &pick)
 	}
@@ -140,11 +140,11 @@ type lateJob struct {
 	st   ScanStats
 }
 
-// lateKeys is one batch of pass 1: its eventTimes and which rows passed
+// lateKeys is one batch of pass 1 (eventTime and the filter's columns) and
+// which rows passed
 // the exact filter (nil: all).
 type lateKeys struct {
 	rec  arrow.Record
-	ts   *array.Timestamp
 	mask []bool
 }
 
@@ -199,7 +199,8 @@ func (sc *Scanner) popLate() *lateJob {
 func (sc *Scanner) lateRun(ctx context.Context, j *lateJob) error {
 	defer j.close()
 	for _, kb := range j.keys {
-		if err := sc.lateFetch(ctx, j.rows, sc.lateChoose(kb.ts, j.time, kb.mask), kb.ts.Len(), j.spec, &j.st); err != nil {
+		ts := lateTimes(kb.rec)
+		if err := sc.lateFetch(ctx, j.rows, sc.lateChoose(ts, j.time, kb.mask), ts.Len(), j.spec, &j.st); err != nil {
 			return err
 		}
 	}

@@ -33,24 +33,21 @@ func filterColumns(spec ScanSpec) []string {
 	return cols
 }
 
-// stringTest is one exact predicate on a string column.
-type stringTest struct {
-	p Predicate
-}
-
-func (t stringTest) match(v string) bool {
-	switch t.p.Op {
+// matchString tests one exact predicate (PredEq, PredIn, PredPrefix) on a
+// string value.
+func matchString(p Predicate, v string) bool {
+	switch p.Op {
 	case PredEq:
-		return v == t.p.Values[0].Str
+		return v == p.Values[0].Str
 	case PredIn:
-		for _, x := range t.p.Values {
+		for _, x := range p.Values {
 			if v == x.Str {
 				return true
 			}
 		}
 		return false
 	case PredPrefix:
-		return strings.HasPrefix(v, t.p.Values[0].Str)
+		return strings.HasPrefix(v, p.Values[0].Str)
 	}
 	return false
 }
@@ -81,11 +78,10 @@ func filterMask(rec arrow.Record, preds []Predicate) ([]bool, error) {
 		if err != nil {
 			return nil, err
 		}
-		t := stringTest{p}
 		switch a := col.(type) {
 		case *array.String:
 			for i := 0; i < n; i++ {
-				mask[i] = mask[i] && valid(i) && t.match(a.Value(i))
+				mask[i] = mask[i] && valid(i) && matchString(p, a.Value(i))
 			}
 		case *array.Dictionary:
 			dict, ok := a.Dictionary().(*array.String)
@@ -94,7 +90,7 @@ func filterMask(rec arrow.Record, preds []Predicate) ([]bool, error) {
 			}
 			hit := make([]bool, dict.Len())
 			for j := range hit {
-				hit[j] = dict.IsValid(j) && t.match(dict.Value(j))
+				hit[j] = dict.IsValid(j) && matchString(p, dict.Value(j))
 			}
 			for i := 0; i < n; i++ {
 				mask[i] = mask[i] && valid(i) && hit[a.GetValueIndex(i)]
