@@ -59,11 +59,20 @@ type Event struct {
 // caller turns that into a Reject with the event's location. raw must stay
 // unchanged while the Event is in use.
 func (d *Decoder) Parse(raw []byte) (*Event, error) {
-	// fastjson's parser accepts some non-JSON (NaN, control characters in
-	// strings); eventJson must be valid JSON, so check first.
-	hasWS, err := checkJSON(raw)
-	if err != nil {
-		return nil, err
+	return d.ParseFramed(RawEvent{Data: raw})
+}
+
+// ParseFramed is Parse of an event as the Framer delivered it: one the
+// Framer already validated is not checked again.
+func (d *Decoder) ParseFramed(rawEv RawEvent) (*Event, error) {
+	raw, hasWS := rawEv.Data, rawEv.hasWS
+	if !rawEv.checked {
+		// fastjson's parser accepts some non-JSON (NaN, control characters
+		// in strings); eventJson must be valid JSON, so check first.
+		var err error
+		if hasWS, err = checkJSON(raw); err != nil {
+			return nil, err
+		}
 	}
 	v, err := d.p.ParseBytes(raw)
 	if err != nil {

@@ -35,7 +35,14 @@ type validator struct {
 	b  []byte
 	i  int
 	ws bool
+	// wrapperCheck makes object fail with errWrapper when the outermost
+	// object has a "Records" key whose value is an array: at the top level
+	// of an input that object is a CloudTrail file's wrapper, not an event
+	// (the Framer then takes the structural path that unwraps it).
+	wrapperCheck bool
 }
+
+var errWrapper = errors.New(`a {"Records":[...]} wrapper`)
 
 func (v *validator) fail(what string) error {
 	if v.i < len(v.b) && v.b[v.i] >= 0x80 {
@@ -100,14 +107,19 @@ func (v *validator) object(depth int) error {
 		if v.i >= len(v.b) || v.b[v.i] != '"' {
 			return v.fail("a key expected")
 		}
+		key := v.i
 		if err := v.str(); err != nil {
 			return err
 		}
+		keyEnd := v.i
 		v.skipWS()
 		if v.i >= len(v.b) || v.b[v.i] != ':' {
 			return v.fail("':' expected")
 		}
 		v.i++
+		if depth == 1 && v.wrapperCheck && keyEnd-key == 9 && v.isWrapperKey(key) {
+			return errWrapper
+		}
 		if err := v.value(depth); err != nil {
 			return err
 		}
@@ -125,6 +137,16 @@ func (v *validator) object(depth int) error {
 			return v.fail("',' or '}' expected")
 		}
 	}
+}
+
+// isWrapperKey reports whether the 9-byte key at b[key:] is "Records" and
+// the value after its ':' (v.i) starts an array.
+func (v *validator) isWrapperKey(key int) bool {
+	if string(v.b[key:key+9]) != `"Records"` {
+		return false
+	}
+	v.skipWS()
+	return v.i < len(v.b) && v.b[v.i] == '['
 }
 
 func (v *validator) array(depth int) error {

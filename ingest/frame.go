@@ -22,6 +22,11 @@ type RawEvent struct {
 	// Offset is the byte offset of the event's first byte in the
 	// decompressed input.
 	Offset int64
+
+	// checked: Data was validated as strict JSON while framing (see
+	// fastEvent), so the Decoder need not scan it again; hasWS is then the
+	// validator's whitespace report.
+	checked, hasWS bool
 }
 
 // DefaultMaxEventSize bounds one event's size (CloudTrail's own events stay
@@ -243,6 +248,9 @@ func (f *Framer) Next() (RawEvent, error) {
 				return f.out, f.outErr
 			}
 			continue
+		}
+		if framerFastPath && f.buf[f.pos] == '{' && f.mark < 0 && !f.skip && len(f.stack) == f.evDepth && f.valuePos() && f.fastEvent() {
+			return f.out, f.outErr
 		}
 		if f.step() {
 			return f.out, f.outErr

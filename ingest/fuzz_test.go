@@ -32,6 +32,11 @@ func FuzzFramer(f *testing.F) {
 		f.Add([]byte(s), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, small bool) {
+		if small {
+			checkFastPathSame(t, "fuzz", data, 16)
+		} else {
+			checkFastPathSame(t, "fuzz", data, 0)
+		}
 		fr := NewFramer(bytes.NewReader(data), "fuzz")
 		if small {
 			fr.MaxEventSize = 16

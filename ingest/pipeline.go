@@ -433,7 +433,7 @@ func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, spli
 
 // addEvent decodes one framed event into rb: stored, filtered or rejected.
 func (p *pipeline) addEvent(dec *Decoder, rb *resultBuilder, name string, raw RawEvent, fieldBuf *[][]byte) {
-	ev, err := dec.Parse(raw.Data)
+	ev, err := dec.ParseFramed(raw)
 	if err != nil {
 		rb.res.rejects = append(rb.res.rejects, RejectEvent(name, raw, err))
 		return

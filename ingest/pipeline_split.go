@@ -41,9 +41,10 @@ type rawChunk struct {
 }
 
 type rawRef struct {
-	lo, hi int // in data
-	line   int
-	offset int64
+	lo, hi         int // in data
+	line           int
+	offset         int64
+	checked, hasWS bool // as in RawEvent
 }
 
 // rawChunkBufs recycles rawChunks' byte buffers: growing a fresh one to
@@ -127,7 +128,7 @@ func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *res
 		p.events.Add(1)
 		lo := len(c.data)
 		c.data = append(c.data, raw.Data...)
-		c.evs = append(c.evs, rawRef{lo, len(c.data), raw.Line, raw.Offset})
+		c.evs = append(c.evs, rawRef{lo, len(c.data), raw.Line, raw.Offset, raw.checked, raw.hasWS})
 	}
 }
 
@@ -166,7 +167,7 @@ func (p *pipeline) decodeChunk(dec *Decoder, cache *builderCache, job rawJob, fi
 	c := job.chunk
 	rb.res.rejects = append(rb.res.rejects, c.rejects...)
 	for _, ev := range c.evs {
-		raw := RawEvent{Data: c.data[ev.lo:ev.hi], Line: ev.line, Offset: ev.offset}
+		raw := RawEvent{Data: c.data[ev.lo:ev.hi], Line: ev.line, Offset: ev.offset, checked: ev.checked, hasWS: ev.hasWS}
 		p.addEvent(dec, rb, c.name, raw, fieldBuf)
 	}
 	rb.finish()

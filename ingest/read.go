@@ -31,7 +31,7 @@ func ReadInto(r io.Reader, name string, opts Options, b *Builder, onReject func(
 			}
 			return n, err
 		}
-		ev, err := d.Parse(raw.Data)
+		ev, err := d.ParseFramed(raw)
 		if err != nil {
 			if onReject != nil {
 				onReject(RejectEvent(name, raw, err))
