@@ -230,6 +230,28 @@ func wValidRanges(arr arrow.Array, rs []wRange, present *encBoolRLE, out []wRang
 		start := -1
 		for i := r.lo; i < r.hi; i++ {
 			j := off + i
+			if j&7 == 0 && i+8 <= r.hi {
+				// A whole byte of the bitmap: all valid and all NULL (the
+				// common cases in sparse columns) take one step.
+				switch bm[j>>3] {
+				case 0xff:
+					present.appendRun(true, 8)
+					if start < 0 {
+						start = i
+					}
+					i += 7
+					continue
+				case 0:
+					present.appendRun(false, 8)
+					sawNull = true
+					if start >= 0 {
+						out = append(out, wRange{start, i})
+						start = -1
+					}
+					i += 7
+					continue
+				}
+			}
 			ok := bm[j>>3]>>(uint(j)&7)&1 == 1
 			present.append1(ok)
 			if ok {

@@ -117,8 +117,16 @@ func TestWriteSlicedRecords(t *testing.T) {
 // file holds exactly those rows in that order, with statistics and row
 // index positions that match them. Ranges cross segment and row group
 // boundaries, are empty, and repeat rows.
+// Null rates of 2% and 97% give whole bitmap bytes of all-valid and
+// all-NULL rows, which the writer takes a byte at a time.
 func TestWriteRuns(t *testing.T) {
-	g := wtNewGen(22, 0.25)
+	for _, nullProb := range []float64{0.25, 0.02, 0.97} {
+		t.Run(fmt.Sprint(nullProb), func(t *testing.T) { testWriteRuns(t, nullProb) })
+	}
+}
+
+func testWriteRuns(t *testing.T, nullProb float64) {
+	g := wtNewGen(22, nullProb)
 	g.noNullDates = true
 	a := g.record(wtAllTypes, 3000)
 	b := g.record(wtAllTypes, 2500)
