@@ -74,12 +74,24 @@ func (c *strCol) appendNull() {
 
 func (c *strCol) finish() *array.Data {
 	n := c.valid.n
+	var data *memory.Buffer
+	if cap(c.data) >= recycleMinCap && len(c.data) >= cap(c.data)/2 {
+		// A large, mostly full buffer (eventJson's is megabytes) is handed
+		// over whole rather than copied, capacity included so that the
+		// pipeline's memory bound sees it; the next batch takes a recycled
+		// one (see recycleStrings).
+		data = memory.NewBufferBytes(c.data[:cap(c.data)])
+		c.data = takeStrBuf(cap(c.data))
+	} else {
+		data = memory.NewBufferBytes(clone(c.data))
+		c.data = c.data[:0]
+	}
 	d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{
 		c.valid.finish(),
 		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(clone(c.offsets))),
-		memory.NewBufferBytes(clone(c.data)),
+		data,
 	}, nil, c.nulls, 0)
-	c.offsets, c.data, c.nulls = c.offsets[:1], c.data[:0], 0
+	c.offsets, c.nulls = c.offsets[:1], 0
 	return d
 }
 

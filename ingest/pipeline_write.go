@@ -25,8 +25,11 @@ type chunk struct {
 	keep  []int // rows that survived dedup
 }
 
+// release drops the chunk's record, which nothing else holds, recycling its
+// large string buffers.
 func (c *chunk) release() {
 	if c.rec != nil {
+		recycleStrings(c.rec)
 		c.rec.Release()
 		c.rec = nil
 	}
