@@ -30,6 +30,8 @@ type node struct {
 	fold    map[string]int // kStruct: lower-case field name -> index
 	maxFold int            // longest field name, bounds the fold lookup
 	elem    *node          // kList
+
+	exactKeys, foldKeys keyTable // exact and fold for resolve's lookups
 }
 
 func compile(name string, t arrow.DataType) *node {
@@ -58,6 +60,7 @@ func compileStruct(name string, fs []arrow.Field) *node {
 		n.fold[strings.ToLower(f.Name)] = i
 		n.maxFold = max(n.maxFold, len(f.Name))
 	}
+	n.exactKeys, n.foldKeys = newKeyTable(n.exact), newKeyTable(n.fold)
 	return n
 }
 
@@ -69,7 +72,7 @@ func (n *node) resolve(o *fastjson.Object, slots []*fastjson.Value, isExact []bo
 	clear(isExact)
 	var low [48]byte
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		if i, ok := n.exact[string(k)]; ok {
+		if i, ok := n.exactKeys.lookup(k); ok {
 			if !isExact[i] {
 				slots[i], isExact[i] = v, true
 			}
@@ -84,7 +87,7 @@ func (n *node) resolve(o *fastjson.Object, slots []*fastjson.Value, isExact []bo
 			}
 			low[j] = c
 		}
-		if i, ok := n.fold[string(low[:len(k)])]; ok && slots[i] == nil {
+		if i, ok := n.foldKeys.lookup(low[:len(k)]); ok && slots[i] == nil {
 			slots[i] = v
 		}
 	})
