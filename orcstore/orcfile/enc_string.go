@@ -27,6 +27,7 @@ type encString struct {
 	offs  []uint32 // entry i is arena[offs[i]:offs[i+1]]
 	table []int32  // open addressing, -1 empty; len is a power of two
 	ids   []uint32
+	last  int32 // id of the last value added, -1 if none
 
 	data    []byte // direct mode
 	lengths *encIntRLE
@@ -54,6 +55,7 @@ func (s *encString) reset() {
 		s.table[i] = -1
 	}
 	s.ids = s.ids[:0]
+	s.last = -1
 	s.data = s.data[:0]
 	s.lengths.reset()
 	s.directN = 0
@@ -74,6 +76,13 @@ func (s *encString) add(v string) {
 		s.directN++
 		return
 	}
+	// A value equal to the previous one skips the hash: low-cardinality
+	// columns (account, region, event type, TLS version) repeat from row
+	// to row even in time order, and hashing was most of add's cost.
+	if l := s.last; l >= 0 && string(s.arena[s.offs[l]:s.offs[l+1]]) == v {
+		s.ids = append(s.ids, uint32(l))
+		return
+	}
 	mask := uint64(len(s.table) - 1)
 	h := maphash.String(s.seed, v)
 	for i := h & mask; ; i = (i + 1) & mask {
@@ -84,6 +93,7 @@ func (s *encString) add(v string) {
 			s.offs = append(s.offs, uint32(len(s.arena)))
 			s.table[i] = id
 			s.ids = append(s.ids, uint32(id))
+			s.last = id
 			if 2*len(s.offs) > len(s.table) {
 				s.grow()
 			}
@@ -91,6 +101,7 @@ func (s *encString) add(v string) {
 		}
 		if string(s.arena[s.offs[id]:s.offs[id+1]]) == v {
 			s.ids = append(s.ids, uint32(id))
+			s.last = id
 			return
 		}
 	}
@@ -148,6 +159,7 @@ func (s *encString) toDirect(entries []wEntry) {
 	s.ids = s.ids[:0]
 	s.arena = s.arena[:0]
 	s.offs = s.offs[:1]
+	s.last = -1
 }
 
 // finish chooses the stripe's encoding, encodes the dictionary streams if
