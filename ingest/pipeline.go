@@ -191,14 +191,17 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 			}
 		}()
 	}
+	pf := p.startPrefetch(ctx, inputs, batches)
 	go func() {
 		defer close(jobs)
+		defer pf.stop()
 		for i := range batches {
 			select {
 			case ahead <- struct{}{}:
 			case <-ctx.Done():
 				return
 			}
+			pf.dispatched(i)
 			select {
 			case jobs <- i:
 			case <-ctx.Done():
