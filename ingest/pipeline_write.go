@@ -283,9 +283,9 @@ func (d *dedup) seen(day int64, key [16]byte) (bool, error) {
 			return false, fmt.Errorf("dedup: reading the eventIDs stored for %s: %w", dayString(day), err)
 		}
 	}
-	if _, ok := d.ids[key]; ok {
-		return true, nil
-	}
+	// One map operation, not a lookup then an insert: the map only grows
+	// when key is new.
+	n := len(d.ids)
 	d.ids[key] = struct{}{}
-	return false, nil
+	return len(d.ids) == n, nil
 }
