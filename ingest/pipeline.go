@@ -290,15 +290,11 @@ const (
 var partialEvents = 64 << 10
 
 func makeBatches(inputs []Input, maxBytes int64) []batch {
+	sizes := inputSizes(inputs, maxBytes)
 	var out []batch
 	lo, size := 0, int64(0)
-	for i, in := range inputs {
-		n := maxBytes // stdin and unstattable files go alone
-		if in.Path != "" {
-			if st, err := os.Stat(in.Path); err == nil {
-				n = st.Size()
-			}
-		}
+	for i := range inputs {
+		n := sizes[i]
 		if i > lo && (size+n > maxBytes || i-lo >= batchFiles) {
 			out = append(out, batch{lo, i, i-lo == 1 && size >= maxBytes})
 			lo, size = i, 0
@@ -548,4 +544,34 @@ func (p *pipeline) startTicker() func() {
 		close(done)
 		<-stopped
 	}
+}
+
+// inputSizes stats the inputs on several goroutines: with the file
+// metadata of a large S3 layout not cached, one stat after another left
+// both cores idle for most of the first second of an ingest. Stdin and
+// files that cannot be stat'ed get unknown (they go alone in a batch).
+func inputSizes(inputs []Input, unknown int64) []int64 {
+	sizes := make([]int64, len(inputs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(16, len(inputs)/64+1); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(inputs) {
+					return
+				}
+				sizes[i] = unknown
+				if p := inputs[i].Path; p != "" {
+					if st, err := os.Stat(p); err == nil {
+						sizes[i] = st.Size()
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return sizes
 }
