@@ -4,9 +4,11 @@ package ingest
 // the flushers that write ORC files, and the commits.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -223,47 +225,33 @@ func (p *pipeline) flusherErr() error {
 
 // finish writes every pending partition and makes the last commit.
 func (p *pipeline) finish() error {
+	// Decoding is over: the flushers take the remaining partitions as they
+	// finish the ones in hand, largest first, so that the cores stay busy
+	// to the end (waiting for the flushers and then writing the rest left
+	// one core idle for most of the last second).
+	parts := make([]*partition, 0, len(p.pending))
+	for _, part := range p.pending {
+		parts = append(parts, part)
+	}
+	slices.SortFunc(parts, func(a, b *partition) int {
+		if c := cmp.Compare(b.bytes, a.bytes); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.day, b.day)
+	})
+	for i, part := range parts {
+		if err := p.handOver(part); err != nil {
+			for _, rest := range parts[i+1:] {
+				delete(p.pending, rest.day)
+				rest.release()
+			}
+			p.stopFlusher()
+			return err
+		}
+	}
 	p.stopFlusher()
 	if err := p.flusherErr(); err != nil {
 		return err
-	}
-	days := make([]int64, 0, len(p.pending))
-	for day := range p.pending {
-		days = append(days, day)
-	}
-	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
-	// Decoding is over: write the remaining partitions on all workers.
-	parts := make(chan *partition)
-	errs := make(chan error, p.cfg.Workers)
-	var wg sync.WaitGroup
-	for w := 0; w < min(p.cfg.Workers, len(days)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var first error
-			for part := range parts {
-				if first != nil {
-					part.release()
-					continue
-				}
-				first = p.flush(part)
-			}
-			errs <- first
-		}()
-	}
-	for _, day := range days {
-		part := p.pending[day]
-		delete(p.pending, day)
-		p.buffered -= part.bytes
-		parts <- part
-	}
-	close(parts)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			return err
-		}
 	}
 	if p.cfg.Strict && (len(p.inputErr) > 0 || p.progress.Rejected > 0) {
 		return errors.New("strict: the ingest had problems; the store is unchanged")
