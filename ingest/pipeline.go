@@ -393,10 +393,16 @@ func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, cache *builder
 // decodeInput adds one input's events to rb, sending rb on and starting a
 // new one every partialEvents events. It returns the builder to go on with.
 func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, split bool, rb *resultBuilder, out chan<- *fileResult, fieldBuf *[][]byte) *resultBuilder {
-	rc, err := in.Open()
-	if err != nil {
-		rb.res.errs = append(rb.res.errs, &InputError{File: in.Name, Err: err})
-		return rb
+	var rc io.ReadCloser
+	if split && in.Path != "" {
+		rc = openDirect(in.Path) // a large file, read once: around the page cache
+	}
+	if rc == nil {
+		var err error
+		if rc, err = in.Open(); err != nil {
+			rb.res.errs = append(rb.res.errs, &InputError{File: in.Name, Err: err})
+			return rb
+		}
 	}
 	defer rc.Close()
 	fr := NewFramer(countingReader{rc, &p.bytes}, in.Name)
