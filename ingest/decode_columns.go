@@ -50,6 +50,7 @@ type strCol struct {
 	nulls   int
 	offsets []int32
 	data    []byte
+	peak    int // most data bytes of a batch handed over (see finish)
 }
 
 func newStrCol() *strCol { return &strCol{offsets: []int32{0}} }
@@ -81,7 +82,10 @@ func (c *strCol) finish() *array.Data {
 		// pipeline's memory bound sees it; the next batch takes a recycled
 		// one (see recycleStrings).
 		data = memory.NewBufferBytes(c.data[:cap(c.data)])
-		c.data = takeStrBuf(cap(c.data))
+		// Builders are reused for partitions (days) of different sizes:
+		// ask for the largest batch seen, not the last one.
+		c.peak = max(c.peak, len(c.data))
+		c.data = takeStrBuf(c.peak)
 	} else {
 		data = memory.NewBufferBytes(clone(c.data))
 		c.data = c.data[:0]
