@@ -69,19 +69,22 @@ func (s *encString) size() int {
 	return len(s.data) + len(s.lengths.out) + 8*len(s.lengths.pending)
 }
 
-func (s *encString) add(v string) {
+// add appends v; it reports whether v repeats the previous value added
+// since the last resetLast, which the caller's per-row-group statistics and
+// bloom filter already hold.
+func (s *encString) add(v string) (repeat bool) {
 	if !s.dict {
 		s.data = encAppend(s.data, v)
 		s.lengths.append1(int64(len(v)))
 		s.directN++
-		return
+		return false
 	}
 	// A value equal to the previous one skips the hash: low-cardinality
 	// columns (account, region, event type, TLS version) repeat from row
 	// to row even in time order, and hashing was most of add's cost.
 	if l := s.last; l >= 0 && string(s.arena[s.offs[l]:s.offs[l+1]]) == v {
 		s.ids = append(s.ids, uint32(l))
-		return
+		return true
 	}
 	mask := uint64(len(s.table) - 1)
 	h := maphash.String(s.seed, v)
@@ -97,15 +100,19 @@ func (s *encString) add(v string) {
 			if 2*len(s.offs) > len(s.table) {
 				s.grow()
 			}
-			return
+			return false
 		}
 		if string(s.arena[s.offs[id]:s.offs[id+1]]) == v {
 			s.ids = append(s.ids, uint32(id))
 			s.last = id
-			return
+			return false
 		}
 	}
 }
+
+// resetLast forgets the previous value (at a row group's end: the next
+// row group's statistics must see its first value).
+func (s *encString) resetLast() { s.last = -1 }
 
 func (s *encString) grow() {
 	t := make([]int32, 2*len(s.table))

@@ -103,6 +103,12 @@ func (s *wStats) addString(v string) {
 	}
 }
 
+// addStringRepeat counts a string equal to the last one added.
+func (s *wStats) addStringRepeat(n int) {
+	s.n++
+	s.bytes += int64(n)
+}
+
 func (s *wStats) addBool(v bool) {
 	s.n++
 	if v {

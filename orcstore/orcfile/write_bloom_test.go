@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/scritchley/orc/proto"
 )
 
@@ -75,6 +77,9 @@ func TestWriteBloomFilterPlumbing(t *testing.T) {
 						wantVals = append(wantVals, v.(string))
 					}
 				}
+				// A value equal to the one before it in the row group is
+				// not added again (a bloom filter is a set).
+				wantVals = slices.Compact(wantVals)
 				bf := bi.BloomFilter[gi]
 				var got []string
 				if len(bf.Utf8Bitset) > 0 || bf.GetNumHashFunctions() > 0 {
@@ -182,5 +187,36 @@ func TestWriteStripeCuts(t *testing.T) {
 	}
 	if tl.footer.GetHeaderLength() != 3 {
 		t.Errorf("headerLength %d", tl.footer.GetHeaderLength())
+	}
+}
+
+// TestWriteRepeatAcrossRowGroups: a row group whose first value repeats the
+// last value of the row group before must still count it in its own
+// statistics (here it is the row group's maximum) and bloom filter.
+func TestWriteRepeatAcrossRowGroups(t *testing.T) {
+	saved := wNewBloomFilter
+	defer func() { wNewBloomFilter = saved }()
+	var filters []*wtFakeBloom
+	wNewBloomFilter = func(int, float64) (wBloom, error) {
+		f := &wtFakeBloom{}
+		filters = append(filters, f)
+		return f, nil
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues([]string{"m", "m", "m", "z", "z", "a", "b", "c"}, nil)
+	col := b.NewArray()
+	defer col.Release()
+	rec := array.NewRecord(schema, []arrow.Array{col}, 8)
+	defer rec.Release()
+	file := wtWrite(t, schema, WriterOptions{RowIndexStride: 4, BloomFilterColumns: []string{"s"}}, rec)
+	wtCheckAllStats(t, file, schema, wtRows(rec))
+	if len(filters) != 2 || !slices.Contains(filters[1].vals, "z") {
+		var got [][]string
+		for _, f := range filters {
+			got = append(got, f.vals)
+		}
+		t.Fatalf("bloom filter values per row group: %q; the second must hold \"z\"", got)
 	}
 }

@@ -169,6 +169,9 @@ func (wc *wColumn) closeRowGroup() {
 	}
 	wc.stripe.merge(&wc.rg)
 	wc.rg.reset()
+	if wc.str != nil {
+		wc.str.resetLast()
+	}
 	if wc.str != nil && wc.str.dict && !wc.str.checked {
 		// Apache ORC's early check: after the first row group, a column
 		// whose values are mostly distinct (IDs, JSON) stops paying for the

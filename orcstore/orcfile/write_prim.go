@@ -105,7 +105,13 @@ func (wc *wColumn) writePrimitive(arr arrow.Array, valid []wRange) error {
 }
 
 func (wc *wColumn) addString(s string) {
-	wc.str.add(s)
+	if wc.str.add(s) {
+		// The previous value again, in this row group: its min/max and
+		// bloom filter entry are there already (that comparing and hashing
+		// was 2% of ingest's CPU).
+		wc.rg.addStringRepeat(len(s))
+		return
+	}
 	wc.rg.addString(s)
 	if wc.bloom != nil {
 		wc.bloom.AddString(s)
