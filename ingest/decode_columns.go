@@ -14,6 +14,8 @@ import (
 // for the next batch: the pipeline reuses Builders, so steady-state batches
 // neither regrow their slices (growth was 12% of ingest's CPU, most of it
 // page faults on fresh memory) nor hold spare capacity in stored records.
+// Large string data (eventJson) is the exception: its buffer is handed over
+// uncopied and recycled (strCol.finish, decode_recycle.go).
 
 // bitmap is an Arrow validity (or boolean value) bitmap, LSB first.
 type bitmap struct {
