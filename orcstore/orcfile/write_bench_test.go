@@ -423,3 +423,55 @@ func wtCPUTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkWriteRunsInterleaved writes 200,000 CloudTrail-shaped rows of 40
+// records through WriteRuns, uncompressed so that only encoding is timed:
+// "sequential" takes each record whole, "interleaved" one row at a time
+// from each record in turn, as ingest's time order does with the chunks of
+// a partition. The gap is the per-run cost of the writer (measured on 1M
+// generated events: writing in time order cost 3.2 CPU-s more than in
+// input order).
+//
+//	go test -run '^$' -bench WriteRunsInterleaved -benchtime 3x ./orcstore/orcfile
+func BenchmarkWriteRunsInterleaved(b *testing.B) {
+	const recs, perRec = 40, 5000
+	g := wtNewCloudTrail(4)
+	var rs []arrow.Record
+	for i := 0; i < recs; i++ {
+		rs = append(rs, g.record(perRec))
+	}
+	sequential := make([]orcfile.Run, 0, recs)
+	for _, r := range rs {
+		sequential = append(sequential, orcfile.Run{Rec: r, Lo: 0, Hi: perRec})
+	}
+	interleaved := make([]orcfile.Run, 0, recs*perRec)
+	for row := 0; row < perRec; row++ {
+		for _, r := range rs {
+			interleaved = append(interleaved, orcfile.Run{Rec: r, Lo: row, Hi: row + 1})
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		runs []orcfile.Run
+	}{{"sequential", sequential}, {"interleaved", interleaved}} {
+		b.Run(tc.name, func(b *testing.B) {
+			cpu0 := wtCPUTime()
+			for i := 0; i < b.N; i++ {
+				var out wtCountingWriter
+				w, err := orcfile.NewWriter(&out, orcstore.EventSchema, orcfile.WriterOptions{Compression: orcfile.CompressionNone, Uncompressed: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := w.WriteRuns(tc.runs); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			rows := float64(recs*perRec) * float64(b.N)
+			b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
+			b.ReportMetric(rows/(wtCPUTime()-cpu0).Seconds(), "rows/cpu-s")
+		})
+	}
+}
