@@ -129,7 +129,10 @@ func testWriteRuns(t *testing.T, nullProb float64) {
 	g := wtNewGen(22, nullProb)
 	g.noNullDates = true
 	a := g.record(wtAllTypes, 3000)
-	b := g.record(wtAllTypes, 2500)
+	// b is a slice (its arrays start at an offset), as a record cut from
+	// a larger one would be.
+	bFull := g.record(wtAllTypes, 2600)
+	b := bFull.NewSlice(100, 2600)
 	type piece struct {
 		rec    arrow.Record
 		ranges [][2]int

@@ -108,6 +108,9 @@ type Writer struct {
 	rgRows      int
 	rgOpen      bool
 	groupBuf    []writeGroup  // WriteRuns' scratch
+	strCols     []int         // top-level plain string columns (see write_strings.go)
+	strColOf    []int         // per top-level column: its index in strCols, or -1
+	strViews    wStrViews     // WriteRuns' resolved string columns
 	checked     *arrow.Schema // the last schema checkRecord accepted
 	stripes     []*proto.StripeInformation
 	stripeStats []*proto.StripeStatistics
@@ -169,8 +172,14 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	if fpp <= 0 || fpp >= 1 {
 		return nil, fmt.Errorf("orc writer: bloom filter fpp %v out of range (0, 1)", fpp)
 	}
-	for _, ch := range root.Children {
+	for i, ch := range root.Children {
 		wr.cols = append(wr.cols, wNewColumn(ch))
+		k := -1
+		if schema.Field(i).Type.ID() == arrow.STRING && wr.cols[i].str != nil {
+			k = len(wr.strCols)
+			wr.strCols = append(wr.strCols, i)
+		}
+		wr.strColOf = append(wr.strColOf, k)
 	}
 	var walk func(*wColumn)
 	walk = func(c *wColumn) {
@@ -278,7 +287,10 @@ func (wr *Writer) WriteRuns(runs []Run) error {
 		}
 	}
 	groups := wr.groupBuf[:0]
-	ri, at := 0, 0 // the next row to write is runs[ri].Lo + at
+	views := &wr.strViews
+	views.reset()
+	defer views.reset() // do not keep the caller's records alive
+	ri, at := 0, 0      // the next row to write is runs[ri].Lo + at
 	for ri < len(runs) {
 		// One segment: up to seg rows taken from consecutive runs, grouped
 		// by record so that each column is called once per record.
@@ -300,6 +312,9 @@ func (wr *Writer) WriteRuns(runs []Run) error {
 						groups[len(groups)-1].rs = groups[len(groups)-1].rs[:0]
 					} else {
 						groups = append(groups, writeGroup{rec: r.Rec})
+					}
+					if len(wr.strCols) > 0 {
+						groups[len(groups)-1].ri = views.index(r.Rec, wr.strCols)
 					}
 				}
 				g := &groups[len(groups)-1]
@@ -325,6 +340,10 @@ func (wr *Writer) WriteRuns(runs []Run) error {
 			}
 		}
 		for i, c := range wr.cols {
+			if k := wr.strColOf[i]; k >= 0 && views.ok && len(groups) > 1 {
+				c.writeStringViews(k, groups, views.views)
+				continue
+			}
 			for _, g := range groups {
 				if err := c.write(g.rec.Column(i), g.rs); err != nil {
 					wr.err = err
@@ -355,6 +374,7 @@ func (wr *Writer) WriteRuns(runs []Run) error {
 // writeGroup is the rows of one record inside a segment.
 type writeGroup struct {
 	rec arrow.Record
+	ri  int // rec's index in the call's string views
 	rs  []wRange
 }
 
