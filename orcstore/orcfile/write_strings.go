@@ -31,11 +31,14 @@ type wStrViews struct {
 	ok    bool         // every record's string columns are plain *array.String
 }
 
-// reset forgets the records (the writer must not keep them alive).
+// reset forgets the records: the writer must not keep them, or their
+// buffers, alive (the views point into them).
 func (v *wStrViews) reset() {
 	clear(v.idx)
-	for i := range v.views {
-		v.views[i] = v.views[i][:0]
+	for i := range v.views[:cap(v.views)] {
+		vs := v.views[:cap(v.views)][i]
+		clear(vs[:cap(vs)])
+		v.views[:cap(v.views)][i] = vs[:0]
 	}
 	v.views = v.views[:0]
 	v.ok = true
