@@ -19,11 +19,12 @@ const prefetchAhead = 2
 type prefetcher struct {
 	queue  chan int
 	queued int           // batches handed to the goroutine so far
+	n      int           // batches in all
 	done   chan struct{} // closed when the goroutine ends
 }
 
 func (p *pipeline) startPrefetch(ctx context.Context, inputs []Input, batches []batch) *prefetcher {
-	pf := &prefetcher{queue: make(chan int, len(batches)), done: make(chan struct{})}
+	pf := &prefetcher{queue: make(chan int, len(batches)), n: len(batches), done: make(chan struct{})}
 	go func() {
 		defer close(pf.done)
 		for b := range pf.queue {
@@ -47,7 +48,7 @@ func (p *pipeline) startPrefetch(ctx context.Context, inputs []Input, batches []
 // dispatched notes that batch i goes to a decoder, queueing the batches up
 // to prefetchAhead after it. Only the dispatching goroutine calls it.
 func (pf *prefetcher) dispatched(i int) {
-	for pf.queued <= i+prefetchAhead && pf.queued < cap(pf.queue) {
+	for pf.queued <= i+prefetchAhead && pf.queued < pf.n {
 		pf.queue <- pf.queued
 		pf.queued++
 	}

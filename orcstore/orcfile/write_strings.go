@@ -24,22 +24,19 @@ type wStrView struct {
 	values string
 }
 
-// wStrViews maps the records of one WriteRuns call to their views.
+// wStrViews maps the records of one WriteRuns call to their views: record
+// i's view of string column k is views[i*n+k], n the number of columns.
 type wStrViews struct {
 	idx   map[arrow.Record]int
-	views [][]wStrView // [record index][top-level string column]
-	ok    bool         // every record's string columns are plain *array.String
+	views []wStrView
+	ok    bool // every record's string columns are plain *array.String
 }
 
 // reset forgets the records: the writer must not keep them, or their
 // buffers, alive (the views point into them).
 func (v *wStrViews) reset() {
 	clear(v.idx)
-	for i := range v.views[:cap(v.views)] {
-		vs := v.views[:cap(v.views)][i]
-		clear(vs[:cap(vs)])
-		v.views[:cap(v.views)][i] = vs[:0]
-	}
+	clear(v.views)
 	v.views = v.views[:0]
 	v.ok = true
 }
@@ -53,22 +50,18 @@ func (v *wStrViews) index(rec arrow.Record, cols []int) int {
 	if v.idx == nil {
 		v.idx = map[arrow.Record]int{}
 	}
-	i := len(v.views)
+	i := len(v.views) / len(cols)
 	v.idx[rec] = i
-	var vs []wStrView
-	if i < cap(v.views) {
-		vs = v.views[:i+1][i][:0]
-	}
 	for _, c := range cols {
+		var sv wStrView
 		a, ok := rec.Column(c).(*array.String)
 		if !ok {
 			v.ok = false
-			vs = append(vs, wStrView{})
+			v.views = append(v.views, sv)
 			continue
 		}
 		d := a.Data()
 		bufs := d.Buffers()
-		var sv wStrView
 		sv.off = d.Offset()
 		if a.NullN() > 0 && bufs[0] != nil {
 			sv.valid = bufs[0].Bytes()
@@ -81,18 +74,18 @@ func (v *wStrViews) index(rec arrow.Record, cols []int) int {
 				sv.values = unsafe.String(&b[0], len(b))
 			}
 		}
-		vs = append(vs, sv)
+		v.views = append(v.views, sv)
 	}
-	v.views = append(v.views, vs)
 	return i
 }
 
 // writeStringViews encodes the groups' rows of top-level string column k
-// (its position among the views) like write and writePrimitive would.
-func (wc *wColumn) writeStringViews(k int, groups []writeGroup, views [][]wStrView) {
+// (its position among the n viewed columns) like write and writePrimitive
+// would.
+func (wc *wColumn) writeStringViews(k, n int, groups []writeGroup, views []wStrView) {
 	for gi := range groups {
 		g := &groups[gi]
-		v := &views[g.ri][k]
+		v := &views[g.ri*n+k]
 		for _, r := range g.rs {
 			for row := r.lo; row < r.hi; row++ {
 				j := v.off + row

@@ -341,7 +341,7 @@ func (wr *Writer) WriteRuns(runs []Run) error {
 		}
 		for i, c := range wr.cols {
 			if k := wr.strColOf[i]; k >= 0 && views.ok && len(groups) > 1 {
-				c.writeStringViews(k, groups, views.views)
+				c.writeStringViews(k, len(wr.strCols), groups, views.views)
 				continue
 			}
 			for _, g := range groups {
