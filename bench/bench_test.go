@@ -8,11 +8,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/exec"
-	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/jsontable"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
-	"github.com/ctlake/ctlake/sql"
 )
 
 // The benchmarks below need a generated store: 1,000,000 events by default
@@ -167,7 +167,7 @@ func BenchmarkJSONScan(b *testing.B) {
 	ctx := context.Background()
 	scan := planScan(b, r, "SELECT eventName FROM raw")
 	for b.Loop() {
-		op, err := NewJSONScan(ctx, scan, 0)
+		op, err := jsontable.New(ctx, scan, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -189,12 +189,7 @@ func BenchmarkJSONScan(b *testing.B) {
 // planScan plans q and returns its Scan node (pushdown applied).
 func planScan(b *testing.B, r *Runner, q string) *planner.Scan {
 	b.Helper()
-	stmt, err := sql.Parse(q)
-	if err != nil {
-		b.Fatal(err)
-	}
-	env := &exec.Env{}
-	p, err := planner.Build(q, stmt, planner.Options{Stores: r.Stores, JSONTables: r.JSONTables, Functions: fn.NewCatalog(), Folder: exec.Folder{Env: env}})
+	p, err := engine.New(r.Stores).Prepare(context.Background(), q, engine.Options{JSONTables: r.JSONTables})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -208,7 +203,7 @@ func planScan(b *testing.B, r *Runner, q string) *planner.Scan {
 			walk(in)
 		}
 	}
-	walk(p.Root)
+	walk(p.Plan.Root)
 	if scan == nil {
 		b.Fatalf("%s: no scan", q)
 	}

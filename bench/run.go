@@ -4,27 +4,23 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 
-	"github.com/ctlake/ctlake/exec"
-	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
-	"github.com/ctlake/ctlake/planner"
-	"github.com/ctlake/ctlake/sql"
 )
 
-// Runner plans and runs queries the way `ctlake query` does (parse, plan
-// with pushdown, execute), over stores and JSON tables. It exists so that
-// the Go benchmarks and the bench command time the very engine users run.
+// Runner runs queries on the engine every front-end uses (package engine),
+// over stores and JSON tables, so the Go benchmarks and the bench command
+// time the very code users run.
 type Runner struct {
-	Stores     planner.Stores      // may be nil when only JSON tables are used
+	Stores     *orcstore.Catalog   // may be nil when only JSON tables are used
 	JSONTables map[string][]string // table name -> JSON paths
 	Workers    int                 // scan workers (0: one per CPU)
-	functions  *fn.Catalog
+	eng        *engine.Engine
 }
 
 // Outcome is one query's rows (canonical text, see Canonical) and figures.
@@ -38,50 +34,21 @@ type Outcome struct {
 
 // Run executes query and returns its rows as canonical text.
 func (r *Runner) Run(ctx context.Context, query string) (*Outcome, error) {
-	if r.functions == nil {
-		r.functions = fn.NewCatalog()
+	if r.eng == nil {
+		r.eng = engine.New(r.Stores)
 	}
-	start := time.Now()
-	stmt, err := sql.Parse(query)
+	out, err := r.eng.Run(ctx, query, engine.Options{JSONTables: r.JSONTables, Workers: r.Workers})
 	if err != nil {
 		return nil, err
 	}
-	env := &exec.Env{Now: start.UnixNano(), MemoryLimit: 2 << 30, Catalog: r.functions}
-	var mu sync.Mutex
-	var js []*JSONScan
-	env.Scan = ScanHook(env, r.Workers, func(j *JSONScan) { mu.Lock(); js = append(js, j); mu.Unlock() })
-	var stores planner.Stores
-	if r.Stores != nil {
-		stores = r.Stores
-	}
-	plan, err := planner.Build(query, stmt, planner.Options{Stores: stores, JSONTables: r.JSONTables, Functions: r.functions, Folder: exec.Folder{Env: env}})
-	if err != nil {
-		return nil, err
-	}
-	res, stats, err := exec.Execute(ctx, plan, env)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Release()
-	out := &Outcome{Names: res.Names, Elapsed: time.Since(start)}
-	var walk func(s *exec.OpStats)
-	walk = func(s *exec.OpStats) {
-		if s == nil {
-			return
-		}
-		if s.Scan != nil {
-			out.Scan.Add(*s.Scan)
-		}
-		for _, c := range s.Children {
-			walk(c)
-		}
-	}
-	walk(stats)
-	for _, j := range js {
-		out.Rejected += j.Rejected()
-	}
-	out.Rows = Canonical(res.Records)
-	return out, nil
+	defer out.Release()
+	return &Outcome{
+		Names:    out.Names,
+		Rows:     Canonical(out.Records),
+		Scan:     out.Stats.Scan,
+		Rejected: out.Stats.JSONRejected,
+		Elapsed:  out.Stats.Elapsed,
+	}, nil
 }
 
 // Canonical renders records as one tab-separated line per row (NULL for

@@ -40,18 +40,45 @@ func (r *Result) Release() {
 // query at the next batch. names label the columns (Plan.Names; nil keeps
 // the operator's names).
 func Run(ctx context.Context, op Operator, names []string, env *Env) (*Result, error) {
-	res, err := run(ctx, op, names, env)
-	if cerr := op.Close(); err == nil && cerr != nil {
-		err = cerr
+	st, err := NewStream(op, names, env)
+	if err != nil {
+		op.Close()
+		return nil, err
 	}
-	if err != nil && res != nil {
+	res := &Result{Names: st.Names, Schema: st.Schema}
+	for {
+		rec, err := st.Next(ctx)
+		if err != nil {
+			res.Release()
+			st.Close()
+			return nil, err
+		}
+		if rec == nil {
+			break
+		}
+		res.Records = append(res.Records, rec)
+	}
+	if err := st.Close(); err != nil {
 		res.Release()
 		return nil, err
 	}
-	return res, err
+	return res, nil
 }
 
-func run(ctx context.Context, op Operator, names []string, env *Env) (*Result, error) {
+// Stream pulls a query's output one dense record at a time, so a caller can
+// write a large result out without holding it (Run collects a Stream).
+type Stream struct {
+	Names  []string
+	Schema *arrow.Schema // dense output: strings plain, never dictionary-encoded
+	op     Operator
+	env    *Env
+	closed bool
+	cerr   error
+}
+
+// NewStream labels op's columns with names (nil keeps the operator's) and
+// returns a Stream over it. The Stream owns op: Close closes it.
+func NewStream(op Operator, names []string, env *Env) (*Stream, error) {
 	schema := op.Schema()
 	if names != nil {
 		if len(names) != schema.NumFields() {
@@ -67,25 +94,40 @@ func run(ctx context.Context, op Operator, names []string, env *Env) (*Result, e
 			names = append(names, f.Name)
 		}
 	}
-	res := &Result{Names: names, Schema: schema}
-	for {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		b, err := op.Next(ctx)
-		if err != nil {
-			return res, err
-		}
-		if b.Rec == nil {
-			return res, nil
-		}
-		rec, err := normalize(env, b, schema)
-		if err != nil {
-			return res, err
-		}
-		res.Records = append(res.Records, rec)
-	}
+	return &Stream{Names: names, Schema: schema, op: op, env: env}, nil
 }
+
+// Next returns the next record (the caller releases it), or nil at the end,
+// after which the operators are closed. It checks ctx first, so a cancelled
+// query stops at the next batch.
+func (s *Stream) Next(ctx context.Context) (arrow.Record, error) {
+	if s.closed {
+		return nil, s.cerr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b, err := s.op.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if b.Rec == nil {
+		return nil, s.Close()
+	}
+	return normalize(s.env, b, s.Schema)
+}
+
+// Close closes the operators (once; later calls return the first result).
+func (s *Stream) Close() error {
+	if !s.closed {
+		s.closed = true
+		s.cerr = s.op.Close()
+	}
+	return s.cerr
+}
+
+// Operator is the stream's root operator, for Stats after the run.
+func (s *Stream) Operator() Operator { return s.op }
 
 // normalize makes a batch an independent dense record of schema: live rows
 // gathered, dictionaries decoded.

@@ -4,8 +4,9 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
-	"github.com/ctlake/ctlake/exec"
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/querytest"
 )
@@ -41,41 +42,36 @@ func fixtureRunner(tb testing.TB) *querytest.Runner {
 // store scans' totals.
 func scanStats(tb testing.TB, r *querytest.Runner, query string, noPushdown bool) ([]string, orcstore.ScanStats) {
 	tb.Helper()
-	plan, env, err := r.Plan(query, noPushdown)
+	ctx := context.Background()
+	q, err := r.Engine.Prepare(ctx, query, engine.Options{Now: time.Unix(0, r.Now), NoPushdown: noPushdown, Workers: 2})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, stats, err := exec.Execute(context.Background(), plan, env)
+	rs, err := q.Open(ctx)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer res.Release()
+	defer rs.Close()
 	var rows []string
-	types := plan.Root.Columns()
-	for _, rec := range res.Records {
+	types := q.Types()
+	for {
+		rec, err := rs.Next()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if rec == nil {
+			break
+		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := ""
 			for j := 0; j < int(rec.NumCols()); j++ {
-				row += querytest.Render(querytest.FromArrow(rec.Column(j), i, types[j].T), types[j].T) + "|"
+				row += querytest.Render(querytest.FromArrow(rec.Column(j), i, types[j]), types[j]) + "|"
 			}
 			rows = append(rows, row)
 		}
+		rec.Release()
 	}
-	var total orcstore.ScanStats
-	var walk func(s *exec.OpStats)
-	walk = func(s *exec.OpStats) {
-		if s == nil {
-			return
-		}
-		if s.Scan != nil {
-			total.Add(*s.Scan)
-		}
-		for _, c := range s.Children {
-			walk(c)
-		}
-	}
-	walk(stats)
-	return rows, total
+	return rows, rs.Stats().Scan
 }
 
 func TestMain(m *testing.M) {

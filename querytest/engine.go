@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"time"
 
-	"github.com/ctlake/ctlake/exec"
-	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 	"github.com/ctlake/ctlake/sql"
@@ -22,58 +20,54 @@ type Result struct {
 	Ordered bool // the plan ends in ORDER BY: row order is part of the answer
 }
 
-// Runner runs queries against one catalog the way the ctlake CLI does
-// (cmd/ctlake/engine.go), with a pinned now().
+// Runner runs queries against one catalog on the engine the ctlake CLI
+// uses (package engine), with a pinned now().
 type Runner struct {
-	Catalog   *orcstore.Catalog
-	Functions *fn.Catalog
-	Now       int64 // Unix ns
+	Engine *engine.Engine
+	Now    int64 // Unix ns
 }
 
 // NewRunner returns a Runner over c with now() pinned to FixtureNow.
 func NewRunner(c *orcstore.Catalog) *Runner {
-	return &Runner{Catalog: c, Functions: fn.NewCatalog(), Now: FixtureNow.UnixNano()}
+	return &Runner{Engine: engine.New(c), Now: FixtureNow.UnixNano()}
+}
+
+func (r *Runner) options(noPushdown bool) engine.Options {
+	return engine.Options{Now: time.Unix(0, r.Now), MemoryLimit: 1 << 30, Workers: 2, NoPushdown: noPushdown}
 }
 
 // Plan parses and plans query.
-func (r *Runner) Plan(query string, noPushdown bool) (*planner.Plan, *exec.Env, error) {
-	stmt, err := sql.Parse(query)
+func (r *Runner) Plan(query string, noPushdown bool) (*planner.Plan, error) {
+	q, err := r.Engine.Prepare(context.Background(), query, r.options(noPushdown))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	env := &exec.Env{Now: r.Now, MemoryLimit: 1 << 30, Catalog: r.Functions}
-	env.Scan = exec.StoreScanHook(env, 2)
-	plan, err := planner.Build(query, stmt, planner.Options{
-		Stores:     r.Catalog,
-		Functions:  r.Functions,
-		Folder:     exec.Folder{Env: env},
-		NoPushdown: noPushdown,
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return plan, env, nil
+	return q.Plan, nil
 }
 
 // Query runs query on the engine and boxes its rows.
 func (r *Runner) Query(ctx context.Context, query string, noPushdown bool) (*Result, error) {
-	plan, env, err := r.Plan(query, noPushdown)
+	q, err := r.Engine.Prepare(ctx, query, r.options(noPushdown))
 	if err != nil {
 		return nil, err
 	}
-	if plan.Explain {
+	if q.Plan.Explain {
 		return nil, fmt.Errorf("EXPLAIN statement where a query was expected")
 	}
-	res, _, err := exec.Execute(ctx, plan, env)
+	rows, err := q.Open(ctx)
 	if err != nil {
-		return nil, Positioned(query, err)
+		return nil, err
 	}
-	defer res.Release()
-	out := &Result{Names: plan.Names, Ordered: IsOrdered(plan.Root)}
-	for _, c := range plan.Root.Columns() {
-		out.Types = append(out.Types, c.T)
-	}
-	for _, rec := range res.Records {
+	defer rows.Close()
+	out := &Result{Names: q.Names(), Types: q.Types(), Ordered: IsOrdered(q.Plan.Root)}
+	for {
+		rec, err := rows.Next()
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return out, nil
+		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := make([]any, rec.NumCols())
 			for j := range row {
@@ -81,58 +75,28 @@ func (r *Runner) Query(ctx context.Context, query string, noPushdown bool) (*Res
 			}
 			out.Rows = append(out.Rows, row)
 		}
+		rec.Release()
 	}
-	return out, nil
 }
 
 // Explain returns the EXPLAIN text of query (without the EXPLAIN keyword).
 func (r *Runner) Explain(query string) (string, error) {
-	plan, _, err := r.Plan(query, false)
+	q, err := r.Engine.Prepare(context.Background(), query, r.options(false))
 	if err != nil {
 		return "", err
 	}
-	return planner.Format(plan.Root, nil), nil
+	return q.Explain(), nil
 }
 
 // ExplainAnalyze runs query and prints the plan with each operator's
 // figures, times replaced by <hidden>, as `ctlake query` prints them.
 func (r *Runner) ExplainAnalyze(ctx context.Context, query string) (string, error) {
-	plan, env, err := r.Plan(query, false)
+	q, err := r.Engine.Prepare(ctx, query, r.options(false))
 	if err != nil {
 		return "", err
 	}
-	res, stats, err := exec.Execute(ctx, plan, env)
-	if err != nil {
-		return "", Positioned(query, err)
-	}
-	res.Release()
-	figures := exec.StatsByNode(plan.Root, stats)
-	return planner.Format(plan.Root, func(n planner.Node) string {
-		s := figures[n]
-		if s == nil {
-			return ""
-		}
-		parts := []string{fmt.Sprintf("rows: %d", s.Rows), "time: <hidden>"}
-		keys := make([]string, 0, len(s.Extra))
-		for k := range s.Extra {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			parts = append(parts, k+": "+s.Extra[k])
-		}
-		return "(" + strings.Join(parts, ", ") + ")"
-	}), nil
-}
-
-// Positioned gives an executor error that carries a query position the
-// line:col form of every other error (as the CLI does).
-func Positioned(query string, err error) error {
-	var ee *exec.ExprError
-	if errors.As(err, &ee) {
-		return sql.NewError(query, ee.Pos, nil, "%v", ee.Err)
-	}
-	return err
+	text, _, err := q.Analyze(ctx, engine.HiddenTimes)
+	return text, err
 }
 
 // IsOrdered reports whether a plan's output order is defined: an ORDER BY

@@ -139,7 +139,7 @@ func runThreeWays(t *testing.T, r *Runner, c *Case) (string, bool) {
 			t.Errorf("%s: pushdown on vs off: %s\n%s", c.Pos, d, c.Input)
 		}
 	}
-	plan, _, err := r.Plan(c.Input, true)
+	plan, err := r.Plan(c.Input, true)
 	if err != nil {
 		return text, true // a planning error: nothing for the reference to run
 	}

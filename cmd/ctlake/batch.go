@@ -52,7 +52,7 @@ func (r *batchResult) label() string {
 	return fmt.Sprintf("statement %d (line %d)", r.Index, r.Line)
 }
 
-func runBatch(ctx context.Context, eng *engine, stmts []statement, o batchOptions, stdout, stderr io.Writer) error {
+func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptions, stdout, stderr io.Writer) error {
 	if o.outDir != "" {
 		if err := os.MkdirAll(o.outDir, 0o755); err != nil {
 			return err
@@ -113,19 +113,23 @@ func runBatch(ctx context.Context, eng *engine, stmts []statement, o batchOption
 	}
 }
 
-// runBatchStatement runs one statement and writes its output, filling in
-// r's figures.
-func runBatchStatement(ctx context.Context, eng *engine, st statement, r *batchResult, o batchOptions, stdout, stderr io.Writer) error {
+// runBatchStatement runs one statement and writes its output as it
+// streams, filling in r's figures.
+func runBatchStatement(ctx context.Context, eng *querier, st statement, r *batchResult, o batchOptions, stdout, stderr io.Writer) error {
 	query, err := substitute(st.SQL, o.params)
 	if err != nil {
 		return err
 	}
-	out, err := eng.run(ctx, query)
+	out, err := eng.start(ctx, query)
+	if err == nil {
+		err = writeBatchOutput(out, r, o, stdout)
+	}
 	if out != nil {
-		r.Elapsed, r.Bytes, r.Rows = out.Stats.Elapsed, out.Stats.BytesScanned, out.Stats.RowsOut
+		s := out.Stats()
+		r.Elapsed, r.Bytes, r.Rows = s.Elapsed, s.BytesScanned, s.RowsOut
 		if o.stats {
 			fmt.Fprintf(stderr, "-- %s\n", r.label())
-			printStats(stderr, out.Stats)
+			printStats(stderr, s)
 		}
 	}
 	if err != nil {
@@ -140,6 +144,12 @@ func runBatchStatement(ctx context.Context, eng *engine, st statement, r *batchR
 		}
 		return err
 	}
+	return nil
+}
+
+// writeBatchOutput writes one statement's result to its file in --out DIR or
+// to stdout.
+func writeBatchOutput(out *queryOutput, r *batchResult, o batchOptions, stdout io.Writer) error {
 	if o.outDir != "" {
 		format := o.format
 		if out.Result == nil {

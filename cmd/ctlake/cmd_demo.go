@@ -97,7 +97,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		store.Info.Name, store.Info.ID, snap.Rows(), len(snap.Files), humanBytes(snap.Bytes()), isum.Elapsed.Seconds(), float64(isum.Events)/isum.Elapsed.Seconds())
 	fmt.Fprintf(stdout, "   (%d duplicates dropped, %d rejected)\n\n", isum.Duplicates, isum.Rejected)
 
-	eng := newEngine(c)
+	eng := newQuerier(c)
 	_, hi := snap.TimeRange()
 	day := hi.UTC().Truncate(24 * time.Hour).Format("2006-01-02 15:04:05")
 	eventID, err := sampleEventID(ctx, eng, store.Info.ID)
@@ -108,20 +108,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for i, q := range demoQueries {
 		text := strings.NewReplacer("{id}", store.Info.ID, "{day}", day, "{eventID}", eventID).Replace(q.sql)
 		fmt.Fprintf(stdout, "\n-- %c) %s\n%s;\n\n", 'a'+i, q.title, text)
-		out, err := eng.run(ctx, text)
+		out, err := eng.start(ctx, text)
+		if err == nil {
+			err = writeOutput(stdout, "table", out)
+		}
 		if err != nil {
 			return queryError(text, err)
 		}
-		if err := writeResult(stdout, "table", out.Result); err != nil {
-			return err
-		}
-		s := out.Stats
+		s := out.Stats()
 		fmt.Fprintf(stdout, "   %s; scanned %d of %d events, %s read; files %d read/%d skipped, row groups %d read/%d skipped\n",
 			s.Elapsed.Round(100*time.Microsecond), s.EventsScanned, snap.Rows(), humanBytes(s.BytesScanned),
 			s.Scan.FilesRead, s.Scan.FilesSkipped, s.Scan.RowGroupsRead, s.Scan.RowGroupsSkipped)
-		for _, r := range out.Result.Records {
-			r.Release()
-		}
 	}
 	fmt.Fprintln(stdout, "\nNext steps:")
 	if keep {
@@ -138,20 +135,16 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // sampleEventID picks an eventID from the middle of the store for the
 // point-lookup query.
-func sampleEventID(ctx context.Context, eng *engine, id string) (string, error) {
-	out, err := eng.run(ctx, "SELECT max(eventID) FROM "+id+" WHERE eventName = 'GetObject'")
+func sampleEventID(ctx context.Context, eng *querier, id string) (string, error) {
+	out, err := eng.collect(ctx, "SELECT max(eventID) FROM "+id+" WHERE eventName = 'GetObject'")
 	if err != nil {
 		return "", err
 	}
-	defer func() {
-		for _, r := range out.Result.Records {
-			r.Release()
-		}
-	}()
-	if len(out.Result.Records) == 0 || out.Result.Records[0].NumRows() == 0 {
+	defer out.Release()
+	if len(out.Records) == 0 || out.Records[0].NumRows() == 0 {
 		return "", nil
 	}
-	return textValue(out.Result.Records[0].Column(0), 0), nil
+	return textValue(out.Records[0].Column(0), 0), nil
 }
 
 func dirSize(dir string) int64 {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/sql"
 )
 
@@ -84,9 +85,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		ps["EDS_ID"] = s.Info.ID
 	}
-	eng := newEngine(c)
-	eng.memoryLimit, eng.noPushdown, eng.workers = limit, *noPushdown, *workers
-	eng.jsonTables = tables
+	eng := newQuerier(c)
+	eng.opts = engine.Options{MemoryLimit: limit, NoPushdown: *noPushdown, Workers: *workers, JSONTables: tables}
 	if len(stmts) > 1 || toDir {
 		return runBatch(ctx, eng, stmts, batchOptions{
 			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: cmp.Or(*file, "query"),
@@ -96,32 +96,35 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	out, err := eng.run(ctx, query)
+	out, err := eng.start(ctx, query)
+	if err == nil {
+		if *outPath == "" {
+			err = writeOutput(stdout, *format, out)
+		} else {
+			err = writeFile(*outPath, func(w io.Writer) error { return writeOutput(w, *format, out) })
+		}
+	}
 	if *stats && out != nil {
-		printStats(stderr, out.Stats)
+		printStats(stderr, out.Stats())
 	}
 	if err != nil {
 		return queryError(query, err)
 	}
-	if *outPath == "" {
-		return writeOutput(stdout, *format, out)
-	}
-	return writeFile(*outPath, func(w io.Writer) error { return writeOutput(w, *format, out) })
+	return nil
 }
 
-// writeOutput prints a statement's rows in format, or its EXPLAIN text, and
-// releases the rows.
+// writeOutput prints a statement's rows in format as the engine streams
+// them, or its EXPLAIN text, and closes the query.
 func writeOutput(w io.Writer, format string, out *queryOutput) error {
 	if out.Result == nil {
 		_, err := io.WriteString(w, out.Explain)
 		return err
 	}
-	defer func() {
-		for _, r := range out.Result.Records {
-			r.Release()
-		}
-	}()
-	return writeResult(w, format, out.Result)
+	err := writeResult(w, format, out.Result)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeFile creates path, fills it with write and closes it, removing a

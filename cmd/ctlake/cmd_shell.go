@@ -14,6 +14,7 @@ import (
 
 	"github.com/chzyer/readline"
 
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -24,7 +25,7 @@ func init() {
 // shell is the state of one `ctlake shell` session: settings changed by
 // meta-commands and where results go.
 type shell struct {
-	eng     *engine
+	eng     *querier
 	catalog *orcstore.Catalog
 	format  string
 	timer   bool
@@ -74,9 +75,9 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	if err != nil {
 		return err
 	}
-	sh := &shell{eng: newEngine(c), catalog: c, format: *format, params: params{},
+	sh := &shell{eng: newQuerier(c), catalog: c, format: *format, params: params{},
 		out: stdout, stdout: stdout, msg: stderr, sigs: make(chan os.Signal, 1)}
-	sh.eng.memoryLimit, sh.eng.workers, sh.eng.jsonTables = limit, *workers, tables
+	sh.eng.opts = engine.Options{MemoryLimit: limit, Workers: *workers, JSONTables: tables}
 	if *store != "" {
 		s, err := c.Open(*store)
 		if err != nil {
@@ -245,7 +246,15 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 		}
 	}()
 	start := time.Now()
-	out, err := sh.eng.run(qctx, query)
+	// The result streams as it prints, so Ctrl-C stays armed until the
+	// last row is written.
+	out, err := sh.eng.start(qctx, query)
+	if err == nil {
+		err = sh.print(out)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+	}
 	close(done)
 	interrupted := qctx.Err() != nil
 	cancel()
@@ -261,12 +270,8 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 		}
 		return
 	}
-	if err := sh.print(out); err != nil {
-		sh.fail(err)
-		return
-	}
 	if sh.stats {
-		printStats(sh.msg, out.Stats)
+		printStats(sh.msg, out.Stats())
 	}
 }
 
@@ -277,17 +282,13 @@ func (sh *shell) print(out *queryOutput) error {
 		_, err := io.WriteString(sh.out, out.Explain)
 		return err
 	}
-	defer func() {
-		for _, r := range out.Result.Records {
-			r.Release()
-		}
-	}()
 	var n int64
+	var width int
 	var err error
 	bw := bufio.NewWriterSize(sh.out, 64<<10)
 	switch sh.format {
 	case "table":
-		n, err = writeTableRows(bw, out.Result, 60)
+		n, width, err = writeTableRows(bw, out.Result, 60)
 	case "line":
 		n, err = writeLineRows(bw, out.Result)
 	default:
@@ -296,7 +297,8 @@ func (sh *shell) print(out *queryOutput) error {
 			err = ferr
 		}
 		if err == nil && sh.timer {
-			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(rowCount(out.Stats.RowsOut), ")"), formatElapsed(out.Stats.Elapsed))
+			st := out.Stats()
+			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(rowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
 		}
 		return err
 	}
@@ -305,39 +307,19 @@ func (sh *shell) print(out *queryOutput) error {
 	}
 	footer := rowCount(n)
 	if sh.timer {
-		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats.Elapsed) + ")"
+		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats().Elapsed) + ")"
 	}
 	fmt.Fprintln(bw, footer)
 	if err := bw.Flush(); err != nil {
 		return err
 	}
 	if sh.format == "table" && sh.tty && !sh.hinted && sh.outFile == nil {
-		if w := readline.GetScreenWidth(); w > 0 && tableWidth(out.Result) > w {
+		if w := readline.GetScreenWidth(); w > 0 && width > w {
 			sh.hinted = true
 			fmt.Fprintln(sh.msg, "(rows are wider than the terminal: .format line prints one column per line)")
 		}
 	}
 	return nil
-}
-
-// tableWidth is the width of the table writeTable prints: header names and
-// values (cut at 60) plus the " | " separators.
-func tableWidth(rs *resultSet) int {
-	widths := make([]int, len(rs.Names))
-	for i, n := range rs.Names {
-		widths[i] = len([]rune(n))
-	}
-	eachRow(rs, tableValue, func(vals []string) error {
-		for i, v := range vals {
-			widths[i] = max(widths[i], min(60, len([]rune(v))))
-		}
-		return nil
-	})
-	total := 3 * max(0, len(widths)-1)
-	for _, w := range widths {
-		total += w
-	}
-	return total
 }
 
 func formatElapsed(d time.Duration) string {

@@ -25,22 +25,25 @@ func isBinaryFormat(f string) bool { return f == "parquet" || f == "arrow" }
 
 // exportSchema is the schema the export writes: the records' own types with
 // the result's column names (Lake's naming, e.g. _col0 for an unnamed
-// expression).
-func exportSchema(rs *resultSet) *arrow.Schema {
-	var src *arrow.Schema
-	switch {
-	case rs.Schema != nil:
-		src = rs.Schema
-	case len(rs.Records) > 0:
-		src = rs.Records[0].Schema()
-	default:
-		// An empty result without a schema: the column names are all that
-		// is known, so every column is a nullable string.
-		fs := make([]arrow.Field, len(rs.Names))
-		for i, n := range rs.Names {
-			fs[i] = arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
+// expression). A result without a schema takes its first record's.
+func exportSchema(rs *resultSet) (*arrow.Schema, error) {
+	src := rs.Schema
+	if src == nil {
+		if len(rs.Records) == 0 {
+			if err := rs.collect(); err != nil {
+				return nil, err
+			}
 		}
-		return arrow.NewSchema(fs, nil)
+		if len(rs.Records) == 0 {
+			// An empty result without a schema: the column names are all
+			// that is known, so every column is a nullable string.
+			fs := make([]arrow.Field, len(rs.Names))
+			for i, n := range rs.Names {
+				fs[i] = arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
+			}
+			return arrow.NewSchema(fs, nil), nil
+		}
+		src = rs.Records[0].Schema()
 	}
 	fs := append([]arrow.Field(nil), src.Fields()...)
 	for i := range fs {
@@ -49,45 +52,45 @@ func exportSchema(rs *resultSet) *arrow.Schema {
 		}
 		fs[i].Nullable = true
 	}
-	return arrow.NewSchema(fs, nil)
+	return arrow.NewSchema(fs, nil), nil
 }
 
-// exportRecords returns rs's records relabelled with schema; call release
-// when done with them.
-func exportRecords(rs *resultSet, schema *arrow.Schema) (recs []arrow.Record, release func(), err error) {
-	for _, r := range rs.Records {
+// eachExportRecord calls write with each of rs's records relabelled with
+// schema, one at a time (a streamed result is never held whole).
+func eachExportRecord(rs *resultSet, schema *arrow.Schema, write func(arrow.Record) error) error {
+	return rs.each(func(r arrow.Record) error {
 		if int(r.NumCols()) != schema.NumFields() {
-			return nil, nil, fmt.Errorf("internal error: record of %d columns for %d names", r.NumCols(), schema.NumFields())
+			return fmt.Errorf("internal error: record of %d columns for %d names", r.NumCols(), schema.NumFields())
 		}
 		for c := 0; c < int(r.NumCols()); c++ {
 			if !arrow.TypeEqual(r.Column(c).DataType(), schema.Field(c).Type) {
-				return nil, nil, fmt.Errorf("internal error: column %s is %s in one batch and %s in another",
+				return fmt.Errorf("internal error: column %s is %s in one batch and %s in another",
 					schema.Field(c).Name, r.Column(c).DataType(), schema.Field(c).Type)
 			}
 		}
-		recs = append(recs, array.NewRecord(schema, r.Columns(), r.NumRows()))
-	}
-	return recs, func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}, nil
+		rec := array.NewRecord(schema, r.Columns(), r.NumRows())
+		defer rec.Release()
+		return write(rec)
+	})
 }
+
+// parquetRowGroupRows bounds a Parquet row group, so that the buffered
+// writer holds one group, not the whole result.
+const parquetRowGroupRows = 128 << 10
 
 // writeParquet writes rs as one Parquet file: zstd-compressed, timestamps
 // stored as microseconds (CloudTrail's precision is milliseconds, and Spark
 // reads microsecond timestamps without extra settings, nanoseconds not), and
 // the Arrow schema embedded so that Arrow readers get the exact types back.
 func writeParquet(w io.Writer, rs *resultSet) error {
-	schema := exportSchema(rs)
-	recs, release, err := exportRecords(rs, schema)
+	schema, err := exportSchema(rs)
 	if err != nil {
 		return err
 	}
-	defer release()
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithAllocator(memory.DefaultAllocator),
+		parquet.WithMaxRowGroupLength(parquetRowGroupRows),
 	)
 	arrowProps := pqarrow.NewArrowWriterProperties(
 		pqarrow.WithStoreSchema(),
@@ -98,11 +101,9 @@ func writeParquet(w io.Writer, rs *resultSet) error {
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
-	for _, r := range recs {
-		if err := fw.WriteBuffered(r); err != nil {
-			fw.Close()
-			return fmt.Errorf("parquet: %w", err)
-		}
+	if err := eachExportRecord(rs, schema, fw.WriteBuffered); err != nil {
+		fw.Close()
+		return fmt.Errorf("parquet: %w", err)
 	}
 	if err := fw.Close(); err != nil {
 		return fmt.Errorf("parquet: %w", err)
@@ -115,21 +116,17 @@ func writeParquet(w io.Writer, rs *resultSet) error {
 // arrow extension take), uncompressed because not every reader supports
 // compressed IPC buffers.
 func writeArrowFile(w io.Writer, rs *resultSet) error {
-	schema := exportSchema(rs)
-	recs, release, err := exportRecords(rs, schema)
+	schema, err := exportSchema(rs)
 	if err != nil {
 		return err
 	}
-	defer release()
 	fw, err := ipc.NewFileWriter(&offsetWriter{w: w}, ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
 		return fmt.Errorf("arrow: %w", err)
 	}
-	for _, r := range recs {
-		if err := fw.Write(r); err != nil {
-			fw.Close()
-			return fmt.Errorf("arrow: %w", err)
-		}
+	if err := eachExportRecord(rs, schema, fw.Write); err != nil {
+		fw.Close()
+		return fmt.Errorf("arrow: %w", err)
 	}
 	if err := fw.Close(); err != nil {
 		return fmt.Errorf("arrow: %w", err)

@@ -22,11 +22,62 @@ import (
 var resultFormats = []string{"table", "line", "csv", "tsv", "json", "ndjson", "parquet", "arrow"}
 
 // resultSet is what the formatters print: column names (Lake's naming) and
-// the Arrow records holding the rows.
+// the Arrow records holding the rows — collected ones first (Records, owned
+// by the caller), then, for a query's result, the records the engine streams
+// (next), each released once written, so a large result is never held.
 type resultSet struct {
 	Names   []string
 	Records []arrow.Record
 	Schema  *arrow.Schema // the records' schema; nil when unknown (exports then use the first record's)
+	// next yields the streamed records (nil at the end); nil: none.
+	next func() (arrow.Record, error)
+}
+
+// each calls fn with every record in order: the collected ones, then the
+// streamed ones, each released after fn returns.
+func (r *resultSet) each(fn func(arrow.Record) error) error {
+	for _, rec := range r.Records {
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	if r.next == nil {
+		return nil
+	}
+	for {
+		rec, err := r.next()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			r.next = nil
+			return nil
+		}
+		err = fn(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// collect gathers rs's streamed records into Records, for callers that
+// read every row twice.
+func (r *resultSet) collect() error {
+	if r.next == nil {
+		return nil
+	}
+	for {
+		rec, err := r.next()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			r.next = nil
+			return nil
+		}
+		r.Records = append(r.Records, rec)
+	}
 }
 
 func (r *resultSet) rows() int64 {
@@ -68,7 +119,7 @@ func writeResult(w io.Writer, format string, rs *resultSet) error {
 // eachRow calls fn with every row's values rendered by render.
 func eachRow(rs *resultSet, render func(arr arrow.Array, i int) string, fn func(vals []string) error) error {
 	vals := make([]string, len(rs.Names))
-	for _, rec := range rs.Records {
+	return rs.each(func(rec arrow.Record) error {
 		for i := 0; i < int(rec.NumRows()); i++ {
 			for c := range vals {
 				vals[c] = render(rec.Column(c), i)
@@ -77,13 +128,13 @@ func eachRow(rs *resultSet, render func(arr arrow.Array, i int) string, fn func(
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // writeTable aligns columns, cuts long values with … and adds a row count.
 func writeTable(w io.Writer, rs *resultSet, maxWidth int) error {
-	n, err := writeTableRows(w, rs, maxWidth)
+	n, _, err := writeTableRows(w, rs, maxWidth)
 	if err != nil {
 		return err
 	}
@@ -99,29 +150,18 @@ func rowCount(n int64) string {
 	return fmt.Sprintf("(%d rows)", n)
 }
 
+// tableBufferRows is how many rows a table reads before it prints: the
+// column widths come from them (values are cut at maxWidth anyway); later
+// rows stream through, a value longer than its column cut with …, so a
+// table of millions of rows prints in bounded memory.
+const tableBufferRows = 10000
+
 // writeTableRows is writeTable without the footer; it returns the number of
-// rows written.
-func writeTableRows(w io.Writer, rs *resultSet, maxWidth int) (int64, error) {
+// rows written and the table's width (columns plus " | " separators).
+func writeTableRows(w io.Writer, rs *resultSet, maxWidth int) (int64, int, error) {
 	widths := make([]int, len(rs.Names))
 	for i, n := range rs.Names {
-		widths[i] = utf8.RuneCountInString(n)
-	}
-	var cells [][]string
-	err := eachRow(rs, tableValue, func(vals []string) error {
-		row := make([]string, len(vals))
-		for i, v := range vals {
-			v = strings.ReplaceAll(strings.ReplaceAll(v, "\n", "\\n"), "\t", " ")
-			if utf8.RuneCountInString(v) > maxWidth {
-				v = string([]rune(v)[:maxWidth-1]) + "…"
-			}
-			row[i] = v
-			widths[i] = max(widths[i], utf8.RuneCountInString(v))
-		}
-		cells = append(cells, row)
-		return nil
-	})
-	if err != nil {
-		return 0, err
+		widths[i] = max(1, utf8.RuneCountInString(n))
 	}
 	line := func(vals []string) {
 		for i, v := range vals {
@@ -135,16 +175,58 @@ func writeTableRows(w io.Writer, rs *resultSet, maxWidth int) (int64, error) {
 		}
 		io.WriteString(w, "\n")
 	}
-	line(rs.Names)
-	sep := make([]string, len(widths))
-	for i, wd := range widths {
-		sep[i] = strings.Repeat("-", wd)
+	var cells [][]string
+	var n int64
+	streaming := false
+	flush := func() {
+		line(rs.Names)
+		sep := make([]string, len(widths))
+		for i, wd := range widths {
+			sep[i] = strings.Repeat("-", wd)
+		}
+		io.WriteString(w, strings.Join(sep, "-+-")+"\n")
+		for _, row := range cells {
+			line(row)
+		}
+		n += int64(len(cells))
+		cells, streaming = nil, true
 	}
-	io.WriteString(w, strings.Join(sep, "-+-")+"\n")
-	for _, row := range cells {
-		line(row)
+	row := make([]string, len(rs.Names))
+	err := eachRow(rs, tableValue, func(vals []string) error {
+		for i, v := range vals {
+			v = strings.ReplaceAll(strings.ReplaceAll(v, "\n", "\\n"), "\t", " ")
+			limit := maxWidth
+			if streaming {
+				limit = widths[i]
+			}
+			if utf8.RuneCountInString(v) > limit {
+				v = string([]rune(v)[:limit-1]) + "…"
+			}
+			row[i] = v
+			widths[i] = max(widths[i], utf8.RuneCountInString(v))
+		}
+		if streaming {
+			line(row)
+			n++
+			return nil
+		}
+		cells = append(cells, append([]string(nil), row...))
+		if len(cells) == tableBufferRows {
+			flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return n, 0, err
 	}
-	return int64(len(cells)), nil
+	if !streaming {
+		flush()
+	}
+	width := 3 * max(0, len(widths)-1)
+	for _, wd := range widths {
+		width += wd
+	}
+	return n, width, nil
 }
 
 // writeLines prints each row vertically, one "column = value" line per
@@ -209,7 +291,7 @@ func writeJSONRows(w io.Writer, rs *resultSet, array bool) error {
 		io.WriteString(w, "[")
 	}
 	var buf []byte
-	for _, rec := range rs.Records {
+	err := rs.each(func(rec arrow.Record) error {
 		for i := 0; i < int(rec.NumRows()); i++ {
 			buf = buf[:0]
 			if array {
@@ -236,6 +318,10 @@ func writeJSONRows(w io.Writer, rs *resultSet, array bool) error {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if array {
 		if !first {

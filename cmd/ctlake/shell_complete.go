@@ -93,7 +93,7 @@ func (c *completer) words(word string) []string {
 		out = append(out, k)
 	}
 	if c.funcs == nil {
-		c.funcs = c.sh.eng.functions.Names()
+		c.funcs = c.sh.eng.eng.Functions().Names()
 	}
 	for _, f := range c.funcs {
 		if !lower {
@@ -111,7 +111,7 @@ func (c *completer) words(word string) []string {
 // stores are the names and IDs of the stores, and the --table names.
 func (c *completer) stores() []string {
 	var out []string
-	for name := range c.sh.eng.jsonTables {
+	for name := range c.sh.eng.opts.JSONTables {
 		out = append(out, name)
 	}
 	infos, err := c.sh.catalog.List()

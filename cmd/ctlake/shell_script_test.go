@@ -66,7 +66,7 @@ func TestCompleter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := &shell{eng: newEngine(c), catalog: c}
+	sh := &shell{eng: newQuerier(c), catalog: c}
 	comp := &completer{sh: sh}
 	cases := []struct {
 		line string

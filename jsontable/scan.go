@@ -1,4 +1,4 @@
-package bench
+package jsontable
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 	"github.com/ctlake/ctlake/planner"
 )
 
-// JSONScan reads a planned Scan whose table is a set of JSON files (any
+// Scan reads a planned Scan whose table is a set of JSON files (any
 // shape ingest accepts: CloudTrail {"Records":[…]}, NDJSON, arrays, gzip),
 // with ingest's framer and decoder, so a query over raw logs runs through
 // the same engine as one over a store.
@@ -33,9 +33,9 @@ import (
 // a columnar scan. Spec.Time is applied exactly, as a selection vector;
 // Spec.Prune is ignored (JSON has no statistics). Events ingest would
 // reject are skipped and counted (Rejected).
-type JSONScan struct {
+type Scan struct {
 	schema *arrow.Schema
-	out    chan jsonResult
+	out    chan result
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	prev   arrow.Record
@@ -50,7 +50,7 @@ type JSONScan struct {
 	inputErrs atomic.Int64
 }
 
-type jsonResult struct {
+type result struct {
 	b   exec.Batch
 	err error
 }
@@ -64,9 +64,9 @@ type rawChunk struct {
 
 const chunkEvents = 4096
 
-// NewJSONScan starts reading node.JSON (files, folders or globs, expanded
+// New starts reading node.JSON (files, folders or globs, expanded
 // as ingest does). workers ≤ 0 means one per CPU.
-func NewJSONScan(ctx context.Context, node *planner.Scan, workers int) (*JSONScan, error) {
+func New(ctx context.Context, node *planner.Scan, workers int) (*Scan, error) {
 	schema, err := orcstore.OutputSchema(node.Spec)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", node.Table, err)
@@ -89,12 +89,12 @@ func NewJSONScan(ctx context.Context, node *planner.Scan, workers int) (*JSONSca
 	timeIdx := orcstore.EventSchema.FieldIndices("eventTime")[0]
 
 	ctx, cancel := context.WithCancel(ctx)
-	s := &JSONScan{schema: schema, out: make(chan jsonResult, workers), cancel: cancel, files: len(inputs)}
+	s := &Scan{schema: schema, out: make(chan result, workers), cancel: cancel, files: len(inputs)}
 	chunks := make(chan *rawChunk, 2*workers)
 	files := make(chan ingest.Input)
 	fail := func(err error) {
 		select {
-		case s.out <- jsonResult{err: err}:
+		case s.out <- result{err: err}:
 		case <-ctx.Done():
 		}
 		cancel()
@@ -147,7 +147,7 @@ func NewJSONScan(ctx context.Context, node *planner.Scan, workers int) (*JSONSca
 					continue
 				}
 				select {
-				case s.out <- jsonResult{b: batch}:
+				case s.out <- result{b: batch}:
 				case <-ctx.Done():
 					batch.Rec.Release()
 				}
@@ -159,7 +159,7 @@ func NewJSONScan(ctx context.Context, node *planner.Scan, workers int) (*JSONSca
 }
 
 // frame reads one input into chunks of raw events.
-func (s *JSONScan) frame(ctx context.Context, in ingest.Input, chunks chan<- *rawChunk) error {
+func (s *Scan) frame(ctx context.Context, in ingest.Input, chunks chan<- *rawChunk) error {
 	rc, err := in.Open()
 	if err != nil {
 		return &ingest.InputError{File: in.Name, Err: err}
@@ -206,7 +206,7 @@ func (s *JSONScan) frame(ctx context.Context, in ingest.Input, chunks chan<- *ra
 }
 
 // decode parses a chunk's events into b, counting rejects.
-func (s *JSONScan) decode(dec *ingest.Decoder, b *ingest.Builder, c *rawChunk) {
+func (s *Scan) decode(dec *ingest.Decoder, b *ingest.Builder, c *rawChunk) {
 	start := 0
 	for _, end := range c.ends {
 		ev, err := dec.Parse(c.data[start:end])
@@ -221,7 +221,7 @@ func (s *JSONScan) decode(dec *ingest.Decoder, b *ingest.Builder, c *rawChunk) {
 
 // project selects the scan's columns from a record of the whole event
 // schema and marks the rows inside the time range.
-func (s *JSONScan) project(rec arrow.Record, tr orcstore.TimeRange, idx []int, timeIdx int) (exec.Batch, bool) {
+func (s *Scan) project(rec arrow.Record, tr orcstore.TimeRange, idx []int, timeIdx int) (exec.Batch, bool) {
 	n := int(rec.NumRows())
 	s.rowsRead.Add(int64(n))
 	var sel []int32
@@ -286,10 +286,10 @@ func narrowData(d arrow.ArrayData, want arrow.DataType) arrow.ArrayData {
 	return out
 }
 
-func (s *JSONScan) Schema() *arrow.Schema { return s.schema }
+func (s *Scan) Schema() *arrow.Schema { return s.schema }
 
 // Next returns the next batch, releasing the previous one.
-func (s *JSONScan) Next(ctx context.Context) (exec.Batch, error) {
+func (s *Scan) Next(ctx context.Context) (exec.Batch, error) {
 	if s.prev != nil {
 		s.prev.Release()
 		s.prev = nil
@@ -310,7 +310,7 @@ func (s *JSONScan) Next(ctx context.Context) (exec.Batch, error) {
 }
 
 // Close stops the scan and waits for its goroutines.
-func (s *JSONScan) Close() error {
+func (s *Scan) Close() error {
 	if s.closed {
 		return nil
 	}
@@ -331,20 +331,20 @@ func (s *JSONScan) Close() error {
 
 // Rejected is the number of events skipped because ingest would reject
 // them (broken JSON, no usable eventTime, …).
-func (s *JSONScan) Rejected() int64 { return s.rejected.Load() }
+func (s *Scan) Rejected() int64 { return s.rejected.Load() }
 
 // InputErrors is the number of inputs that could not be read to the end
 // (their events before the damage were read).
-func (s *JSONScan) InputErrors() int64 { return s.inputErrs.Load() }
+func (s *Scan) InputErrors() int64 { return s.inputErrs.Load() }
 
 // ScanStats reports files and bytes read and rows decoded; JSON has nothing
 // to skip.
-func (s *JSONScan) ScanStats() orcstore.ScanStats {
+func (s *Scan) ScanStats() orcstore.ScanStats {
 	return orcstore.ScanStats{FilesRead: s.files, BytesRead: s.bytes.Load(), RowsRead: s.rowsRead.Load(), RowsOut: s.rowsOut.Load()}
 }
 
 // Extra gives EXPLAIN ANALYZE the scan's own figures.
-func (s *JSONScan) Extra() map[string]string {
+func (s *Scan) Extra() map[string]string {
 	return map[string]string{
 		"files":           strconv.Itoa(s.files),
 		"bytes read":      exec.FormatBytes(s.bytes.Load()),
@@ -363,24 +363,4 @@ func (c countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.n.Add(int64(n))
 	return n, err
-}
-
-// ScanHook returns an exec.Env.Scan hook that reads JSON tables with
-// JSONScan and stores with exec's StoreScan. Every JSONScan it makes is
-// passed to onJSON (may be nil), so callers can report rejected events.
-func ScanHook(env *exec.Env, workers int, onJSON func(*JSONScan)) func(ctx context.Context, s *planner.Scan) (exec.Operator, error) {
-	store := exec.StoreScanHook(env, workers)
-	return func(ctx context.Context, s *planner.Scan) (exec.Operator, error) {
-		if len(s.JSON) == 0 {
-			return store(ctx, s)
-		}
-		js, err := NewJSONScan(ctx, s, workers)
-		if err != nil {
-			return nil, err
-		}
-		if onJSON != nil {
-			onJSON(js)
-		}
-		return js, nil
-	}
 }
