@@ -28,7 +28,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ps := params{}
 	fs.Var(ps, "param", "KEY=VALUE: the value of ${KEY} placeholders (repeatable)")
 	cont := fs.Bool("continue-on-error", false, "with several statements, run the rest after one fails (the exit status still reports the failure)")
-	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations and sorts may hold")
+	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations, sorts and joins may hold; the process stays under about twice this")
 	noPushdown := fs.Bool("no-pushdown", false, "read every file, stripe and row group (for comparing results; slower)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	tables := jsonTables{}
@@ -67,6 +67,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
 	}
+	setSoftMemoryLimit(limit)
 	if !isResultFormat(*format) {
 		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultFormats, ", "))
 	}

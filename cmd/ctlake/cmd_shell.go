@@ -53,7 +53,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	format := fs.String("format", "table", "result format: "+strings.Join(textFormats, ", "))
 	store := fs.String("store", "", "store name or ID that $EDS_ID stands for")
 	history := fs.String("history", "", "history file (default: shell_history in the data directory)")
-	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations and sorts may hold")
+	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations, sorts and joins may hold; the process stays under about twice this")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob) as table NAME without ingesting them (repeatable)")
@@ -71,6 +71,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	if err != nil {
 		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
 	}
+	setSoftMemoryLimit(limit)
 	c, err := open()
 	if err != nil {
 		return err
