@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,16 +10,35 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ctlake/ctlake/orcstore"
 )
 
 // Input is one source of events found by Discover.
 type Input struct {
-	Name string // display name for errors and rejects: the path, or "-" for stdin
-	Path string // file path; empty for stdin
+	Name string // display name for errors and rejects: the path, "-" for stdin, s3://bucket/key
+	Path string // file path; empty for stdin and remote inputs
+	// Size is the input's size when known without a stat (an S3
+	// listing); 0 means stat Path.
+	Size int64
+	// Object names the input in the store's source log (orcstore
+	// sources.go). Ingest records the inputs that carry one with the
+	// commit holding their events, and a later run skips them: set for S3
+	// objects and for the files a follower finds.
+	Object *orcstore.SourceObject
+	// open reads a remote input as a stream; fetch reads a small one whole,
+	// and the pipeline prefetches those (fetch.go).
+	open  func(ctx context.Context) (io.ReadCloser, error)
+	fetch func(ctx context.Context) ([]byte, error)
 }
 
-// Open opens the input for reading. Errors name the file.
-func (in Input) Open() (io.ReadCloser, error) {
+// Open opens the input for reading. Errors name the file or object.
+func (in Input) Open() (io.ReadCloser, error) { return in.openContext(context.Background()) }
+
+func (in Input) openContext(ctx context.Context) (io.ReadCloser, error) {
+	if in.open != nil {
+		return in.open(ctx)
+	}
 	if in.Path == "" {
 		return io.NopCloser(os.Stdin), nil
 	}

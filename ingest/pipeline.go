@@ -37,6 +37,16 @@ type Config struct {
 	Progress func(Progress)
 	// Now is the clock retention is judged by (default time.Now).
 	Now func() time.Time
+
+	// CommitInterval bounds the time between commits of a run whose
+	// inputs carry an Object (S3, --follow; see pipeline_track.go), which
+	// otherwise commits when memory is full and at the end. Zero: no bound.
+	CommitInterval time.Duration
+	// Fetchers is how many remote inputs are read at once (default 32).
+	Fetchers int
+	// SourceStats, if set, adds a remote source's request counters to
+	// each progress report and to the summary.
+	SourceStats func(*Progress)
 }
 
 // Progress is the running count of an ingest.
@@ -51,6 +61,15 @@ type Progress struct {
 	FilesWritten       int
 	Elapsed            time.Duration
 	Done               bool
+
+	// Remote inputs (S3): the bytes listed, the bytes fetched so far, and
+	// the requests made and retried (SourceStats); Recorded is how many
+	// inputs this run committed to the store's source log.
+	BytesTotal int64
+	Fetched    int64
+	Requests   int64
+	Retries    int64
+	Recorded   int64
 }
 
 // Summary is what an ingest did.
@@ -99,6 +118,9 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	p := &pipeline{cfg: cfg, tx: tx, start: time.Now(), pending: map[int64]*partition{}}
 	p.writers = make(writerPool, cfg.Workers)
 	p.progress.Inputs = len(inputs)
+	for _, in := range inputs {
+		p.progress.BytesTotal += in.Size
+	}
 	p.selectors = cfg.Store.Info.Selectors
 	p.cutoff = cfg.Now().Add(-time.Duration(cfg.Store.Info.RetentionDays) * 24 * time.Hour).UnixNano()
 	if !cfg.NoDedup {
@@ -112,10 +134,13 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	// Stop the flushers before tx.Close (deferred above, so run after this)
 	// deletes the files of an unfinished batch.
 	defer p.stopFlusher()
+	p.track = newTracker(inputs)
 	err = p.run(ctx, inputs)
 	stopTicker()
 	if err == nil {
 		err = p.finish()
+	} else {
+		err = p.finishTracked(err)
 	}
 	sum := p.summary()
 	if err != nil {
@@ -154,6 +179,11 @@ type pipeline struct {
 
 	rawJobs chan rawJob // large inputs' chunks, to the decode pool
 
+	track    *tracker       // inputs recorded in the source log (pipeline_track.go); nil if none
+	inflight sync.WaitGroup // partitions handed to the flushers and not yet written
+	fetch    *fetcher       // remote inputs read ahead (fetch.go); nil if none
+	fetched  countingBytes
+
 	mu       sync.Mutex
 	progress Progress
 	bytes    atomic.Int64
@@ -186,12 +216,13 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 			dec := NewDecoder(p.cfg.Decode)
 			cache := &builderCache{}
 			for i := range jobs {
-				p.decodeBatch(ctx, dec, cache, inputs[batches[i].lo:batches[i].hi], batches[i].split, results[i])
+				p.decodeBatch(ctx, dec, cache, batches[i].lo, inputs[batches[i].lo:batches[i].hi], batches[i].split, results[i])
 				close(results[i])
 			}
 		}()
 	}
 	pf := p.startPrefetch(ctx, inputs, batches)
+	p.fetch = p.startFetcher(ctx, inputs)
 	go func() {
 		defer close(jobs)
 		defer pf.stop()
@@ -237,6 +268,9 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 		}
 		wg.Wait()
 		stopPool()
+		if p.fetch != nil {
+			p.fetch.wait()
+		}
 		close(stop)
 		drained.Wait()
 	}()
@@ -262,6 +296,11 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 			p.mu.Lock()
 			p.progress.InputsDone += r.inputsDone
 			p.mu.Unlock()
+			if p.track != nil {
+				if err := p.trackResult(r); err != nil {
+					return err
+				}
+			}
 		}
 		<-ahead
 	}
@@ -328,6 +367,10 @@ type fileResult struct {
 	errs       []error // inputs that could not be read to their end
 	filtered   int64
 	inputsDone int
+	// ended are the inputs that ended in this result (see pipeline_track.go);
+	// boundary: every input with events in this result or before has ended.
+	ended    []inputEnd
+	boundary bool
 	// ready, if not nil, is closed when the decode pool has filled this
 	// result (see pipeline_split.go); the merge waits for it.
 	ready chan struct{}
@@ -374,45 +417,54 @@ func (rb *resultBuilder) finish() *fileResult {
 
 // decodeBatch decodes inputs in order and sends their events to out, one
 // result for the batch, or more when an input is large.
-func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, cache *builderCache, inputs []Input, split bool, out chan<- *fileResult) {
+func (p *pipeline) decodeBatch(ctx context.Context, dec *Decoder, cache *builderCache, lo int, inputs []Input, split bool, out chan<- *fileResult) {
 	rb := newResultBuilder(cache)
 	var fieldBuf [][]byte
-	for _, in := range inputs {
+	whole := true
+	for i, in := range inputs {
 		if ctx.Err() != nil {
 			break
 		}
-		rb = p.decodeInput(ctx, dec, in, split, rb, out, &fieldBuf)
+		var end inputEnd
+		rb, end = p.decodeInput(ctx, dec, lo+i, in, split, rb, out, &fieldBuf)
 		rb.res.inputsDone++
+		rb.res.ended = append(rb.res.ended, end)
+		whole = whole && !end.interrupted
 	}
 	if ctx.Err() != nil {
 		rb.res.errs = append(rb.res.errs, ctx.Err())
 	}
-	out <- rb.finish()
+	res := rb.finish()
+	res.boundary = whole
+	out <- res
 }
 
 // decodeInput adds one input's events to rb, sending rb on and starting a
 // new one every partialEvents events. It returns the builder to go on with.
-func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, split bool, rb *resultBuilder, out chan<- *fileResult, fieldBuf *[][]byte) *resultBuilder {
+func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, idx int, in Input, split bool, rb *resultBuilder, out chan<- *fileResult, fieldBuf *[][]byte) (*resultBuilder, inputEnd) {
+	end := inputEnd{input: idx}
 	var rc io.ReadCloser
 	if split && in.Path != "" {
 		rc = openDirect(in.Path) // a large file, read once: around the page cache
 	}
 	if rc == nil {
 		var err error
-		if rc, err = in.Open(); err != nil {
+		if rc, err = p.openInput(ctx, idx, in); err != nil {
 			rb.res.errs = append(rb.res.errs, &InputError{File: in.Name, Err: err})
-			return rb
+			end.err, end.unread = err, true
+			return rb, end
 		}
 	}
 	defer rc.Close()
 	fr := NewFramer(countingReader{rc, &p.bytes}, in.Name)
 	defer fr.Close()
 	if split {
-		return p.frameSplit(ctx, fr, in, rb, out)
+		return p.frameSplit(ctx, fr, in, rb, out, end)
 	}
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
-			return rb
+			end.interrupted = true
+			return rb, end
 		}
 		if rb.events >= partialEvents {
 			out <- rb.finish()
@@ -423,15 +475,18 @@ func (p *pipeline) decodeInput(ctx context.Context, dec *Decoder, in Input, spli
 			var rej *Reject
 			if errors.As(err, &rej) {
 				p.events.Add(1)
+				end.events++
 				rb.res.rejects = append(rb.res.rejects, rej)
 				continue
 			}
 			if err != io.EOF {
 				rb.res.errs = append(rb.res.errs, err)
+				end.err = err
 			}
-			return rb
+			return rb, end
 		}
 		p.events.Add(1)
+		end.events++
 		p.addEvent(dec, rb, in.Name, raw, fieldBuf)
 	}
 }
@@ -517,7 +572,16 @@ func (p *pipeline) summary() Summary {
 	s.Events = p.events.Load()
 	s.Elapsed = time.Since(p.start)
 	s.Done = true
+	p.sourceProgress(&s.Progress)
 	return s
+}
+
+// sourceProgress adds the remote source's figures to pr.
+func (p *pipeline) sourceProgress(pr *Progress) {
+	pr.Fetched = p.fetched.load()
+	if p.cfg.SourceStats != nil {
+		p.cfg.SourceStats(pr)
+	}
 }
 
 // startTicker reports progress until the returned function is called.
@@ -542,6 +606,7 @@ func (p *pipeline) startTicker() func() {
 				pr.BytesRead = p.bytes.Load()
 				pr.Events = p.events.Load()
 				pr.Elapsed = time.Since(p.start)
+				p.sourceProgress(&pr)
 				p.cfg.Progress(pr)
 			}
 		}
@@ -570,7 +635,9 @@ func inputSizes(inputs []Input, unknown int64) []int64 {
 					return
 				}
 				sizes[i] = unknown
-				if p := inputs[i].Path; p != "" {
+				if n := inputs[i].Size; n > 0 || inputs[i].fetch != nil {
+					sizes[i] = n
+				} else if p := inputs[i].Path; p != "" {
 					if st, err := os.Stat(p); err == nil {
 						sizes[i] = st.Size()
 					}

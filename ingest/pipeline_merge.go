@@ -4,11 +4,9 @@ package ingest
 // the flushers that write ORC files, and the commits.
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"sync"
 
@@ -87,6 +85,9 @@ func (p *pipeline) merge(r *fileResult) error {
 		if big == nil || (p.buffered+p.flushingBytes() <= p.cfg.MemoryLimit && big.bytes < p.cfg.MemoryLimit/4) {
 			return nil
 		}
+		if p.track != nil {
+			p.track.spilled = true
+		}
 		if err := p.handOver(big); err != nil {
 			return err
 		}
@@ -158,6 +159,7 @@ func (p *pipeline) handOver(big *partition) error {
 			return err
 		}
 	}
+	p.inflight.Add(1)
 	p.jobs <- big
 	return p.flusherErr()
 }
@@ -192,11 +194,13 @@ func (p *pipeline) flushJobs() {
 			p.flushing -= part.bytes
 			p.mu.Unlock()
 			part.release()
+			p.inflight.Done()
 			continue
 		}
 		bytes := part.bytes
 		err := p.flush(part)
-		if err == nil && !p.cfg.Strict {
+		// A tracked run commits only at checkpoints (pipeline_track.go).
+		if err == nil && !p.cfg.Strict && p.track == nil {
 			err = p.commitFiles()
 		}
 		p.mu.Lock()
@@ -205,6 +209,7 @@ func (p *pipeline) flushJobs() {
 			p.flushErr = err
 		}
 		p.mu.Unlock()
+		p.inflight.Done()
 	}
 }
 
@@ -229,25 +234,9 @@ func (p *pipeline) finish() error {
 	// finish the ones in hand, largest first, so that the cores stay busy
 	// to the end (waiting for the flushers and then writing the rest left
 	// one core idle for most of the last second).
-	parts := make([]*partition, 0, len(p.pending))
-	for _, part := range p.pending {
-		parts = append(parts, part)
-	}
-	slices.SortFunc(parts, func(a, b *partition) int {
-		if c := cmp.Compare(b.bytes, a.bytes); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.day, b.day)
-	})
-	for i, part := range parts {
-		if err := p.handOver(part); err != nil {
-			for _, rest := range parts[i+1:] {
-				delete(p.pending, rest.day)
-				rest.release()
-			}
-			p.stopFlusher()
-			return err
-		}
+	if err := p.handOverAll(); err != nil {
+		p.stopFlusher()
+		return err
 	}
 	p.stopFlusher()
 	if err := p.flusherErr(); err != nil {
@@ -257,6 +246,9 @@ func (p *pipeline) finish() error {
 		return errors.New("strict: the ingest had problems; the store is unchanged")
 	}
 	if err := p.publishRejects(); err != nil {
+		return err
+	}
+	if err := p.recordSources(); err != nil {
 		return err
 	}
 	return p.commitFiles()

@@ -82,7 +82,7 @@ type rawJob struct {
 // frameSplit frames fr, sending its events to the decode pool in chunks and
 // their placeholder results to out in order. rb (the batch's results so far)
 // goes out first. It returns a fresh resultBuilder for what follows.
-func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *resultBuilder, out chan<- *fileResult) *resultBuilder {
+func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *resultBuilder, out chan<- *fileResult, end inputEnd) (*resultBuilder, inputEnd) {
 	out <- rb.finish()
 	rb = newResultBuilder(rb.free)
 	c := newRawChunk(in.Name)
@@ -100,11 +100,13 @@ func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *res
 	}
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
-			return rb
+			end.interrupted = true
+			return rb, end
 		}
 		if len(c.evs) >= rawChunkEvents || int64(len(c.data)) >= min(int64(rawChunkBytes), p.cfg.MemoryLimit/32) {
 			if !send() {
-				return rb
+				end.interrupted = true
+				return rb, end
 			}
 		}
 		raw, err := fr.Next()
@@ -112,20 +114,24 @@ func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *res
 			var rej *Reject
 			if errors.As(err, &rej) {
 				p.events.Add(1)
+				end.events++
 				c.rejects = append(c.rejects, rej)
 				continue
 			}
 			if len(c.evs) > 0 || len(c.rejects) > 0 {
 				if !send() {
-					return rb
+					end.interrupted = true
+					return rb, end
 				}
 			}
 			if err != io.EOF {
 				rb.res.errs = append(rb.res.errs, err)
+				end.err = err
 			}
-			return rb
+			return rb, end
 		}
 		p.events.Add(1)
+		end.events++
 		lo := len(c.data)
 		c.data = append(c.data, raw.Data...)
 		c.evs = append(c.evs, rawRef{lo, len(c.data), raw.Line, raw.Offset, raw.checked, raw.hasWS})

@@ -43,6 +43,9 @@ type Manifest struct {
 	Files       []FileEntry  `json:"files"`
 	Rejects     []RejectFile `json:"rejects,omitempty"`
 	Totals      Totals       `json:"totals"`
+	// Sources is the source log (sources.go): which input objects the
+	// committed events came from.
+	Sources []SourceLog `json:"sources,omitempty"`
 }
 
 // FileEntry describes one committed ORC file.
@@ -139,6 +142,7 @@ type Tx struct {
 	totals   Totals
 	created  map[string]bool // paths created by this Tx and not yet committed
 	released bool
+	src      txSources // source log changes for the next commit (sources.go)
 }
 
 // Begin takes the store's writer lock and removes whatever a crashed writer
@@ -179,7 +183,8 @@ func (tx *Tx) removeOrphans() error {
 	for _, r := range tx.current.Rejects {
 		keep[r.Path] = true
 	}
-	for _, sub := range []string{"data", "rejects"} {
+	sourcesKeep(&tx.current, keep)
+	for _, sub := range []string{"data", "rejects", "sources"} {
 		root := filepath.Join(tx.store.Dir, sub)
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -320,6 +325,7 @@ func (tx *Tx) Commit() error {
 	next.Totals.Duplicates += tx.totals.Duplicates
 	next.Totals.Filtered += tx.totals.Filtered
 	next.Totals.Rejected += tx.totals.Rejected
+	next.Sources = tx.src.next(tx.current.Sources)
 	if err := writeJSONAtomic(filepath.Join(tx.store.Dir, manifestName), next); err != nil {
 		return fmt.Errorf("store %q: commit: %w", tx.store.Info.Name, err)
 	}
@@ -331,6 +337,7 @@ func (tx *Tx) Commit() error {
 	}
 	tx.current, tx.pending, tx.rejects, tx.totals = next, nil, nil, Totals{}
 	tx.removed = map[string]bool{}
+	gone = append(gone, tx.src.committed(tx.created)...)
 	// Readers holding an older snapshot may still be reading a removed file;
 	// they retry on the new snapshot (see OpenSnapshotFile).
 	for _, p := range gone {

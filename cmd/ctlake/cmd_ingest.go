@@ -14,11 +14,33 @@ import (
 )
 
 func init() {
-	register(command{name: "ingest", summary: "load CloudTrail JSON (files, folders, S3 layout, .gz, NDJSON, stdin) into a store", run: runIngest})
+	register(command{name: "ingest", summary: "load CloudTrail JSON (files, folders, s3:// buckets, .gz, NDJSON, stdin) into a store; --follow a trail", run: runIngest})
 }
 
+const ingestUsage = `--store NAME|ID PATH|s3://BUCKET/PREFIX/...
+
+Reads CloudTrail logs into an event data store. PATH is a file, a folder
+(walked in CloudTrail's S3 layout, digests skipped), a glob or - for stdin.
+
+s3://BUCKET/[PREFIX/] reads a trail's bucket directly, listing only what the
+CloudTrail layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/, and
+AWSLogs/<o-org>/<account>/... for organization trails) and --since, --until,
+--accounts and --regions can touch. Credentials come from the AWS SDK's
+standard chain (environment, AWS_PROFILE or --profile in ~/.aws/config and
+credentials, SSO, role assumption, container and instance roles). The store
+records each object it ingested (key, ETag, size) with the commit holding its
+events: re-running the same command, after an interruption or a day later,
+fetches only what is new. --recursive reads every log file under a prefix
+that has no CloudTrail layout.
+
+--follow keeps going: every --interval it lists the newest day folders
+(today's and yesterday's per account and region, after a first pass over
+--since.. if given), ingests what is new and commits, so queries see new
+events within one interval; it merges its small files in the background and
+stops cleanly on Ctrl-C or SIGTERM with everything read committed.`
+
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("ingest", "--store NAME|ID PATH...", stderr)
+	fs := newFlagSet("ingest", ingestUsage, stderr)
 	open := dataFlag(fs)
 	storeRef := fs.String("store", "", "event data store name or ID (required)")
 	create := fs.Bool("create", false, "create the store if it does not exist")
@@ -30,6 +52,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	workers := fs.Int("workers", 0, "parallel decoders (default: one per CPU)")
 	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held in memory, buffered or being written (the process needs about twice this)")
 	quiet := fs.Bool("quiet", false, "no progress display")
+	rf := remoteFlags(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -67,13 +90,6 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	inputs, problems := ingest.Discover(paths, dopts)
-	for _, p := range problems {
-		fmt.Fprintf(stderr, "warning: %v\n", p)
-	}
-	if len(inputs) == 0 {
-		return errors.New("no input files found")
-	}
 	cfg := ingest.Config{
 		Store:       store,
 		Decode:      ingest.Options{TimeField: *timeField},
@@ -83,6 +99,16 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		MemoryLimit: limit,
 	}
 	tty := isTerminal(stderr) && !*quiet
+	if rf.remote(paths) || *rf.follow {
+		return runRemoteIngest(ctx, rf, paths, dopts, cfg, tty, stdout, stderr)
+	}
+	inputs, problems := ingest.Discover(paths, dopts)
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "warning: %v\n", p)
+	}
+	if len(inputs) == 0 {
+		return errors.New("no input files found")
+	}
 	if tty {
 		cfg.Progress = func(p ingest.Progress) { fmt.Fprintf(stderr, "\r\033[K%s", progressLine(p)) }
 	}
@@ -91,6 +117,18 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	fmt.Fprintln(stdout, summaryLine(sum, store))
+	reportProblems(sum, store, stderr)
+	if err != nil {
+		return err
+	}
+	if len(sum.InputErrors) > 0 || len(problems) > 0 {
+		return fmt.Errorf("%d inputs could not be read completely; the events read before the damage were kept", len(sum.InputErrors)+len(problems))
+	}
+	return nil
+}
+
+// reportProblems prints an ingest's unreadable inputs and first rejects.
+func reportProblems(sum ingest.Summary, store *orcstore.Store, stderr io.Writer) {
 	for _, e := range sum.InputErrors {
 		fmt.Fprintf(stderr, "unreadable input: %v\n", e)
 	}
@@ -103,13 +141,6 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if sum.Rejected > 0 && len(sum.Rejects) > 0 {
 		fmt.Fprintf(stderr, "%d rejected events were kept with their reasons in %s\n", sum.Rejected, store.FilePath(sum.Rejects[len(sum.Rejects)-1]))
 	}
-	if err != nil {
-		return err
-	}
-	if len(sum.InputErrors) > 0 || len(problems) > 0 {
-		return fmt.Errorf("%d inputs could not be read completely; the events read before the damage were kept", len(sum.InputErrors)+len(problems))
-	}
-	return nil
 }
 
 func progressLine(p ingest.Progress) string {

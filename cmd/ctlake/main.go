@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // command is one ctlake subcommand. Each lives in its own cmd_*.go file and
@@ -33,7 +34,9 @@ func register(c command) { commands[c.name] = c }
 var errUsage = errors.New("usage")
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: `ingest --follow` under a service manager stops on it,
+	// committing what it read.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(runMain(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -1,0 +1,161 @@
+package s3io
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// maxResumes is how many times one object's body may be cut and resumed.
+const maxResumes = 8
+
+// Open starts reading an object. The reader resumes where it stopped, with
+// a range request pinned to the listed ETag (If-Match), when the body is
+// cut short — a connection reset, a stalled transfer past Options.Timeout,
+// fewer bytes than the object's size — so a long transfer does not start
+// over and a truncated body is never mistaken for the object's end. size
+// and etag come from the listing (size < 0: unknown, taken from the first
+// response; etag "": not checked).
+func (c *Client) Open(ctx context.Context, key, etag string, size int64) (io.ReadCloser, error) {
+	r := &objectReader{c: c, ctx: ctx, key: key, etag: etag, size: size}
+	if err := r.start(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ReadAll reads a whole object into memory (prefetching small objects).
+func (c *Client) ReadAll(ctx context.Context, key, etag string, size int64) ([]byte, error) {
+	rc, err := c.Open(ctx, key, etag, size)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	buf := make([]byte, 0, max(size, 0)+1) // +1: EOF without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := rc.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+type objectReader struct {
+	c       *Client
+	ctx     context.Context
+	key     string
+	etag    string
+	size    int64
+	off     int64
+	body    io.ReadCloser
+	cancel  context.CancelFunc
+	resumes int
+}
+
+// start issues the GET for the bytes from r.off on.
+func (r *objectReader) start() error {
+	in := &s3.GetObjectInput{Bucket: aws.String(r.c.Bucket), Key: aws.String(r.key)}
+	if r.etag != "" {
+		in.IfMatch = aws.String(`"` + r.etag + `"`)
+	}
+	if r.off > 0 {
+		in.Range = aws.String(fmt.Sprintf("bytes=%d-", r.off))
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	r.c.Stats.Gets.Add(1)
+	out, err := r.c.S3.GetObject(ctx, in)
+	if err != nil {
+		cancel()
+		return r.c.wrap(r.ctx, "read", r.key, err)
+	}
+	if got := TrimETag(aws.ToString(out.ETag)); r.etag != "" && got != "" && got != r.etag {
+		out.Body.Close()
+		cancel()
+		return &Error{Op: "read", Bucket: r.c.Bucket, Key: r.key, Kind: KindChanged,
+			Err: fmt.Errorf("listed with ETag %s, now %s", r.etag, got)}
+	}
+	if r.size < 0 && r.off == 0 && out.ContentLength != nil {
+		r.size = *out.ContentLength
+	}
+	r.body, r.cancel = out.Body, cancel
+	return nil
+}
+
+func (r *objectReader) Read(p []byte) (int, error) {
+	for {
+		if r.body == nil {
+			if err := r.resume(nil); err != nil {
+				return 0, err
+			}
+		}
+		n, err := r.body.Read(p)
+		r.off += int64(n)
+		r.c.Stats.Bytes.Add(int64(n))
+		if err == nil || n > 0 && err != io.EOF {
+			return n, nil
+		}
+		if err == io.EOF && (r.size < 0 || r.off >= r.size) {
+			return n, io.EOF
+		}
+		// Cut short: fewer bytes than the object holds, or a read error.
+		r.closeBody()
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		if r.ctx.Err() != nil {
+			return n, r.ctx.Err()
+		}
+		if n > 0 {
+			return n, nil // resume on the next call
+		}
+		if rerr := r.resume(err); rerr != nil {
+			return 0, rerr
+		}
+	}
+}
+
+// resume backs off and reopens the body at r.off.
+func (r *objectReader) resume(cause error) error {
+	if r.resumes >= maxResumes {
+		return &Error{Op: "read", Bucket: r.c.Bucket, Key: r.key, Kind: KindCut,
+			Err: fmt.Errorf("the body was cut %d times, last at byte %d of %d: %v", r.resumes, r.off, r.size, cause)}
+	}
+	r.resumes++
+	r.c.Stats.Resumes.Add(1)
+	wait := time.Duration(50<<min(r.resumes, 6)) * time.Millisecond
+	t := time.NewTimer(wait)
+	select {
+	case <-t.C:
+	case <-r.ctx.Done():
+		t.Stop()
+		return r.ctx.Err()
+	}
+	return r.start()
+}
+
+func (r *objectReader) closeBody() {
+	if r.body != nil {
+		r.body.Close()
+		r.body = nil
+	}
+	if r.cancel != nil {
+		r.cancel()
+		r.cancel = nil
+	}
+}
+
+func (r *objectReader) Close() error {
+	r.closeBody()
+	return nil
+}
