@@ -25,10 +25,12 @@ const (
 	Reset                 // close the connection without answering
 	Truncate              // forward, but cut the body at half its length and close
 	Slow                  // wait Proxy.Delay, then forward
+	Expired               // answer 400 ExpiredToken, as S3 does for an expired session token
+	Denied                // answer 403 AccessDenied
 )
 
 func (f Fault) String() string {
-	return [...]string{"pass", "500", "SlowDown", "reset", "truncate", "slow"}[f]
+	return [...]string{"pass", "500", "SlowDown", "reset", "truncate", "slow", "expired", "denied"}[f]
 }
 
 // Proxy is a fault-injecting HTTP proxy in front of a server.
@@ -98,6 +100,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 	case SlowDown:
 		writeError(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
+	case Expired:
+		writeError(w, http.StatusBadRequest, "ExpiredToken", "The provided token has expired.")
+	case Denied:
+		writeError(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 	case Reset:
 		hijackClose(w)
 	case Truncate:
