@@ -3,10 +3,10 @@ package ingest
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
