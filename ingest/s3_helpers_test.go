@@ -32,6 +32,7 @@ func s3Env(t *testing.T) *s3fake.Server {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CA_BUNDLE", "")
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, testBucket)
 	return srv

@@ -25,7 +25,7 @@ type ChangedObject struct {
 
 // PlanInputs drops the inputs the store already holds (known: the latest
 // source log entry of each key). A changed input is read again only with
-// reingestChanged.
+// reingestChanged, or when it was recorded as damaged.
 func PlanInputs(inputs []Input, known map[string]orcstore.SourceObject, reingestChanged bool) Plan {
 	var p Plan
 	for _, in := range inputs {
@@ -39,6 +39,10 @@ func PlanInputs(inputs []Input, known map[string]orcstore.SourceObject, reingest
 			p.Inputs = append(p.Inputs, in)
 		case was.ETag == in.Object.ETag && was.Size == in.Object.Size:
 			p.Already++
+		case was.Err != "":
+			// Recorded as damaged, and replaced since (a file read while
+			// being written, a corrupt object uploaded again): read it.
+			p.Inputs = append(p.Inputs, in)
 		default:
 			p.Changed = append(p.Changed, ChangedObject{Was: was, Now: *in.Object})
 			if reingestChanged {
