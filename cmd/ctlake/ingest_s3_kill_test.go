@@ -1,0 +1,224 @@
+package main
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/internal/s3fake"
+	"github.com/ctlake/ctlake/orcstore"
+)
+
+const killBucket = "killed-trail"
+
+// s3ChildEnv is the environment of a ctlake child process talking to the
+// test's S3 server with test credentials, away from the user's ~/.aws.
+func s3ChildEnv(t *testing.T) []string {
+	dir := t.TempDir()
+	return append(os.Environ(), "CTLAKE_AS_MAIN=1",
+		"AWS_ACCESS_KEY_ID=AKIDKILLTEST", "AWS_SECRET_ACCESS_KEY=kill-secret", "AWS_SESSION_TOKEN=",
+		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"))
+}
+
+// TestS3IngestSurvivesKill9 kills `ctlake ingest s3://...` with SIGKILL at
+// random instants (8 rounds; CTLAKE_KILL_SOAK=N for more) and checks after
+// each that the store holds exactly the events of the objects its source
+// log records (no object recorded without its events, no events of an
+// unrecorded object), that no object recorded in an earlier round is
+// fetched again, and finally that a rerun completes the store exactly,
+// each object recorded once.
+func TestS3IngestSurvivesKill9(t *testing.T) {
+	rounds := 8
+	if v := os.Getenv("CTLAKE_KILL_SOAK"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("CTLAKE_KILL_SOAK=%q: %v", v, err)
+		}
+		rounds = n
+	}
+	tmp := t.TempDir()
+	in := filepath.Join(tmp, "in")
+	sum, err := gen.Write(context.Background(), gen.Config{Events: 2000, Seed: 12, Days: 2, Duplicates: 0.1, Workers: 1}, gen.LayoutS3, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, killBucket)
+	perObject := map[string]map[string]bool{} // s3:// URL → eventIDs
+	filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(in, p)
+		key := filepath.ToSlash(rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Put(t, killBucket, key, b)
+		if !strings.Contains(key, "Digest") {
+			perObject["s3://"+killBucket+"/"+key] = gzIDs(t, p)
+		}
+		return nil
+	})
+
+	data := filepath.Join(tmp, "data")
+	cat, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env := s3ChildEnv(t)
+	args := []string{"ingest", "--data", data, "--store", "killed", "--memory-limit", "1MiB", "--quiet",
+		"--endpoint-url", srv.URL, "--path-style", "s3://" + killBucket + "/"}
+	command := func(args ...string) *exec.Cmd {
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := exec.Command(exe, args...)
+		c.Env = env
+		return c
+	}
+
+	recorded := map[string]bool{} // committed before the current round
+	check := func(round int) {
+		s, err := cat.Open("killed")
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		m, err := s.Snapshot()
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		want := map[string]bool{}
+		seenKey := map[string]bool{}
+		err = s.Sources(m, func(o orcstore.SourceObject) {
+			if seenKey[o.Key] {
+				t.Errorf("round %d: %s recorded twice", round, o.Key)
+			}
+			seenKey[o.Key] = true
+			ids, ok := perObject[o.Key]
+			if !ok {
+				t.Errorf("round %d: recorded %s is not a log object", round, o.Key)
+			}
+			for id := range ids {
+				want[id] = true
+			}
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		stored := storedEvents(t, s, m)
+		got := map[string]bool{}
+		for _, e := range stored {
+			if got[e.ID] {
+				t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
+			}
+			got[e.ID] = true
+			if !want[e.ID] {
+				t.Fatalf("round %d: event %s is stored but no recorded object holds it", round, e.ID)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d events stored, the %d recorded objects hold %d", round, len(got), len(seenKey), len(want))
+		}
+		for k, n := range srv.GetsByKey() {
+			if recorded["s3://"+killBucket+"/"+k] {
+				t.Errorf("round %d: %s was committed in an earlier round, yet fetched %d times", round, k, n)
+			}
+		}
+		for k := range seenKey {
+			recorded[k] = true
+		}
+		srv.Reset()
+	}
+
+	// Kill instants are spread over a whole ingest's time on this machine.
+	scratch := filepath.Join(tmp, "scratch")
+	began := time.Now()
+	cal := command("ingest", "--data", scratch, "--store", "scratch", "--create", "--memory-limit", "1MiB", "--quiet", "--endpoint-url", srv.URL, "--path-style", "s3://"+killBucket+"/")
+	if out, err := cal.CombinedOutput(); err != nil {
+		t.Fatalf("calibration ingest: %v\n%s", err, out)
+	}
+	full := time.Since(began)
+	srv.Reset()
+	rng := rand.New(rand.NewSource(20261207))
+	killed := 0
+	for round := 0; round < rounds; round++ {
+		cmd := command(args...)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		delay := time.Duration((0.05 + 0.6*rng.Float64()) * float64(full))
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("round %d: ingest failed before the kill: %v\n%s", round, err, out.String())
+			}
+		case <-time.After(delay):
+			cmd.Process.Signal(syscall.SIGKILL)
+			if err := <-done; err != nil {
+				killed++
+			}
+		}
+		check(round)
+		t.Logf("round %d: killed after %v, %d of %d objects committed", round, delay, len(recorded), len(perObject))
+	}
+	if rounds >= 4 && killed < 2 {
+		t.Errorf("only %d of %d rounds were killed mid-ingest", killed, rounds)
+	}
+	cmd := command(args...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("rerun: %v\n%s", err, out)
+	}
+	check(rounds)
+	if len(recorded) != len(perObject) {
+		t.Errorf("%d objects recorded after the rerun, the bucket holds %d", len(recorded), len(perObject))
+	}
+	s, _ := cat.Open("killed")
+	m, _ := s.Snapshot()
+	if m.Rows() != sum.Events {
+		t.Errorf("after the rerun: %d events, gen made %d unique", m.Rows(), sum.Events)
+	}
+	t.Logf("%d kills; a whole ingest takes %v", killed, full)
+}
+
+func gzIDs(t *testing.T, p string) map[string]bool {
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Records []struct{ EventID string } }
+	if err := json.NewDecoder(zr).Decode(&doc); err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	ids := map[string]bool{}
+	for _, r := range doc.Records {
+		ids[r.EventID] = true
+	}
+	return ids
+}
