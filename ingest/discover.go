@@ -39,6 +39,9 @@ func (in Input) openContext(ctx context.Context) (io.ReadCloser, error) {
 	if in.open != nil {
 		return in.open(ctx)
 	}
+	if in.Path != "" && isORCName(in.Path) {
+		return openORCFile(in.Path)
+	}
 	if in.Path == "" {
 		return io.NopCloser(os.Stdin), nil
 	}
@@ -64,7 +67,8 @@ type DiscoverOptions struct {
 //   - "-" is stdin;
 //   - a file is read as given, whatever its name;
 //   - a directory is walked recursively in lexical order, reading files named
-//     *.json, *.jsonl, *.ndjson or *.gz and skipping hidden files
+//     *.json, *.jsonl, *.ndjson, *.gz or *.orc (ctlake's own event files,
+//     read through their eventJson column) and skipping hidden files
 //     (.DS_Store), CloudTrail-Digest folders (digest files are not events)
 //     and, in CloudTrail's S3 layout (AWSLogs/<account>/CloudTrail/...),
 //     the sibling folders of other services (Config, ...) while keeping
@@ -169,7 +173,7 @@ func hasCloudTrailChild(dir string) bool {
 
 func isLogName(name string) bool {
 	n := strings.ToLower(name)
-	for _, ext := range []string{".json", ".jsonl", ".ndjson", ".gz"} {
+	for _, ext := range []string{".json", ".jsonl", ".ndjson", ".gz", ".orc"} {
 		if strings.HasSuffix(n, ext) {
 			return true
 		}

@@ -272,6 +272,14 @@ func (l *lister) fromRoot(ctx context.Context, root string) error {
 		return err
 	}
 	if len(names) == 0 {
+		parent := strings.TrimSuffix(root, "AWSLogs/")
+		snap, err := l.client().ReadSnapshot(ctx, parent)
+		if err != nil {
+			return err
+		}
+		if snap != nil {
+			return l.export(ctx, parent, snap)
+		}
 		return l.noLayout(ctx, root)
 	}
 	return l.accountsIn(ctx, root, names, false)
@@ -387,6 +395,35 @@ func (l *lister) recursiveKeep(key string) bool {
 		}
 	}
 	return l.inRange(key)
+}
+
+// export lists the files of a `store export` snapshot (its marker,
+// _ctlake/snapshot.json, names them; other files under the prefix, such as
+// those of an export in progress, are not read).
+func (l *lister) export(ctx context.Context, prefix string, snap *s3io.Snapshot) error {
+	want := map[string]bool{}
+	for _, f := range snap.Files {
+		if l.src.Opts.Since.IsZero() && l.src.Opts.Until.IsZero() || l.inRange(strings.ReplaceAll(f.Date, "-", "/")+"/") {
+			want[prefix+f.Key] = true
+		}
+	}
+	l.listed()
+	_, err := l.client().List(ctx, prefix, "", func(o s3io.Object) {
+		if want[o.Key] {
+			l.mu.Lock()
+			l.out.Objects = append(l.out.Objects, o)
+			l.out.Bytes += o.Size
+			l.mu.Unlock()
+			delete(want, o.Key)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if len(want) > 0 {
+		return fmt.Errorf("%s: %d files of the exported snapshot are missing (an export replacing it may be under way; try again)", s3io.URL(l.src.Bucket, prefix+s3io.MarkerKey), len(want))
+	}
+	return nil
 }
 
 // noLayout explains a prefix without AWSLogs/ under it.

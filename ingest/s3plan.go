@@ -72,6 +72,9 @@ func (s *S3Source) Inputs(objs []s3io.Object) []Input {
 				return c.ReadAll(ctx, key, etag, size)
 			},
 		}
+		if isORCName(key) {
+			ins[i] = s.orcInput(ins[i], key, etag, size)
+		}
 	}
 	return ins
 }

@@ -28,7 +28,20 @@ func (s *Store) DDL(dialect, table, location string) (string, error) {
 		}
 		location = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
+	if strings.HasPrefix(location, "s3://") || strings.HasPrefix(location, "s3a://") {
+		// A folder: Athena requires the trailing slash, and without it
+		// Trino would also match prefix-siblings (s3://b/ct vs s3://b/ct2).
+		if !strings.HasSuffix(location, "/") {
+			location += "/"
+		}
+		if strings.ContainsAny(location, "'\n") {
+			return "", fmt.Errorf("location %q: quotes and newlines are not allowed", location)
+		}
+	}
 	var b strings.Builder
+	if strings.HasPrefix(location, "s3://") {
+		fmt.Fprintf(&b, "-- Files of %s; %s_ctlake/snapshot.json lists the exact files of the last exported snapshot.\n", location, location)
+	}
 	switch strings.ToLower(dialect) {
 	case "trino":
 		fmt.Fprintf(&b, "-- Trino, Hive connector. After creating it: CALL system.sync_partition_metadata('default', '%s', 'ADD');\n", table)

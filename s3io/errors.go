@@ -160,3 +160,5 @@ func trimRetries(err error) error {
 	}
 	return err
 }
+
+func asError(err error, e **Error) bool { return errors.As(err, e) }

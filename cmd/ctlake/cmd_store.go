@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{name: "store", summary: "create, list, describe, update, delete and compact event data stores; print DDL", run: runStore})
+	register(command{name: "store", summary: "create, list, describe, update, delete, compact and export event data stores; print DDL", run: runStore})
 }
 
 const storeUsage = `Usage: ctlake store <subcommand> [flags]
@@ -25,7 +25,9 @@ Subcommands:
   update NAME|ID [--retention-days N] [--selectors FILE] [--termination-protection|--no-termination-protection]
   delete NAME|ID                 refused while termination protection is on
   compact NAME|ID                merge small files and apply retention
-  ddl NAME|ID --dialect trino|athena|spark [--table T] [--location URI]
+  ddl NAME|ID --dialect trino|athena|spark [--table T] [--location URI|s3://BUCKET/PREFIX/]
+  export NAME|ID s3://BUCKET/PREFIX/ [--since D] [--until D] [--dialect athena|trino|spark]
+                                 upload the committed ORC files (Hive layout) for Athena/Trino/Spark
 
 Every subcommand takes --data DIR (default $CTLAKE_DATA, else the user's data directory).`
 
@@ -53,6 +55,8 @@ func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return storeCompact(ctx, rest, stdout, stderr)
 	case "ddl":
 		return storeDDL(rest, stdout, stderr)
+	case "export":
+		return storeExport(ctx, rest, stdout, stderr)
 	default:
 		fmt.Fprintln(stderr, storeUsage)
 		return fmt.Errorf("%w: unknown subcommand %q", errUsage, sub)
@@ -329,7 +333,7 @@ func storeDDL(args []string, stdout, stderr io.Writer) error {
 	open := dataFlag(fs)
 	dialect := fs.String("dialect", "trino", "trino, athena or spark")
 	table := fs.String("table", "", "table name (default: the store name)")
-	location := fs.String("location", "", "table location (default: the store's data folder as a file:// URI; give s3://… after copying it)")
+	location := fs.String("location", "", "table location (default: the store's data folder as a file:// URI; s3://BUCKET/PREFIX/ where 'store export' put it)")
 	ref, err := oneArg(fs, args, "store name or ID")
 	if err != nil {
 		return err

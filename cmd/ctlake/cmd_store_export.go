@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/s3io"
+)
+
+// storeExport uploads a store's committed ORC files to S3 in the Hive
+// layout, then its snapshot marker, and prints the DDL that makes them a
+// table (see s3io/export.go).
+func storeExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("store export", "NAME|ID s3://BUCKET/PREFIX/", stderr)
+	open := dataFlag(fs)
+	sf := addS3Flags(fs)
+	since := fs.String("since", "", "only eventdate partitions from this day (YYYY-MM-DD)")
+	until := fs.String("until", "", "only eventdate partitions up to this day (YYYY-MM-DD)")
+	dialect := fs.String("dialect", "athena", "DDL to print: athena, trino or spark")
+	table := fs.String("table", "", "table name in the DDL (default: the store name)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || !s3io.IsURL(pos[1]) {
+		fs.Usage()
+		return fmt.Errorf("%w: want a store and an s3:// destination", errUsage)
+	}
+	for _, d := range []string{*since, *until} {
+		if _, err := parseDay(d); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	c, err := open()
+	if err != nil {
+		return err
+	}
+	s, err := c.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	bucket, prefix, err := s3io.ParseURL(pos[1])
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	client, err := s3io.Connect(ctx, bucket, sf.options())
+	if err != nil {
+		return err
+	}
+	m, err := s.Snapshot()
+	if err != nil {
+		return err
+	}
+	tty := isTerminal(stderr)
+	opts := s3io.ExportOptions{Since: *since, Until: *until}
+	if tty {
+		opts.Progress = func(done, total int, bytes int64) {
+			fmt.Fprintf(stderr, "\r\033[Kfiles %d/%d, %s uploaded", done, total, humanBytes(bytes))
+		}
+	}
+	began := time.Now()
+	res, err := s3io.Export(ctx, client, prefix, s, m, opts)
+	if tty {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "%s: snapshot v%d exported to %s in %.1fs: %d files (%d uploaded, %s; %d already there), %d stale files deleted; marker %s\n",
+		s.Info.Name, m.Version, s3io.URL(bucket, prefix), time.Since(began).Seconds(), res.Files, res.Uploaded, humanBytes(res.BytesUploaded), res.Skipped, res.Deleted, res.Marker)
+	ddl, err := s.DDL(*dialect, *table, s3io.URL(bucket, prefix))
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, ddl)
+	return err
+}
+
+var _ = orcstore.DDLDialects
