@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bench-s3.sh: `ctlake ingest s3://...` against `ctlake ingest DIR` on the
+# same generated trail, interleaved, median of N runs each, with peak RSS
+# from GNU time. The bucket is served on a loopback port by s3serve
+# (gofakes3, in-memory; internal/s3fake/s3serve), in its own process.
+#
+#   scripts/bench-s3.sh [EVENTS] [RUNS]     (default 1000000 and 3)
+#
+# Needs /usr/bin/time (apt-get install -y time). Work files go to
+# ${BENCH_DIR:-/tmp/ctlake-bench-s3}; the generated trail is kept there
+# between runs. Not part of CI: 1M events take minutes.
+set -euo pipefail
+EVENTS=${1:-1000000}
+RUNS=${2:-3}
+MEM=${MEMORY_LIMIT:-512MiB}
+DIR=${BENCH_DIR:-/tmp/ctlake-bench-s3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$DIR"
+cd "$ROOT"
+go build -o "$DIR/ctlake" ./cmd/ctlake
+go build -o "$DIR/s3serve" ./internal/s3fake/s3serve
+TRAIL="$DIR/trail-$EVENTS"
+if [ ! -d "$TRAIL" ]; then
+  "$DIR/ctlake" gen --events "$EVENTS" --seed 1 --layout s3 --out "$TRAIL"
+fi
+"$DIR/s3serve" --dir "$TRAIL" --bucket bench >"$DIR/url" 2>"$DIR/s3serve.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null' EXIT
+for _ in $(seq 1 600); do [ -s "$DIR/url" ] && break; sleep 0.1; done
+URL=$(cat "$DIR/url")
+cat "$DIR/s3serve.log"
+export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN= AWS_REGION=us-east-1 \
+  AWS_PROFILE= AWS_CA_BUNDLE= AWS_EC2_METADATA_DISABLED=true \
+  AWS_CONFIG_FILE="$DIR/none" AWS_SHARED_CREDENTIALS_FILE="$DIR/none"
+
+# run KIND: one ingest into a fresh store; prints "KIND wall_s events rss_kib".
+run() {
+  local kind=$1 data="$DIR/data-$1" src
+  rm -rf "$data"
+  if [ "$kind" = s3 ]; then
+    src=(--endpoint-url "$URL" --path-style s3://bench/)
+  else
+    src=("$TRAIL")
+  fi
+  /usr/bin/time -f "%e %M" -o "$DIR/time" "$DIR/ctlake" ingest --data "$data" --store bench --create --quiet \
+    --memory-limit "$MEM" "${src[@]}" >"$DIR/out-$kind" 2>&1 || { cat "$DIR/out-$kind"; exit 1; }
+  local events
+  events=$(sed -n 's/.*ingested \([0-9]*\) events.*/\1/p' "$DIR/out-$kind" | head -1)
+  read -r wall rss <"$DIR/time"
+  echo "$kind $wall $events $rss"
+}
+
+: >"$DIR/results"
+for i in $(seq 1 "$RUNS"); do
+  run local | tee -a "$DIR/results"
+  run s3 | tee -a "$DIR/results"
+done
+s3line=$(grep -m1 'LIST calls' "$DIR/out-s3" || true)
+echo "$s3line"
+awk -v mem="$MEM" '
+  { wall[$1] = wall[$1] " " $2; rate[$1] = rate[$1] " " ($3 / $2); if ($4 > rss[$1]) rss[$1] = $4 }
+  function median(s,   a, n, i, j, t) {
+    n = split(s, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  END {
+    for (k in wall) printf "%-6s median wall %6.2f s  median rate %9.0f events/s  peak RSS %.2f GiB\n", k, median(wall[k]), median(rate[k]), rss[k] / 1048576
+    printf "s3/local rate: %.2f; memory limit %s (x2 is the bound)\n", median(rate["s3"]) / median(rate["local"]), mem
+  }' "$DIR/results"
