@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"go.uber.org/goleak"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -104,6 +105,7 @@ func TestS3ExpiredCredentialsMidRun(t *testing.T) {
 		}
 		return s3fake.Pass
 	})
+	leaks := goleak.IgnoreCurrent()
 	s := newTestStore(t)
 	src := openTestS3(t, proxy.URL, "s3://"+testBucket+"/", S3Options{})
 	// A small memory limit makes the run commit several times before the
@@ -132,6 +134,7 @@ func TestS3ExpiredCredentialsMidRun(t *testing.T) {
 	sort.Strings(want)
 	equalIDs(t, "committed before the expiry vs the recorded objects' events", storeIDs(t, s), want)
 	t.Logf("%d of %d objects committed before the credentials expired", len(known), len(perObject))
+	noLeaks(t, leaks)
 
 	srv.Reset()
 	src2 := openTestS3(t, srv.URL, "s3://"+testBucket+"/", S3Options{})

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"go.uber.org/goleak"
 	"hash/fnv"
 	"net/http"
 	"os"
@@ -47,6 +48,7 @@ func TestS3FaultsAreRetried(t *testing.T) {
 		return s3fake.Pass
 	})
 	proxy.Delay = 100 * time.Millisecond
+	leaks := goleak.IgnoreCurrent()
 	remote := newTestStore(t)
 	src := openTestS3(t, proxy.URL, "s3://"+testBucket+"/", S3Options{})
 	sum, _, _, err := ingestS3(t, src, Config{Store: remote})
@@ -73,6 +75,7 @@ func TestS3FaultsAreRetried(t *testing.T) {
 		t.Errorf("%d resumes for %d cut bodies", src.Client.Stats.Resumes.Load(), inj[s3fake.Truncate])
 	}
 	t.Logf("injected %v; retries %d (resumes %d), requests %d", inj, sum.Retries, src.Client.Stats.Resumes.Load(), sum.Requests)
+	noLeaks(t, leaks)
 }
 
 // TestS3BadInput: a bucket that does not exist, a prefix without the

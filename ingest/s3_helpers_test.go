@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/internal/s3fake"
 	"github.com/ctlake/ctlake/orcstore"
@@ -177,4 +179,16 @@ func ingestS3(t testing.TB, src *S3Source, cfg Config) (Summary, Plan, Listing, 
 	cfg.SourceStats = src.Stats
 	sum, err := Ingest(context.Background(), cfg, plan.Inputs)
 	return sum, plan, l, err
+}
+
+// noLeaks checks that an S3 ingest left no goroutine behind (fetchers,
+// decoders, flushers, object readers) beside those present at before and
+// the HTTP connections kept alive for reuse, client's and server's.
+func noLeaks(t *testing.T, before goleak.Option) {
+	t.Helper()
+	goleak.VerifyNone(t, before,
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*conn).serve"),
+		goleak.IgnoreAnyFunction("net/http/httputil.(*ReverseProxy).ServeHTTP"))
 }
