@@ -338,25 +338,8 @@ func killRounds(t *testing.T, layout gen.Layout, rounds int) {
 	killed, orphaned := 0, 0
 	prev := 0
 	for round := 0; round < rounds; round++ {
-		cmd := ctlakeCmd(t, args...)
-		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
 		delay := time.Duration((0.05 + 0.6*rng.Float64()) * float64(full))
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("round %d: ingest failed before the kill: %v\n%s", round, err, out.String())
-			}
-		case <-time.After(delay):
-			cmd.Process.Signal(syscall.SIGKILL)
-			if err := <-done; err == nil {
-				break // it finished just before the signal
-			}
+		if runAndKill(t, ctlakeCmd(t, args...), delay, round) {
 			killed++
 		}
 		orphaned += check(round)
@@ -390,5 +373,28 @@ func killRounds(t *testing.T, layout gen.Layout, rounds int) {
 	}
 	if !reflect.DeepEqual(got, sum.Counts) {
 		t.Errorf("per (eventSource, eventName) counts differ from gen's:\n got %v\nwant %v", got, sum.Counts)
+	}
+}
+
+// runAndKill runs cmd and sends it SIGKILL after delay; it reports whether
+// the kill interrupted it (false: it had finished, successfully).
+func runAndKill(t *testing.T, cmd *exec.Cmd, delay time.Duration, round int) bool {
+	t.Helper()
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("round %d: ingest failed before the kill: %v\n%s", round, err, out.String())
+		}
+		return false
+	case <-time.After(delay):
+		cmd.Process.Signal(syscall.SIGKILL)
+		return <-done != nil // nil: it finished just before the signal
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -160,25 +159,9 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 	rng := rand.New(rand.NewSource(20261207))
 	killed := 0
 	for round := 0; round < rounds; round++ {
-		cmd := command(args...)
-		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
 		delay := time.Duration((0.05 + 0.6*rng.Float64()) * float64(full))
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("round %d: ingest failed before the kill: %v\n%s", round, err, out.String())
-			}
-		case <-time.After(delay):
-			cmd.Process.Signal(syscall.SIGKILL)
-			if err := <-done; err != nil {
-				killed++
-			}
+		if runAndKill(t, command(args...), delay, round) {
+			killed++
 		}
 		check(round)
 		t.Logf("round %d: killed after %v, %d of %d objects committed", round, delay, len(recorded), len(perObject))
