@@ -179,10 +179,11 @@ type pipeline struct {
 
 	rawJobs chan rawJob // large inputs' chunks, to the decode pool
 
-	track    *tracker       // inputs recorded in the source log (pipeline_track.go); nil if none
-	inflight sync.WaitGroup // partitions handed to the flushers and not yet written
-	fetch    *fetcher       // remote inputs read ahead (fetch.go); nil if none
-	fetched  countingBytes
+	track     *tracker       // inputs recorded in the source log (pipeline_track.go); nil if none
+	inflight  sync.WaitGroup // partitions handed to the flushers and not yet written
+	inflightN atomic.Int64   // the same, to check without waiting
+	fetch     *fetcher       // remote inputs read ahead (fetch.go); nil if none
+	fetched   countingBytes
 
 	mu       sync.Mutex
 	progress Progress

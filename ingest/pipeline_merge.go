@@ -86,6 +86,11 @@ func (p *pipeline) merge(r *fileResult) error {
 			return nil
 		}
 		if p.track != nil {
+			// A checkpoint's commit holds its own partitions only: finish
+			// it before more files are written (pipeline_track.go).
+			if err := p.completeCheckpoint(); err != nil {
+				return err
+			}
 			p.track.spilled = true
 		}
 		if err := p.handOver(big); err != nil {
@@ -160,6 +165,7 @@ func (p *pipeline) handOver(big *partition) error {
 		}
 	}
 	p.inflight.Add(1)
+	p.inflightN.Add(1)
 	p.jobs <- big
 	return p.flusherErr()
 }
@@ -194,6 +200,7 @@ func (p *pipeline) flushJobs() {
 			p.flushing -= part.bytes
 			p.mu.Unlock()
 			part.release()
+			p.inflightN.Add(-1)
 			p.inflight.Done()
 			continue
 		}
@@ -209,6 +216,7 @@ func (p *pipeline) flushJobs() {
 			p.flushErr = err
 		}
 		p.mu.Unlock()
+		p.inflightN.Add(-1)
 		p.inflight.Done()
 	}
 }
@@ -276,11 +284,16 @@ func (p *pipeline) publishRejects() error {
 // goroutine commits at a time (commitMu): a flusher, or finish after they
 // stopped.
 func (p *pipeline) commitFiles() error {
-	p.commitMu.Lock()
-	defer p.commitMu.Unlock()
 	p.mu.Lock()
 	t := orcstore.Totals{Ingested: p.progress.Ingested, Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
 	p.mu.Unlock()
+	return p.commitTotals(t)
+}
+
+// commitTotals commits with t as the cumulative counters of this run.
+func (p *pipeline) commitTotals(t orcstore.Totals) error {
+	p.commitMu.Lock()
+	defer p.commitMu.Unlock()
 	// Totals in the manifest are cumulative; add what happened since the
 	// last commit.
 	delta := orcstore.Totals{

@@ -34,7 +34,8 @@ type inputEnd struct {
 // tracker is the merge goroutine's state of a tracked run.
 type tracker struct {
 	inputs     []Input
-	done       []orcstore.SourceObject // ended, merged, not yet committed
+	done       []orcstore.SourceObject // ended, merged, not in a checkpoint yet
+	committing *checkpoint             // handed to the flushers, not yet committed
 	recorded   int                     // objects committed by this run
 	boundary   bool                    // the last merged result ended on an input boundary
 	spilled    bool                    // memory forced a partition out since the last commit
@@ -48,6 +49,16 @@ func newTracker(inputs []Input) *tracker {
 		}
 	}
 	return nil
+}
+
+// checkpoint is a commit under way: its partitions are with the flushers,
+// and the merge goes on decoding beside them (waiting for the writes
+// stalled a 1M-event ingest for most of its run time). It is committed
+// once the flushers are idle, and before anything else is handed to them,
+// so that the commit holds exactly its inputs' events.
+type checkpoint struct {
+	objects []orcstore.SourceObject
+	totals  orcstore.Totals // the run's counters when it was taken (Ingested is counted on writing)
 }
 
 // CutError stops a tracked run: an input failed while being read after
@@ -107,8 +118,13 @@ func (p *pipeline) trackResult(r *fileResult) error {
 		}
 		return fatal
 	}
-	if r.boundary && p.checkpointDue() {
-		return p.checkpoint()
+	if t.committing != nil && p.inflightN.Load() == 0 {
+		if err := p.completeCheckpoint(); err != nil {
+			return err
+		}
+	}
+	if r.boundary && t.committing == nil && p.checkpointDue() {
+		return p.startCheckpoint()
 	}
 	return nil
 }
@@ -124,30 +140,64 @@ func (p *pipeline) checkpointDue() bool {
 	return t.spilled
 }
 
-// checkpoint writes every pending partition, waits for the flushers, and
-// commits the files with the inputs they came from.
-func (p *pipeline) checkpoint() error {
+// startCheckpoint hands every pending partition to the flushers; the
+// inputs merged so far are committed with them (completeCheckpoint).
+func (p *pipeline) startCheckpoint() error {
+	t := p.track
 	if err := p.handOverAll(); err != nil {
-		return err
-	}
-	p.inflight.Wait()
-	if err := p.flusherErr(); err != nil {
 		return err
 	}
 	if err := p.publishRejects(); err != nil {
 		return err
 	}
-	if err := p.recordSources(); err != nil {
-		return err
-	}
-	return p.commitFiles()
+	p.mu.Lock()
+	totals := orcstore.Totals{Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
+	p.mu.Unlock()
+	t.committing = &checkpoint{objects: t.done, totals: totals}
+	t.done, t.spilled = nil, false
+	return nil
 }
 
-// recordSources adds the ended inputs to the next commit.
+// completeCheckpoint waits for the checkpoint's partitions to be written
+// and commits them with its inputs; nothing to do without one.
+func (p *pipeline) completeCheckpoint() error {
+	t := p.track
+	c := t.committing
+	if c == nil {
+		return nil
+	}
+	p.inflight.Wait()
+	if err := p.flusherErr(); err != nil {
+		return err
+	}
+	if err := p.tx.AddSources(c.objects); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	c.totals.Ingested = p.progress.Ingested
+	p.mu.Unlock()
+	if err := p.commitTotals(c.totals); err != nil {
+		return err
+	}
+	t.committing = nil
+	t.recorded += len(c.objects)
+	t.lastCommit = time.Now()
+	p.mu.Lock()
+	p.progress.Recorded = int64(t.recorded)
+	p.mu.Unlock()
+	return nil
+}
+
+// recordSources adds the ended inputs to the next commit, which is the
+// last: a checkpoint under way joins it.
 func (p *pipeline) recordSources() error {
 	t := p.track
 	if t == nil {
 		return nil
+	}
+	if c := t.committing; c != nil {
+		t.done = append(c.objects, t.done...)
+		t.committing = nil
 	}
 	if err := p.tx.AddSources(t.done); err != nil {
 		return err
@@ -192,7 +242,14 @@ func (p *pipeline) handOverAll() error {
 // ended on an input boundary, what was merged is written and committed
 // with its inputs, so the next run starts from there.
 func (p *pipeline) finishTracked(cause error) error {
-	if p.track == nil || !p.track.boundary {
+	if p.track == nil {
+		return cause
+	}
+	if !p.track.boundary {
+		// A checkpoint under way holds whole inputs only: commit it.
+		if err := p.completeCheckpoint(); err != nil {
+			return errors.Join(cause, err)
+		}
 		return cause
 	}
 	if !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) && !s3io.Fatal(cause) {

@@ -141,7 +141,9 @@ func ingestS3(ctx context.Context, url string, opts ingest.S3Options, reingest b
 		return nil
 	}
 	cfg.SourceStats = src.Stats
-	cfg.CommitInterval = 30 * time.Second
+	// Commits fall where memory fills, as for files, and at least every
+	// 5 minutes so that a slow network ingest makes durable progress.
+	cfg.CommitInterval = 5 * time.Minute
 	if tty {
 		cfg.Progress = func(p ingest.Progress) { fmt.Fprintf(stderr, "\r\033[K%s", remoteProgressLine(p)) }
 	}
