@@ -30,7 +30,10 @@ import (
 // tests can run (and kill) real ingest processes without building a binary.
 func TestMain(m *testing.M) {
 	if os.Getenv("CTLAKE_AS_MAIN") == "1" {
-		os.Exit(runMain(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		ctx, stop := signalContext()
+		code := runMain(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -34,11 +34,15 @@ func register(c command) { commands[c.name] = c }
 var errUsage = errors.New("usage")
 
 func main() {
-	// SIGTERM too: `ingest --follow` under a service manager stops on it,
-	// committing what it read.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	os.Exit(runMain(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// signalContext is cancelled by Ctrl-C and by SIGTERM: `ingest --follow`
+// under a service manager stops on the latter, committing what it read.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
