@@ -15,6 +15,16 @@
 //   - Builder.Append adds an Event as a row of orcstore.EventSchema; one
 //     Builder per output partition.
 //
-// ReadInto chains them on one goroutine. RULES.md (next to this file) is
-// the user-facing description of how JSON values map to columns.
+// ReadInto chains them on one goroutine; Ingest runs them in parallel
+// (pipeline*.go). RULES.md (next to this file) is the user-facing
+// description of how JSON values map to columns.
+//
+// Inputs may also be S3 objects: S3Source lists a trail's bucket by its
+// layout (s3layout.go) and turns objects into Inputs that the pipeline
+// reads ahead (fetch.go). Inputs that carry an Object are recorded in the
+// store's source log with the commit holding their events, so a rerun
+// reads only what is new (pipeline_track.go); Follower repeats that every
+// interval on the newest day folders of a bucket or a folder (follow.go).
+// ORC event files (a store's own, a `store export`) are read through their
+// eventJson column (orcinput.go).
 package ingest
