@@ -29,11 +29,13 @@ trap 'kill $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 600); do [ -s "$DIR/url" ] && break; sleep 0.1; done
 URL=$(cat "$DIR/url")
 cat "$DIR/s3serve.log"
+uptime
 export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN= AWS_REGION=us-east-1 \
   AWS_PROFILE= AWS_CA_BUNDLE= AWS_EC2_METADATA_DISABLED=true \
   AWS_CONFIG_FILE="$DIR/none" AWS_SHARED_CREDENTIALS_FILE="$DIR/none"
 
-# run KIND: one ingest into a fresh store; prints "KIND wall_s events rss_kib".
+# run KIND: one ingest into a fresh store; prints
+# "KIND wall_s events rss_kib cpu_s" (cpu: user+sys of ctlake alone).
 run() {
   local kind=$1 data="$DIR/data-$1" src
   rm -rf "$data"
@@ -42,12 +44,12 @@ run() {
   else
     src=("$TRAIL")
   fi
-  /usr/bin/time -f "%e %M" -o "$DIR/time" "$DIR/ctlake" ingest --data "$data" --store bench --create --quiet \
+  /usr/bin/time -f "%e %M %U %S" -o "$DIR/time" "$DIR/ctlake" ingest --data "$data" --store bench --create --quiet \
     --memory-limit "$MEM" "${src[@]}" >"$DIR/out-$kind" 2>&1 || { cat "$DIR/out-$kind"; exit 1; }
   local events
   events=$(sed -n 's/.*ingested \([0-9]*\) events.*/\1/p' "$DIR/out-$kind" | head -1)
-  read -r wall rss <"$DIR/time"
-  echo "$kind $wall $events $rss"
+  read -r wall rss user sys <"$DIR/time"
+  echo "$kind $wall $events $rss $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
 }
 
 : >"$DIR/results"
@@ -55,16 +57,17 @@ for i in $(seq 1 "$RUNS"); do
   run local | tee -a "$DIR/results"
   run s3 | tee -a "$DIR/results"
 done
-s3line=$(grep -m1 'LIST calls' "$DIR/out-s3" || true)
-echo "$s3line"
+grep -h 'LIST calls\|requests' "$DIR/out-s3" || true
+echo "s3serve CPU: $(ps -o cputime= -p "$SERVER")"
+uptime
 awk -v mem="$MEM" '
-  { wall[$1] = wall[$1] " " $2; rate[$1] = rate[$1] " " ($3 / $2); if ($4 > rss[$1]) rss[$1] = $4 }
+  { wall[$1] = wall[$1] " " $2; rate[$1] = rate[$1] " " ($3 / $2); cpu[$1] = cpu[$1] " " $5; if ($4 > rss[$1]) rss[$1] = $4 }
   function median(s,   a, n, i, j, t) {
     n = split(s, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    for (k in wall) printf "%-6s median wall %6.2f s  median rate %9.0f events/s  peak RSS %.2f GiB\n", k, median(wall[k]), median(rate[k]), rss[k] / 1048576
+    for (k in wall) printf "%-6s median wall %6.2f s  median rate %9.0f events/s  median CPU %6.1f s  peak RSS %.2f GiB\n", k, median(wall[k]), median(rate[k]), median(cpu[k]), rss[k] / 1048576
     printf "s3/local rate: %.2f; memory limit %s (x2 is the bound)\n", median(rate["s3"]) / median(rate["local"]), mem
   }' "$DIR/results"
