@@ -54,12 +54,12 @@ func (e *Env) batchSize() int {
 	return e.BatchSize
 }
 
-func (e *Env) fnContext() *fn.Context {
+func (e *Env) fnContext(ctx context.Context) *fn.Context {
 	var now int64
 	if e != nil {
 		now = e.Now
 	}
-	return &fn.Context{Mem: e.mem(), Now: now}
+	return &fn.Context{Mem: e.mem(), Now: now, Ctx: ctx}
 }
 
 // MemoryLimitError reports that an operator needed more memory than

@@ -198,6 +198,9 @@ func regexpListKernel(split, group bool) Kernel {
 				return nil, err
 			}
 			str := s.at(i)
+			if err := ctx.Poll(1 + len(str)>>10); err != nil {
+				return nil, err
+			}
 			lb.Append(true)
 			if split {
 				for _, part := range re.Split(str, -1) {

@@ -160,12 +160,18 @@ func rowKernel(ps []planner.Type, ret planner.Type, nullIn bool, f rowFn) Kernel
 		out := newValOut(ctx.Mem, ret, n)
 	rows:
 		for i := 0; i < n; i++ {
+			work := 1 // a row, plus one per KB of text (regexes over long strings)
 			for j, g := range gets {
 				vals[j] = g(i)
 				if vals[j].Null && !nullIn {
 					out.set(i, planner.Value{Null: true})
 					continue rows
 				}
+				work += len(vals[j].Str) >> 10
+			}
+			if err := ctx.Poll(work); err != nil {
+				out.finish().Release()
+				return nil, err
 			}
 			v, err := f(vals)
 			if err != nil {
