@@ -3,7 +3,6 @@ package fn
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -133,7 +132,7 @@ func arrayToScalar(at planner.Type, ps []planner.Type, ret planner.Type, f func(
 			}
 			out.set(i, r)
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
 
@@ -265,7 +264,7 @@ func (c *Catalog) addArrays() {
 			return nil
 		}
 		return &Scalar{Ps: ps, Ret: tV, Kernel: arrayToScalar(args[0], ps, tV, func(rc rowCtx) (planner.Value, error) {
-			var b strings.Builder
+			b := cappedBuilder{fn: "array_join"}
 			first := true
 			for j := rc.s; j < rc.e; j++ {
 				x := rc.elem(j)
@@ -279,12 +278,12 @@ func (c *Catalog) addArrays() {
 					continue // NULL elements are skipped without a replacement
 				}
 				if !first {
-					b.WriteString(rc.args[0].Str)
+					b.add(rc.args[0].Str)
 				}
-				b.WriteString(s)
+				b.add(s)
 				first = false
 			}
-			return v(b.String()), nil
+			return v(b.String()), b.err
 		})}
 	}
 	c.generic("array_join", "(array(T), varchar[, varchar])", join)
@@ -340,6 +339,14 @@ func concatArrays(t planner.Type) Kernel {
 				if s, e := l.ValueOffsets(i); ctx.Poll(1+int(e-s)) != nil {
 					return nil, ctx.context().Err()
 				}
+			}
+			total := 0
+			for _, l := range ls {
+				s, e := l.ValueOffsets(i)
+				total += int(e - s)
+			}
+			if total > maxArrayElements {
+				return nil, fmt.Errorf("concat: result of %d elements is too large (an array value may hold at most %d)", total, maxArrayElements)
 			}
 			lb.Append(true)
 			for _, l := range ls {

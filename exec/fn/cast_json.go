@@ -106,7 +106,7 @@ func rowKernelArr(f func(a arrow.Array, i int, out *strOut) error, ret planner.T
 				return nil, err
 			}
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
 

@@ -56,7 +56,10 @@
 // HyperLogLog (2.3% standard error, Trino's default); approx_percentile is
 // exact. CAST(row AS json) writes an object. random() is marked
 // non-deterministic, so a planner that folds such calls once per query
-// makes it constant per query.
+// makes it constant per query. A string a function builds (lpad, rpad,
+// replace, regexp_replace, concat, concat_ws, array_join) is at most 64 MiB
+// and one batch of string results at most 1 GiB, where Trino allows 2 GB
+// per value (limits.go); JSON documents nest at most 300 levels.
 package fn
 
 import (

@@ -201,7 +201,7 @@ func jsonPathKernel(scalar bool) Kernel {
 			}
 			out.appendString(raw)
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
 

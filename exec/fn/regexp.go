@@ -154,6 +154,9 @@ func (c *Catalog) addRegexps() {
 					}
 					lastRepl, lastTmpl = strings.Clone(a[2].Str), t
 				}
+				if err := checkRegexpReplace(re, a[0].Str, lastTmpl); err != nil {
+					return vnull, err
+				}
 				return v(re.ReplaceAllString(a[0].Str, lastTmpl)), nil
 			})(ctx, args, n)
 		}

@@ -126,6 +126,15 @@ func (o *valOut) set(i int, v planner.Value) {
 	}
 }
 
+// result is finish, or the error of a string output that passed
+// maxBatchBytes.
+func (o *valOut) result() (arrow.Array, error) {
+	if o.s != nil {
+		return o.s.result()
+	}
+	return o.finish(), nil
+}
+
 func (o *valOut) finish() arrow.Array {
 	switch {
 	case o.b != nil:
@@ -180,6 +189,6 @@ func rowKernel(ps []planner.Type, ret planner.Type, nullIn bool, f rowFn) Kernel
 			}
 			out.set(i, v)
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
