@@ -130,3 +130,26 @@ func TestFormatSignChain(t *testing.T) {
 		}
 	}
 }
+
+// TestCaretLongLine: the caret line of a huge one-line query is a window
+// around the column, not megabytes of text.
+func TestCaretLongLine(t *testing.T) {
+	q := "SELECT 1" + strings.Repeat(" + 1", MaxExprDepth+500)
+	_, err := Parse(q)
+	var pe *Error
+	if !errors.As(err, &pe) {
+		t.Fatal(err)
+	}
+	c := pe.Caret()
+	lines := strings.Split(c, "\n")
+	if len(lines) != 2 || len([]rune(lines[0])) > caretWidth+2 || !strings.HasPrefix(lines[0], "…") || !strings.HasSuffix(lines[0], "…") {
+		t.Fatalf("caret lines %q", c)
+	}
+	if col := len([]rune(lines[1])) - 1; []rune(lines[0])[col] != '+' {
+		t.Errorf("caret under %q, want the '+' past the limit", string([]rune(lines[0])[col]))
+	}
+	short := NewError("SELECT x", 7, ErrSyntax, "m")
+	if got := short.Caret(); got != "SELECT x\n       ^" {
+		t.Errorf("short caret %q", got)
+	}
+}
