@@ -164,7 +164,7 @@ type collector struct {
 	schema   *arrow.Schema
 	builders []array.Builder
 	rows     int
-	bytes    int64
+	bytes    int64 // the builders' memory
 }
 
 func newCollector(mem memory.Allocator, schema *arrow.Schema) *collector {
@@ -182,7 +182,10 @@ func (c *collector) add(b Batch, rows []int32) error {
 		}
 	}
 	c.rows += len(rows)
-	c.bytes += liveBytes(Batch{Rec: b.Rec, Sel: rows})
+	c.bytes = 0
+	for _, bl := range c.builders {
+		c.bytes += builderBytes(bl) // at capacity: builders double
+	}
 	return nil
 }
 
