@@ -63,9 +63,9 @@ func newElemKeys(vals arrow.Array, t planner.Type) elemKeys {
 }
 
 // elemSet is a set of element keys, reused from row to row. Integer-like
-// keys go into an open-addressing table with Fibonacci hashing, one slot
-// array so a probe costs one cache miss (a Go map costs several, and was
-// three times slower over a million keys); strings into a Go map.
+// keys go into an open-addressing table with Fibonacci hashing: one slot
+// array, so a probe of a large table costs one cache miss; strings go into
+// a Go map.
 type elemSet struct {
 	keys   []int64 // emptySlot marks a free slot
 	shift  uint
