@@ -86,7 +86,7 @@ func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (O
 			if err != nil {
 				return nil, err
 			}
-			specs = append(specs, AggSpec{New: f.New, Args: args, Types: types})
+			specs = append(specs, AggSpec{New: f.New, Args: args, Types: types, Name: a.Label})
 			ret = append(ret, a.T)
 		}
 		names := append(append([]string(nil), n.GroupNames...), aggNames(n.Aggs)...)

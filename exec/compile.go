@@ -29,6 +29,9 @@ type Selector interface {
 // in may hold dictionary<int32,string> or string columns where the plan says
 // varchar: both are accepted at run time.
 func Compile(e planner.Expr, in *arrow.Schema, env *Env) (Evaluator, error) {
+	if deep := planner.ExprTooDeep(e); deep != nil {
+		return nil, &ExprError{Pos: deep.Pos(), Err: planner.ErrTooDeep} // the compiler recurses
+	}
 	c := &compiler{in: in, env: env}
 	return c.expr(e)
 }
@@ -41,6 +44,9 @@ func Compile(e planner.Expr, in *arrow.Schema, env *Env) (Evaluator, error) {
 func CompileSelector(e planner.Expr, in *arrow.Schema, env *Env) (Selector, error) {
 	if e.Type().Kind != planner.KindBoolean && e.Type().Kind != planner.KindUnknown {
 		return nil, exprErr(e, fmt.Errorf("a condition must be boolean, not %s", e.Type()))
+	}
+	if deep := planner.ExprTooDeep(e); deep != nil {
+		return nil, &ExprError{Pos: deep.Pos(), Err: planner.ErrTooDeep}
 	}
 	c := &compiler{in: in, env: env}
 	return c.selector(e)

@@ -86,15 +86,15 @@ func (k *kernelEval) Eval(ctx context.Context, b Batch) (Vec, error) {
 	n := b.Len()
 	if nonConst >= 0 && k.ret.IsStringLike() {
 		if d, ok := vs[nonConst].Arr.(*array.Dictionary); ok && d.Dictionary().Len() <= n {
-			if out, ok, err := k.onDictionary(vs, nonConst, d); ok || err != nil {
+			if out, ok, err := k.onDictionary(ctx, vs, nonConst, d); ok || err != nil {
 				return out, err
 			}
 		}
 	}
-	return k.run(vs, n)
+	return k.run(ctx, vs, n)
 }
 
-func (k *kernelEval) run(vs []Vec, n int) (Vec, error) {
+func (k *kernelEval) run(ctx context.Context, vs []Vec, n int) (Vec, error) {
 	mem := k.env.mem()
 	args := make([]fn.Vec, len(vs))
 	for i, v := range vs {
@@ -105,7 +105,7 @@ func (k *kernelEval) run(vs []Vec, n int) (Vec, error) {
 		defer done()
 		args[i] = a
 	}
-	out, err := k.kernel(k.env.fnContext(), args, n)
+	out, err := k.kernel(k.env.fnContext(ctx), args, n)
 	if err != nil {
 		return Vec{}, exprErr(k.e, err)
 	}
@@ -120,10 +120,10 @@ func (k *kernelEval) run(vs []Vec, n int) (Vec, error) {
 // keeps the row indices (lower(eventSource) costs one call per distinct
 // source). It declines (ok false) when an entry maps to NULL, to keep the
 // dictionary values NULL-free.
-func (k *kernelEval) onDictionary(vs []Vec, at int, d *array.Dictionary) (Vec, bool, error) {
+func (k *kernelEval) onDictionary(ctx context.Context, vs []Vec, at int, d *array.Dictionary) (Vec, bool, error) {
 	dv := append([]Vec(nil), vs...)
 	dv[at] = Vec{Arr: d.Dictionary()}
-	res, err := k.run(dv, d.Dictionary().Len())
+	res, err := k.run(ctx, dv, d.Dictionary().Len())
 	if err != nil {
 		return Vec{}, false, err
 	}

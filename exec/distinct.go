@@ -31,6 +31,9 @@ func (d *Distinct) Extra() map[string]string {
 
 func (d *Distinct) Next(ctx context.Context) (Batch, error) {
 	for {
+		if err := ctx.Err(); err != nil { // a run of duplicate batches returns nothing
+			return Batch{}, err
+		}
 		b, err := d.in.Next(ctx)
 		if err != nil || b.Rec == nil {
 			return b, err

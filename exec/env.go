@@ -22,8 +22,9 @@ type Env struct {
 	// Now is the query's fixed instant (Unix ns): now() and
 	// current_timestamp fold to it once, so every row sees the same value.
 	Now int64
-	// MemoryLimit caps the bytes hash aggregation, sort, top-N and distinct
-	// may hold (0: no limit).
+	// MemoryLimit caps the bytes hash aggregation (keys, aggregate state
+	// and the copy its results make), sort, top-N and distinct may hold
+	// together, counted as the Go heap holds them (0: no limit).
 	MemoryLimit int64
 	// Catalog resolves functions; the plan already carries resolved
 	// overloads, so exec needs it only to hand it on.
@@ -38,6 +39,7 @@ type Env struct {
 	// applies to their sum, so an aggregation feeding a sort share it.
 	held  map[any]int64
 	total int64
+	peak  int64
 }
 
 func (e *Env) mem() memory.Allocator {
@@ -54,12 +56,12 @@ func (e *Env) batchSize() int {
 	return e.BatchSize
 }
 
-func (e *Env) fnContext() *fn.Context {
+func (e *Env) fnContext(ctx context.Context) *fn.Context {
 	var now int64
 	if e != nil {
 		now = e.Now
 	}
-	return &fn.Context{Mem: e.mem(), Now: now}
+	return &fn.Context{Mem: e.mem(), Now: now, Ctx: ctx}
 }
 
 // MemoryLimitError reports that an operator needed more memory than
@@ -104,10 +106,19 @@ func (e *Env) checkMemory(owner any, op string, used int64) error {
 	}
 	e.total += used - e.held[owner]
 	e.held[owner] = used
+	e.peak = max(e.peak, e.total)
 	if e.MemoryLimit <= 0 || e.total <= e.MemoryLimit {
 		return nil
 	}
 	return &MemoryLimitError{Op: op, Limit: e.MemoryLimit}
+}
+
+// MemoryPeak is the most the query's operators reported holding at once.
+func (e *Env) MemoryPeak() int64 {
+	if e == nil {
+		return 0
+	}
+	return e.peak
 }
 
 // MemoryHeld is the bytes the query's operators report holding now.

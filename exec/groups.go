@@ -41,10 +41,13 @@ func (g *grouper) release() {
 	}
 }
 
-// size is the memory the grouper holds besides its key builders, plus a
-// rough cost per group for the builders' slots and key bytes.
+// size is the memory the grouper holds: its key builders at capacity, the
+// coders' maps and the scratch slices.
 func (g *grouper) size() int64 {
-	s := int64(g.n) * 16
+	var s int64
+	for _, b := range g.builders {
+		s += builderBytes(b)
+	}
 	for _, c := range g.cols {
 		s += c.bytes
 	}

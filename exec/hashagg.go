@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 
@@ -16,6 +17,7 @@ type AggSpec struct {
 	New   func() fn.Accumulator
 	Args  []Evaluator
 	Types []planner.Type // argument types (the overload's parameters)
+	Name  string         // the call as written, e.g. array_agg(eventJson), for errors
 }
 
 // HashAggregate groups its input by key expressions and feeds each batch to
@@ -133,14 +135,39 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			// The state, and the copy Result will make of it
+			// (array_agg's list coexists with its chunks).
 			used += acc.Bytes()
+			if r, ok := acc.(fn.ResultSizer); ok {
+				used += r.ResultBytes()
+			}
 		}
-		if err := h.env.checkMemory(h, "hash aggregation", used); err != nil {
+		if err := h.env.checkMemory(h, h.opName(), used); err != nil {
 			return err
 		}
 	}
 	h.groups = ngroups
-	return h.finish(ngroups)
+	if err := h.finish(ngroups); err != nil {
+		return err
+	}
+	// The state is garbage now; the output is what stays.
+	h.accs = nil
+	return h.env.checkMemory(h, h.opName(), recordBytes(h.out))
+}
+
+// opName names the operator in memory limit errors, with the aggregates
+// that hold variable-size state, since they are the usual reason.
+func (h *HashAggregate) opName() string {
+	var names []string
+	for i, acc := range h.accs {
+		if _, ok := acc.(fn.ResultSizer); ok && h.aggs[i].Name != "" {
+			names = append(names, h.aggs[i].Name)
+		}
+	}
+	if len(names) == 0 {
+		return "hash aggregation"
+	}
+	return "hash aggregation (" + strings.Join(names, ", ") + ")"
 }
 
 func (h *HashAggregate) finish(ngroups int) error {

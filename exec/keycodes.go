@@ -63,10 +63,12 @@ func (c *colCoder) release() {
 	}
 }
 
+// add numbers a new value; size is the bytes of its map key: a string
+// key's text (cloned), or 8 for an integer.
 func (c *colCoder) add(row int, size int) uint32 {
 	code := c.n
 	c.n++
-	c.bytes += int64(size) + 48
+	c.bytes += mapEntryCost(size)
 	c.fresh = append(c.fresh, int32(row))
 	return code
 }
@@ -324,7 +326,7 @@ func (p *pairCoder) lookup(row int, a, b uint32, fresh *[]int32) uint32 {
 		id = p.n
 		p.n++
 		p.m[key] = id
-		p.bytes += 32
+		p.bytes += mapEntryCost(8)
 		if fresh != nil {
 			*fresh = append(*fresh, int32(row))
 		}

@@ -62,12 +62,20 @@ func (s *Sort) consume(ctx context.Context) error {
 	if rec.NumRows() == 0 {
 		return nil
 	}
+	// The sorted copy coexists with the collected rows until it is built,
+	// with the permutation and the sort's buffer (fn.SortFunc).
+	held := recordBytes(rec)
+	if err := s.env.checkMemory(s, "sort", 2*held+rec.NumRows()*16); err != nil {
+		return err
+	}
 	perm, err := sortPerm(ctx, rec, s.keys, s.env)
 	if err != nil {
 		return err
 	}
-	s.out, err = takeRecord(s.env.mem(), rec, perm)
-	return err
+	if s.out, err = takeRecord(s.env.mem(), rec, perm); err != nil {
+		return err
+	}
+	return s.env.checkMemory(s, "sort", recordBytes(s.out))
 }
 
 func (s *Sort) Close() error {

@@ -3,12 +3,12 @@ package exec
 import (
 	"cmp"
 	"context"
-	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
+	"github.com/ctlake/ctlake/exec/fn"
 	"github.com/ctlake/ctlake/planner"
 )
 
@@ -84,7 +84,7 @@ func sortPerm(ctx context.Context, rec arrow.Record, keys []SortKey, env *Env) (
 	perm := identity(n)
 	if len(arrs) == 1 {
 		if vals, ok := int64s(arrs[0]); ok {
-			return sortIntsNulls(perm, vals, arrs[0], keys[0]), nil
+			return sortIntsNulls(ctx, perm, vals, arrs[0], keys[0])
 		}
 	}
 	f, err := rowComparator(arrs, arrs, keys)
@@ -92,22 +92,22 @@ func sortPerm(ctx context.Context, rec arrow.Record, keys []SortKey, env *Env) (
 		return nil, err
 	}
 	// Ties broken by row number make the unstable (pattern-defeating
-	// quick) sort stable, and several times faster than SortStableFunc.
-	slices.SortFunc(perm, func(a, b int32) int {
+	// quick) sort stable, and several times faster than SortStableFunc;
+	// fn.SortFunc checks ctx between runs of the sort.
+	err = fn.SortFunc(ctx, perm, func(a, b int32) int {
 		if c := f(int(a), int(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	return perm, nil
+	return perm, err
 }
 
 // sortIntsNulls sorts by one integer-like key: NULL rows (in row order)
 // before or after the sorted rest.
-func sortIntsNulls(perm []int32, vals []int64, a arrow.Array, k SortKey) []int32 {
+func sortIntsNulls(ctx context.Context, perm []int32, vals []int64, a arrow.Array, k SortKey) ([]int32, error) {
 	if a.NullN() == 0 {
-		sortInts(perm, vals, k.Desc)
-		return perm
+		return perm, sortInts(ctx, perm, vals, k.Desc)
 	}
 	var nulls, rest []int32
 	for _, r := range perm {
@@ -117,16 +117,18 @@ func sortIntsNulls(perm []int32, vals []int64, a arrow.Array, k SortKey) []int32
 			rest = append(rest, r)
 		}
 	}
-	sortInts(rest, vals, k.Desc)
-	if k.NullsFirst {
-		return append(nulls, rest...)
+	if err := sortInts(ctx, rest, vals, k.Desc); err != nil {
+		return nil, err
 	}
-	return append(rest, nulls...)
+	if k.NullsFirst {
+		return append(nulls, rest...), nil
+	}
+	return append(rest, nulls...), nil
 }
 
 // sortInts is the single bigint/timestamp key fast path: sorting (key,
 // row) pairs avoids a closure call per comparison.
-func sortInts(perm []int32, vals []int64, desc bool) {
+func sortInts(ctx context.Context, perm []int32, vals []int64, desc bool) error {
 	type kv struct {
 		k int64
 		i int32
@@ -135,15 +137,16 @@ func sortInts(perm []int32, vals []int64, desc bool) {
 	for i, r := range perm {
 		ps[i] = kv{vals[r], r}
 	}
+	var err error
 	if desc {
-		slices.SortFunc(ps, func(a, b kv) int {
+		err = fn.SortFunc(ctx, ps, func(a, b kv) int {
 			if a.k != b.k {
 				return cmp.Compare(b.k, a.k)
 			}
 			return cmp.Compare(a.i, b.i)
 		})
 	} else {
-		slices.SortFunc(ps, func(a, b kv) int {
+		err = fn.SortFunc(ctx, ps, func(a, b kv) int {
 			if a.k != b.k {
 				return cmp.Compare(a.k, b.k)
 			}
@@ -153,6 +156,7 @@ func sortInts(perm []int32, vals []int64, desc bool) {
 	for i, p := range ps {
 		perm[i] = p.i
 	}
+	return err
 }
 
 // collector gathers the live rows of many batches into plain builders.
@@ -160,7 +164,7 @@ type collector struct {
 	schema   *arrow.Schema
 	builders []array.Builder
 	rows     int
-	bytes    int64
+	bytes    int64 // the builders' memory
 }
 
 func newCollector(mem memory.Allocator, schema *arrow.Schema) *collector {
@@ -178,7 +182,10 @@ func (c *collector) add(b Batch, rows []int32) error {
 		}
 	}
 	c.rows += len(rows)
-	c.bytes += liveBytes(Batch{Rec: b.Rec, Sel: rows})
+	c.bytes = 0
+	for _, bl := range c.builders {
+		c.bytes += builderBytes(bl) // at capacity: builders double
+	}
 	return nil
 }
 

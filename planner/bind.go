@@ -46,6 +46,9 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 	if opts.Functions == nil {
 		return nil, errors.New("planner: no function catalog")
 	}
+	if err := sql.CheckDepth(query, stmt); err != nil {
+		return nil, err // the binder recurses over expressions
+	}
 	b := &binder{query: query, opts: opts, ctes: map[string]*sql.CTE{}}
 	var q *sql.Query
 	p := &Plan{}
@@ -75,6 +78,9 @@ type binder struct {
 	query string
 	opts  Options
 	ctes  map[string]*sql.CTE // by lower-case name, innermost WITH wins
+	// growable are AND/OR nodes whose argument list no other node has
+	// extended yet (see binary).
+	growable map[*Logic]bool
 }
 
 func (b *binder) errorf(pos int, kind error, format string, args ...any) error {

@@ -298,14 +298,28 @@ func (b *binder) binary(sc *scope, e *sql.Binary, aggs *aggCollector) (Expr, err
 		}
 		or := op == sql.OpOr
 		var args []Expr
-		for _, x := range []Expr{l, r} {
-			if lg, ok := x.(*Logic); ok && lg.Or == or {
-				args = append(args, lg.Args...)
-			} else {
-				args = append(args, x)
-			}
+		if lg, ok := l.(*Logic); ok && lg.Or == or && b.growable[lg] {
+			// The left arm's list may grow in place once (whoever else
+			// holds lg keeps seeing its own length), so a chain of n ANDs
+			// costs O(n), not O(n²).
+			delete(b.growable, lg)
+			args = lg.Args
+		} else if ok && lg.Or == or {
+			args = append([]Expr(nil), lg.Args...)
+		} else {
+			args = []Expr{l}
 		}
-		return &Logic{Or: or, Args: args, P: e.OpPos}, nil
+		if lg, ok := r.(*Logic); ok && lg.Or == or {
+			args = append(args, lg.Args...)
+		} else {
+			args = append(args, r)
+		}
+		out := &Logic{Or: or, Args: args, P: e.OpPos}
+		if b.growable == nil {
+			b.growable = map[*Logic]bool{}
+		}
+		b.growable[out] = true
+		return out, nil
 	}
 	if c, ok := cmpOps[op]; ok {
 		return b.compare(c, l, r, e.OpPos)

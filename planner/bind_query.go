@@ -418,20 +418,64 @@ func (b *binder) orderLimit(node Node, names []string, order []orderTerm, _ any,
 // columns, aggregate calls to aggregate columns; any other column is an
 // error, as in Trino.
 func (b *binder) overAggregate(e Expr, groups []Expr) (Expr, error) {
-	for i, g := range groups {
-		if !containsAgg(e) && e.String() == g.String() && e.Type().Equal(g.Type()) {
-			return &InputRef{Index: i, Name: g.String(), T: g.Type(), P: e.Pos()}, nil
+	m := &groupMatch{groups: groups, size: map[Expr]int{}, agg: map[Expr]bool{}}
+	for _, g := range groups {
+		m.texts = append(m.texts, g.String())
+		m.sizes = append(m.sizes, m.measure(g))
+	}
+	m.measure(e)
+	return b.overAgg(e, m)
+}
+
+// groupMatch finds group expressions inside an expression. Node counts and
+// aggregate presence are computed once per tree, so only subtrees as large
+// as a group expression are printed for comparison: matching a chain of n
+// operators costs O(n), not O(n²).
+type groupMatch struct {
+	groups []Expr
+	texts  []string
+	sizes  []int
+	size   map[Expr]int  // nodes in the subtree
+	agg    map[Expr]bool // the subtree holds an aggregate call
+}
+
+func (m *groupMatch) measure(e Expr) int {
+	n, agg := 1, false
+	if _, ok := e.(*aggRef); ok {
+		agg = true
+	}
+	for _, c := range Children(e) {
+		n += m.measure(c)
+		agg = agg || m.agg[c]
+	}
+	m.size[e], m.agg[e] = n, agg
+	return n
+}
+
+func (b *binder) overAgg(e Expr, m *groupMatch) (Expr, error) {
+	if !m.agg[e] {
+		var text string
+		for i, g := range m.groups {
+			if m.size[e] != m.sizes[i] || !e.Type().Equal(g.Type()) {
+				continue
+			}
+			if text == "" {
+				text = e.String()
+			}
+			if text == m.texts[i] {
+				return &InputRef{Index: i, Name: m.texts[i], T: g.Type(), P: e.Pos()}, nil
+			}
 		}
 	}
 	switch x := e.(type) {
 	case *aggRef:
-		return &InputRef{Index: len(groups) + x.idx, Name: x.txt, T: x.T, P: x.P}, nil
+		return &InputRef{Index: len(m.groups) + x.idx, Name: x.txt, T: x.T, P: x.P}, nil
 	case *InputRef:
 		return nil, b.errorf(x.P, ErrType, "column %q must appear in GROUP BY or be used in an aggregate function", x.Name)
 	case *Literal:
 		return x, nil
 	}
-	return mapChildren(e, func(c Expr) (Expr, error) { return b.overAggregate(c, groups) })
+	return mapChildren(e, func(c Expr) (Expr, error) { return b.overAgg(c, m) })
 }
 
 func containsAgg(e Expr) bool {

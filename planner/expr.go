@@ -201,7 +201,7 @@ func (*Coalesce) exprNode() {}
 func (*Cast) exprNode()     {}
 
 func (e *InputRef) String() string { return e.Name }
-func (e *FieldRef) String() string { return e.Row.String() + "." + e.Name }
+func (e *FieldRef) String() string { return exprText(e) }
 
 func (e *Literal) String() string { return FormatValue(e.V, e.T, true) }
 
@@ -256,95 +256,24 @@ func FormatValue(v Value, t Type, quoted bool) string {
 	}
 }
 
-func (e *Call) String() string {
-	args := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		args[i] = a.String()
-	}
-	return e.Name + "(" + strings.Join(args, ", ") + ")"
-}
+func (e *Call) String() string { return exprText(e) }
 
-func (e *Logic) String() string {
-	op := " AND "
-	if e.Or {
-		op = " OR "
-	}
-	parts := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		parts[i] = paren(a)
-	}
-	return strings.Join(parts, op)
-}
+func (e *Logic) String() string { return exprText(e) }
 
-func paren(e Expr) string {
-	if _, ok := e.(*Logic); ok {
-		return "(" + e.String() + ")"
-	}
-	return e.String()
-}
+func (e *Not) String() string     { return exprText(e) }
+func (e *Compare) String() string { return exprText(e) }
 
-func (e *Not) String() string     { return "NOT " + paren(e.X) }
-func (e *Compare) String() string { return e.L.String() + " " + e.Op.String() + " " + e.R.String() }
+func (e *IsNull) String() string { return exprText(e) }
 
-func (e *IsNull) String() string {
-	if e.Negate {
-		return e.X.String() + " IS NOT NULL"
-	}
-	return e.X.String() + " IS NULL"
-}
+func (e *In) String() string { return exprText(e) }
 
-func (e *In) String() string {
-	items := make([]string, len(e.List))
-	for i, a := range e.List {
-		items[i] = a.String()
-	}
-	not := ""
-	if e.Negate {
-		not = "NOT "
-	}
-	return e.X.String() + " " + not + "IN (" + strings.Join(items, ", ") + ")"
-}
+func (e *Like) String() string { return exprText(e) }
 
-func (e *Like) String() string {
-	not := ""
-	if e.Negate {
-		not = "NOT "
-	}
-	s := e.X.String() + " " + not + "LIKE " + e.Pattern.String()
-	if e.Escape != nil {
-		s += " ESCAPE " + e.Escape.String()
-	}
-	return s
-}
+func (e *Case) String() string { return exprText(e) }
 
-func (e *Case) String() string {
-	var b strings.Builder
-	b.WriteString("CASE")
-	for _, w := range e.Whens {
-		b.WriteString(" WHEN " + w.Cond.String() + " THEN " + w.Result.String())
-	}
-	if e.Else != nil {
-		b.WriteString(" ELSE " + e.Else.String())
-	}
-	b.WriteString(" END")
-	return b.String()
-}
+func (e *Coalesce) String() string { return exprText(e) }
 
-func (e *Coalesce) String() string {
-	args := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		args[i] = a.String()
-	}
-	return "coalesce(" + strings.Join(args, ", ") + ")"
-}
-
-func (e *Cast) String() string {
-	fn := "CAST"
-	if e.Try {
-		fn = "TRY_CAST"
-	}
-	return fn + "(" + e.X.String() + " AS " + e.To.String() + ")"
-}
+func (e *Cast) String() string { return exprText(e) }
 
 // Walk calls fn on e and, while fn returns true, on its children.
 func Walk(e Expr, fn func(Expr) bool) {

@@ -29,10 +29,20 @@ func (b *binder) foldConstants(root Node) error {
 }
 
 func (b *binder) fold(e Expr) (Expr, error) {
+	rowFree := map[Expr]bool{}
+	markRowFree(e, rowFree)
+	return b.foldIn(e, rowFree)
+}
+
+// foldIn folds the largest constant subexpressions of e, top down (so that
+// CASE WHEN false THEN 1/0 … folds as a whole, never 1/0 alone); rowFree
+// says which nodes depend on no row, computed once per tree so that a
+// chain of n operators costs O(n), not O(n²).
+func (b *binder) foldIn(e Expr, rowFree map[Expr]bool) (Expr, error) {
 	if _, ok := e.(*Literal); ok {
 		return e, nil
 	}
-	if isConstant(e) {
+	if rowFree[e] && scalarResult(e) {
 		v, err := b.opts.Folder.Fold(e)
 		if err != nil {
 			var se *sql.Error
@@ -43,24 +53,32 @@ func (b *binder) fold(e Expr) (Expr, error) {
 		}
 		return &Literal{V: v, T: e.Type(), P: e.Pos()}, nil
 	}
-	return mapChildren(e, b.fold)
+	return mapChildren(e, func(c Expr) (Expr, error) { return b.foldIn(c, rowFree) })
 }
 
-// isConstant reports an expression that depends on no row: literals and
-// functions of literals. Compound-typed results are left alone (a Value
-// holds only scalars).
-func isConstant(e Expr) bool {
+// scalarResult: compound-typed results are not folded (a Value holds only
+// scalars).
+func scalarResult(e Expr) bool {
 	switch e.Type().Kind {
 	case KindArray, KindMap, KindRow:
 		return false
 	}
-	ok := true
-	Walk(e, func(x Expr) bool {
-		switch x.(type) {
-		case *InputRef, *aggRef:
-			ok = false
+	return true
+}
+
+// markRowFree records in m, for e and every node under it, whether it
+// depends on no row (no column reference, no aggregate), and returns e's.
+func markRowFree(e Expr, m map[Expr]bool) bool {
+	free := true
+	switch e.(type) {
+	case *InputRef, *aggRef:
+		free = false
+	}
+	for _, c := range Children(e) {
+		if !markRowFree(c, m) {
+			free = false
 		}
-		return ok
-	})
-	return ok
+	}
+	m[e] = free
+	return free
 }

@@ -49,8 +49,23 @@ func (e *Error) Caret() string {
 		end += start
 	}
 	line := strings.TrimRight(e.Query[start:end], "\r")
+	before := e.Query[start:e.Pos]
+	// A very long line (a generated query, a million-character
+	// expression) is cut to a window around the column.
+	if len(line) > caretWidth {
+		lr, br := []rune(line), []rune(before)
+		from := max(0, len(br)-caretWidth*2/3)
+		to := min(len(lr), from+caretWidth)
+		line, before = string(lr[from:to]), string(br[from:])
+		if from > 0 {
+			line, before = "…"+line, "…"+before
+		}
+		if to < len(lr) {
+			line += "…"
+		}
+	}
 	var pad strings.Builder
-	for _, r := range e.Query[start:e.Pos] {
+	for _, r := range before {
 		if r == '\t' {
 			pad.WriteByte('\t')
 		} else {
@@ -59,6 +74,9 @@ func (e *Error) Caret() string {
 	}
 	return line + "\n" + pad.String() + "^"
 }
+
+// caretWidth is the most characters of a line Caret shows.
+const caretWidth = 150
 
 // NewError builds a positioned error against query; later layers (binder,
 // planner) use it so that every message has the same shape. pos is clamped

@@ -390,8 +390,14 @@ func (f *formatter) expr(e Expr, min int) {
 			f.expr(e.Expr, precNot)
 			break
 		}
+		// A sign over a sign needs no parentheses, only a space against
+		// "--" (a comment): a chain of n signs stays n levels deep rather
+		// than gaining n parentheses, which sqlparser limits.
 		f.w(e.Op)
-		f.expr(e.Expr, precPrimary)
+		if u, ok := e.Expr.(*Unary); ok && u.Op != "NOT" {
+			f.w(" ")
+		}
+		f.expr(e.Expr, precUnary)
 	case *Like:
 		f.expr(e.Expr, precCmp+1)
 		f.w(f.not(e.Not), " LIKE ")

@@ -43,9 +43,11 @@ type lexer struct {
 }
 
 // lex tokenizes src. Brackets are matched here so that every later stage
-// can jump over a parenthesised region in O(1).
+// can jump over a parenthesised region in O(1). It stops at the first token
+// that makes an expression nested deeper than MaxExprDepth (depth.go).
 func lex(src string) ([]token, *Error) {
 	l := &lexer{src: src}
+	var depth depthCheck
 	for {
 		if err := l.skipSpace(); err != nil {
 			return nil, err
@@ -54,6 +56,9 @@ func lex(src string) ([]token, *Error) {
 			break
 		}
 		if err := l.next(); err != nil {
+			return nil, err
+		}
+		if err := depth.add(src, &l.toks[len(l.toks)-1]); err != nil {
 			return nil, err
 		}
 	}

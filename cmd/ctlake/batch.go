@@ -135,12 +135,7 @@ func runBatchStatement(ctx context.Context, eng *querier, st statement, r *batch
 	if err != nil {
 		var se *sql.Error
 		if errors.As(err, &se) {
-			// Positions count from the start of the file, as an editor does.
-			line, col := st.Line+se.Line-1, se.Col
-			if se.Line == 1 {
-				col += st.Col - 1
-			}
-			return fmt.Errorf("%s:%d:%d: %s\n%s", o.source, line, col, se.Msg, se.Caret())
+			return scriptError(o.source, st, query, se)
 		}
 		return err
 	}
@@ -236,4 +231,21 @@ func printSummary(w io.Writer, results []batchResult) {
 			r.Elapsed.Round(time.Millisecond), humanBytes(r.Bytes), r.Status)
 	}
 	tw.Flush()
+}
+
+// scriptError positions a statement's error in its script, as an editor
+// counts, and shows the script's line with the caret under that column (a
+// statement that starts mid-line used to get a caret under its own first
+// column beside the script's column). When placeholders changed the text,
+// the statement's own line is shown instead.
+func scriptError(source string, st statement, query string, se *sql.Error) error {
+	if st.Script != "" && query == st.SQL && st.Offset+se.Pos <= len(st.Script) {
+		at := sql.NewError(st.Script, st.Offset+se.Pos, se.Kind, "%s", se.Msg)
+		return fmt.Errorf("%s:%d:%d: %s\n%s", source, at.Line, at.Col, se.Msg, at.Caret())
+	}
+	line, col := st.Line+se.Line-1, se.Col
+	if se.Line == 1 {
+		col += st.Col - 1
+	}
+	return fmt.Errorf("%s:%d:%d: %s\n%s", source, line, col, se.Msg, se.Caret())
 }

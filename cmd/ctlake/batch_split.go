@@ -96,6 +96,11 @@ type statement struct {
 	SQL  string // the text without its ';', trimmed of surrounding space and leading comments
 	Line int    // 1-based line of the script where SQL starts
 	Col  int    // 1-based byte column of that line where SQL starts
+	// Script is the whole text and Offset where SQL starts in it
+	// (SQL == Script[Offset:Offset+len(SQL)]), so that an error shows the
+	// script's line, not the statement's.
+	Script string
+	Offset int
 }
 
 var nameComment = regexp.MustCompile(`^--\s*name\s*:\s*(.*?)\s*$`)
@@ -146,7 +151,8 @@ func splitStatements(src string) (stmts []statement, rest string, open bool) {
 			end := s.start + off + semi
 			if first >= 0 {
 				stmts = append(stmts, statement{Name: name, SQL: strings.TrimSpace(src[first:end]),
-					Line: 1 + strings.Count(src[:first], "\n"), Col: first - strings.LastIndexByte(src[:first], '\n')})
+					Line: 1 + strings.Count(src[:first], "\n"), Col: first - strings.LastIndexByte(src[:first], '\n'),
+					Script: src, Offset: first})
 			}
 			name, first, begin = "", -1, end+1
 			off += semi + 1
@@ -163,17 +169,26 @@ func notSpace(r rune) bool { return !strings.ContainsRune(" \t\r\n\f\v", r) }
 // scriptStatements is splitStatements for a whole file: text after the last
 // ';' is a final statement.
 func scriptStatements(src string) []statement {
-	stmts, rest, _ := splitStatements(src)
+	stmts, rest, open := splitStatements(src)
 	if rest == "" {
 		return stmts
 	}
-	last, _, _ := splitStatements(rest + "\n;")
 	before := src[:len(src)-len(rest)]
+	last, _, _ := splitStatements(rest + "\n;")
+	if len(last) == 0 && open {
+		// An unterminated string, identifier or comment swallowed the ';':
+		// run the rest as it is, so the parser reports where it opens
+		// (it used to vanish without a word).
+		k := strings.IndexFunc(rest, notSpace)
+		last = []statement{{SQL: strings.TrimSpace(rest), Line: 1 + strings.Count(rest[:k], "\n"),
+			Col: k - strings.LastIndexByte(rest[:k], '\n'), Offset: k}}
+	}
 	for i := range last {
 		if last[i].Line == 1 {
 			last[i].Col += len(before) - strings.LastIndexByte(before, '\n') - 1
 		}
 		last[i].Line += strings.Count(before, "\n")
+		last[i].Script, last[i].Offset = src, last[i].Offset+len(before)
 	}
 	return append(stmts, last...)
 }

@@ -21,8 +21,8 @@ func TestSplitStatements(t *testing.T) {
 	src := "-- name: first\nSELECT 'a;b' AS \"x;y\" -- c;\n;\n/* ; */ -- name: second\n\nSELECT 2;  -- only a comment\n;SELECT 'open"
 	stmts, rest, open := splitStatements(src)
 	want := []statement{
-		{Name: "first", SQL: "SELECT 'a;b' AS \"x;y\" -- c;", Line: 2, Col: 1},
-		{Name: "second", SQL: "SELECT 2", Line: 6, Col: 1},
+		{Name: "first", SQL: "SELECT 'a;b' AS \"x;y\" -- c;", Line: 2, Col: 1, Script: src, Offset: strings.Index(src, "SELECT 'a")},
+		{Name: "second", SQL: "SELECT 2", Line: 6, Col: 1, Script: src, Offset: strings.Index(src, "SELECT 2")},
 	}
 	if !reflect.DeepEqual(stmts, want) {
 		t.Fatalf("statements:\n%#v\nwant\n%#v", stmts, want)
@@ -35,6 +35,17 @@ func TestSplitStatements(t *testing.T) {
 	}
 	if got := scriptStatements("SELECT 1;\n  SELECT 2; SELECT x"); len(got) != 3 || got[1].Line != 2 || got[1].Col != 3 || got[2].Line != 2 || got[2].Col != 13 {
 		t.Fatalf("columns: %#v", got)
+	}
+	// A last statement with an unterminated string is kept, for the parser
+	// to report (it used to vanish).
+	if got := scriptStatements("SELECT 1;\n  SELECT 'open; x"); len(got) != 2 || got[1].SQL != "SELECT 'open; x" || got[1].Line != 2 || got[1].Col != 3 ||
+		got[1].Script[got[1].Offset:] != got[1].SQL {
+		t.Fatalf("open string: %#v", got)
+	}
+	for _, st := range scriptStatements(src) {
+		if st.Script[st.Offset:st.Offset+len(st.SQL)] != st.SQL {
+			t.Fatalf("offset %d does not locate %q", st.Offset, st.SQL)
+		}
 	}
 	if got := oneLine("SELECT a, -- note\n  'x  y'\nFROM t"); got != "SELECT a, 'x  y' FROM t" {
 		t.Fatalf("oneLine: %q", got)
@@ -111,6 +122,28 @@ func TestBatch(t *testing.T) {
 		}
 		if out != top {
 			t.Fatalf("stdout:\n%s\nwant only statement 1:\n%s", out, top)
+		}
+	})
+
+	t.Run("caret under the script's column", func(t *testing.T) {
+		for _, c := range []struct{ query, want string }{
+			{"SELECT 1; SELECT evntName FROM small", "query:1:18: unknown column \"evntName\" (did you mean \"eventName\"?)\nSELECT 1; SELECT evntName FROM small\n                 ^\n"},
+			// An error at the statement's first token: the caret used to
+			// sit at column 1 under the statement alone.
+			{"SELECT 1;   INSERT INTO small VALUES (1)", "query:1:13: only SELECT queries are supported; ctlake never changes data\nSELECT 1;   INSERT INTO small VALUES (1)\n            ^\n"},
+			{"SELECT 1;\n  SELECT 2 FROM small WHERE", "query:2:28: syntax error: unexpected end of query\n  SELECT 2 FROM small WHERE\n                           ^\n"},
+			// An unterminated string in the last statement is reported,
+			// not dropped.
+			{"SELECT 1; SELECT 'abc FROM small", "query:1:18: unterminated string literal\nSELECT 1; SELECT 'abc FROM small\n                 ^\n"},
+		} {
+			rc, _, errs := runCLI(t, "query", "--data", data, c.query)
+			if rc != 1 || !strings.Contains(errs, c.want) {
+				t.Errorf("%q: rc %d, stderr:\n%s\nwant it to hold:\n%s", c.query, rc, errs, c.want)
+			}
+		}
+		rc, _, errs := runCLI(t, "query", "--data", data, "SELECT 'abc FROM small")
+		if rc != 1 || !strings.Contains(errs, "1:8: unterminated string literal") {
+			t.Errorf("one statement with an open string: rc %d, stderr:\n%s", rc, errs)
 		}
 	})
 

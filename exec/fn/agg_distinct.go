@@ -96,13 +96,13 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 			if m == nil {
 				m = map[string]struct{}{}
 				a.strs[g] = m
-				a.bytes += 48
+				a.bytes += mapHeader
 			}
 			k := r.at(i)
 			if _, seen := m[k]; !seen {
 				k = strings.Clone(k)
 				m[k] = struct{}{}
-				a.bytes += int64(len(k)) + 32
+				a.bytes += mapEntryBytes(stringHeader) + heapBytes(len(k))
 				keep(i, g)
 			}
 		}
@@ -142,12 +142,12 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 			if m == nil {
 				m = map[int64]struct{}{}
 				a.ints[g] = m
-				a.bytes += 48
+				a.bytes += mapHeader
 			}
 			k := get(i)
 			if _, seen := m[k]; !seen {
 				m[k] = struct{}{}
-				a.bytes += 16
+				a.bytes += mapEntryBytes(8)
 				keep(i, g)
 			}
 		}
@@ -182,4 +182,15 @@ func (a *distinctAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	return a.inner.Result(mem)
 }
 
-func (a *distinctAcc) Bytes() int64 { return a.inner.Bytes() + a.bytes + int64(cap(a.nulls)) }
+func (a *distinctAcc) Bytes() int64 {
+	return a.inner.Bytes() + a.bytes + int64(cap(a.nulls)) + int64(cap(a.ints)+cap(a.strs))*8 +
+		int64(cap(a.sel))*8 + int64(cap(a.selGrp)+cap(a.memo))*4
+}
+
+// ResultBytes is the inner aggregate's (array_agg(DISTINCT x) copies).
+func (a *distinctAcc) ResultBytes() int64 {
+	if r, ok := a.inner.(ResultSizer); ok {
+		return r.ResultBytes()
+	}
+	return 0
+}

@@ -3,6 +3,7 @@ package fn
 import (
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
@@ -66,6 +67,7 @@ type hllGroup struct {
 type hllAcc struct {
 	t      planner.Type
 	groups []hllGroup
+	held   int64 // the groups' maps and registers
 }
 
 func newHLLAcc(t planner.Type) *hllAcc { return &hllAcc{t: t} }
@@ -82,27 +84,36 @@ func (a *hllAcc) Update(groups []uint32, args []arrow.Array) error {
 		if nl.null(i) {
 			continue
 		}
-		a.groups[g].add(h(i))
+		a.held += a.groups[g].add(h(i))
 	}
 	return nil
 }
 
-func (gr *hllGroup) add(h uint64) {
+// add counts h and returns the change in memory held.
+func (gr *hllGroup) add(h uint64) int64 {
 	if gr.regs != nil {
 		gr.addReg(h)
-		return
+		return 0
 	}
+	var grew int64
 	if gr.exact == nil {
 		gr.exact = make(map[uint64]struct{}, 4)
+		grew = mapHeader
 	}
+	n := len(gr.exact)
 	gr.exact[h] = struct{}{}
+	if len(gr.exact) > n {
+		grew += mapEntryBytes(8)
+	}
 	if len(gr.exact) > hllExactMax {
 		gr.regs = make([]uint8, hllM)
 		for x := range gr.exact {
 			gr.addReg(x)
 		}
+		grew += heapBytes(hllM) - mapHeader - int64(len(gr.exact))*mapEntryBytes(8)
 		gr.exact = nil
 	}
+	return grew
 }
 
 func (gr *hllGroup) addReg(h uint64) {
@@ -141,9 +152,5 @@ func (a *hllAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 }
 
 func (a *hllAcc) Bytes() int64 {
-	n := int64(cap(a.groups)) * 16
-	for _, g := range a.groups {
-		n += int64(len(g.exact))*16 + int64(len(g.regs))
-	}
-	return n
+	return int64(cap(a.groups))*int64(unsafe.Sizeof(hllGroup{})) + a.held
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -63,7 +64,9 @@ func appendValue(b array.Builder, x planner.Value, t planner.Type) {
 type histogramAcc struct {
 	t      planner.Type
 	counts []map[hkey]int64
-	bytes  int64
+	bytes  int64 // the maps and their cloned keys
+	text   int64 // key bytes, for ResultBytes
+	n      int64 // entries
 }
 
 func (a *histogramAcc) Grow(n int) { a.counts = grow(a.counts, n) }
@@ -79,11 +82,14 @@ func (a *histogramAcc) Update(groups []uint32, args []arrow.Array) error {
 		if m == nil {
 			m = map[hkey]int64{}
 			a.counts[g] = m
+			a.bytes += mapHeader
 		}
 		k := keyOf(x, a.t)
 		if _, ok := m[k]; !ok {
 			k.s = strings.Clone(k.s)
-			a.bytes += int64(len(k.s)) + 48
+			a.bytes += mapEntryBytes(int64(unsafe.Sizeof(k))+8) + heapBytes(len(k.s))
+			a.text += int64(len(k.s))
+			a.n++
 		}
 		m[k]++
 	}
@@ -94,6 +100,7 @@ func (a *histogramAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	mb := array.NewMapBuilder(mem, a.t.Arrow(), arrow.PrimitiveTypes.Int64, false)
 	defer mb.Release()
 	kb, ib := mb.KeyBuilder(), mb.ItemBuilder().(*array.Int64Builder)
+	reserveEntries(mb, int(a.n), a.text, 0)
 	for _, m := range a.counts {
 		if m == nil {
 			mb.AppendNull()
@@ -117,12 +124,21 @@ func (a *histogramAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 
 func (a *histogramAcc) Bytes() int64 { return int64(cap(a.counts))*8 + a.bytes }
 
+// ResultBytes: the map array copies keys and counts, and sorting a
+// group's keys takes a slice of them meanwhile.
+func (a *histogramAcc) ResultBytes() int64 {
+	return a.text + a.n*(8+8+4+int64(unsafe.Sizeof(hkey{}))) + int64(len(a.counts))*4 + arrayObject
+}
+
 type mapAggAcc struct {
-	kt, vt planner.Type
-	seen   []map[hkey]struct{}
-	keys   [][]planner.Value
-	vals   [][]planner.Value
-	bytes  int64
+	kt, vt  planner.Type
+	seen    []map[hkey]struct{}
+	keys    [][]planner.Value
+	vals    [][]planner.Value
+	bytes   int64 // the maps, the value slices' backing arrays, cloned strings
+	text    int64 // key and value bytes, for ResultBytes
+	keyText int64
+	n       int64 // entries
 }
 
 func (a *mapAggAcc) Grow(n int) {
@@ -140,6 +156,7 @@ func (a *mapAggAcc) Update(groups []uint32, args []arrow.Array) error {
 		if m == nil {
 			m = map[hkey]struct{}{}
 			a.seen[g] = m
+			a.bytes += mapHeader
 		}
 		hk := keyOf(k, a.kt)
 		if _, dup := m[hk]; dup {
@@ -150,9 +167,14 @@ func (a *mapAggAcc) Update(groups []uint32, args []arrow.Array) error {
 		k.Str = hk.s
 		val := vg(i)
 		val.Str = strings.Clone(val.Str)
+		kc, vc := cap(a.keys[g]), cap(a.vals[g])
 		a.keys[g] = append(a.keys[g], k)
 		a.vals[g] = append(a.vals[g], val)
-		a.bytes += int64(len(k.Str)+len(val.Str)) + 128
+		a.bytes += capDelta(kc, cap(a.keys[g]), valueSize) + capDelta(vc, cap(a.vals[g]), valueSize) +
+			mapEntryBytes(int64(unsafe.Sizeof(hk))) + heapBytes(len(k.Str)) + heapBytes(len(val.Str))
+		a.text += int64(len(k.Str) + len(val.Str))
+		a.keyText += int64(len(k.Str))
+		a.n++
 	}
 	return nil
 }
@@ -160,6 +182,7 @@ func (a *mapAggAcc) Update(groups []uint32, args []arrow.Array) error {
 func (a *mapAggAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	mb := array.NewMapBuilder(mem, a.kt.Arrow(), a.vt.Arrow(), false)
 	defer mb.Release()
+	reserveEntries(mb, int(a.n), a.keyText, a.text-a.keyText)
 	for g, ks := range a.keys {
 		if a.seen[g] == nil {
 			mb.AppendNull()
@@ -181,7 +204,15 @@ func (a *mapAggAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	return mb.NewArray(), nil
 }
 
-func (a *mapAggAcc) Bytes() int64 { return int64(cap(a.seen))*56 + a.bytes }
+func (a *mapAggAcc) Bytes() int64 {
+	return int64(cap(a.seen))*8 + int64(cap(a.keys)+cap(a.vals))*sliceHeader + a.bytes
+}
+
+// ResultBytes: the map array copies keys and values, and sorting a
+// group's keys takes an index slice meanwhile.
+func (a *mapAggAcc) ResultBytes() int64 {
+	return a.text + a.n*(8+8+8+8) + int64(len(a.seen))*4 + arrayObject
+}
 
 func (c *Catalog) addMapAggs() {
 	c.agg("histogram", "(T)", func(args []planner.Type, distinct bool) *Aggregate {
@@ -201,4 +232,17 @@ func (c *Catalog) addMapAggs() {
 		}
 		return &Aggregate{Ps: ts(kt, vt), Ret: planner.MapOf(kt, vt), New: func() Accumulator { return &mapAggAcc{kt: kt, vt: vt} }}
 	})
+}
+
+// reserveEntries sizes a map builder for n entries with the given key and
+// value text (string builders), so the result holds no doubling slack.
+func reserveEntries(mb *array.MapBuilder, n int, keyText, valText int64) {
+	mb.KeyBuilder().Reserve(n)
+	mb.ItemBuilder().Reserve(n)
+	if sb, ok := mb.KeyBuilder().(*array.StringBuilder); ok {
+		sb.ReserveData(int(keyText))
+	}
+	if sb, ok := mb.ItemBuilder().(*array.StringBuilder); ok {
+		sb.ReserveData(int(valText))
+	}
 }

@@ -13,12 +13,21 @@ import (
 // minMaxAcc is min or max over a scalar orderable type. Strings are
 // cloned when stored, since input buffers belong to the caller.
 type minMaxAcc struct {
-	t   planner.Type
-	max bool
-	i   []int64
-	f   []float64
-	s   []string
-	has []bool
+	t      planner.Type
+	max    bool
+	i      []int64
+	f      []float64
+	s      []string
+	has    []bool
+	sBytes int64 // heap held by the strings in s
+	sLen   int64 // their length
+}
+
+// setStr stores a clone of x as group g's string.
+func (a *minMaxAcc) setStr(g uint32, x string) {
+	a.sBytes += heapBytes(len(x)) - heapBytes(len(a.s[g]))
+	a.sLen += int64(len(x) - len(a.s[g]))
+	a.s[g] = strings.Clone(x)
 }
 
 func (a *minMaxAcc) Grow(n int) {
@@ -58,7 +67,8 @@ func (a *minMaxAcc) Update(groups []uint32, args []arrow.Array) error {
 			}
 			x := r.at(i)
 			if !a.has[g] || (a.max && x > a.s[g]) || (!a.max && x < a.s[g]) {
-				a.s[g], a.has[g] = strings.Clone(x), true
+				a.setStr(g, x)
+				a.has[g] = true
 			}
 		}
 	case planner.KindBoolean:
@@ -92,6 +102,9 @@ func (a *minMaxAcc) Update(groups []uint32, args []arrow.Array) error {
 
 func (a *minMaxAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	out := newValOut(mem, a.t, len(a.has))
+	if out.s != nil {
+		out.s = newStrOut(mem, len(a.has), int(a.sLen)) // sized: no doubling slack
+	}
 	for g, ok := range a.has {
 		switch {
 		case !ok:
@@ -109,12 +122,11 @@ func (a *minMaxAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	return out.finish(), nil
 }
 
+// ResultBytes: the result copies the kept strings.
+func (a *minMaxAcc) ResultBytes() int64 { return a.sLen + int64(len(a.s))*4 }
+
 func (a *minMaxAcc) Bytes() int64 {
-	n := int64(cap(a.has)) * 9
-	for _, s := range a.s {
-		n += int64(len(s)) + 16
-	}
-	return n
+	return int64(cap(a.has)) + int64(cap(a.i)+cap(a.f))*8 + int64(cap(a.s))*stringHeader + a.sBytes
 }
 
 // valueStore keeps one value of any type per group (min_by's x, arbitrary).
@@ -128,6 +140,7 @@ type valueStore struct {
 	ref     []int64 // chunk<<32 | row, or -1
 	pending array.Builder
 	pendN   int
+	held    int64 // the chunks' memory
 }
 
 func (s *valueStore) grow(n int) {
@@ -154,12 +167,15 @@ func (s *valueStore) flush() {
 	if s.pendN == 0 {
 		return
 	}
-	s.chunks = append(s.chunks, s.pending.NewArray())
+	c := s.pending.NewArray()
+	s.chunks = append(s.chunks, c)
+	s.held += arrayBytes(c)
 	s.rows += s.pendN
 	s.pendN = 0
 	if len(s.chunks) > 16 && s.rows > 2*len(s.ref)+1024 {
 		all := s.result(memory.DefaultAllocator)
 		s.chunks = []arrow.Array{all}
+		s.held = arrayBytes(all)
 		s.rows = all.Len()
 		for g := range s.ref {
 			s.ref[g] = int64(g)
@@ -181,16 +197,17 @@ func (s *valueStore) result(mem memory.Allocator) arrow.Array {
 	return b.NewArray()
 }
 
-func (s *valueStore) bytes() int64 {
-	n := int64(cap(s.ref)) * 8
-	for _, c := range s.chunks {
-		for _, b := range c.Data().Buffers() {
-			if b != nil {
-				n += int64(b.Len())
-			}
-		}
+// resultBytes estimates the copy result makes: one row per group, at the
+// chunks' average row size (chunks also hold rows no group keeps).
+func (s *valueStore) resultBytes() int64 {
+	if s.rows == 0 {
+		return 0
 	}
-	return n
+	return s.held * int64(min(len(s.ref), s.rows)) / int64(s.rows)
+}
+
+func (s *valueStore) bytes() int64 {
+	return int64(cap(s.ref))*8 + int64(cap(s.chunks))*16 + s.held
 }
 
 // byAcc is min_by(x, y) / max_by(x, y): x of the row with the least
@@ -243,7 +260,7 @@ func (m *minMaxAcc) store(g uint32, k planner.Value) {
 	case planner.KindDouble:
 		m.f[g] = k.Float
 	case planner.KindVarchar, planner.KindJSON:
-		m.s[g] = strings.Clone(k.Str)
+		m.setStr(g, k.Str)
 	case planner.KindBoolean:
 		m.i[g] = b2i(k.Bool)
 	default:
@@ -253,6 +270,9 @@ func (m *minMaxAcc) store(g uint32, k planner.Value) {
 
 func (a *byAcc) Result(mem memory.Allocator) (arrow.Array, error) { return a.vals.result(mem), nil }
 func (a *byAcc) Bytes() int64                                     { return a.keys.Bytes() + a.vals.bytes() }
+
+// ResultBytes: the result copies the kept values.
+func (a *byAcc) ResultBytes() int64 { return a.vals.resultBytes() }
 
 // arbitraryAcc keeps the first non-NULL value per group.
 type arbitraryAcc struct{ vals valueStore }
@@ -272,12 +292,18 @@ func (a *arbitraryAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 }
 func (a *arbitraryAcc) Bytes() int64 { return a.vals.bytes() }
 
+// ResultBytes: the result copies the kept values.
+func (a *arbitraryAcc) ResultBytes() int64 { return a.vals.resultBytes() }
+
 // arrayAggAcc is array_agg(x): every value, NULLs included, in input order;
-// a group with no rows gives NULL.
+// a group with no rows gives NULL. Each batch's rows are copied into a chunk
+// sized exactly (no builder slack), and refs point at them.
 type arrayAggAcc struct {
 	dt     arrow.DataType
 	chunks []arrow.Array
 	refs   [][]int64
+	held   int64 // chunks and refs' backing arrays
+	data   int64 // the chunks' payload: the size of the result's values
 }
 
 func (a *arrayAggAcc) Grow(n int) { a.refs = grow(a.refs, n) }
@@ -285,18 +311,40 @@ func (a *arrayAggAcc) Update(groups []uint32, args []arrow.Array) error {
 	b := array.NewBuilder(memory.DefaultAllocator, a.dt)
 	defer b.Release()
 	b.Reserve(len(groups))
+	reserveData(b, args[0])
 	c := int64(len(a.chunks)) << 32
 	for i, g := range groups {
 		appendFrom(b, args[0], i)
+		before := cap(a.refs[g])
 		a.refs[g] = append(a.refs[g], c|int64(i))
+		a.held += capDelta(before, cap(a.refs[g]), 8)
 	}
-	a.chunks = append(a.chunks, b.NewArray())
+	chunk := b.NewArray()
+	a.chunks = append(a.chunks, chunk)
+	a.held += arrayBytes(chunk)
+	a.data += payloadBytes(chunk)
 	return nil
 }
 func (a *arrayAggAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	lb := array.NewListBuilder(mem, a.dt)
 	defer lb.Release()
+	lb.Reserve(len(a.refs))
 	vb := lb.ValueBuilder()
+	// Size the values exactly: the copy is as large as the state.
+	n, text := 0, 0
+	for _, refs := range a.refs {
+		n += len(refs)
+	}
+	for _, c := range a.chunks {
+		if s, ok := c.(*array.String); ok && s.Len() > 0 {
+			offs := s.ValueOffsets()
+			text += int(offs[len(offs)-1] - offs[0])
+		}
+	}
+	vb.Reserve(n)
+	if sb, ok := vb.(*array.StringBuilder); ok {
+		sb.ReserveData(text)
+	}
 	for _, refs := range a.refs {
 		if len(refs) == 0 {
 			lb.AppendNull()
@@ -310,19 +358,11 @@ func (a *arrayAggAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	return lb.NewArray(), nil
 }
 func (a *arrayAggAcc) Bytes() int64 {
-	n := int64(0)
-	for _, r := range a.refs {
-		n += int64(cap(r))*8 + 24
-	}
-	for _, c := range a.chunks {
-		for _, b := range c.Data().Buffers() {
-			if b != nil {
-				n += int64(b.Len())
-			}
-		}
-	}
-	return n
+	return a.held + int64(cap(a.refs))*sliceHeader + int64(cap(a.chunks))*16
 }
+
+// ResultBytes: the list copies every value.
+func (a *arrayAggAcc) ResultBytes() int64 { return a.data + int64(len(a.refs))*4 + arrayObject }
 
 func (c *Catalog) addMinMax() {
 	for _, name := range []string{"min", "max"} {

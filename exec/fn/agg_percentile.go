@@ -23,7 +23,7 @@ type percentileAcc struct {
 	floats [][]float64
 	p      []float64
 	hasP   []bool
-	n      int64
+	held   int64 // the value slices' backing arrays
 }
 
 func (a *percentileAcc) Grow(n int) {
@@ -50,12 +50,14 @@ func (a *percentileAcc) Update(groups []uint32, args []arrow.Array) error {
 		}
 		if a.double {
 			if !fs.null(i) {
+				before := cap(a.floats[g])
 				a.floats[g] = append(a.floats[g], fs.at(i))
-				a.n++
+				a.held += capDelta(before, cap(a.floats[g]), 8)
 			}
 		} else if !is.null(i) {
+			before := cap(a.ints[g])
 			a.ints[g] = append(a.ints[g], is.at(i))
-			a.n++
+			a.held += capDelta(before, cap(a.ints[g]), 8)
 		}
 	}
 	return nil
@@ -86,7 +88,9 @@ func (a *percentileAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 	return out.finish(), nil
 }
 
-func (a *percentileAcc) Bytes() int64 { return a.n*8 + int64(cap(a.p))*64 }
+func (a *percentileAcc) Bytes() int64 {
+	return a.held + int64(cap(a.ints)+cap(a.floats))*sliceHeader + int64(cap(a.p))*8 + int64(cap(a.hasP))
+}
 
 func (c *Catalog) addPercentile() {
 	for _, t := range []planner.Type{tI, tD} {

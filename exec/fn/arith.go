@@ -238,9 +238,14 @@ rows:
 				out.appendNull()
 				continue rows
 			}
-			buf = append(buf, rs[j].at(i)...)
+			x := rs[j].at(i)
+			if len(buf)+len(x) > maxValueBytes {
+				out.finish().Release()
+				return nil, errValueTooLarge("concat", int64(len(buf)+len(x)))
+			}
+			buf = append(buf, x...)
 		}
 		out.appendBytes(buf)
 	}
-	return out.finish(), nil
+	return out.result()
 }

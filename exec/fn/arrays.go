@@ -3,8 +3,6 @@ package fn
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -13,8 +11,8 @@ import (
 )
 
 // Array functions of the old Lake whitelist over arrays of scalar elements:
-// array_distinct, array_max/min, array_join, array_position, array_sort,
-// slice. Each kernel walks list offsets and element values directly.
+// array_max/min, array_join, array_position, array_sort, slice
+// (array_distinct and the other set functions are in arrays_set.go). Each kernel walks list offsets and element values directly.
 
 // listKernel calls f for every non-NULL list row with its element range and
 // an element getter; f writes the row's result.
@@ -54,7 +52,10 @@ func arrayToArray(at planner.Type, pick func(ctx rowCtx) ([]int, bool, error)) K
 				continue
 			}
 			s, e := l.ValueOffsets(i)
-			rc := rowCtx{s: int(s), e: int(e), elem: eget, t: et, idx: idx[:0]}
+			if err := kctx.Poll(1 + int(e-s)); err != nil {
+				return nil, err
+			}
+			rc := rowCtx{s: int(s), e: int(e), elem: eget, t: et, idx: idx[:0], kctx: kctx}
 			for j := 1; j < len(args); j++ {
 				rc.args = append(rc.args, gets[j](i))
 			}
@@ -80,6 +81,7 @@ type rowCtx struct {
 	s, e int
 	elem func(j int) planner.Value
 	t    planner.Type
+	kctx *Context // for Poll and cancellable sorts
 	args []planner.Value
 	idx  []int
 }
@@ -101,9 +103,13 @@ func arrayToScalar(at planner.Type, ps []planner.Type, ret planner.Type, f func(
 		for j := 1; j < len(args); j++ {
 			gets[j] = getter(args[j], ps[j])
 		}
-		rc := rowCtx{elem: eget, t: et}
+		rc := rowCtx{elem: eget, t: et, kctx: kctx}
 	rows:
 		for i := 0; i < n; i++ {
+			if ps, pe := l.ValueOffsets(i); kctx.Poll(1+int(pe-ps)) != nil {
+				out.finish().Release()
+				return nil, kctx.context().Err()
+			}
 			if l.IsNull(i) {
 				out.set(i, vnull)
 				continue
@@ -126,7 +132,7 @@ func arrayToScalar(at planner.Type, ps []planner.Type, ret planner.Type, f func(
 			}
 			out.set(i, r)
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
 
@@ -155,36 +161,6 @@ func (c *Catalog) addArrays() {
 	scalarArray := func(args []planner.Type, n int) bool {
 		return len(args) == n && args[0].Kind == planner.KindArray && isScalarKind(*args[0].Elem)
 	}
-	c.generic("array_distinct", "(array(T))", func(args []planner.Type) *Scalar {
-		if !scalarArray(args, 1) {
-			return nil
-		}
-		return &Scalar{Ps: ts(args[0]), Ret: args[0], Kernel: arrayToArray(args[0], func(rc rowCtx) ([]int, bool, error) {
-			var seen []planner.Value
-			sawNull := false
-			for j := rc.s; j < rc.e; j++ {
-				x := rc.elem(j)
-				dup := false
-				if x.Null {
-					dup, sawNull = sawNull, true
-				} else {
-					for _, y := range seen {
-						if sameValue(x, y, rc.t) {
-							dup = true
-							break
-						}
-					}
-					if !dup {
-						seen = append(seen, x)
-					}
-				}
-				if !dup {
-					rc.idx = append(rc.idx, j)
-				}
-			}
-			return rc.idx, true, nil
-		})}
-	})
 	c.generic("array_sort", "(array(T))", func(args []planner.Type) *Scalar {
 		if !scalarArray(args, 1) || !args[0].Elem.Orderable() {
 			return nil
@@ -193,15 +169,23 @@ func (c *Catalog) addArrays() {
 			for j := rc.s; j < rc.e; j++ {
 				rc.idx = append(rc.idx, j)
 			}
-			// NULLs last, as in Trino.
-			sort.SliceStable(rc.idx, func(a, b int) bool {
-				x, y := rc.elem(rc.idx[a]), rc.elem(rc.idx[b])
-				if x.Null || y.Null {
-					return !x.Null && y.Null
+			// NULLs last, as in Trino; ties keep their order.
+			err := SortFunc(rc.kctx.context(), rc.idx, func(a, b int) int {
+				x, y := rc.elem(a), rc.elem(b)
+				switch {
+				case x.Null && y.Null:
+				case x.Null:
+					return 1
+				case y.Null:
+					return -1
+				default:
+					if c := compareValues(x, y, rc.t); c != 0 {
+						return c
+					}
 				}
-				return compareValues(x, y, rc.t) < 0
+				return a - b
 			})
-			return rc.idx, true, nil
+			return rc.idx, true, err
 		})}
 	})
 	c.generic("slice", "(array(T), bigint, bigint)", func(args []planner.Type) *Scalar {
@@ -280,7 +264,7 @@ func (c *Catalog) addArrays() {
 			return nil
 		}
 		return &Scalar{Ps: ps, Ret: tV, Kernel: arrayToScalar(args[0], ps, tV, func(rc rowCtx) (planner.Value, error) {
-			var b strings.Builder
+			b := cappedBuilder{fn: "array_join"}
 			first := true
 			for j := rc.s; j < rc.e; j++ {
 				x := rc.elem(j)
@@ -294,12 +278,12 @@ func (c *Catalog) addArrays() {
 					continue // NULL elements are skipped without a replacement
 				}
 				if !first {
-					b.WriteString(rc.args[0].Str)
+					b.add(rc.args[0].Str)
 				}
-				b.WriteString(s)
+				b.add(s)
 				first = false
 			}
-			return v(b.String()), nil
+			return v(b.String()), b.err
 		})}
 	}
 	c.generic("array_join", "(array(T), varchar[, varchar])", join)
@@ -352,6 +336,17 @@ func concatArrays(t planner.Type) Kernel {
 					lb.AppendNull()
 					continue rows
 				}
+				if s, e := l.ValueOffsets(i); ctx.Poll(1+int(e-s)) != nil {
+					return nil, ctx.context().Err()
+				}
+			}
+			total := 0
+			for _, l := range ls {
+				s, e := l.ValueOffsets(i)
+				total += int(e - s)
+			}
+			if total > maxArrayElements {
+				return nil, fmt.Errorf("concat: result of %d elements is too large (an array value may hold at most %d)", total, maxArrayElements)
 			}
 			lb.Append(true)
 			for _, l := range ls {

@@ -106,7 +106,7 @@ func rowKernelArr(f func(a arrow.Array, i int, out *strOut) error, ret planner.T
 				return nil, err
 			}
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
 
@@ -202,7 +202,7 @@ func jsonToCompoundKernel(to planner.Type, try bool) Kernel {
 				continue
 			}
 			text := s.at(i)
-			doc, err := p.Parse(text)
+			doc, err := parseJSON(&p, text)
 			if err == nil {
 				// Build into a scratch builder so a failure leaves b intact.
 				err = checkJSONShape(doc, to)
@@ -212,7 +212,7 @@ func jsonToCompoundKernel(to planner.Type, try bool) Kernel {
 					b.AppendNull()
 					continue
 				}
-				return nil, fmt.Errorf("Cannot cast to %s. %v: %s", to, err, text)
+				return nil, fmt.Errorf("Cannot cast to %s. %v: %s", to, err, clipText(text))
 			}
 			appendJSONValue(b, doc, to)
 		}

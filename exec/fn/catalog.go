@@ -64,6 +64,7 @@ func NewCatalog() *Catalog {
 	c.addJSON()
 	c.addCollections()
 	c.addArrays()
+	c.addArraySets()
 	c.addURL()
 	c.addMisc()
 	c.addDateTime()

@@ -167,6 +167,9 @@ func elementAtMap(mt planner.Type, strict bool) Kernel {
 				continue
 			}
 			s, e := m.ValueOffsets(i)
+			if err := ctx.Poll(1 + int(e-s)); err != nil {
+				return nil, err
+			}
 			found := -1
 			if strKeys {
 				k := ks.at(i)
@@ -292,6 +295,9 @@ func mapPart(mt planner.Type, keys bool) Kernel {
 			}
 			lb.Append(true)
 			s, e := m.ValueOffsets(i)
+			if err := ctx.Poll(1 + int(e-s)); err != nil {
+				return nil, err
+			}
 			for j := int(s); j < int(e); j++ {
 				appendFrom(vb, src, j)
 			}
@@ -322,6 +328,10 @@ func containsKernel(at planner.Type) Kernel {
 				continue
 			}
 			s, e := l.ValueOffsets(i)
+			if err := ctx.Poll(1 + int(e-s)); err != nil {
+				out.finish().Release()
+				return nil, err
+			}
 			found, sawNull := false, false
 			for j := int(s); j < int(e) && !found; j++ {
 				ev := eget(j)

@@ -56,10 +56,15 @@
 // HyperLogLog (2.3% standard error, Trino's default); approx_percentile is
 // exact. CAST(row AS json) writes an object. random() is marked
 // non-deterministic, so a planner that folds such calls once per query
-// makes it constant per query.
+// makes it constant per query. A string a function builds (lpad, rpad,
+// replace, regexp_replace, concat, concat_ws, array_join) is at most 64 MiB
+// and one batch of string results at most 1 GiB, where Trino allows 2 GB
+// per value (limits.go); JSON documents nest at most 300 levels.
 package fn
 
 import (
+	"context"
+
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
@@ -80,6 +85,40 @@ type Context struct {
 	Mem memory.Allocator
 	// Now is the query's fixed instant (Unix ns) for now()/current_timestamp.
 	Now int64
+	// Ctx is the query's context (nil: never cancelled). Kernels whose
+	// work per call can be large (array functions over long arrays,
+	// regular expressions, string builders) poll it through Poll, so that
+	// a cancelled query stops inside a batch, not after it.
+	Ctx context.Context
+
+	work int // units of work since Ctx was last polled
+}
+
+// pollEvery is how many units of work (array elements, rows, KB of text)
+// pass between two looks at the context: a few microseconds of work, so
+// cancellation is seen within milliseconds and polling costs nothing
+// measurable.
+const pollEvery = 4096
+
+// context returns Ctx, or a context that is never cancelled.
+func (c *Context) context() context.Context {
+	if c == nil || c.Ctx == nil {
+		return context.Background()
+	}
+	return c.Ctx
+}
+
+// Poll counts n units of work and, every pollEvery units, returns the
+// context's error once it is cancelled.
+func (c *Context) Poll(n int) error {
+	if c == nil || c.Ctx == nil {
+		return nil
+	}
+	if c.work += n; c.work < pollEvery {
+		return nil
+	}
+	c.work = 0
+	return c.Ctx.Err()
 }
 
 // Kernel computes a scalar function for n rows. Arguments have already been

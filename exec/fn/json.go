@@ -26,7 +26,7 @@ type pathStep struct {
 }
 
 func compilePath(p string) ([]pathStep, error) {
-	bad := fmt.Errorf("Invalid JSON path: '%s'", p)
+	bad := fmt.Errorf("Invalid JSON path: '%s'", clipText(p))
 	s := strings.TrimSpace(p)
 	if s == "" || s[0] != '$' {
 		return nil, bad
@@ -191,7 +191,7 @@ func jsonPathKernel(scalar bool) Kernel {
 				continue
 			}
 			if kind == jkObject || kind == jkArray || kind == jkString {
-				if kind != jkString && fastjson.Validate(raw) != nil {
+				if kind != jkString && validateJSON(raw) != nil {
 					out.appendNull()
 					continue
 				}
@@ -201,7 +201,7 @@ func jsonPathKernel(scalar bool) Kernel {
 			}
 			out.appendString(raw)
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }
 
@@ -255,9 +255,9 @@ func appendJSONString(dst []byte, s string) []byte {
 // jsonToScalar is CAST(json AS varchar|bigint|double|boolean).
 func jsonToScalar(text string, to planner.Type) (planner.Value, error) {
 	var p fastjson.Parser
-	val, err := p.Parse(text)
+	val, err := parseJSON(&p, text)
 	if err != nil {
-		return vnull, fmt.Errorf("Cannot cast to %s. Invalid JSON: %s", to, text)
+		return vnull, fmt.Errorf("Cannot cast to %s. Invalid JSON: %s", to, clipText(text))
 	}
 	var s string
 	switch val.Type() {
@@ -269,7 +269,7 @@ func jsonToScalar(text string, to planner.Type) (planner.Value, error) {
 	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
 		s = string(val.MarshalTo(nil))
 	default:
-		return vnull, fmt.Errorf("Cannot cast to %s. Expected a json scalar value, got %s", to, text)
+		return vnull, fmt.Errorf("Cannot cast to %s. Expected a json scalar value, got %s", to, clipText(text))
 	}
 	switch to.Kind {
 	case planner.KindVarchar:
@@ -316,7 +316,7 @@ func jsonToScalar(text string, to planner.Type) (planner.Value, error) {
 func jsonDocFn(f func(doc *fastjson.Value, args []planner.Value) (planner.Value, error)) rowFn {
 	var p fastjson.Parser
 	return func(a []planner.Value) (planner.Value, error) {
-		doc, err := p.Parse(a[0].Str)
+		doc, err := parseJSON(&p, a[0].Str)
 		if err != nil {
 			return vnull, nil
 		}
@@ -351,9 +351,9 @@ func (c *Catalog) addJSON() {
 		}))
 		c.fixed("is_json_scalar", ts(in), tB, rowKernel(ts(in), tB, false, func(a []planner.Value) (planner.Value, error) {
 			var p fastjson.Parser
-			doc, err := p.Parse(a[0].Str)
+			doc, err := parseJSON(&p, a[0].Str)
 			if err != nil {
-				return vnull, fmt.Errorf("Invalid JSON value: %s", a[0].Str)
+				return vnull, fmt.Errorf("Invalid JSON value: %s", clipText(a[0].Str))
 			}
 			t := doc.Type()
 			return vb(t != fastjson.TypeObject && t != fastjson.TypeArray), nil
@@ -376,8 +376,8 @@ func (c *Catalog) addJSON() {
 		}
 	}
 	c.fixed("json_parse", ts(tV), tJ, rowKernel(ts(tV), tJ, false, func(a []planner.Value) (planner.Value, error) {
-		if fastjson.Validate(a[0].Str) != nil {
-			return vnull, fmt.Errorf("Cannot convert value to JSON: '%s'", a[0].Str)
+		if err := validateJSON(a[0].Str); err != nil {
+			return vnull, jsonParseError(a[0].Str, err)
 		}
 		return v(string(compactJSON(nil, a[0].Str))), nil
 	}))

@@ -1,6 +1,8 @@
 package fn
 
 import (
+	"fmt"
+
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
@@ -141,6 +143,7 @@ type strOut struct {
 	bits     []byte
 	n, nullN int
 	row      int
+	err      error // the data passed maxBatchBytes; result reports it
 }
 
 func newStrOut(mem memory.Allocator, n, dataHint int) *strOut {
@@ -157,8 +160,10 @@ func newStrOut(mem memory.Allocator, n, dataHint int) *strOut {
 }
 
 func (o *strOut) appendString(s string) {
-	if o.size+len(s) > len(o.bytes) {
-		o.reserve(len(s))
+	if o.size+len(s) > len(o.bytes) && !o.reserve(len(s)) {
+		o.row++
+		o.offs[o.row] = int32(o.size)
+		return
 	}
 	copy(o.bytes[o.size:], s)
 	o.size += len(s)
@@ -167,8 +172,10 @@ func (o *strOut) appendString(s string) {
 }
 
 func (o *strOut) appendBytes(b []byte) {
-	if o.size+len(b) > len(o.bytes) {
-		o.reserve(len(b))
+	if o.size+len(b) > len(o.bytes) && !o.reserve(len(b)) {
+		o.row++
+		o.offs[o.row] = int32(o.size)
+		return
 	}
 	copy(o.bytes[o.size:], b)
 	o.size += len(b)
@@ -176,10 +183,37 @@ func (o *strOut) appendBytes(b []byte) {
 	o.offs[o.row] = int32(o.size)
 }
 
-func (o *strOut) reserve(extra int) {
-	want := max(2*len(o.bytes), o.size+extra)
+// reserve makes room for extra more bytes; past maxBatchBytes it records
+// the error instead (the row is then written empty, and result fails).
+func (o *strOut) reserve(extra int) bool {
+	if o.err != nil || int64(o.size)+int64(extra) > maxBatchBytes {
+		if o.err == nil {
+			o.err = fmt.Errorf("result of %s in one batch of %d rows is too large (at most %s)", sizeText(int64(o.size)+int64(extra)), o.n, sizeText(maxBatchBytes))
+		}
+		return false
+	}
+	want := min(max(2*len(o.bytes), o.size+extra), maxBatchBytes)
 	o.data.Resize(want)
 	o.bytes = o.data.Bytes()
+	return true
+}
+
+// result is finish, or the error of an output that passed maxBatchBytes.
+func (o *strOut) result() (arrow.Array, error) {
+	if o.err != nil {
+		o.release()
+		return nil, o.err
+	}
+	return o.finish(), nil
+}
+
+// release frees the buffers of an output that is not finished.
+func (o *strOut) release() {
+	for _, b := range []*memory.Buffer{o.offsets, o.data, o.valid} {
+		if b != nil {
+			b.Release()
+		}
+	}
 }
 
 func (o *strOut) appendNull() {

@@ -154,6 +154,9 @@ func (c *Catalog) addRegexps() {
 					}
 					lastRepl, lastTmpl = strings.Clone(a[2].Str), t
 				}
+				if err := checkRegexpReplace(re, a[0].Str, lastTmpl); err != nil {
+					return vnull, err
+				}
 				return v(re.ReplaceAllString(a[0].Str, lastTmpl)), nil
 			})(ctx, args, n)
 		}
@@ -198,6 +201,9 @@ func regexpListKernel(split, group bool) Kernel {
 				return nil, err
 			}
 			str := s.at(i)
+			if err := ctx.Poll(1 + len(str)>>10); err != nil {
+				return nil, err
+			}
 			lb.Append(true)
 			if split {
 				for _, part := range re.Split(str, -1) {

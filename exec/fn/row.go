@@ -126,6 +126,15 @@ func (o *valOut) set(i int, v planner.Value) {
 	}
 }
 
+// result is finish, or the error of a string output that passed
+// maxBatchBytes.
+func (o *valOut) result() (arrow.Array, error) {
+	if o.s != nil {
+		return o.s.result()
+	}
+	return o.finish(), nil
+}
+
 func (o *valOut) finish() arrow.Array {
 	switch {
 	case o.b != nil:
@@ -160,12 +169,18 @@ func rowKernel(ps []planner.Type, ret planner.Type, nullIn bool, f rowFn) Kernel
 		out := newValOut(ctx.Mem, ret, n)
 	rows:
 		for i := 0; i < n; i++ {
+			work := 1 // a row, plus one per KB of text (regexes over long strings)
 			for j, g := range gets {
 				vals[j] = g(i)
 				if vals[j].Null && !nullIn {
 					out.set(i, planner.Value{Null: true})
 					continue rows
 				}
+				work += len(vals[j].Str) >> 10
+			}
+			if err := ctx.Poll(work); err != nil {
+				out.finish().Release()
+				return nil, err
 			}
 			v, err := f(vals)
 			if err != nil {
@@ -174,6 +189,6 @@ func rowKernel(ps []planner.Type, ret planner.Type, nullIn bool, f rowFn) Kernel
 			}
 			out.set(i, v)
 		}
-		return out.finish(), nil
+		return out.result()
 	}
 }

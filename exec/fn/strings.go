@@ -167,6 +167,16 @@ func pad(s string, size int64, padStr string, left bool) (string, error) {
 	}
 	need := size - cps
 	per := int64(utf8.RuneCountInString(padStr))
+	// The exact size, before anything is allocated: whole copies of the
+	// pad string plus the first need%per characters of one more.
+	bytes := int64(len(s)) + need/per*int64(len(padStr)) + int64(len(substr(padStr, 1, need%per, true)))
+	if bytes > maxValueBytes {
+		fn := "rpad"
+		if left {
+			fn = "lpad"
+		}
+		return "", errValueTooLarge(fn, bytes)
+	}
 	f := substr(strings.Repeat(padStr, int((need+per-1)/per)), 1, need, true)
 	if left {
 		return f + s, nil
@@ -241,6 +251,9 @@ func (c *Catalog) addStrings() {
 		return v(strings.ReplaceAll(a[0].Str, a[1].Str, "")), nil
 	}))
 	c.fixed("replace", ts(tV, tV, tV), tV, rowKernel(ts(tV, tV, tV), tV, false, func(a []planner.Value) (planner.Value, error) {
+		if err := checkReplace(a[0].Str, a[1].Str, a[2].Str); err != nil {
+			return vnull, err
+		}
 		return v(strings.ReplaceAll(a[0].Str, a[1].Str, a[2].Str)), nil
 	}))
 	c.fixed("split_part", ts(tV, tV, tI), tV, rowKernel(ts(tV, tV, tI), tV, false, func(a []planner.Value) (planner.Value, error) {
@@ -281,19 +294,19 @@ func (c *Catalog) addStrings() {
 		if a[0].Null {
 			return vnull, nil
 		}
-		var b strings.Builder
+		b := cappedBuilder{fn: "concat_ws"}
 		first := true
 		for _, x := range a[1:] {
 			if x.Null {
 				continue
 			}
 			if !first {
-				b.WriteString(a[0].Str)
+				b.add(a[0].Str)
 			}
-			b.WriteString(x.Str)
+			b.add(x.Str)
 			first = false
 		}
-		return v(b.String()), nil
+		return v(b.String()), b.err
 	})})
 	c.fixed("levenshtein_distance", ts(tV, tV), tI, rowKernel(ts(tV, tV), tI, false, func(a []planner.Value) (planner.Value, error) {
 		return vi(int64(editDistanceRunes([]rune(a[0].Str), []rune(a[1].Str)))), nil
