@@ -191,11 +191,10 @@ func (c *checker) check(name string, v any, path, top string) {
 		}
 		for _, r := range s.Required {
 			if obj[r] == nil {
-				t := top
-				if t == "" {
-					t = r
-				}
-				c.fail(t, join(path, r), nil, "Member must not be null")
+				// A missing top-level member is a plain parameter error,
+				// whatever the model names for a bad value of it; top is
+				// "" there.
+				c.fail(top, join(path, r), nil, "Member must not be null")
 			}
 		}
 		members := make([]string, 0, len(s.Members))

@@ -40,7 +40,7 @@ func (m *queryManager) run(e *queryEntry) {
 		return
 	}
 	if h := m.s.cfg.hooks; h != nil && h.beforeRun != nil {
-		h.beforeRun(e.rec.ID)
+		h.beforeRun(e.ctx, e.rec.ID, e.rec.Statement)
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, m.s.cfg.QueryTimeout)
 	defer cancel()
@@ -134,7 +134,7 @@ func (m *queryManager) drain(ctx context.Context, e *queryEntry, rows *engine.Ro
 			return fmt.Errorf("writing results: %w", err)
 		}
 		if h := m.s.cfg.hooks; h != nil && h.afterRecord != nil {
-			h.afterRecord(ctx, e.rec.ID)
+			h.afterRecord(ctx, e.rec.ID, e.rec.Statement)
 		}
 	}
 }

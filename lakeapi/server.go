@@ -73,8 +73,8 @@ type Config struct {
 
 // hooks let tests hold a query at a given point of its life.
 type hooks struct {
-	beforeRun   func(id string)                      // in the runner, before the query opens
-	afterRecord func(ctx context.Context, id string) // after each batch of rows is written
+	beforeRun   func(ctx context.Context, id, statement string) // in the runner, before the query opens
+	afterRecord func(ctx context.Context, id, statement string) // after each batch of rows is written
 }
 
 // Server answers the CloudTrail Lake API.
