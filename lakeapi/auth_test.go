@@ -53,7 +53,11 @@ func TestGoldenVectorItself(t *testing.T) {
 	if got := hex.EncodeToString(ch[:]); got != goldenCanonHash {
 		t.Fatalf("canonical request hash %s", got)
 	}
-	mac := func(key []byte, s string) []byte { h := hmac.New(sha256.New, key); h.Write([]byte(s)); return h.Sum(nil) }
+	mac := func(key []byte, s string) []byte {
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte(s))
+		return h.Sum(nil)
+	}
 	k := mac(mac(mac(mac([]byte("AWS4"+testSecret), "20240101"), "us-east-1"), "cloudtrail"), "aws4_request")
 	sts := "AWS4-HMAC-SHA256\n20240101T000000Z\n20240101/us-east-1/cloudtrail/aws4_request\n" + goldenCanonHash
 	if got := hex.EncodeToString(mac(k, sts)); got != goldenSignature {
