@@ -169,7 +169,11 @@ func (m *queryManager) persist(e *queryEntry) error {
 	defer e.writeMu.Unlock()
 	m.mu.Lock()
 	rec := e.rec
+	gone := m.entries[rec.ID] != e
 	m.mu.Unlock()
+	if gone { // expired (or never added): nothing to keep
+		return nil
+	}
 	return orcstore.WriteJSONAtomic(m.recordPath(rec.ID), rec)
 }
 
@@ -195,7 +199,7 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 	id := newUUID()
 	qctx, cancel := context.WithCancel(m.base)
 	e := &queryEntry{
-		rec:    queryRecord{ID: id, Statement: statement, Status: stQueued, Stores: stores, Alias: so.alias, RefreshID: so.refreshID, CreatedAt: m.s.now()},
+		rec:    queryRecord{ID: id, Statement: statement, Status: stQueued, Stores: stores, Alias: so.alias, RefreshID: so.refreshID, CreatedAt: m.s.now().Truncate(time.Millisecond)},
 		prep:   prep,
 		ctx:    qctx,
 		cancel: cancel,
@@ -333,19 +337,22 @@ func (m *queryManager) close() {
 func (m *queryManager) expire() {
 	cutoff := m.s.now().Add(-m.s.cfg.ResultsRetention)
 	m.mu.Lock()
-	var old []string
+	var old []*queryEntry
 	for id, e := range m.entries {
 		if terminal(e.rec.Status) && !e.rec.CreatedAt.After(cutoff) {
-			old = append(old, id)
+			old = append(old, e)
 			delete(m.entries, id)
 		}
 	}
 	m.mu.Unlock()
-	for _, id := range old {
-		os.Remove(m.resultPath(id))
-		if err := os.Remove(m.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			m.s.log.Printf("query %s: removing expired record: %v", id, err)
+	for _, e := range old {
+		// A write in flight finishes first; later ones see the entry gone.
+		e.writeMu.Lock()
+		os.Remove(m.resultPath(e.rec.ID))
+		if err := os.Remove(m.recordPath(e.rec.ID)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			m.s.log.Printf("query %s: removing expired record: %v", e.rec.ID, err)
 		}
+		e.writeMu.Unlock()
 	}
 }
 

@@ -153,7 +153,10 @@ func appendLakeValue(buf []byte, arr arrow.Array, i int, t planner.Type, nested 
 			if t.Kind == planner.KindRow && f < len(t.Fields) {
 				ft = t.Fields[f].Type
 			}
-			buf = append(buf, st.Field(f).Name...)
+			// Lake's schema names struct fields in lower case
+			// (userIdentity.principalid); ctlake's keeps CloudTrail's
+			// camelCase, so print them as Lake would.
+			buf = appendLower(buf, st.Field(f).Name)
 			buf = append(buf, '=')
 			buf = appendLakeValue(buf, a.Field(f), i, ft, true)
 		}
@@ -226,4 +229,15 @@ func appendJSONString(buf, s []byte) []byte {
 	}
 	buf = append(buf, s[start:]...)
 	return append(buf, '"')
+}
+
+func appendLower(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }

@@ -90,8 +90,10 @@ func (t *epoch) UnmarshalJSON(b []byte) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
 		return fmt.Errorf("timestamp %v is out of range", f)
 	}
+	// float64 holds epoch seconds to about a microsecond; round there so
+	// 1700000000.123 means .123000 exactly, not .122999906.
 	sec, frac := math.Modf(f)
-	*t = epoch(time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC())
+	*t = epoch(time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC())
 	return nil
 }
 
