@@ -195,7 +195,6 @@ func TestImport(t *testing.T) {
 	}
 }
 
-
 // TestDashboards: widgets with ? placeholders, a refresh run through the
 // query runner, each run found by alias and refresh ID.
 func TestDashboards(t *testing.T) {
