@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -104,7 +105,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		srv.Close()
 		return err
 	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
+	// SIGINT (Ctrl-C) and SIGTERM (service managers, docker stop) both
+	// shut down cleanly: queued and running queries are cancelled and
+	// recorded as CANCELLED.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)
