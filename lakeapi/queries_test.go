@@ -255,6 +255,8 @@ func TestRestartWithRunningQuery(t *testing.T) {
 	done := a.startQuery("SELECT eventName FROM events ORDER BY eventID LIMIT 25")
 	a.waitStatus(done, "FINISHED")
 	want, _ := a.allRows(done, 10)
+	lost := a.startQuery("SELECT eventID FROM events LIMIT 30")
+	a.waitStatus(lost, "FINISHED")
 	held := a.startQuery("SELECT eventID FROM events /*hold*/")
 	<-g.entered
 	a.waitStatus(held, "RUNNING")
@@ -265,7 +267,16 @@ func TestRestartWithRunningQuery(t *testing.T) {
 	if err := copyTree(data, crashed); err != nil {
 		t.Fatal(err)
 	}
+	// Results cut short, as a crash of the machine before they reached the
+	// disk would leave them.
+	cut := filepath.Join(crashed, "api", "results", lost+".ndjson")
+	if err := os.Truncate(cut, 100); err != nil {
+		t.Fatal(err)
+	}
 	b := startServer(t, crashed, Config{})
+	if d := b.mustOK("DescribeQuery", map[string]any{"QueryId": lost}); d["QueryStatus"] != "FAILED" || !strings.Contains(d["ErrorMessage"].(string), "lost") {
+		t.Fatalf("query with short results: %v", d)
+	}
 	d := b.mustOK("DescribeQuery", map[string]any{"QueryId": held})
 	if d["QueryStatus"] != "FAILED" || !strings.Contains(d["ErrorMessage"].(string), "stopped while this query was running") {
 		t.Fatalf("after a crash: %v", d)

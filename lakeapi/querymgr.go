@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/engine"
-	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 	"github.com/ctlake/ctlake/sql"
 )
@@ -129,6 +128,7 @@ func (m *queryManager) load() error {
 			continue
 		}
 		e := &queryEntry{rec: rec}
+		m.entries[rec.ID] = e // before persist, which skips unknown entries
 		if !terminal(rec.Status) {
 			e.rec.Status = stFailed
 			e.rec.ErrorMessage = fmt.Sprintf("The ctlake server stopped while this query was %s (it was not shut down cleanly); run the query again.", strings.ToLower(rec.Status))
@@ -141,9 +141,20 @@ func (m *queryManager) load() error {
 			}
 		}
 		if e.rec.hasResults() {
-			keep[rec.ID+".ndjson"] = true
+			st, err := os.Stat(m.resultPath(rec.ID))
+			if err != nil || st.Size() != e.rec.ResultBytes {
+				// Only a crash of the machine before the results reached
+				// the disk leaves them short.
+				e.rec.Status = stFailed
+				e.rec.ErrorMessage = "The results of this query were lost in a system crash; run the query again."
+				e.rec.Rows, e.rec.ResultBytes = 0, 0
+				if err := m.persist(e); err != nil {
+					return err
+				}
+			} else {
+				keep[rec.ID+".ndjson"] = true
+			}
 		}
-		m.entries[rec.ID] = e
 	}
 	// Results of queries that did not finish, and partial files.
 	res, err := os.ReadDir(m.resDir)
@@ -174,7 +185,36 @@ func (m *queryManager) persist(e *queryEntry) error {
 	if gone { // expired (or never added): nothing to keep
 		return nil
 	}
-	return orcstore.WriteJSONAtomic(m.recordPath(rec.ID), rec)
+	return writeRecord(m.recordPath(rec.ID), rec)
+}
+
+// writeRecord replaces path with v as JSON by writing a temporary file and
+// renaming it, without fsync. A query changes state three times in a few
+// milliseconds; three rounds of fsync would cost more than a point lookup
+// takes. Rename is atomic, so a server that dies (the case the history must
+// survive) leaves the old record or the new one, never half of one; only a
+// crash of the whole machine can lose the last state (or results), and
+// load notices a results file shorter than its record says.
+func writeRecord(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }
 
 // startOptions are what a query is started with beyond its statement.

@@ -70,12 +70,9 @@ func (rw *resultWriter) writeRaw(line []byte) error {
 	return rw.w.WriteByte('\n')
 }
 
-// finish flushes and syncs the file and closes it.
+// finish flushes the file and closes it (no fsync: see writeRecord).
 func (rw *resultWriter) finish() error {
 	err := rw.w.Flush()
-	if err == nil {
-		err = rw.f.Sync()
-	}
 	if cerr := rw.f.Close(); err == nil {
 		err = cerr
 	}
