@@ -259,6 +259,9 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 		cancel()
 		return "", fmt.Errorf("recording query: %w", err)
 	}
+	if h := m.s.cfg.hooks; h != nil && h.prepared != nil {
+		h.prepared(id, prep.Plan)
+	}
 	m.wg.Add(1)
 	go m.run(e)
 	return id, nil

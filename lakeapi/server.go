@@ -28,6 +28,7 @@ import (
 
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/planner"
 )
 
 // Defaults of Config.
@@ -75,6 +76,7 @@ type Config struct {
 type hooks struct {
 	beforeRun   func(ctx context.Context, id, statement string) // in the runner, before the query opens
 	afterRecord func(ctx context.Context, id, statement string) // after each batch of rows is written
+	prepared    func(id string, p *planner.Plan)                // when StartQuery has planned the query
 }
 
 // Server answers the CloudTrail Lake API.
