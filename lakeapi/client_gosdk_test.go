@@ -22,7 +22,7 @@ func (c staticCreds) Retrieve(context.Context) (aws.Credentials, error) {
 
 // sdkClient is a cloudtrail client of the Go SDK for url; creds nil sends
 // unsigned requests.
-func sdkClient(t *testing.T, url string, creds aws.CredentialsProvider) *cloudtrail.Client {
+func sdkClient(t testing.TB, url string, creds aws.CredentialsProvider) *cloudtrail.Client {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	if creds == nil {

@@ -1,0 +1,145 @@
+package lakeapi
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/querytest"
+)
+
+// BenchmarkAPILatency measures StartQuery → FINISHED → every row through
+// the API (the Go SDK polling DescribeQuery, every 1 to 10 ms, then paging
+// GetQueryResults) against the same query through the engine path of
+// `ctlake query` (Prepare, Open, read every record), alternating the two in
+// each iteration so both see the same machine. It reports the median of
+// each and the median of the per-iteration difference: the API's overhead.
+//
+// The store has CTLAKE_BENCH_EVENTS events (default 1,000,000), generated
+// and ingested once; set CTLAKE_BENCH_API_DATA=DIR to keep the data
+// directory (store "big") between runs.
+//
+//	go test ./lakeapi -run '^$' -bench APILatency -benchtime 40x
+func BenchmarkAPILatency(b *testing.B) {
+	cat := benchStore(b)
+	h := startServer(b, cat.Dir, Config{})
+	ct := sdkClient(b, h.url, staticCreds{testAKID, testSecret})
+	probe, _ := probeEvent(b, h)
+	eng := engine.New(cat)
+	ctx := context.Background()
+	for _, bc := range []struct{ name, sql string }{
+		{"point-lookup", "SELECT * FROM big WHERE eventID = '" + probe + "'"},
+		{"group-by", "SELECT eventName, count(*) AS n FROM big GROUP BY eventName ORDER BY n DESC, eventName"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var api, direct, diff []float64
+			var apiRows, engRows int
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				_, rows, err := runSDKQuery(ctx, ct, bc.sql)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ta := time.Since(t0)
+				apiRows = len(rows)
+				t0 = time.Now()
+				n, err := engineRows(ctx, eng, bc.sql)
+				if err != nil {
+					b.Fatal(err)
+				}
+				te := time.Since(t0)
+				engRows = n
+				api = append(api, ms(ta))
+				direct = append(direct, ms(te))
+				diff = append(diff, ms(ta-te))
+			}
+			if apiRows != engRows || apiRows == 0 {
+				b.Fatalf("API %d rows, engine %d", apiRows, engRows)
+			}
+			b.ReportMetric(median(api), "api-ms")
+			b.ReportMetric(median(direct), "engine-ms")
+			b.ReportMetric(median(diff), "overhead-ms")
+		})
+	}
+}
+
+// engineRows runs sql as `ctlake query` does and counts the rows.
+func engineRows(ctx context.Context, eng *engine.Engine, sql string) (int, error) {
+	q, err := eng.Prepare(ctx, sql, engine.Options{})
+	if err != nil {
+		return 0, err
+	}
+	rows, err := q.Open(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for {
+		rec, err := rows.Next()
+		if err != nil {
+			return 0, err
+		}
+		if rec == nil {
+			return n, nil
+		}
+		n += int(rec.NumRows())
+		rec.Release()
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// benchStore returns a data directory with store "big".
+func benchStore(b *testing.B) *orcstore.Catalog {
+	b.Helper()
+	events := int64(1_000_000)
+	if v := os.Getenv("CTLAKE_BENCH_EVENTS"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			b.Fatalf("CTLAKE_BENCH_EVENTS: %v", err)
+		}
+		events = n
+	}
+	dir := os.Getenv("CTLAKE_BENCH_API_DATA")
+	if dir != "" {
+		if cat, err := orcstore.OpenCatalog(dir); err == nil {
+			if _, err := cat.Open("big"); err == nil {
+				return cat
+			}
+		}
+	} else {
+		dir = filepath.Join(b.TempDir(), "data")
+	}
+	ctx := context.Background()
+	in := filepath.Join(b.TempDir(), "in")
+	if _, err := gen.Write(ctx, gen.Config{Events: events, Seed: 42}, gen.LayoutNDJSON, in); err != nil {
+		b.Fatal(err)
+	}
+	cat, err := querytest.IngestDirs(ctx, dir, "big", ingest.Config{}, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	os.RemoveAll(in)
+	return cat
+}
