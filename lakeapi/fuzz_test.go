@@ -146,7 +146,6 @@ func FuzzReadPage(f *testing.F) {
 	})
 }
 
-
 // TestModelMatchesBotocore re-extracts the model from the installed
 // botocore (where there is one) and compares shapes and operations with the
 // embedded model.json, so a newer model's changes are noticed.
