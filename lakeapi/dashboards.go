@@ -122,6 +122,18 @@ func (d *dashboardStore) lookup(ref string) (*dashboard, error) {
 	return db, nil
 }
 
+// dashboardCall decodes a request naming a dashboard and finds it.
+func (s *Server) dashboardCall(c *call) (*dashboard, dashboardIn, error) {
+	var in dashboardIn
+	if err := c.decode(&in); err != nil {
+		return nil, in, err
+	}
+	s.dashboards.mu.Lock()
+	defer s.dashboards.mu.Unlock()
+	db, err := s.dashboards.lookup(in.DashboardId)
+	return db, in, err
+}
+
 func (s *Server) registerDashboards() {
 	s.ops["CreateDashboard"] = s.createDashboard
 	s.ops["GetDashboard"] = s.getDashboard
@@ -232,17 +244,12 @@ func (s *Server) createDashboard(c *call) (any, error) {
 }
 
 func (s *Server) getDashboard(c *call) (any, error) {
-	var in dashboardIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	d := s.dashboards
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	db, err := d.lookup(in.DashboardId)
+	db, _, err := s.dashboardCall(c)
 	if err != nil {
 		return nil, err
 	}
+	s.dashboards.mu.Lock()
+	defer s.dashboards.mu.Unlock()
 	v := db.view()
 	v.Name, v.TagsList = "", nil
 	return v, nil
@@ -281,17 +288,11 @@ func (s *Server) listDashboards(c *call) (any, error) {
 }
 
 func (s *Server) updateDashboard(c *call) (any, error) {
-	var in dashboardIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	d := s.dashboards
-	d.mu.Lock()
-	db, err := d.lookup(in.DashboardId)
-	d.mu.Unlock()
+	db, in, err := s.dashboardCall(c)
 	if err != nil {
 		return nil, err
 	}
+	d := s.dashboards
 	var ws []widget
 	if in.Widgets != nil {
 		if ws, err = s.checkWidgets(db.Name, in.Widgets); err != nil {
@@ -321,16 +322,15 @@ func (s *Server) updateDashboard(c *call) (any, error) {
 }
 
 func (s *Server) deleteDashboard(c *call) (any, error) {
-	var in dashboardIn
-	if err := c.decode(&in); err != nil {
+	db, _, err := s.dashboardCall(c)
+	if err != nil {
 		return nil, err
 	}
 	d := s.dashboards
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	db, err := d.lookup(in.DashboardId)
-	if err != nil {
-		return nil, err
+	if d.all[db.Name] != db { // deleted meanwhile
+		return nil, errorf("ResourceNotFoundException", "The dashboard %s was not found.", db.Name)
 	}
 	if db.TerminationProtection {
 		return nil, errorf("ConflictException", "Dashboard %s has termination protection enabled; turn it off with UpdateDashboard first.", db.Name)
@@ -343,14 +343,7 @@ func (s *Server) deleteDashboard(c *call) (any, error) {
 }
 
 func (s *Server) startDashboardRefresh(c *call) (any, error) {
-	var in dashboardIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	d := s.dashboards
-	d.mu.Lock()
-	db, err := d.lookup(in.DashboardId)
-	d.mu.Unlock()
+	db, in, err := s.dashboardCall(c)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ package lakeapi
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -356,12 +355,4 @@ func (s *Server) operationNames() []string {
 func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
 
 // newUUID returns a random lowercase UUID (version 4), as Lake's query IDs.
-func newUUID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS's RNG failing is not recoverable
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func newUUID() string { return orcstore.NewID() }

@@ -166,12 +166,21 @@ type storeRefIn struct {
 	EventDataStore string
 }
 
-func (s *Server) getEventDataStore(c *call) (any, error) {
+// storeCall decodes a request naming one store and finds it (refusing a
+// PENDING_DELETION store when active).
+func (s *Server) storeCall(c *call, active bool) (*orcstore.Store, storeState, error) {
 	var in storeRefIn
 	if err := c.decode(&in); err != nil {
-		return nil, err
+		return nil, storeState{}, err
 	}
-	st, state, err := s.resolve(in.EventDataStore)
+	if active {
+		return s.resolveActive(in.EventDataStore)
+	}
+	return s.resolve(in.EventDataStore)
+}
+
+func (s *Server) getEventDataStore(c *call) (any, error) {
+	st, state, err := s.storeCall(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -303,11 +312,7 @@ func (s *Server) updateEventDataStore(c *call) (any, error) {
 }
 
 func (s *Server) deleteEventDataStore(c *call) (any, error) {
-	var in storeRefIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	st, _, err := s.resolveActive(in.EventDataStore)
+	st, _, err := s.storeCall(c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -327,11 +332,7 @@ func (s *Server) deleteEventDataStore(c *call) (any, error) {
 }
 
 func (s *Server) restoreEventDataStore(c *call) (any, error) {
-	var in storeRefIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	st, state, err := s.resolve(in.EventDataStore)
+	st, state, err := s.storeCall(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -351,11 +352,7 @@ func (s *Server) stopIngestion(c *call) (any, error)  { return s.setIngestion(c,
 // setIngestion flips the store's ingestion switch (Lake: live events from
 // the account; ctlake: the switch `ctlake ingest --follow` honours).
 func (s *Server) setIngestion(c *call, stop bool) (any, error) {
-	var in storeRefIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	st, state, err := s.resolve(in.EventDataStore)
+	st, state, err := s.storeCall(c, false)
 	if err != nil {
 		return nil, err
 	}
