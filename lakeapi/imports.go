@@ -297,6 +297,18 @@ func (s *Server) importPath(uri string) (string, error) {
 		return "", errorf("InvalidImportSourceException", "S3LocationUri %q: give an absolute local path (file:///path or /path) or an s3:// URI", uri)
 	}
 	p = filepath.Clean(p)
+	if root := s.cfg.ImportRoot; root != "" {
+		// Symbolic links are followed before the check, so a link inside
+		// the root cannot lead out of it.
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", errorf("InvalidImportSourceException", "S3LocationUri %q: %v", uri, err)
+		}
+		rel, err := filepath.Rel(root, real)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return "", errorf("InvalidImportSourceException", "S3LocationUri %q is outside %s, the only folder this server imports from (--import-root)", uri, root)
+		}
+	}
 	if _, err := os.Stat(p); err != nil {
 		return "", errorf("InvalidImportSourceException", "S3LocationUri %q: %v", uri, err)
 	}

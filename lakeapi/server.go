@@ -62,13 +62,16 @@ type Config struct {
 	// StoreDeletionDelay is how long a deleted store stays PENDING_DELETION
 	// (restorable) before its files are removed (default 7 days, as Lake).
 	StoreDeletionDelay time.Duration
-	MaxBodyBytes       int64                 // request bodies above this are refused (default 1 MiB)
-	MemoryLimit        int64                 // per query (0: the engine's default)
-	Now                func() time.Time      // the clock (tests move it)
-	Log                *log.Logger           // request errors and lifecycle events (nil: discarded)
-	hooks              *hooks                // tests only
-	janitorEvery       time.Duration         // how often expired things are removed (default 1 min)
-	engineOptions      func(*engine.Options) // tests only
+	// ImportRoot, when set, confines StartImport to local paths under it
+	// (symbolic links resolved); otherwise any path the server can read.
+	ImportRoot    string
+	MaxBodyBytes  int64                 // request bodies above this are refused (default 1 MiB)
+	MemoryLimit   int64                 // per query (0: the engine's default)
+	Now           func() time.Time      // the clock (tests move it)
+	Log           *log.Logger           // request errors and lifecycle events (nil: discarded)
+	hooks         *hooks                // tests only
+	janitorEvery  time.Duration         // how often expired things are removed (default 1 min)
+	engineOptions func(*engine.Options) // tests only
 }
 
 // hooks let tests hold a query at a given point of its life.
@@ -154,6 +157,16 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = log.New(io.Discard, "", 0)
+	}
+	if cfg.ImportRoot != "" {
+		root, err := filepath.Abs(cfg.ImportRoot)
+		if err == nil {
+			root, err = filepath.EvalSymlinks(root)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("import root: %w", err)
+		}
+		cfg.ImportRoot = root
 	}
 	if !cfg.NoAuth && len(cfg.Keys) == 0 {
 		return nil, errors.New("lakeapi: no access keys (give key pairs, or NoAuth)")

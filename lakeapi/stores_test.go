@@ -193,6 +193,21 @@ func TestImport(t *testing.T) {
 	if st := h.mustOK("ListImports", map[string]any{"ImportStatus": "COMPLETED"}); len(st["Imports"].([]any)) != 2 {
 		t.Fatalf("%v", st)
 	}
+	// With an import root, paths outside it (also through a link) are refused.
+	h.stop()
+	root := filepath.Dir(in)
+	h = startServer(t, h.data, Config{ImportRoot: root})
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{outside, filepath.Join(root, "link"), root + "/../" + filepath.Base(outside)} {
+		src["S3"].(map[string]any)["S3LocationUri"] = p
+		h.mustFail("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src}, "InvalidImportSourceException", 400)
+	}
+	src["S3"].(map[string]any)["S3LocationUri"] = "file://" + in
+	h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})
+	h.srv.imports.wg.Wait()
 }
 
 // TestDashboards: widgets with ? placeholders, a refresh run through the

@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	retention := fs.Duration("results-retention", lakeapi.DefaultResultsRetention, "how long query results and history are kept")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations and sorts may hold")
+	importRoot := fs.String("import-root", "", "StartImport reads local paths only under this folder (default: any path this process can read)")
 	quiet := fs.Bool("quiet", false, "do not log requests that fail or lifecycle events on stderr")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -67,7 +68,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := lakeapi.Config{
 		Catalog: c, Region: *region, AccountID: *account, NoAuth: *noAuth,
 		MaxQueries: *maxQueries, QueryTimeout: *timeout, ResultsRetention: *retention,
-		MaxBodyBytes: bodyLimit, MemoryLimit: memory,
+		MaxBodyBytes: bodyLimit, MemoryLimit: memory, ImportRoot: *importRoot,
 	}
 	if !*quiet {
 		cfg.Log = log.New(stderr, "ctlake serve: ", log.LstdFlags)
