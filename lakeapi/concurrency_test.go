@@ -36,24 +36,36 @@ import (
 //
 // By default the store holds 20,000 events and 20,000 more arrive during
 // the run; CTLAKE_LONG_TESTS=1 runs the full size: 1,000,000 events and
-// 200,000 arriving.
+// 200,000 arriving (a copy of BenchmarkAPILatency's store when
+// CTLAKE_BENCH_API_DATA names one, which saves generating it).
 func TestConcurrentClients(t *testing.T) {
 	base, extra := int64(20_000), int64(20_000)
-	if os.Getenv("CTLAKE_LONG_TESTS") == "1" {
+	long := os.Getenv("CTLAKE_LONG_TESTS") == "1"
+	if long {
 		base, extra = 1_000_000, 200_000
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
 	baseIn, extraIn := filepath.Join(dir, "base"), filepath.Join(dir, "extra")
-	if _, err := gen.Write(ctx, gen.Config{Events: base, Seed: 101}, gen.LayoutNDJSON, baseIn); err != nil {
-		t.Fatal(err)
-	}
 	// Later days, another seed: events the store does not hold yet.
 	if _, err := gen.Write(ctx, gen.Config{Events: extra, Seed: 202, Start: gen.DefaultStart.AddDate(0, 0, 7), Days: 2}, gen.LayoutNDJSON, extraIn); err != nil {
 		t.Fatal(err)
 	}
 	data := filepath.Join(dir, "data")
-	cat, err := querytest.IngestDirs(ctx, data, "big", ingest.Config{}, baseIn)
+	var cat *orcstore.Catalog
+	var err error
+	if prebuilt := os.Getenv("CTLAKE_BENCH_API_DATA"); long && prebuilt != "" {
+		if err := copyTree(prebuilt, data); err != nil {
+			t.Fatal(err)
+		}
+		os.RemoveAll(filepath.Join(data, "api")) // the benchmark's query history
+		cat, err = orcstore.OpenCatalog(data)
+	} else {
+		if _, err := gen.Write(ctx, gen.Config{Events: base, Seed: 101}, gen.LayoutNDJSON, baseIn); err != nil {
+			t.Fatal(err)
+		}
+		cat, err = querytest.IngestDirs(ctx, data, "big", ingest.Config{}, baseIn)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +73,11 @@ func TestConcurrentClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	first, err := store.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base = first.Rows()
 
 	// What each query planned on, by query ID.
 	var snaps sync.Map
