@@ -199,3 +199,18 @@ func TestProtocolErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAuth: with NoAuth, unsigned requests (aws --no-sign-request) and
+// signed ones both pass.
+func TestNoAuth(t *testing.T) {
+	h := startServer(t, "", Config{NoAuth: true})
+	unsigned := h.send(h.signedTarget("CloudTrail_20131101.ListEventDataStores", []byte(`{}`), "", "", time.Now()))
+	signed := h.send(h.signedTarget("CloudTrail_20131101.ListEventDataStores", []byte(`{}`), "AKIDANY", "whatever", time.Now()))
+	if unsigned.status != 200 || signed.status != 200 {
+		t.Fatalf("unsigned %d %s, signed %d %s", unsigned.status, unsigned.body, signed.status, signed.body)
+	}
+	out := h.mustOK("CreateEventDataStore", map[string]any{"Name": "noauth"})
+	if !strings.Contains(out["EventDataStoreArn"].(string), ":us-east-1:") {
+		t.Fatalf("%v", out)
+	}
+}

@@ -25,7 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	open := dataFlag(fs)
 	listen := fs.String("listen", "127.0.0.1:4566", "address to listen on (host:port; loopback unless you mean otherwise)")
 	region := fs.String("region", "", "region in the ARNs of new stores (default: each request's signing region)")
-	account := fs.String("account-id", lakeapi.DefaultAccountID, "account ID in ARNs (12 digits)")
+	account := fs.String("account-id", lakeapi.DefaultAccountID, "account ID in ARNs (12 to 16 digits)")
 	accessKey := fs.String("access-key", "", "accept this access key ID (with --secret-key) instead of the data directory's credentials file")
 	secretKey := fs.String("secret-key", "", "the secret of --access-key")
 	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (aws --no-sign-request); loopback only")
@@ -111,7 +111,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// recorded as CANCELLED.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
