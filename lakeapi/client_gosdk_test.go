@@ -1,8 +1,10 @@
 package lakeapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,6 +22,29 @@ func (c staticCreds) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{AccessKeyID: c.akid, SecretAccessKey: c.secret, Source: "test"}, nil
 }
 
+// bufferedBodies works around a race in the Go SDK (aws/aws-sdk-go-v2#2737)
+// that a fast loopback server provokes: smithy closes the request body as
+// soon as the response headers arrive, and if net/http's write loop has not
+// yet made its final read of the body (checking for bytes beyond
+// Content-Length), that read fails and the connection is closed under the
+// response body still being read ("use of closed network connection"). A
+// copy of the body that the SDK never closes takes the race away.
+type bufferedBodies struct{ next http.RoundTripper }
+
+func (b bufferedBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	return b.next.RoundTrip(req)
+}
+
 // sdkClient is a cloudtrail client of the Go SDK for url; creds nil sends
 // unsigned requests.
 func sdkClient(t testing.TB, url string, creds aws.CredentialsProvider) *cloudtrail.Client {
@@ -32,7 +57,7 @@ func sdkClient(t testing.TB, url string, creds aws.CredentialsProvider) *cloudtr
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(url),
 		Credentials:      creds,
-		HTTPClient:       &http.Client{Transport: tr},
+		HTTPClient:       &http.Client{Transport: bufferedBodies{tr}},
 		RetryMaxAttempts: 1,
 	})
 }
