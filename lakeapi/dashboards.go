@@ -411,6 +411,7 @@ func (d *dashboardStore) scheduled() {
 	var due []*dashboard
 	for _, db := range d.all {
 		if every := db.RefreshSchedule.every(); every > 0 && !now.Before(db.LastRefreshAt.Add(every)) {
+			db.LastRefreshAt = now // claimed: a concurrent sweep skips it
 			due = append(due, db)
 		}
 	}

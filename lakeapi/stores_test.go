@@ -279,3 +279,41 @@ func TestBindParams(t *testing.T) {
 		t.Errorf("quote not doubled: %q", got)
 	}
 }
+
+// TestScheduledRefresh: a dashboard whose RefreshSchedule is ENABLED is
+// refreshed by the janitor once per period of the (injected) clock.
+func TestScheduledRefresh(t *testing.T) {
+	clock := &testClock{t: time.Date(2024, 5, 8, 0, 0, 0, 0, time.UTC)}
+	h := startServer(t, fixtureData(t), Config{Now: clock.Now})
+	h.mustOK("CreateDashboard", map[string]any{"Name": "hourly",
+		"Widgets": []any{map[string]any{"QueryStatement": "SELECT count(*) AS n FROM events WHERE eventTime >= '?' AND eventTime < '?'",
+			"QueryParameters": []string{"$StartTime$", "$EndTime$"}, "ViewProperties": map[string]string{"View": "Table"}}},
+		"RefreshSchedule": map[string]any{"Frequency": map[string]any{"Unit": "HOURS", "Value": 6}, "Status": "ENABLED"}})
+	refreshes := func() int {
+		n := 0
+		for _, r := range h.srv.queries.list(func(r *queryRecord) bool { return r.Alias == "dashboard-hourly-1" }) {
+			h.waitStatus(r.ID, "FINISHED")
+			n++
+		}
+		return n
+	}
+	h.srv.sweep()
+	if n := refreshes(); n != 1 {
+		t.Fatalf("%d refreshes after the first sweep, want 1", n)
+	}
+	clock.Add(5 * time.Hour)
+	h.srv.sweep()
+	if n := refreshes(); n != 1 {
+		t.Fatalf("%d refreshes 5 hours in, want 1", n)
+	}
+	clock.Add(time.Hour)
+	h.srv.sweep()
+	if n := refreshes(); n != 2 {
+		t.Fatalf("%d refreshes 6 hours in, want 2", n)
+	}
+	// The last period's window: 2024-05-07 18:00 to 05-08 00:00 at the first run.
+	d := h.mustOK("DescribeQuery", map[string]any{"QueryAlias": "dashboard-hourly-1"})
+	if !strings.Contains(d["QueryString"].(string), "'2024-05-08 00:00:00.000' AND eventTime < '2024-05-08 06:00:00.000'") {
+		t.Fatalf("%v", d["QueryString"])
+	}
+}
