@@ -219,6 +219,10 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// MaxRunning is how many queries run at once (Config.MaxRunning after
+// defaults).
+func (s *Server) MaxRunning() int { return s.cfg.MaxRunning }
+
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.mux }
 

@@ -33,7 +33,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	timeout := fs.Duration("query-timeout", lakeapi.DefaultQueryTimeout, "a query running longer ends TIMED_OUT (its rows so far stay readable)")
 	retention := fs.Duration("results-retention", lakeapi.DefaultResultsRetention, "how long query results and history are kept")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted")
-	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations and sorts may hold")
+	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations, sorts and joins may hold; the process stays under about twice this per running query")
 	importRoot := fs.String("import-root", "", "StartImport reads local paths only under this folder (default: any path this process can read)")
 	quiet := fs.Bool("quiet", false, "do not log requests that fail or lifecycle events on stderr")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -101,6 +101,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// Each running query may hold --memory-limit; tell the runtime, as
+	// `ctlake query` does for its one query.
+	setSoftMemoryLimit(memory * int64(srv.MaxRunning()))
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		srv.Close()
