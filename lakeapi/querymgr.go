@@ -67,9 +67,10 @@ type queryEntry struct {
 	prep    *engine.Query // until the runner takes it
 	ctx     context.Context
 	cancel  context.CancelFunc
-	reason  string       // why it was cancelled
-	rows    *engine.Rows // while running, for live figures
-	writeMu sync.Mutex   // orders this record's writes
+	reason  string        // why it was cancelled
+	rows    *engine.Rows  // while running, for live figures
+	writeMu sync.Mutex    // orders this record's writes
+	done    chan struct{} // closed when the runner has recorded the end
 }
 
 type queryManager struct {
@@ -243,6 +244,7 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 		prep:   prep,
 		ctx:    qctx,
 		cancel: cancel,
+		done:   make(chan struct{}),
 	}
 	m.mu.Lock()
 	if n := m.activeLocked(); n >= m.s.cfg.MaxQueries {
@@ -314,6 +316,17 @@ func (s *Server) checkStores(p *planner.Plan) ([]string, error) {
 		return nil
 	}
 	return ids, walk(p.Root)
+}
+
+// ended returns a channel closed once query id's runner has recorded its
+// end (nil for an unknown query or one loaded from disk).
+func (m *queryManager) ended(id string) <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.entries[id]; ok {
+		return e.done
+	}
+	return nil
 }
 
 // get returns a copy of a query's record.

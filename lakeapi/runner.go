@@ -15,6 +15,7 @@ import (
 // records how it ended.
 func (m *queryManager) run(e *queryEntry) {
 	defer m.wg.Done()
+	defer close(e.done)
 	defer e.cancel()
 	select {
 	case m.slots <- struct{}{}:
