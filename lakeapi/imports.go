@@ -14,12 +14,14 @@ import (
 
 	"github.com/ctlake/ctlake/ingest"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/s3io"
 )
 
 // StartImport copies CloudTrail logs into a store with ctlake's ingest: the
 // same reader as `ctlake ingest` (every JSON shape, .gz, CloudTrail's S3
 // layout, deduplication, rejects kept with their reasons). S3LocationUri
-// takes a local folder or file, as file:///path or /path. Lake runs one
+// takes an s3:// prefix (read with the server's AWS credentials) or a local
+// folder or file, as file:///path or /path. Lake runs one
 // import per account at a time; so does this server. Records live in
 // DATA/api/imports/<id>.json.
 
@@ -277,13 +279,16 @@ func (s *Server) startImport(c *call) (any, error) {
 	return out, nil
 }
 
-// importPath turns S3LocationUri into a local path: file:///abs or /abs.
+// importPath checks S3LocationUri: an s3:// URL (returned as it is) or a
+// local path, file:///abs or /abs (returned cleaned).
 func (s *Server) importPath(uri string) (string, error) {
 	var p string
 	switch {
-	case strings.HasPrefix(uri, "s3://"):
-		return "", errorf("UnsupportedOperationException",
-			"this ctlake server cannot read S3 (%s): copy the objects to a local folder (aws s3 sync %s DIR) and import file://DIR", uri, uri)
+	case s3io.IsURL(uri):
+		if _, _, err := s3io.ParseURL(uri); err != nil {
+			return "", errorf("InvalidImportSourceException", "S3LocationUri %q: %v", uri, err)
+		}
+		return uri, nil
 	case strings.HasPrefix(uri, "file://"):
 		u, err := url.Parse(uri)
 		if err != nil || u.Host != "" && u.Host != "localhost" {
@@ -315,7 +320,8 @@ func (s *Server) importPath(uri string) (string, error) {
 	return p, nil
 }
 
-// run imports path into st and records the outcome.
+// run imports path (a local path or an s3:// URL) into st and records the
+// outcome.
 func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.Store, path string) {
 	defer m.wg.Done()
 	s := m.s
@@ -326,16 +332,29 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 	if e.rec.EndEventTime != nil {
 		dopts.Until = *e.rec.EndEventTime
 	}
-	inputs, problems := ingest.Discover([]string{path}, dopts)
-	prefixes := map[string]bool{}
-	for _, in := range inputs {
-		prefixes[filepath.Dir(in.Path)] = true
+	cfg := ingest.Config{Store: st}
+	var inputs []ingest.Input
+	var problems []error
+	nprefixes := 0
+	if s3io.IsURL(path) {
+		var err error
+		inputs, nprefixes, err = m.listS3(ctx, e, st, path, dopts, &cfg)
+		if err != nil {
+			problems = append(problems, err)
+		}
+	} else {
+		inputs, problems = ingest.Discover([]string{path}, dopts)
+		prefixes := map[string]bool{}
+		for _, in := range inputs {
+			prefixes[filepath.Dir(in.Path)] = true
+		}
+		nprefixes = len(prefixes)
 	}
 	now := s.now()
 	m.mu.Lock()
 	e.rec.Status = imInProgress
 	e.rec.UpdatedAt = now
-	e.rec.Stats.PrefixesFound = int64(len(prefixes))
+	e.rec.Stats.PrefixesFound = int64(nprefixes)
 	for _, p := range problems {
 		e.rec.Failures = append(e.rec.Failures, importFailure{Location: path, Status: "FAILED", ErrorType: "InputError", ErrorMessage: p.Error(), LastUpdatedTime: now})
 	}
@@ -346,15 +365,19 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 	var sum ingest.Summary
 	var err error
 	if len(inputs) == 0 {
-		err = fmt.Errorf("no CloudTrail files (*.json, *.json.gz, *.jsonl, *.ndjson) under %s", path)
+		if len(problems) == 0 || !s3io.IsURL(path) {
+			err = fmt.Errorf("no new CloudTrail files (*.json, *.json.gz, *.jsonl, *.ndjson) under %s", path)
+		} else {
+			err = problems[0]
+		}
 	} else {
-		cfg := ingest.Config{Store: st, Progress: func(p ingest.Progress) {
+		cfg.Progress = func(p ingest.Progress) {
 			m.mu.Lock()
 			e.rec.Stats.FilesCompleted = int64(p.InputsDone)
 			e.rec.Stats.EventsCompleted = p.Ingested
 			e.rec.Stats.FailedEntries = int64(len(problems)) + p.Rejected
 			m.mu.Unlock()
-		}}
+		}
 		sum, err = ingest.Ingest(ctx, cfg, inputs)
 	}
 	now = s.now()
@@ -393,6 +416,34 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 		s.log.Printf("import %s: recording its end: %v", e.rec.ID, perr)
 	}
 	s.log.Printf("import %s into %s: %s (%d events, %d files)", e.rec.ID, st.Info.Name, status, sum.Ingested, sum.InputsDone)
+}
+
+// listS3 lists an s3:// import the way `ctlake ingest s3://…` does: the
+// CloudTrail layout under the prefix, the days of the time range, minus the
+// objects the store's source log says it already holds (so a restarted
+// import fetches only the rest). The server's own AWS credentials are used
+// (S3BucketAccessRoleArn is not assumed); S3BucketRegion names the region.
+func (m *importManager) listS3(ctx context.Context, e *importEntry, st *orcstore.Store, url string, dopts ingest.DiscoverOptions, cfg *ingest.Config) ([]ingest.Input, int, error) {
+	opts := ingest.S3Options{Options: m.s.cfg.S3, Since: dopts.Since, Until: dopts.Until}
+	if opts.Region == "" {
+		opts.Region = e.rec.Source.S3.S3BucketRegion
+	}
+	src, err := ingest.OpenS3(ctx, url, opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := src.ListObjects(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	known, err := ingest.KnownObjects(st)
+	if err != nil {
+		return nil, 0, err
+	}
+	plan := ingest.PlanInputs(src.Inputs(l.Objects), known, false)
+	cfg.SourceStats = src.Stats
+	cfg.CommitInterval = 5 * time.Minute // durable progress on a slow network
+	return plan.Inputs, l.Prefixes, nil
 }
 
 func inputName(err error) string {

@@ -28,6 +28,7 @@ import (
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
+	"github.com/ctlake/ctlake/s3io"
 )
 
 // Defaults of Config.
@@ -62,6 +63,9 @@ type Config struct {
 	// StoreDeletionDelay is how long a deleted store stays PENDING_DELETION
 	// (restorable) before its files are removed (default 7 days, as Lake).
 	StoreDeletionDelay time.Duration
+	// S3 connects StartImport's s3:// sources (endpoint, profile, ...);
+	// credentials come from the server's AWS credential chain.
+	S3 s3io.Options
 	// ImportRoot, when set, confines StartImport to local paths under it
 	// (symbolic links resolved); otherwise any path the server can read.
 	ImportRoot    string

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/internal/s3fake"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/s3io"
 )
 
 // TestStoreLifecycle: create with Lake's defaults, the same store seen by
@@ -133,8 +135,8 @@ func TestImport(t *testing.T) {
 		map[string]any{"Name": "all", "FieldSelectors": []any{map[string]any{"Field": "eventCategory", "Equals": []string{"Management", "Data"}}}}}})
 	arn := out["EventDataStoreArn"].(string)
 	src := map[string]any{"S3": map[string]any{"S3LocationUri": "file://" + in, "S3BucketRegion": "us-east-1", "S3BucketAccessRoleArn": "arn:aws:iam::000000000000:role/x"}}
-	s3 := map[string]any{"S3": map[string]any{"S3LocationUri": "s3://bucket/AWSLogs/", "S3BucketRegion": "us-east-1", "S3BucketAccessRoleArn": "arn:aws:iam::000000000000:role/x"}}
-	h.mustFail("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": s3}, "UnsupportedOperationException", 400)
+	bad := map[string]any{"S3": map[string]any{"S3LocationUri": "s3://", "S3BucketRegion": "us-east-1", "S3BucketAccessRoleArn": "arn:aws:iam::000000000000:role/x"}}
+	h.mustFail("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": bad}, "InvalidImportSourceException", 400)
 	im := h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})
 	id := im["ImportId"].(string)
 	if im["ImportStatus"] != "INITIALIZING" && im["ImportStatus"] != "IN_PROGRESS" {
@@ -315,5 +317,80 @@ func TestScheduledRefresh(t *testing.T) {
 	d := h.mustOK("DescribeQuery", map[string]any{"QueryAlias": "dashboard-hourly-1"})
 	if !strings.Contains(d["QueryString"].(string), "'2024-05-08 00:00:00.000' AND eventTime < '2024-05-08 06:00:00.000'") {
 		t.Fatalf("%v", d["QueryString"])
+	}
+}
+
+// TestImportS3 imports an s3:// prefix (an in-process S3) with ingest's S3
+// reader; a second import of the same prefix fetches nothing again.
+func TestImportS3(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDS3TEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "s3-secret")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	fake := s3fake.Start(t)
+	fake.CreateBucket(t, "trail-bucket")
+	logs := filepath.Join(dir, "logs")
+	if _, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 9, Days: 2}, gen.LayoutS3, logs); err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	err := filepath.Walk(logs, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(logs, p)
+		fake.Put(t, "trail-bucket", filepath.ToSlash(rel), b)
+		files++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startServer(t, "", Config{S3: s3io.Options{Endpoint: fake.URL, PathStyle: true, MaxBackoff: 20 * time.Millisecond, Timeout: 5 * time.Second}})
+	arn := h.mustOK("CreateEventDataStore", map[string]any{"Name": "froms3", "AdvancedEventSelectors": []any{
+		map[string]any{"Name": "all", "FieldSelectors": []any{map[string]any{"Field": "eventCategory", "Equals": []string{"Management", "Data", "NetworkActivity", "Insight"}}}}}})["EventDataStoreArn"].(string)
+	src := map[string]any{"S3": map[string]any{"S3LocationUri": "s3://trail-bucket/", "S3BucketRegion": "us-east-1", "S3BucketAccessRoleArn": "arn:aws:iam::000000000000:role/x"}}
+	wait := func(id string) map[string]any {
+		for deadline := time.Now().Add(60 * time.Second); ; {
+			g := h.mustOK("GetImport", map[string]any{"ImportId": id})
+			if s := g["ImportStatus"]; s != "INITIALIZING" && s != "IN_PROGRESS" {
+				return g
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("import still %v", g["ImportStatus"])
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	g := wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
+	stats := g["ImportStatistics"].(map[string]any)
+	// Every generated event arrives; the bucket also holds digest files,
+	// which the listing skips.
+	if g["ImportStatus"] != "COMPLETED" || stats["EventsCompleted"].(float64) != 400 || stats["FilesCompleted"].(float64) == 0 || stats["FilesCompleted"].(float64) > float64(files) {
+		t.Fatalf("%v (%d objects in the bucket)", g, files)
+	}
+	q := h.startQuery("SELECT count(*) AS n FROM froms3")
+	h.waitStatus(q, "FINISHED")
+	rows, _ := h.allRows(q, 1)
+	if rows[0][0]["n"] != strconv.FormatInt(int64(stats["EventsCompleted"].(float64)), 10) {
+		t.Fatalf("store holds %v, import says %v", rows[0][0]["n"], stats["EventsCompleted"])
+	}
+	gets := fake.Count("GET")
+	g = wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
+	if g["ImportStatus"] != "FAILED" || fake.Count("GET") != gets {
+		t.Fatalf("second import of the same prefix: %v; %d objects fetched again", g, fake.Count("GET")-gets)
+	}
+	f := h.mustOK("ListImportFailures", map[string]any{"ImportId": g["ImportId"]})
+	if msg := f["Failures"].([]any)[0].(map[string]any)["ErrorMessage"].(string); !strings.Contains(msg, "no new CloudTrail files") {
+		t.Fatalf("%v", f)
 	}
 }

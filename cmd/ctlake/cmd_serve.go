@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/lakeapi"
+	"github.com/ctlake/ctlake/s3io"
 )
 
 func init() {
@@ -34,6 +35,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	retention := fs.Duration("results-retention", lakeapi.DefaultResultsRetention, "how long query results and history are kept")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations, sorts and joins may hold; the process stays under about twice this per running query")
+	s3Endpoint := fs.String("s3-endpoint-url", "", "StartImport of s3:// URIs: an S3-compatible endpoint (MinIO, ...) instead of AWS")
+	s3PathStyle := fs.Bool("s3-path-style", false, "StartImport of s3:// URIs: path-style addressing, which most S3-compatible stores need")
+	s3Profile := fs.String("s3-profile", "", "StartImport of s3:// URIs: the AWS profile whose credentials read the bucket (default: $AWS_PROFILE, else default)")
 	importRoot := fs.String("import-root", "", "StartImport reads local paths only under this folder (default: any path this process can read)")
 	quiet := fs.Bool("quiet", false, "do not log requests that fail or lifecycle events on stderr")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -69,6 +73,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Catalog: c, Region: *region, AccountID: *account, NoAuth: *noAuth,
 		MaxQueries: *maxQueries, QueryTimeout: *timeout, ResultsRetention: *retention,
 		MaxBodyBytes: bodyLimit, MemoryLimit: memory, ImportRoot: *importRoot,
+		S3: s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
 	}
 	if !*quiet {
 		cfg.Log = log.New(stderr, "ctlake serve: ", log.LstdFlags)
