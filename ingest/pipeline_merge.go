@@ -283,17 +283,21 @@ func (p *pipeline) publishRejects() error {
 // commitFiles commits with the counters since the last commit. Only one
 // goroutine commits at a time (commitMu): a flusher, or finish after they
 // stopped.
-func (p *pipeline) commitFiles() error {
+func (p *pipeline) commitFiles() error { return p.commitTotals(nil) }
+
+// commitTotals commits; base, if not nil, holds the Duplicates, Filtered
+// and Rejected counters to commit (a checkpoint's, taken when it started)
+// instead of the current ones. Ingested is read under commitMu, so that it
+// counts exactly the files added.
+func (p *pipeline) commitTotals(base *orcstore.Totals) error {
+	p.commitMu.Lock()
+	defer p.commitMu.Unlock()
 	p.mu.Lock()
 	t := orcstore.Totals{Ingested: p.progress.Ingested, Duplicates: p.progress.Duplicates, Filtered: p.progress.Filtered, Rejected: p.progress.Rejected}
 	p.mu.Unlock()
-	return p.commitTotals(t)
-}
-
-// commitTotals commits with t as the cumulative counters of this run.
-func (p *pipeline) commitTotals(t orcstore.Totals) error {
-	p.commitMu.Lock()
-	defer p.commitMu.Unlock()
+	if base != nil {
+		t.Duplicates, t.Filtered, t.Rejected = base.Duplicates, base.Filtered, base.Rejected
+	}
 	// Totals in the manifest are cumulative; add what happened since the
 	// last commit.
 	delta := orcstore.Totals{

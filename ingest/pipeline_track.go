@@ -58,7 +58,7 @@ func newTracker(inputs []Input) *tracker {
 // so that the commit holds exactly its inputs' events.
 type checkpoint struct {
 	objects []orcstore.SourceObject
-	totals  orcstore.Totals // the run's counters when it was taken (Ingested is counted on writing)
+	totals  orcstore.Totals // the run's counters when it was taken (Ingested is read on commit)
 }
 
 // CutError stops a tracked run: an input failed while being read after
@@ -173,10 +173,7 @@ func (p *pipeline) completeCheckpoint() error {
 	if err := p.tx.AddSources(c.objects); err != nil {
 		return err
 	}
-	p.mu.Lock()
-	c.totals.Ingested = p.progress.Ingested
-	p.mu.Unlock()
-	if err := p.commitTotals(c.totals); err != nil {
+	if err := p.commitTotals(&c.totals); err != nil {
 		return err
 	}
 	t.committing = nil
