@@ -28,7 +28,8 @@ type batchOptions struct {
 	params          params
 	continueOnError bool
 	stats           bool
-	source          string // the file's name, for error positions
+	source          string // the file's name, for error positions ("query" for the command line)
+	single          bool   // the file holds one statement: no header before its result
 }
 
 // batchResult is one statement's line of the summary.
@@ -40,7 +41,7 @@ type batchResult struct {
 	Rows    int64
 	Elapsed time.Duration
 	Bytes   int64
-	Status  string // ok, failed or skipped
+	Status  string // ok, failed or "not run"
 	Err     error
 }
 
@@ -58,10 +59,32 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 			return err
 		}
 	}
-	// Placeholders are checked for the whole file first: a missing --param
-	// should not surface only after the statements before it have run.
+	results := make([]batchResult, len(stmts))
+	for i, st := range stmts {
+		results[i] = batchResult{Index: i + 1, Name: st.Name, Line: st.Line, Status: "not run"}
+	}
+	// A statement that cannot be read (an unclosed quote or comment) and
+	// missing placeholders are found in the whole file first: such
+	// problems should not surface only after the statements before them
+	// have run. With --continue-on-error the other statements still run.
+	var unreadable []string
+	for i, st := range stmts {
+		if st.Err != nil {
+			results[i].Err = fmt.Errorf("%s:%s\n%s", o.source, st.Err.Error(), st.Err.Caret())
+			fmt.Fprintf(stderr, "ctlake query: %s: %v\n", results[i].label(), results[i].Err)
+			unreadable = append(unreadable, results[i].label())
+		}
+	}
+	if len(unreadable) > 0 && !o.continueOnError {
+		o.finishSummary(results, stdout, stderr)
+		return fmt.Errorf("nothing run: %s cannot be read (%s); fix it, or give --continue-on-error to run the others",
+			strings.Join(unreadable, ", "), strings.SplitN(results[firstErr(results)].Err.Error(), "\n", 2)[0])
+	}
 	var missing []string
 	for i, st := range stmts {
+		if st.Err != nil {
+			continue
+		}
 		if _, err := substitute(st.SQL, o.params); err != nil {
 			missing = append(missing, fmt.Sprintf("statement %d: %v", i+1, err))
 		}
@@ -69,13 +92,10 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 	if len(missing) > 0 {
 		return fmt.Errorf("nothing run: %s", strings.Join(missing, "; "))
 	}
-	results := make([]batchResult, len(stmts))
 	failed := false
 	for i, st := range stmts {
 		r := &results[i]
-		r.Index, r.Name, r.Line = i+1, st.Name, st.Line
-		if failed && !o.continueOnError {
-			r.Status = "skipped"
+		if st.Err != nil || failed && !o.continueOnError {
 			continue
 		}
 		if o.outDir != "" {
@@ -91,26 +111,59 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 			}
 		}
 	}
-	if o.outDir != "" {
-		if err := writeSummaryCSV(filepath.Join(o.outDir, "summary.csv"), results); err != nil {
-			return err
-		}
-		printSummary(stdout, results)
+	if err := o.finishSummary(results, stdout, stderr); err != nil {
+		return err
 	}
 	var bad []string
 	for i := range results {
-		if results[i].Status == "failed" {
-			bad = append(bad, results[i].label())
+		switch {
+		case results[i].Status == "failed":
+			bad = append(bad, results[i].label()+" failed")
+		case results[i].Err != nil:
+			bad = append(bad, results[i].label()+" cannot be read")
 		}
+	}
+	prefix := ""
+	if o.source != "query" {
+		prefix = o.source + ": "
 	}
 	switch len(bad) {
 	case 0:
 		return nil
 	case 1:
-		return fmt.Errorf("%s failed", bad[0])
+		return fmt.Errorf("%s%s", prefix, bad[0])
 	default:
-		return fmt.Errorf("%d of %d statements failed: %s", len(bad), len(stmts), strings.Join(bad, "; "))
+		return fmt.Errorf("%s%d of %d statements did not succeed: %s", prefix, len(bad), len(stmts), strings.Join(bad, "; "))
 	}
+}
+
+func firstErr(results []batchResult) int {
+	for i := range results {
+		if results[i].Err != nil {
+			return i
+		}
+	}
+	return 0
+}
+
+// finishSummary writes summary.csv and prints the summary: on stdout beside
+// the result files of --out DIR, else on stderr when a statement did not
+// run or failed, so that every statement of the file is accounted for.
+func (o batchOptions) finishSummary(results []batchResult, stdout, stderr io.Writer) error {
+	if o.outDir != "" {
+		if err := writeSummaryCSV(filepath.Join(o.outDir, "summary.csv"), results); err != nil {
+			return err
+		}
+		printSummary(stdout, results)
+		return nil
+	}
+	for _, r := range results {
+		if r.Status != "ok" {
+			printSummary(stderr, results)
+			break
+		}
+	}
+	return nil
 }
 
 // runBatchStatement runs one statement and writes its output as it
@@ -137,6 +190,9 @@ func runBatchStatement(ctx context.Context, eng *querier, st statement, r *batch
 		if errors.As(err, &se) {
 			return scriptError(o.source, st, query, se)
 		}
+		if o.source != "query" {
+			return fmt.Errorf("%s:%d: %w", o.source, st.Line, err)
+		}
 		return err
 	}
 	return nil
@@ -152,15 +208,17 @@ func writeBatchOutput(out *queryOutput, r *batchResult, o batchOptions, stdout i
 		}
 		return writeFile(filepath.Join(o.outDir, r.File), func(w io.Writer) error { return writeOutput(w, format, out) })
 	}
-	if o.format == "table" || o.format == "line" || out.Result == nil {
-		// Text formats get a header line so that results can be told apart;
-		// csv and json stay bare so that each remains parseable.
+	// Text formats get a header line so that results can be told apart;
+	// csv and json stay bare so that each remains parseable. A file of one
+	// statement prints as the same query given inline does.
+	header := (o.format == "table" || o.format == "line" || out.Result == nil) && !o.single
+	if header {
 		fmt.Fprintf(stdout, "-- %s\n", r.label())
 	}
 	if err := writeOutput(stdout, o.format, out); err != nil {
 		return err
 	}
-	if o.format == "table" || o.format == "line" || out.Result == nil {
+	if header {
 		io.WriteString(stdout, "\n")
 	}
 	return nil
@@ -224,11 +282,14 @@ func printSummary(w io.Writer, results []batchResult) {
 			name = "-"
 		}
 		file := r.File
-		if r.Status != "ok" {
+		if r.Status != "ok" || file == "" {
 			file = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Index, name, file, r.Rows,
-			r.Elapsed.Round(time.Millisecond), humanBytes(r.Bytes), r.Status)
+		rows, elapsed, scanned := fmt.Sprint(r.Rows), r.Elapsed.Round(time.Millisecond).String(), humanBytes(r.Bytes)
+		if r.Status == "not run" {
+			rows, elapsed, scanned = "-", "-", "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Index, name, file, rows, elapsed, scanned, r.Status)
 	}
 	tw.Flush()
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ctlake/ctlake/sql"
 )
 
 // Scripts (query -f files, the shell's input, .read files) hold several
@@ -23,22 +25,39 @@ const (
 )
 
 // segment is src[start:end] of one kind. open marks a string, identifier or
-// block comment that runs to the end of the text without being closed.
+// block comment that runs to the end of the text without being closed; in
+// recovery mode (see cutSegments) it is cut at the end of its line instead,
+// and ends marks one whose line holds a ';' (the statement ends there).
 type segment struct {
 	kind       segKind
 	start, end int
 	open       bool
+	ends       bool
 }
 
 // sqlSegments cuts src into segments. Code segments never contain a quote
 // or the start of a comment.
-func sqlSegments(src string) []segment {
+func sqlSegments(src string) []segment { return cutSegments(src, false) }
+
+// cutSegments is sqlSegments; with recover, a string, quoted identifier or
+// block comment that is never closed stops at the end of the line it opened
+// on, so that a batch file still finds the statements after it (a missing
+// quote would otherwise swallow the rest of the file).
+func cutSegments(src string, recover bool) []segment {
 	var segs []segment
 	code := 0 // start of the current code run
 	flush := func(end int) {
 		if end > code {
 			segs = append(segs, segment{kind: segCode, start: code, end: end})
 		}
+	}
+	// unclosed cuts an unclosed segment opened at i at the end of its line.
+	unclosed := func(i int) (end int, ends bool) {
+		end = len(src)
+		if k := strings.IndexByte(src[i:], '\n'); k >= 0 {
+			end = i + k
+		}
+		return end, strings.Contains(src[i:end], ";")
 	}
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -62,8 +81,12 @@ func sqlSegments(src string) []segment {
 				}
 				j++
 			}
-			segs = append(segs, segment{kind: kind, start: i, end: j, open: open})
-			i, code = j, j
+			seg := segment{kind: kind, start: i, end: j, open: open}
+			if open && recover {
+				seg.end, seg.ends = unclosed(i)
+			}
+			segs = append(segs, seg)
+			i, code = seg.end, seg.end
 		case c == '-' && i+1 < len(src) && src[i+1] == '-':
 			flush(i)
 			j := strings.IndexByte(src[i:], '\n')
@@ -76,12 +99,14 @@ func sqlSegments(src string) []segment {
 			i, code = j, j
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			flush(i)
-			j, open := len(src), true
+			seg := segment{kind: segBlockComment, start: i, end: len(src), open: true}
 			if k := strings.Index(src[i+2:], "*/"); k >= 0 {
-				j, open = i+2+k+2, false
+				seg.end, seg.open = i+2+k+2, false
+			} else if recover {
+				seg.end, _ = unclosed(i) // a ';' in a comment ends nothing
 			}
-			segs = append(segs, segment{kind: segBlockComment, start: i, end: j, open: open})
-			i, code = j, j
+			segs = append(segs, seg)
+			i, code = seg.end, seg.end
 		default:
 			i++
 		}
@@ -101,6 +126,11 @@ type statement struct {
 	// script's line, not the statement's.
 	Script string
 	Offset int
+	// Err is set when the statement cannot be read as written: a string,
+	// quoted identifier or block comment in it is never closed. Its
+	// position counts from the start of the script. Such a statement is
+	// never run.
+	Err *sql.Error
 }
 
 var nameComment = regexp.MustCompile(`^--\s*name\s*:\s*(.*?)\s*$`)
@@ -109,14 +139,41 @@ var nameComment = regexp.MustCompile(`^--\s*name\s*:\s*(.*?)\s*$`)
 // only space and comments are dropped. rest is the text after the last ';'
 // when it holds more than space and comments (a statement not yet ended),
 // with open reporting whether it stops inside a string, identifier or block
-// comment; a batch file runs rest as a last statement, the shell waits for
-// more input.
+// comment; the shell waits for more input, a script runs it as a last
+// statement (scriptStatements).
 func splitStatements(src string) (stmts []statement, rest string, open bool) {
+	return split(src, sqlSegments(src))
+}
+
+// split is splitStatements over src's segments.
+func split(src string, segs []segment) (stmts []statement, rest string, open bool) {
 	var name string
 	first := -1 // offset of the current statement's first code, string or identifier byte
 	begin := 0  // offset where the current statement's text begins
-	for _, s := range sqlSegments(src) {
+	var bad *segment
+	emit := func(end int) {
+		if first < 0 && bad != nil {
+			// Only a broken comment: still listed, so that nothing in
+			// the script goes unreported.
+			first = bad.start
+		}
+		if first >= 0 {
+			sqlText := strings.TrimSpace(src[first:end])
+			st := statement{Name: name, SQL: sqlText,
+				Line: 1 + strings.Count(src[:first], "\n"), Col: first - strings.LastIndexByte(src[:first], '\n'),
+				Script: src, Offset: first}
+			if bad != nil {
+				st.Err = unclosedError(src, *bad)
+			}
+			stmts = append(stmts, st)
+		}
+		name, first, begin, bad = "", -1, end+1, nil
+	}
+	for _, s := range segs {
 		open = s.open
+		if s.open && bad == nil {
+			bad = &s
+		}
 		switch s.kind {
 		case segLineComment:
 			if first < 0 {
@@ -130,6 +187,9 @@ func splitStatements(src string) (stmts []statement, rest string, open bool) {
 		case segString, segIdent:
 			if first < 0 {
 				first = s.start
+			}
+			if s.ends {
+				emit(s.end)
 			}
 			continue
 		}
@@ -148,49 +208,44 @@ func splitStatements(src string) (stmts []statement, rest string, open bool) {
 			if semi < 0 {
 				break
 			}
-			end := s.start + off + semi
-			if first >= 0 {
-				stmts = append(stmts, statement{Name: name, SQL: strings.TrimSpace(src[first:end]),
-					Line: 1 + strings.Count(src[:first], "\n"), Col: first - strings.LastIndexByte(src[:first], '\n'),
-					Script: src, Offset: first})
-			}
-			name, first, begin = "", -1, end+1
+			emit(s.start + off + semi)
 			off += semi + 1
 		}
 	}
 	if first >= 0 || open {
-		rest = src[begin:]
+		rest = src[min(begin, len(src)):]
 	}
 	return stmts, rest, open
 }
 
+// unclosedError says which opening quote or comment is never closed.
+func unclosedError(src string, s segment) *sql.Error {
+	what := map[segKind]string{ // as the parser says it (sql/lexer.go)
+		segString:       "unterminated string literal",
+		segIdent:        "unterminated quoted identifier",
+		segBlockComment: "unterminated comment",
+	}[s.kind]
+	return sql.NewError(src, s.start, sql.ErrSyntax, "%s", what)
+}
+
 func notSpace(r rune) bool { return !strings.ContainsRune(" \t\r\n\f\v", r) }
 
-// scriptStatements is splitStatements for a whole file: text after the last
-// ';' is a final statement.
+// scriptStatements cuts a whole script (a query file, piped input, the
+// command line) into statements: text after the last ';' is a final
+// statement. Nothing is dropped: a string, quoted identifier or comment
+// left open is cut at the end of its line (see cutSegments) and its
+// statement carries the error, so the statements after it are still found
+// and listed.
 func scriptStatements(src string) []statement {
-	stmts, rest, open := splitStatements(src)
-	if rest == "" {
-		return stmts
-	}
-	before := src[:len(src)-len(rest)]
-	last, _, _ := splitStatements(rest + "\n;")
-	if len(last) == 0 && open {
-		// An unterminated string, identifier or comment swallowed the ';':
-		// run the rest as it is, so the parser reports where it opens
-		// (it used to vanish without a word).
-		k := strings.IndexFunc(rest, notSpace)
-		last = []statement{{SQL: strings.TrimSpace(rest), Line: 1 + strings.Count(rest[:k], "\n"),
-			Col: k - strings.LastIndexByte(rest[:k], '\n'), Offset: k}}
-	}
-	for i := range last {
-		if last[i].Line == 1 {
-			last[i].Col += len(before) - strings.LastIndexByte(before, '\n') - 1
+	text := src + "\n;"
+	stmts, _, _ := split(text, cutSegments(text, true))
+	for i := range stmts {
+		stmts[i].Script = src
+		if e := stmts[i].Err; e != nil {
+			stmts[i].Err = sql.NewError(src, e.Pos, e.Kind, "%s", e.Msg)
 		}
-		last[i].Line += strings.Count(before, "\n")
-		last[i].Script, last[i].Offset = src, last[i].Offset+len(before)
 	}
-	return append(stmts, last...)
+	return stmts
 }
 
 // oneLine folds a statement onto one line for the shell's history file,

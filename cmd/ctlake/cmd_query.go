@@ -24,7 +24,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stats := fs.Bool("stats", false, "print scan statistics on stderr (events scanned and matched, bytes, files/stripes/row groups read and skipped, time)")
 	file := fs.String("f", "", "read the query, or several ';'-separated statements, from FILE ('-' for stdin)")
 	store := fs.String("store", "", "store name or ID that $EDS_ID in the query stands for")
-	outPath := fs.String("out", "", "write the result to FILE; with several statements, to DIR: one NN-name.<format> file per statement and summary.csv")
+	outPath := fs.String("out", "", "a folder for the results of -f FILE or of several statements (one NN-name.<format> file per statement, and summary.csv); for one query on the command line, the FILE to write (a folder if it is one or ends in /)")
 	ps := params{}
 	fs.Var(ps, "param", "KEY=VALUE: the value of ${KEY} placeholders (repeatable)")
 	cont := fs.Bool("continue-on-error", false, "with several statements, run the rest after one fails (the exit status still reports the failure)")
@@ -60,7 +60,10 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	default:
 		// "SELECT …; SELECT …" on the command line is a batch too.
 		if stmts = scriptStatements(strings.Join(pos, " ")); len(stmts) == 0 {
-			return fmt.Errorf("%w: no query", errUsage)
+			return fmt.Errorf("%w: no query (only spaces and comments)", errUsage)
+		}
+		if len(stmts) == 1 && stmts[0].Err != nil {
+			return errors.New(stmts[0].Err.Error() + "\n" + stmts[0].Err.Caret())
 		}
 	}
 	limit, err := parseBytes(*memLimit)
@@ -71,7 +74,10 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !isResultFormat(*format) {
 		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultFormats, ", "))
 	}
-	toDir := len(stmts) > 1 && *outPath != "" || isDir(*outPath)
+	// With -f or several statements --out is a folder (a file per
+	// statement and summary.csv); a single query on the command line
+	// writes the file --out names, unless it names a folder.
+	toDir := *outPath != "" && (*file != "" || len(stmts) > 1 || isDir(*outPath))
 	if isBinaryFormat(*format) && *outPath == "" && isTerminal(stdout) {
 		return fmt.Errorf("%w: --format %s writes a binary file: give --out FILE or redirect stdout", errUsage, *format)
 	}
@@ -88,9 +94,10 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	eng := newQuerier(c)
 	eng.opts = engine.Options{MemoryLimit: limit, NoPushdown: *noPushdown, Workers: *workers, JSONTables: tables}
-	if len(stmts) > 1 || toDir {
+	if len(stmts) > 1 || toDir || *file != "" {
 		return runBatch(ctx, eng, stmts, batchOptions{
 			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: cmp.Or(*file, "query"),
+			single: len(stmts) == 1,
 		}, stdout, stderr)
 	}
 	query, err := substitute(stmts[0].SQL, ps)
@@ -101,8 +108,8 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err == nil {
 		if *outPath == "" {
 			err = writeOutput(stdout, *format, out)
-		} else {
-			err = writeFile(*outPath, func(w io.Writer) error { return writeOutput(w, *format, out) })
+		} else if err = writeFile(*outPath, func(w io.Writer) error { return writeOutput(w, *format, out) }); err == nil {
+			fmt.Fprintf(stderr, "wrote %s to %s\n", outKind(*format, out), *outPath)
 		}
 	}
 	if *stats && out != nil {
@@ -173,4 +180,16 @@ func queryError(query string, err error) error {
 		return errors.New(se.Error() + "\n" + se.Caret())
 	}
 	return err
+}
+
+// outKind says what --out FILE received: "3 rows as csv", or the plan.
+func outKind(format string, out *queryOutput) string {
+	if out.Result == nil {
+		return "the plan as text"
+	}
+	n := out.Stats().RowsOut
+	if n == 1 {
+		return "1 row as " + format
+	}
+	return fmt.Sprintf("%d rows as %s", n, format)
 }

@@ -182,9 +182,11 @@ func isMeta(line string) bool { return strings.HasPrefix(strings.TrimSpace(line)
 func (sh *shell) script(ctx context.Context, r io.Reader, name string) (quit bool) {
 	br := bufio.NewReader(r)
 	var buf strings.Builder
+	lines := 0 // lines read, to place errors at the end in the file
 	for !sh.stopped {
 		line, err := br.ReadString('\n')
 		if line != "" {
+			lines++
 			if buf.Len() == 0 && isMeta(line) {
 				if sh.meta(ctx, line) {
 					return true
@@ -214,8 +216,16 @@ func (sh *shell) script(ctx context.Context, r io.Reader, name string) (quit boo
 			break
 		}
 	}
+	// The text after the last ';': a final statement, or one that an
+	// unclosed quote or comment kept open to the end (reported with its
+	// position in the file; the statements after it still run).
+	first := lines - strings.Count(buf.String(), "\n") + 1
 	for _, st := range scriptStatements(buf.String()) {
-		if !sh.stopped {
+		switch {
+		case sh.stopped:
+		case st.Err != nil:
+			sh.fail(fmt.Errorf("%s:%d:%d: %s\n%s", name, st.Err.Line+first-1, st.Err.Col, st.Err.Msg, st.Err.Caret()))
+		default:
 			sh.execSQL(ctx, st.SQL)
 		}
 	}
