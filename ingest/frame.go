@@ -100,6 +100,10 @@ type Framer struct {
 	strStart int  // buf index of the open string's quote (valid while mark >= 0)
 	recKey   bool // the last key at depth 1 was "Records"
 	inScalar bool
+	// junk: the scalar began at the top level, where only events belong,
+	// so it is text that is not JSON (or a bare value): it runs to the end
+	// of its line and is rejected whole, not word by word.
+	junk bool
 
 	prevSig      byte // last significant byte outside strings
 	lineStart    bool // nothing but whitespace since the last newline
@@ -366,6 +370,7 @@ func (f *Framer) step() bool {
 				f.beginElement(c)
 			}
 			f.inScalar = true
+			f.junk = len(f.stack) == 0
 			f.pos++
 			return false
 		}
@@ -465,6 +470,16 @@ func (f *Framer) afterString() bool {
 }
 
 func (f *Framer) scanScalar() bool {
+	if f.junk {
+		if i := bytes.IndexByte(f.buf[f.pos:f.end], '\n'); i >= 0 {
+			f.pos += i
+			f.inScalar, f.junk = false, false
+			f.prevSig = 'a'
+			return true
+		}
+		f.pos = f.end
+		return false
+	}
 	for f.pos < f.end {
 		if !isScalarByte(f.buf[f.pos]) {
 			f.inScalar = false
@@ -498,7 +513,7 @@ func (f *Framer) afterValue() bool {
 	start := f.mark
 	f.mark = -1
 	if f.kind != '{' {
-		return f.emit(RawEvent{}, f.reject(start, f.pos, "event is not a JSON object"))
+		return f.emit(RawEvent{}, f.reject(start, f.pos, notObject(f.buf[start:f.pos])))
 	}
 	if f.pos-start > f.MaxEventSize {
 		// The buffer holds one byte more than the limit.

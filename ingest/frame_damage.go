@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ func (f *Framer) syntaxError(c byte) bool {
 	f.resyncTop = len(f.stack) == 0
 	f.lineStart = f.wasLineStart
 	f.mark, f.skip, f.skipRej = -1, false, nil
-	f.inStr, f.inScalar, f.esc = false, false, false
+	f.inStr, f.inScalar, f.esc, f.junk = false, false, false, false
 	f.resync = true
 	return f.emit(RawEvent{}, rej)
 }
@@ -102,10 +103,10 @@ func (f *Framer) finish() (RawEvent, error) {
 	case f.mark >= 0 && (len(f.stack) > f.evDepth || f.inStr || f.inScalar && len(f.stack) > 0):
 		rej = f.reject(f.mark, f.end, reason)
 	case f.mark >= 0 && f.inScalar:
-		// A top-level scalar ending the input.
-		rej = f.reject(f.mark, f.end, "event is not a JSON object")
+		// A top-level scalar (or line of text) ending the input.
+		rej = f.reject(f.mark, f.end, notObject(f.buf[f.mark:f.end]))
 	}
-	f.mark, f.skip, f.skipRej, f.inStr, f.inScalar = -1, false, nil, false, false
+	f.mark, f.skip, f.skipRej, f.inStr, f.inScalar, f.junk = -1, false, nil, false, false, false
 	switch {
 	case rerr != nil:
 		if errors.Is(rerr, io.ErrUnexpectedEOF) && f.gz != nil {
@@ -122,4 +123,14 @@ func (f *Framer) finish() (RawEvent, error) {
 		return RawEvent{}, rej
 	}
 	return RawEvent{}, f.done
+}
+
+// notObject is the reason for rejecting a value found where an event
+// belongs: a JSON value that is not an object, or a line that is not JSON
+// at all (rejected whole, see Framer.junk).
+func notObject(raw []byte) string {
+	if json.Valid(raw) {
+		return "event is not a JSON object"
+	}
+	return "not JSON: a line of text where an event belongs"
 }
