@@ -90,7 +90,7 @@ func (d *Decoder) ParseFramed(rawEv RawEvent) (*Event, error) {
 		t, ok = timeOf(v.Get(d.timePath...))
 	}
 	if !ok {
-		return nil, fmt.Errorf("no parseable eventTime (%s)", describe(ev.top[plan.eventTime]))
+		return nil, &TimeError{Value: describe(ev.top[plan.eventTime]), Hint: timeHint(o, d.timePath)}
 	}
 	ev.time = t
 	return ev, nil

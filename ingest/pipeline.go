@@ -57,6 +57,8 @@ type Progress struct {
 	Ingested           int64 // events written to committed files
 	Duplicates         int64 // events dropped because their eventID is already in the store
 	Filtered           int64 // events not chosen by the store's selectors, or older than its retention
+	Expired            int64 // of Filtered, those older than the retention period
+	StoredLater        int64 // events an earlier ingest rejected that this one stored
 	Rejected           int64 // events that could not be stored (see the store's rejects)
 	FilesWritten       int
 	Elapsed            time.Duration
@@ -80,6 +82,12 @@ type Summary struct {
 	// FirstRejects are the first few rejected events (file, line, reason),
 	// so that a caller can name them without reading the reject files.
 	FirstRejects []*Reject
+	// TimeHints counts rejected events by a field holding a time that
+	// --time-field would take (see TimeHints.Message).
+	TimeHints TimeHints
+	// Dropped are the files (relative to the store) listing the events
+	// left out as duplicates or past retention.
+	Dropped []string
 }
 
 // maxFirstRejects bounds Summary.FirstRejects.
@@ -115,7 +123,7 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	}
 	defer tx.Close()
 
-	p := &pipeline{cfg: cfg, tx: tx, start: time.Now(), pending: map[int64]*partition{}}
+	p := &pipeline{cfg: cfg, tx: tx, start: time.Now(), pending: map[int64]*partition{}, hints: TimeHints{}}
 	p.writers = make(writerPool, cfg.Workers)
 	p.progress.Inputs = len(inputs)
 	for _, in := range inputs {
@@ -126,6 +134,7 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	if !cfg.NoDedup {
 		p.dedup = newDedup(cfg.Store, tx.Current())
 	}
+	p.loadRejectIDs(tx.Current())
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -162,8 +171,15 @@ type pipeline struct {
 	rejects   *rejectWriter
 	inputErr  []error
 	committed orcstore.Totals // counters already added to the manifest
-	written   []string        // reject files committed
+	written   []string        // reject files committed; guarded by mu
 	first     []*Reject       // the first rejects, for the summary
+	hints     TimeHints       // rejects by the --time-field that would take them
+
+	dropped      *droppedWriter      // the open dropped-event file (dropped.go)
+	droppedFiles []string            // dropped-event files published; guarded by mu
+	resolve      map[[16]byte]string // eventIDs of earlier rejects → their reject file
+	resolved     map[string]int64    // reject file → events stored since the last commit; guarded by mu
+	complete     bool                // the last commit: every input merged
 
 	// The flusher goroutines write and commit the partitions handed to
 	// them on jobs while the merge goroutine goes on merging; see handOver.
@@ -367,6 +383,9 @@ type fileResult struct {
 	rejects    []*Reject
 	errs       []error // inputs that could not be read to their end
 	filtered   int64
+	expired    int64      // of filtered, past retention (listed in dropped)
+	dropped    []*Dropped // events past retention, to list
+	names      []string   // input names, indexed by the chunks' rowLocs
 	inputsDone int
 	// ended are the inputs that ended in this result (see pipeline_track.go);
 	// boundary: every input with events in this result or before has ended.
@@ -500,7 +519,12 @@ func (p *pipeline) addEvent(dec *Decoder, rb *resultBuilder, name string, raw Ra
 		return
 	}
 	t := ev.Time()
-	if t < p.cutoff || (len(p.selectors) > 0 && !p.selected(ev, fieldBuf)) {
+	if t < p.cutoff {
+		p.expired(rb, name, raw, ev)
+		rb.res.filtered++
+		return
+	}
+	if len(p.selectors) > 0 && !p.selected(ev, fieldBuf) {
 		rb.res.filtered++
 		return
 	}
@@ -517,6 +541,7 @@ func (p *pipeline) addEvent(dec *Decoder, rb *resultBuilder, name string, raw Ra
 	rb.events++
 	rb.res.order = append(rb.res.order, day)
 	c.times = append(c.times, t)
+	c.locs = append(c.locs, rowLoc{name: rb.res.nameIndex(name), line: raw.Line, offset: raw.Offset})
 	id, ok := ev.ID()
 	c.ids = append(c.ids, idKeyOf(id, ok))
 }
@@ -568,7 +593,7 @@ func dayString(d int64) string {
 func (p *pipeline) summary() Summary {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := Summary{Progress: p.progress, InputErrors: p.inputErr, Rejects: p.written, FirstRejects: p.first}
+	s := Summary{Progress: p.progress, InputErrors: p.inputErr, Rejects: p.written, FirstRejects: p.first, TimeHints: p.hints, Dropped: p.droppedFiles}
 	s.BytesRead = p.bytes.Load()
 	s.Events = p.events.Load()
 	s.Elapsed = time.Since(p.start)

@@ -27,8 +27,12 @@ func (p *pipeline) merge(r *fileResult) error {
 	}
 	p.mu.Lock()
 	p.progress.Filtered += r.filtered
+	p.progress.Expired += r.expired
 	p.progress.Rejected += int64(len(r.rejects))
 	p.mu.Unlock()
+	for _, rej := range r.rejects {
+		p.hints.Add(rej)
+	}
 	for _, rej := range r.rejects {
 		if len(p.first) == maxFirstRejects {
 			break
@@ -48,7 +52,14 @@ func (p *pipeline) merge(r *fileResult) error {
 	// Dedup walks the events in input order across partitions, so that the
 	// first occurrence of an eventID wins whichever days its copies carry
 	// (walking the partitions of a map would pick one at random).
-	if err := p.dedupInOrder(r); err != nil {
+	dups, err := p.dedupInOrder(r)
+	if err != nil {
+		return err
+	}
+	if err := p.writeDropped(r.dropped); err != nil {
+		return err
+	}
+	if err := p.writeDropped(dups); err != nil {
 		return err
 	}
 	days := make([]int64, 0, len(r.parts))
@@ -118,10 +129,12 @@ func (p *pipeline) flushingBytes() int64 {
 }
 
 // dedupInOrder sets each chunk's keep rows: all of them without dedup,
-// else those whose eventID was not seen before, in the input's order.
-func (p *pipeline) dedupInOrder(r *fileResult) error {
+// else those whose eventID was not seen before, in the input's order. It
+// returns the duplicates, to be listed.
+func (p *pipeline) dedupInOrder(r *fileResult) ([]*Dropped, error) {
 	next := make(map[int64]int, len(r.parts))
 	var dups int64
+	var dropped []*Dropped
 	for _, day := range r.order {
 		c := r.parts[day]
 		i := next[day]
@@ -132,19 +145,23 @@ func (p *pipeline) dedupInOrder(r *fileResult) error {
 		if id := c.ids[i]; p.dedup != nil && id.ok {
 			seen, err := p.dedup.seen(day, id.key)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if seen {
 				dups++
+				dropped = append(dropped, p.duplicate(r, c, i))
 				continue
 			}
+		}
+		if p.resolve != nil && c.ids[i].ok {
+			p.storedLater(c.ids[i].key)
 		}
 		c.keep = append(c.keep, i)
 	}
 	p.mu.Lock()
 	p.progress.Duplicates += dups
 	p.mu.Unlock()
-	return nil
+	return dropped, nil
 }
 
 // handOver gives a pending partition to a flusher, which writes it and,
@@ -159,8 +176,12 @@ func (p *pipeline) handOver(big *partition) error {
 	p.flushing += big.bytes
 	p.mu.Unlock()
 	if !p.cfg.Strict {
-		// The reject file so far goes out with this batch's commit.
+		// The reject and dropped-event files so far go out with this
+		// batch's commit.
 		if err := p.publishRejects(); err != nil {
+			return err
+		}
+		if err := p.publishDropped(); err != nil {
 			return err
 		}
 	}
@@ -259,6 +280,12 @@ func (p *pipeline) finish() error {
 	if err := p.recordSources(); err != nil {
 		return err
 	}
+	if err := p.publishDropped(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.complete = true
+	p.mu.Unlock()
 	return p.commitFiles()
 }
 
@@ -275,7 +302,9 @@ func (p *pipeline) publishRejects() error {
 	if err := p.tx.AddRejects(rf); err != nil {
 		return err
 	}
+	p.mu.Lock()
 	p.written = append(p.written, rf.Path)
+	p.mu.Unlock()
 	p.rejects = nil
 	return nil
 }
@@ -307,6 +336,14 @@ func (p *pipeline) commitTotals(base *orcstore.Totals) error {
 		Rejected:   t.Rejected - p.committed.Rejected,
 	}
 	p.tx.Count(delta)
+	p.mu.Lock()
+	resolved, complete := p.resolved, p.complete
+	p.resolved = nil
+	p.mu.Unlock()
+	for rel, n := range resolved {
+		p.tx.StoredLater(rel, n)
+	}
+	p.tx.SetIngest(p.record(t, complete))
 	if err := p.tx.Commit(); err != nil {
 		return err
 	}

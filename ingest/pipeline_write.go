@@ -23,7 +23,8 @@ type chunk struct {
 	rec   arrow.Record
 	times []int64
 	ids   []idKey
-	keep  []int // rows that survived dedup
+	locs  []rowLoc // where each row came from, to list the duplicates
+	keep  []int    // rows that survived dedup
 }
 
 // release drops the chunk's record, which nothing else holds, recycling its

@@ -46,5 +46,5 @@ func ReadInto(r io.Reader, name string, opts Options, b *Builder, onReject func(
 // RejectEvent makes the Reject of a framed event that Decoder.Parse
 // refused, copying its bytes.
 func RejectEvent(name string, raw RawEvent, err error) *Reject {
-	return &Reject{File: name, Line: raw.Line, Offset: raw.Offset, Reason: err.Error(), Raw: bytes.Clone(raw.Data)}
+	return &Reject{File: name, Line: raw.Line, Offset: raw.Offset, Reason: err.Error(), Raw: bytes.Clone(raw.Data), TimeHint: timeHintOf(err)}
 }

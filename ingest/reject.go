@@ -14,6 +14,9 @@ type Reject struct {
 	Offset int64  // byte offset of the event's first byte in the decompressed input
 	Reason string // what is wrong, with a position inside the event where useful
 	Raw    []byte // the event's bytes as read (owned by the Reject; may be cut at MaxEventSize)
+	// TimeHint names a field holding a parseable time when eventTime has
+	// none (see TimeError): --time-field TimeHint would take the event.
+	TimeHint string
 }
 
 func (r *Reject) Error() string {

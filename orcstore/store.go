@@ -46,6 +46,11 @@ type Manifest struct {
 	// Sources is the source log (sources.go): which input objects the
 	// committed events came from.
 	Sources []SourceLog `json:"sources,omitempty"`
+	// Dropped lists the events ingests left out on purpose (duplicates,
+	// past retention); LastIngest is what the latest ingest did (see
+	// ingestlog.go).
+	Dropped    []DroppedFile `json:"dropped,omitempty"`
+	LastIngest *IngestRecord `json:"lastIngest,omitempty"`
 }
 
 // FileEntry describes one committed ORC file.
@@ -62,6 +67,9 @@ type FileEntry struct {
 type RejectFile struct {
 	Path  string `json:"path"`
 	Count int64  `json:"count"`
+	// Stored counts its events a later ingest stored after all (by
+	// eventID, e.g. re-ingested with --time-field).
+	Stored int64 `json:"storedLater,omitempty"`
 }
 
 // Totals accumulate what every ingest into the store did.
@@ -143,6 +151,7 @@ type Tx struct {
 	created  map[string]bool // paths created by this Tx and not yet committed
 	released bool
 	src      txSources // source log changes for the next commit (sources.go)
+	ingest   txIngest  // dropped-event files, the ingest record, resolved rejects (ingestlog.go)
 }
 
 // Begin takes the store's writer lock and removes whatever a crashed writer
@@ -184,7 +193,10 @@ func (tx *Tx) removeOrphans() error {
 		keep[r.Path] = true
 	}
 	sourcesKeep(&tx.current, keep)
-	for _, sub := range []string{"data", "rejects", "sources"} {
+	for _, d := range tx.current.Dropped {
+		keep[d.Path] = true
+	}
+	for _, sub := range []string{"data", "rejects", "sources", droppedDir} {
 		root := filepath.Join(tx.store.Dir, sub)
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -321,6 +333,7 @@ func (tx *Tx) Commit() error {
 	next.Files = append(next.Files, tx.pending...)
 	sort.SliceStable(next.Files, func(i, j int) bool { return next.Files[i].Date < next.Files[j].Date })
 	next.Rejects = append(append(next.Rejects, tx.current.Rejects...), tx.rejects...)
+	tx.ingest.apply(&next, tx.current)
 	next.Totals.Ingested += tx.totals.Ingested
 	next.Totals.Duplicates += tx.totals.Duplicates
 	next.Totals.Filtered += tx.totals.Filtered
@@ -335,6 +348,10 @@ func (tx *Tx) Commit() error {
 	for _, r := range tx.rejects {
 		delete(tx.created, r.Path)
 	}
+	for _, d := range tx.ingest.dropped {
+		delete(tx.created, d.Path)
+	}
+	tx.ingest.committed()
 	tx.current, tx.pending, tx.rejects, tx.totals = next, nil, nil, Totals{}
 	tx.removed = map[string]bool{}
 	gone = append(gone, tx.src.committed(tx.created)...)

@@ -116,8 +116,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if tty {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
-	fmt.Fprintln(stdout, summaryLine(sum, store))
-	reportProblems(sum, store, stderr)
+	reportIngest(stdout, stderr, sum, err, store, *strict)
 	if err != nil {
 		return err
 	}
@@ -141,6 +140,7 @@ func reportProblems(sum ingest.Summary, store *orcstore.Store, stderr io.Writer)
 	if sum.Rejected > 0 && len(sum.Rejects) > 0 {
 		fmt.Fprintf(stderr, "%d rejected events were kept with their reasons in %s\n", sum.Rejected, store.FilePath(sum.Rejects[len(sum.Rejects)-1]))
 	}
+	reportLeftOut(sum, store, stderr)
 }
 
 func progressLine(p ingest.Progress) string {

@@ -190,6 +190,7 @@ type storeDescription struct {
 	Totals       orcstore.Totals `json:"ingestTotals"`
 	Rejects      int64           `json:"rejectedEventsKept"`
 	Location     string          `json:"location"`
+	ingestFacts
 }
 
 func describe(s *orcstore.Store) (storeDescription, error) {
@@ -197,7 +198,8 @@ func describe(s *orcstore.Store) (storeDescription, error) {
 	if err != nil {
 		return storeDescription{}, err
 	}
-	d := storeDescription{Info: s.Info, Status: "ENABLED", Events: m.Rows(), Bytes: m.Bytes(), Files: len(m.Files), Totals: m.Totals, Location: s.Dir}
+	d := storeDescription{Info: s.Info, Status: "ENABLED", Events: m.Rows(), Bytes: m.Bytes(), Files: len(m.Files), Totals: m.Totals, Location: s.Dir,
+		ingestFacts: newIngestFacts(m)}
 	parts := map[string]bool{}
 	for _, f := range m.Files {
 		parts[f.Date] = true
@@ -249,7 +251,7 @@ func storeDescribe(args []string, stdout, stderr io.Writer) error {
 	if d.MinEventTime != nil {
 		row("Event time range", d.MinEventTime.Format(time.RFC3339)+" .. "+d.MaxEventTime.Format(time.RFC3339))
 	}
-	row("Ingest totals", fmt.Sprintf("%d ingested, %d duplicates, %d filtered, %d rejected", d.Totals.Ingested, d.Totals.Duplicates, d.Totals.Filtered, d.Totals.Rejected))
+	describeIngestRows(row, d)
 	row("Location", d.Location)
 	if err := tw.Flush(); err != nil {
 		return err
