@@ -167,7 +167,7 @@ func BenchmarkJSONScan(b *testing.B) {
 	ctx := context.Background()
 	scan := planScan(b, r, "SELECT eventName FROM raw")
 	for b.Loop() {
-		op, err := jsontable.New(ctx, scan, 0)
+		op, err := jsontable.New(ctx, scan, jsontable.Config{})
 		if err != nil {
 			b.Fatal(err)
 		}

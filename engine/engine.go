@@ -61,8 +61,22 @@ type Options struct {
 	// JSONTables are tables read straight from JSON files (name → files,
 	// folders or globs), looked up before stores.
 	JSONTables map[string][]string
+	// JSON says how JSON tables are read: by default as ingest reads them
+	// into a store (rejects skipped, the first copy of an eventID kept), so
+	// that the same SQL gives the same answer over the files and over a
+	// store built from them.
+	JSON JSONOptions
 	// Now pins now() and current_timestamp (zero: the time of Prepare).
 	Now time.Time
+}
+
+// JSONOptions are ingest's reading rules for JSON tables.
+type JSONOptions struct {
+	// TimeField is ingest's --time-field: a fallback for events without a
+	// parseable eventTime, e.g. "@timestamp".
+	TimeField string
+	// NoDedup is ingest's --no-dedup: keep every copy of an eventID.
+	NoDedup bool
 }
 
 // Query is a prepared statement: parsed and planned, ready to open.
@@ -94,7 +108,7 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 	}
 	q := &Query{Text: text, start: start}
 	q.env = &exec.Env{Now: now.UnixNano(), MemoryLimit: limit, Catalog: e.functions}
-	q.env.Scan = q.scanHook(o.Workers)
+	q.env.Scan = q.scanHook(o)
 	opts := planner.Options{
 		JSONTables: o.JSONTables,
 		Functions:  e.functions,
@@ -113,13 +127,14 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 
 // scanHook routes each planned scan: JSON tables to a jsontable.Scan (kept
 // for their reject counts), stores to exec's store scan.
-func (q *Query) scanHook(workers int) func(ctx context.Context, s *planner.Scan) (exec.Operator, error) {
-	store := exec.StoreScanHook(q.env, workers)
+func (q *Query) scanHook(o Options) func(ctx context.Context, s *planner.Scan) (exec.Operator, error) {
+	store := exec.StoreScanHook(q.env, o.Workers)
+	cfg := jsontable.Config{Workers: o.Workers, TimeField: o.JSON.TimeField, NoDedup: o.JSON.NoDedup}
 	return func(ctx context.Context, s *planner.Scan) (exec.Operator, error) {
 		if len(s.JSON) == 0 {
 			return store(ctx, s)
 		}
-		js, err := jsontable.New(ctx, s, workers)
+		js, err := jsontable.New(ctx, s, cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -23,6 +23,15 @@ type Stats struct {
 	JSONScans     int           // scans of JSON tables
 	JSONRejected  int64         // events of JSON tables skipped as ingest would reject them
 	JSONDamaged   int64         // JSON inputs not readable to the end (truncated gzip or JSON)
+	// JSONDuplicates are events of JSON tables skipped because an earlier
+	// one had their eventID, as ingest skips them (0 with JSON.NoDedup).
+	JSONDuplicates int64
+	// JSONFirstReject names the first event of a JSON table skipped as a
+	// reject, with its file, line and reason ("" if none).
+	JSONFirstReject string
+	// JSONTimeHints counts those rejects by a top-level field holding a
+	// time that JSONOptions.TimeField would take (see ingest.TimeHints).
+	JSONTimeHints map[string]int64
 }
 
 // Rows streams a query's result as dense Arrow records (strings plain,
@@ -157,6 +166,16 @@ func (q *Query) stats(root *exec.OpStats) Stats {
 	for _, j := range q.jsonScans {
 		s.JSONRejected += j.Rejected()
 		s.JSONDamaged += j.InputErrors()
+		s.JSONDuplicates += j.Duplicates()
+		if s.JSONFirstReject == "" {
+			s.JSONFirstReject = j.FirstReject()
+		}
+		for k, n := range j.TimeHints() {
+			if s.JSONTimeHints == nil {
+				s.JSONTimeHints = map[string]int64{}
+			}
+			s.JSONTimeHints[k] += n
+		}
 	}
 	q.mu.Unlock()
 	s.Elapsed = time.Since(q.start)

@@ -2,9 +2,7 @@ package jsontable
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strconv"
 	"sync"
@@ -22,17 +20,24 @@ import (
 // Scan reads a planned Scan whose table is a set of JSON files (any
 // shape ingest accepts: CloudTrail {"Records":[…]}, NDJSON, arrays, gzip),
 // with ingest's framer and decoder, so a query over raw logs runs through
-// the same engine as one over a store.
+// the same engine as one over a store — and, by default, with ingest's
+// rules, so that the same SQL gives the same answer over the files as over
+// a store built from them: events ingest would reject are skipped and
+// counted, and an eventID seen before is skipped as a duplicate (the first
+// occurrence in input order wins, as in ingest; Config.NoDedup keeps every
+// copy).
 //
 // Each input is framed on its own goroutine (up to one per worker; gunzip
-// happens there) into chunks of raw events, and the chunks are decoded on
-// the workers, so even one large NDJSON file uses every core. Every event is
-// decoded into the whole orcstore.EventSchema (ingest's Builder) and the
-// columns the query asks for are then selected: the cost of a JSON scan is
-// the same whatever the projection, which is the point of comparing it with
-// a columnar scan. Spec.Time is applied exactly, as a selection vector;
-// Spec.Prune is ignored (JSON has no statistics). Events ingest would
-// reject are skipped and counted (Rejected).
+// happens there) into chunks of raw events, which the workers decode in
+// parallel; one merge goroutine takes the decoded chunks back in input
+// order (see order.go), which is what makes "first occurrence" well
+// defined. Every event is decoded into the whole orcstore.EventSchema
+// (ingest's Builder) and the columns the query asks for are then selected:
+// the cost of a JSON scan is the same whatever the projection, which is
+// the point of comparing it with a columnar scan. Spec.Time is applied
+// exactly, after dedup (as a store holds the first copy whatever the
+// query's time range), as a selection vector; Spec.Prune is ignored (JSON
+// has no statistics).
 type Scan struct {
 	schema *arrow.Schema
 	out    chan result
@@ -40,14 +45,30 @@ type Scan struct {
 	wg     sync.WaitGroup
 	prev   arrow.Record
 	closed bool
+	order  *ordered // the pieces in input order, for Close to release
 
 	files    int
 	bytes    atomic.Int64
 	rowsRead atomic.Int64
 	rowsOut  atomic.Int64
 	rejected atomic.Int64
+	dups     atomic.Int64
 	// inputErrs counts inputs that could not be read to the end.
 	inputErrs atomic.Int64
+
+	mu          sync.Mutex
+	firstReject string // "file:line: reason" of the first reject in input order
+	hints       ingest.TimeHints
+}
+
+// Config is how the files of a JSON table are read.
+type Config struct {
+	Workers int // parallel decoders (≤ 0: one per CPU)
+	// TimeField is ingest's --time-field: a fallback for events without a
+	// parseable eventTime, e.g. "@timestamp".
+	TimeField string
+	// NoDedup keeps every copy of an eventID, as ingest's --no-dedup does.
+	NoDedup bool
 }
 
 type result struct {
@@ -57,16 +78,19 @@ type result struct {
 
 // rawChunk is a run of framed events copied out of the framer's buffer.
 type rawChunk struct {
-	name string
-	data []byte
-	ends []int // end offset of each event in data
+	name    string
+	data    []byte
+	ends    []int
+	lines   []int            // line of each event, for rejects
+	offsets []int64          // offset of each event, for rejects
+	rejects []*ingest.Reject // the framer's rejects among them (Raw dropped)
 }
 
 const chunkEvents = 4096
 
-// New starts reading node.JSON (files, folders or globs, expanded
-// as ingest does). workers ≤ 0 means one per CPU.
-func New(ctx context.Context, node *planner.Scan, workers int) (*Scan, error) {
+// New starts reading node.JSON (files, folders or globs, expanded as ingest
+// does).
+func New(ctx context.Context, node *planner.Scan, cfg Config) (*Scan, error) {
 	schema, err := orcstore.OutputSchema(node.Spec)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", node.Table, err)
@@ -75,6 +99,7 @@ func New(ctx context.Context, node *planner.Scan, workers int) (*Scan, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("scan %s: %w", node.Table, problems[0])
 	}
+	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -86,165 +111,35 @@ func New(ctx context.Context, node *planner.Scan, workers int) (*Scan, error) {
 		}
 		idx[i] = is[0]
 	}
-	timeIdx := orcstore.EventSchema.FieldIndices("eventTime")[0]
-
 	ctx, cancel := context.WithCancel(ctx)
-	s := &Scan{schema: schema, out: make(chan result, workers), cancel: cancel, files: len(inputs)}
-	chunks := make(chan *rawChunk, 2*workers)
-	files := make(chan ingest.Input)
-	fail := func(err error) {
-		select {
-		case s.out <- result{err: err}:
-		case <-ctx.Done():
-		}
-		cancel()
+	s := &Scan{schema: schema, out: make(chan result, 1), cancel: cancel, files: len(inputs), hints: ingest.TimeHints{}}
+	s.order = s.start(ctx, inputs, cfg, workers)
+	m := &merger{s: s, spec: node.Spec, idx: idx, timeIdx: orcstore.EventSchema.FieldIndices("eventTime")[0]}
+	if !cfg.NoDedup {
+		m.seen = map[[16]byte]struct{}{}
 	}
-
-	var framers sync.WaitGroup
-	for w := 0; w < min(workers, len(inputs)); w++ {
-		framers.Add(1)
-		go func() {
-			defer framers.Done()
-			for in := range files {
-				if err := s.frame(ctx, in, chunks); err != nil {
-					fail(err)
-					return
-				}
-			}
-		}()
-	}
+	s.wg.Add(1)
 	go func() {
-		defer close(files)
-		for _, in := range inputs {
-			select {
-			case files <- in:
-			case <-ctx.Done():
-				return
-			}
-		}
+		defer s.wg.Done()
+		defer close(s.out)
+		m.run(ctx, s.order)
 	}()
-	go func() { framers.Wait(); close(chunks) }()
-
-	for w := 0; w < workers; w++ {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			dec := ingest.NewDecoder(ingest.Options{})
-			b := ingest.NewBuilder()
-			defer b.Release()
-			for c := range chunks {
-				if ctx.Err() != nil {
-					continue // drain so the framers finish
-				}
-				s.decode(dec, b, c)
-				if b.Len() == 0 {
-					continue
-				}
-				rec := b.NewRecord()
-				batch, ok := s.project(rec, node.Spec.Time, idx, timeIdx)
-				rec.Release()
-				if !ok {
-					continue
-				}
-				select {
-				case s.out <- result{b: batch}:
-				case <-ctx.Done():
-					batch.Rec.Release()
-				}
-			}
-		}()
-	}
-	go func() { s.wg.Wait(); close(s.out) }()
 	return s, nil
 }
 
-// frame reads one input into chunks of raw events.
-func (s *Scan) frame(ctx context.Context, in ingest.Input, chunks chan<- *rawChunk) error {
-	rc, err := in.Open()
-	if err != nil {
-		return &ingest.InputError{File: in.Name, Err: err}
+// fail reports err to the reader of the scan and stops it.
+func (s *Scan) fail(ctx context.Context, err error) {
+	select {
+	case s.out <- result{err: err}:
+	case <-ctx.Done():
 	}
-	defer rc.Close()
-	fr := ingest.NewFramer(countingReader{rc, &s.bytes}, in.Name)
-	defer fr.Close()
-	c := &rawChunk{name: in.Name}
-	send := func() bool {
-		if len(c.ends) == 0 {
-			return true
-		}
-		select {
-		case chunks <- c:
-		case <-ctx.Done():
-			return false
-		}
-		c = &rawChunk{name: in.Name, data: make([]byte, 0, cap(c.data))}
-		return true
-	}
-	for {
-		raw, err := fr.Next()
-		if err != nil {
-			var rej *ingest.Reject
-			if errors.As(err, &rej) {
-				s.rejected.Add(1)
-				continue
-			}
-			if err != io.EOF {
-				// A damaged input (truncated gzip or JSON): ingest keeps
-				// the events before the damage and reports the input, so
-				// the scan does too.
-				s.inputErrs.Add(1)
-			}
-			send()
-			return ctx.Err()
-		}
-		c.data = append(c.data, raw.Data...)
-		c.ends = append(c.ends, len(c.data))
-		if len(c.ends) == chunkEvents && !send() {
-			return ctx.Err()
-		}
-	}
-}
-
-// decode parses a chunk's events into b, counting rejects.
-func (s *Scan) decode(dec *ingest.Decoder, b *ingest.Builder, c *rawChunk) {
-	start := 0
-	for _, end := range c.ends {
-		ev, err := dec.Parse(c.data[start:end])
-		start = end
-		if err != nil {
-			s.rejected.Add(1)
-			continue
-		}
-		b.Append(ev)
-	}
+	s.cancel()
 }
 
 // project selects the scan's columns from a record of the whole event
-// schema and marks the rows inside the time range.
-func (s *Scan) project(rec arrow.Record, tr orcstore.TimeRange, idx []int, timeIdx int) (exec.Batch, bool) {
+// schema, keeping the rows of sel (nil: all).
+func (s *Scan) project(rec arrow.Record, sel []int32, idx []int) exec.Batch {
 	n := int(rec.NumRows())
-	s.rowsRead.Add(int64(n))
-	var sel []int32
-	if !tr.All() {
-		ts := rec.Column(timeIdx).(*array.Timestamp).TimestampValues()
-		sel = make([]int32, 0, n)
-		for i, t := range ts {
-			if tr.Contains(int64(t)) {
-				sel = append(sel, int32(i))
-			}
-		}
-		if len(sel) == 0 {
-			return exec.Batch{}, false
-		}
-		if len(sel) == n {
-			sel = nil
-		}
-	}
-	if sel != nil {
-		s.rowsOut.Add(int64(len(sel)))
-	} else {
-		s.rowsOut.Add(int64(n))
-	}
 	cols := make([]arrow.Array, len(idx))
 	for i, j := range idx {
 		want := s.schema.Field(i).Type
@@ -262,7 +157,7 @@ func (s *Scan) project(rec arrow.Record, tr orcstore.TimeRange, idx []int, timeI
 	for _, c := range cols {
 		c.Release()
 	}
-	return exec.Batch{Rec: out, Sel: sel}, true
+	return exec.Batch{Rec: out, Sel: sel}
 }
 
 // narrowData keeps the struct children want names (recursively), sharing
@@ -326,12 +221,36 @@ func (s *Scan) Close() error {
 		}
 	}
 	s.wg.Wait()
+	s.order.wait()
+	s.order.release()
 	return nil
 }
 
 // Rejected is the number of events skipped because ingest would reject
 // them (broken JSON, no usable eventTime, …).
 func (s *Scan) Rejected() int64 { return s.rejected.Load() }
+
+// Duplicates is the number of events skipped because an earlier event had
+// their eventID (0 with Config.NoDedup).
+func (s *Scan) Duplicates() int64 { return s.dups.Load() }
+
+// FirstReject names the first rejected event in input order, with its
+// location and reason ("" when none was rejected).
+func (s *Scan) FirstReject() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.firstReject
+}
+
+// TimeHints counts the rejected events by a field holding a time that
+// Config.TimeField would take.
+func (s *Scan) TimeHints() ingest.TimeHints {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := ingest.TimeHints{}
+	h.Merge(s.hints)
+	return h
+}
 
 // InputErrors is the number of inputs that could not be read to the end
 // (their events before the damage were read).
@@ -346,21 +265,11 @@ func (s *Scan) ScanStats() orcstore.ScanStats {
 // Extra gives EXPLAIN ANALYZE the scan's own figures.
 func (s *Scan) Extra() map[string]string {
 	return map[string]string{
-		"files":           strconv.Itoa(s.files),
-		"bytes read":      exec.FormatBytes(s.bytes.Load()),
-		"rows read":       strconv.FormatInt(s.rowsRead.Load(), 10),
-		"rejected events": strconv.FormatInt(s.rejected.Load(), 10),
-		"damaged inputs":  strconv.FormatInt(s.inputErrs.Load(), 10),
+		"files":            strconv.Itoa(s.files),
+		"bytes read":       exec.FormatBytes(s.bytes.Load()),
+		"rows read":        strconv.FormatInt(s.rowsRead.Load(), 10),
+		"rejected events":  strconv.FormatInt(s.rejected.Load(), 10),
+		"duplicate events": strconv.FormatInt(s.dups.Load(), 10),
+		"damaged inputs":   strconv.FormatInt(s.inputErrs.Load(), 10),
 	}
-}
-
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
-}
-
-func (c countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n.Add(int64(n))
-	return n, err
 }

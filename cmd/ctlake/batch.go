@@ -184,6 +184,7 @@ func runBatchStatement(ctx context.Context, eng *querier, st statement, r *batch
 			fmt.Fprintf(stderr, "-- %s\n", r.label())
 			printStats(stderr, s)
 		}
+		printJSONNotice(stderr, s)
 	}
 	if err != nil {
 		var se *sql.Error

@@ -33,6 +33,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob, as ingest reads them) as table NAME without ingesting them (repeatable)")
+	jsonOpts := jsonFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -93,7 +94,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ps["EDS_ID"] = s.Info.ID
 	}
 	eng := newQuerier(c)
-	eng.opts = engine.Options{MemoryLimit: limit, NoPushdown: *noPushdown, Workers: *workers, JSONTables: tables}
+	eng.opts = engine.Options{MemoryLimit: limit, NoPushdown: *noPushdown, Workers: *workers, JSONTables: tables, JSON: *jsonOpts}
 	if len(stmts) > 1 || toDir || *file != "" {
 		return runBatch(ctx, eng, stmts, batchOptions{
 			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: cmp.Or(*file, "query"),
@@ -114,6 +115,9 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *stats && out != nil {
 		printStats(stderr, out.Stats())
+	}
+	if out != nil {
+		printJSONNotice(stderr, out.Stats())
 	}
 	if err != nil {
 		return queryError(query, err)

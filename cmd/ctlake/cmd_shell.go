@@ -57,6 +57,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob) as table NAME without ingesting them (repeatable)")
+	jsonOpts := jsonFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -78,7 +79,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	}
 	sh := &shell{eng: newQuerier(c), catalog: c, format: *format, params: params{},
 		out: stdout, stdout: stdout, msg: stderr, sigs: make(chan os.Signal, 1)}
-	sh.eng.opts = engine.Options{MemoryLimit: limit, Workers: *workers, JSONTables: tables}
+	sh.eng.opts = engine.Options{MemoryLimit: limit, Workers: *workers, JSONTables: tables, JSON: *jsonOpts}
 	if *store != "" {
 		s, err := c.Open(*store)
 		if err != nil {
@@ -284,6 +285,7 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 	if sh.stats {
 		printStats(sh.msg, out.Stats())
 	}
+	printJSONNotice(sh.msg, out.Stats())
 }
 
 // print writes a statement's result in the session's format, with the

@@ -94,6 +94,7 @@ func printStats(w interface{ Write([]byte) (int, error) }, s engine.Stats) {
 	if s.JSONScans > 0 {
 		fmt.Fprintf(w, "JSON events rejected (skipped, as ingest would reject them): %d\n", s.JSONRejected)
 		fmt.Fprintf(w, "JSON inputs damaged (read up to the damage): %d\n", s.JSONDamaged)
+		fmt.Fprintf(w, "JSON duplicate events (skipped, as ingest skips them): %d\n", s.JSONDuplicates)
 	}
 	fmt.Fprintf(w, "time: %s\n", s.Elapsed.Round(time.Microsecond))
 }
