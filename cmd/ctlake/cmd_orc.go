@@ -72,6 +72,9 @@ func runOrcCat(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer s.Close()
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	p := orcfile.RowPrinter{Location: loc}
+	// A file whose root is one column, not a struct, prints one bare value
+	// per row, as Apache's orc-contents does.
+	bare := f.Root().Bare()
 	var buf []byte
 	n := int64(0)
 	for *limit < 0 || n < *limit {
@@ -84,7 +87,11 @@ func runOrcCat(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		for i := 0; i < int(rec.NumRows()) && (*limit < 0 || n < *limit); i++ {
-			buf = p.AppendRow(buf[:0], rec, i)
+			if bare {
+				buf = p.AppendValue(buf[:0], rec.Column(0), i)
+			} else {
+				buf = p.AppendRow(buf[:0], rec, i)
+			}
 			buf = append(buf, '\n')
 			if _, err := w.Write(buf); err != nil {
 				rec.Release()

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	_ "time/tzdata" // TestOrcBareRoot's America/Los_Angeles on machines without a zone database
 )
 
 func orcExamples(t *testing.T) string {
@@ -76,5 +77,42 @@ func TestOrcMeta(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Stripe 1:") || !strings.Contains(out.String(), "DICTIONARY_V2") {
 		t.Fatalf("text meta lacks stripes or encodings:\n%s", out.String())
+	}
+}
+
+// A valid ORC file whose root type is not a struct (Apache's example is a
+// bare timestamp column) prints one value per row, as orc-contents does;
+// before, it was refused as "corrupt ORC data".
+func TestOrcBareRoot(t *testing.T) {
+	dir := orcExamples(t)
+	file := filepath.Join(dir, "TestOrcFile.testTimestamp.orc")
+	fh, err := os.Open(filepath.Join(dir, "expected", "TestOrcFile.testTimestamp.jsn.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	gz, err := gzip.NewReader(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := io.ReadAll(gz)
+	// orc-contents printed the writer's local times (US/Pacific).
+	var out, errOut bytes.Buffer
+	if rc := runMain(context.Background(), []string{"orc", "cat", "--tz", "America/Los_Angeles", file}, &out, &errOut); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errOut.String())
+	}
+	if strings.TrimSpace(out.String()) != strings.TrimSpace(string(want)) {
+		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
+	}
+	out.Reset()
+	if rc := runMain(context.Background(), []string{"orc", "meta", "--format", "json", file}, &out, &errOut); rc != 0 {
+		t.Fatalf("meta: rc %d: %s", rc, errOut.String())
+	}
+	var m orcMeta
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Rows != 12 || len(m.Columns) != 1 || m.Columns[0].Kind != "TIMESTAMP" {
+		t.Fatalf("meta: %d rows, columns %+v", m.Rows, m.Columns)
 	}
 }

@@ -46,6 +46,15 @@ func signalContext() (context.Context, context.CancelFunc) {
 }
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	args, version, err := globalArgs(args)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "ctlake: %v\n", err)
+		return 2
+	case version:
+		fmt.Fprintln(stdout, versionText())
+		return 0
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -82,7 +91,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "ctlake: a local CloudTrail Lake — ingest CloudTrail JSON into ORC, query it with Lake SQL.")
-	fmt.Fprintln(w, "\nUsage: ctlake <command> [flags] [args]\n\nCommands:")
+	fmt.Fprintln(w, "\nUsage: ctlake [--data DIR] <command> [flags] [args]    (ctlake --version: version and commit)\n\nCommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)

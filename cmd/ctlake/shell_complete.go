@@ -13,8 +13,9 @@ import (
 // completer is the shell's Tab completion (readline.AutoCompleter). It looks
 // at the word before the cursor: after a dot it offers the fields of the
 // struct the path names (userIdentity.sessionContext. → attributes,
-// sessionIssuer, …); otherwise keywords, function names, store names and
-// IDs, and top-level columns; on a dot-command line, the commands and their
+// sessionIssuer, …); after FROM or JOIN the stores' names and IDs (and
+// --table names); otherwise keywords, function names, store names and IDs,
+// and top-level columns; on a dot-command line, the commands and their
 // arguments.
 type completer struct {
 	sh    *shell
@@ -59,10 +60,24 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 		for _, f := range fields {
 			cands = append(cands, f.Name)
 		}
+	case afterTableKeyword(before):
+		cands = c.stores() // FROM re<Tab>: a store or --table name, not a column
 	default:
 		cands = c.words(word)
 	}
 	return suffixes(cands, word), len([]rune(word))
+}
+
+// afterTableKeyword reports whether the text before the word being typed
+// ends with FROM or JOIN, where only a table (a store's name or ID, or a
+// --table name) can follow.
+func afterTableKeyword(before string) bool {
+	f := strings.Fields(before)
+	if len(f) == 0 {
+		return false
+	}
+	last := strings.ToUpper(f[len(f)-1])
+	return last == "FROM" || last == "JOIN"
 }
 
 // suffixes keeps the candidates starting with word (ignoring case, as Lake

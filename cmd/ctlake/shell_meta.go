@@ -23,7 +23,7 @@ var metaCommands = []struct{ name, args, help string }{
 	{".timer", "on|off", "query time in the footer"},
 	{".stats", "on|off", "events scanned and matched, bytes, files/stripes/row groups skipped after each query"},
 	{".output", "FILE|stdout", "write results to FILE (created anew) or back to the terminal"},
-	{".read", "FILE.sql", "run the statements and commands in FILE"},
+	{".read", "FILE.sql", "run the statements and commands in FILE (the .format, .timer, .stats and .output it sets last until its end)"},
 	{".param", "[KEY [VALUE]]", "set ${KEY} (and $EDS_ID) for later statements; without VALUE unset; alone, list"},
 	{".quit", "", "leave (also .exit, Ctrl-D)"},
 }
@@ -73,19 +73,7 @@ func (sh *shell) meta(ctx context.Context, line string) (quit bool) {
 			sh.fail(fmt.Errorf("usage: .read FILE.sql"))
 			return false
 		}
-		if sh.depth >= 8 {
-			sh.fail(fmt.Errorf(".read %s: nested too deeply", args[0]))
-			return false
-		}
-		f, err := os.Open(args[0])
-		if err != nil {
-			sh.fail(err)
-			return false
-		}
-		defer f.Close()
-		sh.depth++
-		defer func() { sh.depth-- }()
-		return sh.script(ctx, f, args[0])
+		return sh.readFile(ctx, args[0])
 	case ".param", ".params":
 		sh.param(line, args)
 	default:

@@ -29,6 +29,7 @@ func TestShellScript(t *testing.T) {
 		".output stdout",
 		".stores",
 		".read " + filepath.Join(dir, "inner.sql"),
+		// The .format table of inner.sql ended with it: csv again.
 		"SELECT 'last, without a semicolon' AS note",
 	}, "\n")
 	if err := os.WriteFile(filepath.Join(dir, "inner.sql"), []byte(".format table\nSELECT 'from .read' AS src;"), 0o644); err != nil {
@@ -50,7 +51,7 @@ func TestShellScript(t *testing.T) {
 	}
 	_, want, _ := runCLI(t, "query", "--data", data, "--format", "csv", "SELECT count(*) FROM small WHERE eventName = 'GetObject'")
 	n := strings.TrimSpace(strings.Split(want, "\n")[1])
-	for _, s := range []string{"-[ row 1 ]", "eventName | GetObject\n", "n         | " + n + "\n", "(1 row)", "small", "src\n----------\nfrom .read\n", "note\n-------------------------\nlast, without a semicolon\n"} {
+	for _, s := range []string{"-[ row 1 ]", "eventName | GetObject\n", "n         | " + n + "\n", "(1 row)", "small", "src\n----------\nfrom .read\n", "note\n\"last, without a semicolon\"\n"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("stdout lacks %q:\n%s", s, out.String())
 		}

@@ -141,6 +141,9 @@ func (f *File) Scan(opts ScanOptions) (*Scanner, error) {
 // buildTree resolves the column names into the tree of readers.
 func (s *Scanner) buildTree() error {
 	root := s.f.root
+	if root.Bare() {
+		return s.buildBare()
+	}
 	sel := make([]int8, len(s.f.cols)) // 2: whole subtree, 1: some struct fields
 	if len(s.opts.Columns) == 0 {
 		for _, c := range root.Children {
@@ -196,6 +199,33 @@ func (s *Scanner) buildTree() error {
 		}
 	}
 	s.schema = arrow.NewSchema(fields, nil)
+	return nil
+}
+
+// buildBare reads a file whose root is one column, not a struct, as a
+// table of that column (named BareColumnName).
+func (s *Scanner) buildBare() error {
+	root := s.f.root
+	for _, name := range s.opts.Columns {
+		if name != BareColumnName {
+			return fmt.Errorf("unknown column(s) %q (the file's root is a bare %v column, %s)", name, root.Kind, BareColumnName)
+		}
+	}
+	var build func(c *Column) *readColumn
+	build = func(c *Column) *readColumn {
+		rc := &readColumn{col: c, outType: c.Type, mem: s.opts.Allocator, plain: s.opts.PlainStrings}
+		if c.Kind == proto.Type_DECIMAL && c.Precision == 0 {
+			rc.outType = &arrow.Decimal128Type{Precision: 38, Scale: readHive11Scale}
+		}
+		s.all = append(s.all, rc)
+		for _, ch := range c.Children {
+			rc.children = append(rc.children, build(ch))
+		}
+		return rc
+	}
+	rc := build(root)
+	s.roots = []*readColumn{rc}
+	s.schema = arrow.NewSchema([]arrow.Field{{Name: BareColumnName, Type: rc.outType, Nullable: true}}, nil)
 	return nil
 }
 
@@ -315,6 +345,9 @@ func (s *Scanner) nextN(limit int) (arrow.Record, error) {
 // recordSchema is the schema for a batch's arrays, reused while the types
 // stay the same.
 func (s *Scanner) recordSchema(cols []arrow.Array) *arrow.Schema {
+	if s.f.root.Bare() {
+		return arrow.NewSchema([]arrow.Field{{Name: BareColumnName, Type: cols[0].DataType(), Nullable: true}}, nil)
+	}
 	if s.recSch != nil {
 		same := true
 		for i, c := range cols {

@@ -68,8 +68,21 @@ func (c *Column) Find(path string) (*Column, bool) {
 	return n, true
 }
 
-// Schema is the Arrow schema of a root struct column.
+// BareColumnName names the one column of a file whose root type is not a
+// struct (Apache's TestOrcFile.testTimestamp.orc is a bare timestamp
+// column): such a file reads as a table of that one column.
+const BareColumnName = "_col0"
+
+// Bare reports whether c, a file's root, is a single column rather than a
+// struct of named columns.
+func (c *Column) Bare() bool { return c.Kind != proto.Type_STRUCT }
+
+// Schema is the Arrow schema of a root column: its fields, or one field
+// named BareColumnName when the root is not a struct.
 func (c *Column) Schema() *arrow.Schema {
+	if c.Bare() {
+		return arrow.NewSchema([]arrow.Field{{Name: BareColumnName, Type: c.Type, Nullable: true}}, nil)
+	}
 	fields := make([]arrow.Field, len(c.Children))
 	for i, ch := range c.Children {
 		fields[i] = arrow.Field{Name: ch.Name, Type: ch.Type, Nullable: true}
@@ -78,15 +91,13 @@ func (c *Column) Schema() *arrow.Schema {
 }
 
 // ColumnsFromTypes checks a footer's type list and builds its tree. The list
-// must be a pre-order tree rooted at a struct; anything else (cycles,
+// must be a pre-order tree, usually rooted at a struct (any other root is
+// one bare column, see BareColumnName); anything else (cycles,
 // out-of-range or repeated subtypes, missing field names) is reported as
 // corrupt, so that a hostile file cannot send the reader into a loop.
 func ColumnsFromTypes(types []*proto.Type) (*Column, error) {
 	if len(types) == 0 {
 		return nil, fmt.Errorf("footer has no types: %w", ErrCorrupt)
-	}
-	if types[0].GetKind() != proto.Type_STRUCT {
-		return nil, fmt.Errorf("root type is %v, not a struct: %w", types[0].GetKind(), ErrCorrupt)
 	}
 	next := 0
 	var build func(parent *Column, name, path string) (*Column, error)

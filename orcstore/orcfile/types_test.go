@@ -45,19 +45,24 @@ func TestEventSchemaTypesRoundTrip(t *testing.T) {
 func TestColumnsFromTypesRejectsMalformedTrees(t *testing.T) {
 	k := func(k proto.Type_Kind) *proto.Type_Kind { return k.Enum() }
 	cases := map[string][]*proto.Type{
-		"empty":           nil,
-		"root not struct": {{Kind: k(proto.Type_LONG)}},
-		"cycle":           {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{0}, FieldNames: []string{"a"}}},
-		"out of range":    {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{5}, FieldNames: []string{"a"}}},
-		"names missing":   {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}}, {Kind: k(proto.Type_LONG)}},
-		"list arity":      {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_LIST)}},
-		"unused type":     {{Kind: k(proto.Type_STRUCT)}, {Kind: k(proto.Type_LONG)}},
-		"bad kind":        {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_Kind(99))}},
+		"empty":          nil,
+		"bare root list": {{Kind: k(proto.Type_LIST)}},
+		"cycle":          {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{0}, FieldNames: []string{"a"}}},
+		"out of range":   {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{5}, FieldNames: []string{"a"}}},
+		"names missing":  {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}}, {Kind: k(proto.Type_LONG)}},
+		"list arity":     {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_LIST)}},
+		"unused type":    {{Kind: k(proto.Type_STRUCT)}, {Kind: k(proto.Type_LONG)}},
+		"bad kind":       {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_Kind(99))}},
 	}
 	for name, types := range cases {
 		if _, err := ColumnsFromTypes(types); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: got %v, want ErrCorrupt", name, err)
 		}
+	}
+	// A root that is not a struct is valid ORC (one bare column).
+	c, err := ColumnsFromTypes([]*proto.Type{{Kind: k(proto.Type_TIMESTAMP)}})
+	if err != nil || !c.Bare() || c.Schema().NumFields() != 1 || c.Schema().Field(0).Name != BareColumnName {
+		t.Fatalf("bare timestamp root: %v %v", c, err)
 	}
 }
 
