@@ -118,6 +118,15 @@ const (
 
 // interactive is the read-eval-print loop on a terminal.
 func (sh *shell) interactive(ctx context.Context, stdin *os.File, history string) error {
+	// Pastes are inserted in one step and echo only what they add (see
+	// shell_paste.go); the shell's own output goes after readline's.
+	ps := &pastes{}
+	echo := newEchoWriter(sh.stdout)
+	term := sh.stdout
+	sh.stdout, sh.msg = echo.flushed(sh.stdout), echo.flushed(sh.msg)
+	if sh.outFile == nil {
+		sh.out = sh.stdout
+	}
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 prompt,
 		HistoryFile:            history,
@@ -127,14 +136,21 @@ func (sh *shell) interactive(ctx context.Context, stdin *os.File, history string
 		AutoComplete:           &completer{sh: sh},
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "",
-		Stdin:                  stdin,
-		Stdout:                 sh.stdout,
+		Stdin:                  newPasteReader(stdin, ps),
+		Stdout:                 echo,
 		Stderr:                 sh.msg,
+		Listener:               pasteListener{pastes: ps},
+		Painter:                placeholderPainter{},
 	})
 	if err != nil {
 		return err
 	}
 	defer rl.Close()
+	if isTerminal(term) {
+		io.WriteString(term, bracketedPasteOn)
+		defer io.WriteString(term, bracketedPasteOff)
+	}
+	defer echo.flush()
 	fmt.Fprintf(sh.msg, "ctlake shell on %s. End statements with ';'. .help for commands, Ctrl-D to leave.\n", sh.catalog.Dir)
 	var buf strings.Builder
 	for {

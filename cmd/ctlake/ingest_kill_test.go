@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 }
 
 // ctlakeCmd is a ctlake process (this test binary as the CLI).
-func ctlakeCmd(t *testing.T, args ...string) *exec.Cmd {
+func ctlakeCmd(t testing.TB, args ...string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // from the terminal driver, exactly as it does for a user.
 
 // openPty opens a pseudo-terminal pair through /dev/ptmx.
-func openPty(t *testing.T) (master, slave *os.File) {
+func openPty(t testing.TB) (master, slave *os.File) {
 	t.Helper()
 	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
@@ -47,16 +47,17 @@ func openPty(t *testing.T) (master, slave *os.File) {
 
 // ptyShell is a running shell and everything it has printed.
 type ptyShell struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	master *os.File
 	mu     sync.Mutex
 	out    bytes.Buffer
 	seen   int // expect searches from here
 	done   chan error
+	poll   time.Duration // how often expect looks (20ms; finer to time the echo)
 }
 
-func startShell(t *testing.T, args ...string) *ptyShell {
+func startShell(t testing.TB, args ...string) *ptyShell {
 	t.Helper()
 	master, slave := openPty(t)
 	cmd := ctlakeCmd(t, append([]string{"shell"}, args...)...)
@@ -66,7 +67,7 @@ func startShell(t *testing.T, args ...string) *ptyShell {
 		t.Fatal(err)
 	}
 	slave.Close()
-	p := &ptyShell{t: t, cmd: cmd, master: master, done: make(chan error, 1)}
+	p := &ptyShell{t: t, cmd: cmd, master: master, done: make(chan error, 1), poll: 20 * time.Millisecond}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -110,7 +111,7 @@ func (p *ptyShell) expect(want string, timeout time.Duration) {
 		if time.Now().After(deadline) {
 			p.t.Fatalf("no %q within %s; terminal shows after the last match:\n%s", want, timeout, out[p.seen:])
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(p.poll)
 	}
 }
 
@@ -219,8 +220,14 @@ func TestShellTerminal(t *testing.T) {
 		// event: about a minute of work when nothing stops it.
 		branches := strings.TrimSuffix(strings.Repeat("SELECT eventJson FROM small UNION ALL ", 40), " UNION ALL ")
 		sh.send("SELECT count(*) FROM (" + branches + ") WHERE regexp_like(lpad(eventJson, 5000, eventJson), '(\\w+\\s*)+:(\\w+\\s*)+z{3}');\r")
-		// The first Ctrl-C may come before the query starts; keep pressing
-		// it, as a user would, until the shell says it cancelled.
+		// Ctrl-C before readline has taken the whole statement and its
+		// Enter would clear the line instead of cancelling the query (on
+		// a loaded machine the echo of this 2,000-character line took
+		// seconds): wait until the line is echoed and ended.
+		sh.expect("+z{3}');", long)
+		sh.expect("\n", long)
+		// The first Ctrl-C may still come before the query starts; keep
+		// pressing it, as a user would, until the shell says it cancelled.
 		sh.sendUntil("\x03", "query cancelled")
 		sh.expect("ctlake> ", long)
 		// The shell is still usable: the next query runs to the end.
