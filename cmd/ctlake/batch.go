@@ -59,6 +59,10 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 			return err
 		}
 	}
+	prefix := "" // errors name the file (not the command line)
+	if o.source != "query" {
+		prefix = o.source + ": "
+	}
 	results := make([]batchResult, len(stmts))
 	for i, st := range stmts {
 		results[i] = batchResult{Index: i + 1, Name: st.Name, Line: st.Line, Status: "not run"}
@@ -77,8 +81,8 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 	}
 	if len(unreadable) > 0 && !o.continueOnError {
 		o.finishSummary(results, stdout, stderr)
-		return fmt.Errorf("nothing run: %s cannot be read (%s); fix it, or give --continue-on-error to run the others",
-			strings.Join(unreadable, ", "), strings.SplitN(results[firstErr(results)].Err.Error(), "\n", 2)[0])
+		return fmt.Errorf("%snothing run: %s cannot be read (%s); fix it, or give --continue-on-error to run the others",
+			prefix, strings.Join(unreadable, ", "), strings.SplitN(results[firstErr(results)].Err.Error(), "\n", 2)[0])
 	}
 	var missing []string
 	for i, st := range stmts {
@@ -90,7 +94,7 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("nothing run: %s", strings.Join(missing, "; "))
+		return fmt.Errorf("%snothing run: %s", prefix, strings.Join(missing, "; "))
 	}
 	failed := false
 	for i, st := range stmts {
@@ -122,10 +126,6 @@ func runBatch(ctx context.Context, eng *querier, stmts []statement, o batchOptio
 		case results[i].Err != nil:
 			bad = append(bad, results[i].label()+" cannot be read")
 		}
-	}
-	prefix := ""
-	if o.source != "query" {
-		prefix = o.source + ": "
 	}
 	switch len(bad) {
 	case 0:

@@ -22,11 +22,11 @@ func orcExamples(t *testing.T) string {
 	return filepath.Join(strings.TrimSpace(string(out)), "examples")
 }
 
-// TestOrcCat checks that `ctlake orc cat` prints what Apache orc-contents
-// printed for the same file.
-func TestOrcCat(t *testing.T) {
-	dir := orcExamples(t)
-	fh, err := os.Open(filepath.Join(dir, "expected", "TestOrcFile.test1.jsn.gz"))
+// orcExpected is orc-contents' output for an example file, as shipped in
+// examples/expected.
+func orcExpected(t *testing.T, dir, name string) string {
+	t.Helper()
+	fh, err := os.Open(filepath.Join(dir, "expected", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,12 +35,23 @@ func TestOrcCat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := io.ReadAll(gz)
+	want, err := io.ReadAll(gz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(want)
+}
+
+// TestOrcCat checks that `ctlake orc cat` prints what Apache orc-contents
+// printed for the same file.
+func TestOrcCat(t *testing.T) {
+	dir := orcExamples(t)
+	want := orcExpected(t, dir, "TestOrcFile.test1.jsn.gz")
 	var out, errOut bytes.Buffer
 	if rc := runMain(context.Background(), []string{"orc", "cat", filepath.Join(dir, "TestOrcFile.test1.orc")}, &out, &errOut); rc != 0 {
 		t.Fatalf("rc %d: %s", rc, errOut.String())
 	}
-	if strings.TrimSpace(out.String()) != strings.TrimSpace(string(want)) {
+	if strings.TrimSpace(out.String()) != strings.TrimSpace(want) {
 		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
 	}
 	out.Reset()
@@ -86,22 +97,13 @@ func TestOrcMeta(t *testing.T) {
 func TestOrcBareRoot(t *testing.T) {
 	dir := orcExamples(t)
 	file := filepath.Join(dir, "TestOrcFile.testTimestamp.orc")
-	fh, err := os.Open(filepath.Join(dir, "expected", "TestOrcFile.testTimestamp.jsn.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	gz, err := gzip.NewReader(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := io.ReadAll(gz)
+	want := orcExpected(t, dir, "TestOrcFile.testTimestamp.jsn.gz")
 	// orc-contents printed the writer's local times (US/Pacific).
 	var out, errOut bytes.Buffer
 	if rc := runMain(context.Background(), []string{"orc", "cat", "--tz", "America/Los_Angeles", file}, &out, &errOut); rc != 0 {
 		t.Fatalf("rc %d: %s", rc, errOut.String())
 	}
-	if strings.TrimSpace(out.String()) != strings.TrimSpace(string(want)) {
+	if strings.TrimSpace(out.String()) != strings.TrimSpace(want) {
 		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
 	}
 	out.Reset()
