@@ -69,7 +69,7 @@ func TestJSONTableMatchesStoreOnDatasets(t *testing.T) {
 					stored := runRows(t, eng, fmt.Sprintf(q, "dataset", at), opts)
 					raw := runRows(t, eng, fmt.Sprintf(q, "raw", at), opts)
 					if diff := bench.Diff(stored, raw, false); diff != "" {
-						t.Fatalf("%s: store and --table differ: %s", q, diff)
+						t.Fatalf("%s: store and --table differ: %s", fmt.Sprintf(q, "…", at), diff)
 					}
 				}
 				counts := runRows(t, eng, fmt.Sprintf(queries[0], "raw", cutoff.Format("2006-01-02 15:04:05")), opts)
