@@ -130,7 +130,7 @@ func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 		out.Where, last = e, sp.last
 	}
 	for _, g := range s.GroupBy {
-		e, sp, err := c.expr(g)
+		e, sp, err := c.groupBy(g)
 		if err != nil {
 			return nil, span{}, err
 		}

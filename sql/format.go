@@ -308,6 +308,8 @@ func exprPrec(e Expr) int {
 		return precUnary
 	case *Like, *In, *Between, *IsNull, *IsDistinctFrom:
 		return precCmp
+	case *AtTimeZone:
+		return precUnary
 	}
 	return precPrimary
 }
@@ -344,6 +346,8 @@ func (f *formatter) expr(e Expr, min int) {
 			f.w("DATE ", quoteString(e.Value))
 		case LitTime:
 			f.w("TIME ", quoteString(e.Value))
+		case LitBinary:
+			f.w("X", quoteString(e.Value))
 		default:
 			f.w(e.Value)
 		}
@@ -353,6 +357,9 @@ func (f *formatter) expr(e Expr, min int) {
 			f.w("-")
 		}
 		f.w(quoteString(e.Value), " ", e.Unit)
+		if e.To != "" {
+			f.w(" TO ", e.To)
+		}
 	case *FuncCall:
 		switch up := strings.ToUpper(e.Name); {
 		case up == "LEFT" || up == "RIGHT", bareToken(e.Name):
@@ -372,7 +379,9 @@ func (f *formatter) expr(e Expr, min int) {
 			f.w("*")
 		}
 		f.exprs(e.Args)
+		f.callArgsTail(e)
 		f.w(")")
+		f.callTail(e)
 	case *Binary:
 		p := binaryPrec(e.Op)
 		if p == precCmp {
@@ -469,6 +478,8 @@ func (f *formatter) expr(e Expr, min int) {
 	case *Exists:
 		f.w("EXISTS ")
 		f.expr(e.Subquery, 0)
+	default:
+		f.formExpr(e)
 	}
 }
 
