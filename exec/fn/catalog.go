@@ -70,6 +70,7 @@ func NewCatalog() *Catalog {
 	c.addDateTime()
 	c.addMath()
 	c.addAggregates()
+	c.addTrinoMore() // functions.go: constructors, time zones, IP, binary, …
 	return c
 }
 

@@ -135,13 +135,15 @@ type Scalar struct {
 	Variadic bool // the last parameter repeats (concat, coalesce-like functions)
 	Ret      planner.Type
 	NonDet   bool // now(): folded once per query
+	PerRow   bool // uuid(): a new value per row, never folded
 	Kernel   Kernel
 }
 
 func (s *Scalar) Name() string           { return s.FName }
 func (s *Scalar) Return() planner.Type   { return s.Ret }
 func (s *Scalar) Params() []planner.Type { return s.Ps }
-func (s *Scalar) Deterministic() bool    { return !s.NonDet }
+func (s *Scalar) Deterministic() bool    { return !s.NonDet && !s.PerRow }
+func (s *Scalar) Volatile() bool         { return s.PerRow }
 
 // Accumulator holds the state of one aggregate for many groups (hash
 // aggregation) or one group (global aggregation).
