@@ -94,7 +94,7 @@ func (b *binder) errorf(pos int, kind error, format string, args ...any) error {
 // with.
 type scope struct {
 	cols       []Column
-	qualifiers []string // lower-case names that may prefix a column
+	qualifiers []string     // lower-case names that may prefix a column
 	lambdas    *lambdaScope // parameters of the lambdas around the expression
 }
 

@@ -11,24 +11,24 @@ import (
 type Kind uint8
 
 const (
-	KindUnknown    Kind = iota // the type of a bare NULL literal; coerces to anything
-	KindBoolean                // boolean
-	KindBigint                 // bigint (also what integer/smallint/tinyint become)
-	KindDouble                 // double (also real)
-	KindVarchar                // varchar
-	KindTimestamp              // timestamp(3..9), UTC
-	KindDate                   // date
-	KindJSON                   // json: JSON text, compared as text
-	KindInterval               // interval day to second, in nanoseconds
-	KindIntervalYM             // interval year to month, in months
-	KindArray                  // array(T)
-	KindMap                    // map(K, V)
-	KindRow                    // row(name T, ...): CloudTrail's structs
-	KindTimestampTZ            // timestamp(3) with time zone: an instant (ns) shown in Zone
-	KindVarbinary              // varbinary: bytes
-	KindIPAddress              // ipaddress: 16 bytes (IPv4 mapped into IPv6), ordered as Trino orders them
-	KindIPPrefix               // ipprefix: the network's 16 bytes and the prefix length (17 bytes)
-	KindUUID                   // uuid: canonical lower-case text
+	KindUnknown     Kind = iota // the type of a bare NULL literal; coerces to anything
+	KindBoolean                 // boolean
+	KindBigint                  // bigint (also what integer/smallint/tinyint become)
+	KindDouble                  // double (also real)
+	KindVarchar                 // varchar
+	KindTimestamp               // timestamp(3..9), UTC
+	KindDate                    // date
+	KindJSON                    // json: JSON text, compared as text
+	KindInterval                // interval day to second, in nanoseconds
+	KindIntervalYM              // interval year to month, in months
+	KindArray                   // array(T)
+	KindMap                     // map(K, V)
+	KindRow                     // row(name T, ...): CloudTrail's structs
+	KindTimestampTZ             // timestamp(3) with time zone: an instant (ns) shown in Zone
+	KindVarbinary               // varbinary: bytes
+	KindIPAddress               // ipaddress: 16 bytes (IPv4 mapped into IPv6), ordered as Trino orders them
+	KindIPPrefix                // ipprefix: the network's 16 bytes and the prefix length (17 bytes)
+	KindUUID                    // uuid: canonical lower-case text
 )
 
 // Type is a SQL type. Scalars use only Kind; arrays, maps and rows describe

@@ -291,9 +291,13 @@ func zoneCast(from, to planner.Type, try bool) (Kernel, bool, error) {
 		case planner.KindTimestamp:
 			f = func(a []planner.Value) (planner.Value, error) { return vi(toWall(a[0].Int, loc)), nil }
 		case planner.KindDate:
-			f = func(a []planner.Value) (planner.Value, error) { return vi(floorDiv(toWall(a[0].Int, loc), nsPerDay)), nil }
+			f = func(a []planner.Value) (planner.Value, error) {
+				return vi(floorDiv(toWall(a[0].Int, loc), nsPerDay)), nil
+			}
 		case planner.KindVarchar:
-			f = func(a []planner.Value) (planner.Value, error) { return v(planner.FormatTimestampTZ(a[0].Int, from.Zone)), nil }
+			f = func(a []planner.Value) (planner.Value, error) {
+				return v(planner.FormatTimestampTZ(a[0].Int, from.Zone)), nil
+			}
 		case planner.KindJSON:
 			f = func(a []planner.Value) (planner.Value, error) {
 				return v(jsonQuote(planner.FormatTimestampTZ(a[0].Int, from.Zone))), nil
