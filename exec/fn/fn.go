@@ -176,6 +176,9 @@ type Aggregate struct {
 	Ret      planner.Type
 	Distinct bool
 	New      func() Accumulator
+	// OwnDistinct says the accumulator applies DISTINCT to its first
+	// argument itself (listagg, whose other arguments are constants).
+	OwnDistinct bool
 }
 
 func (a *Aggregate) Name() string           { return a.FName }

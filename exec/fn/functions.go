@@ -7,6 +7,7 @@ import "github.com/ctlake/ctlake/planner"
 func (c *Catalog) addTrinoMore() {
 	c.addConstructors()
 	c.addZoned()
+	c.addMoreAggregates()
 }
 
 // moreCasts are the casts of the types added with them (timestamp with
