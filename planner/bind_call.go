@@ -210,6 +210,8 @@ func (b *binder) coerce(e Expr, t Type, pos int) (Expr, error) {
 		// A timestamp is read in the session zone (UTC); another zone
 		// keeps the instant.
 		ok = true
+	case (from.Kind == KindArray || from.Kind == KindMap) && from.Kind == t.Kind:
+		ok = elementsCoerce(from, t)
 	}
 	if !ok {
 		return nil, b.errorf(pos, ErrType, "expected %s, got %s: %s", t, from, e.String())
@@ -268,6 +270,9 @@ func (b *binder) commonType(es []Expr, pos int) (Type, error) {
 			t = Timestamp
 		case t.IsStringLike() && et.IsStringLike():
 			t = Varchar
+		case t.Kind == et.Kind && (t.Kind == KindArray || t.Kind == KindMap) && elementsCoerce(et, t):
+		case t.Kind == et.Kind && (t.Kind == KindArray || t.Kind == KindMap) && elementsCoerce(t, et):
+			t = et
 		default:
 			return Type{}, b.errorf(e.Pos(), ErrType, "%s does not match the other values' type %s", et, t)
 		}

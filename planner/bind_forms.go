@@ -349,3 +349,21 @@ func timestampTZLiteral(e *sql.Literal) (Expr, bool) {
 	}
 	return nil, false
 }
+
+// elementsCoerce reports whether an array or map of type from converts
+// implicitly to to: element by element, unknown (ARRAY[], MAP()) to
+// anything, bigint to double, varchar and date to timestamp.
+func elementsCoerce(from, to Type) bool {
+	if from.Equal(to) || from.Kind == KindUnknown {
+		return true
+	}
+	switch {
+	case from.Kind != to.Kind:
+		return from.Kind == KindBigint && to.Kind == KindDouble || from.Kind == KindDate && to.Kind == KindTimestamp
+	case from.Kind == KindArray:
+		return elementsCoerce(*from.Elem, *to.Elem)
+	case from.Kind == KindMap:
+		return elementsCoerce(*from.Key, *to.Key) && elementsCoerce(*from.Value, *to.Value)
+	}
+	return false
+}

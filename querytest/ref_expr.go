@@ -110,7 +110,7 @@ func literal(v planner.Value, t planner.Type) any {
 		return v.Bool
 	case planner.KindDouble:
 		return v.Float
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		return v.Str
 	}
 	return v.Int
