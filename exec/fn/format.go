@@ -41,6 +41,10 @@ func (c *Catalog) addFormat() {
 	})
 }
 
+// maxFormatWidth bounds a conversion's width and precision, so that a
+// format string cannot ask for a gigabyte of padding.
+const maxFormatWidth = 1 << 16
+
 type fmtArg struct {
 	v planner.Value
 	t planner.Type
@@ -76,7 +80,11 @@ func javaFormat(f string, vals []planner.Value, types []planner.Type) (string, e
 			k++
 		}
 		if k > j {
-			width, _ = strconv.Atoi(f[j:k])
+			digits := f[j:k]
+			width, _ = strconv.Atoi(digits)
+			if len(digits) > 6 || width > maxFormatWidth {
+				return "", fmt.Errorf("Invalid format string: width %s is too large", digits)
+			}
 			j = k
 		}
 		prec := -1
@@ -88,7 +96,11 @@ func javaFormat(f string, vals []planner.Value, types []planner.Type) (string, e
 			if k == j+1 {
 				return "", fmt.Errorf("Invalid format string: %s", f)
 			}
-			prec, _ = strconv.Atoi(f[j+1 : k])
+			digits := f[j+1 : k]
+			prec, _ = strconv.Atoi(digits)
+			if len(digits) > 6 || prec > maxFormatWidth {
+				return "", fmt.Errorf("Invalid format string: precision %s is too large", digits)
+			}
 			j = k
 		}
 		if j >= len(f) {

@@ -641,13 +641,12 @@ func (e *jpEval) eval(n *jpNode, root *fastjson.Value, c jpCtx) ([]*fastjson.Val
 					}
 					continue
 				}
-				for k := from; k <= to; k++ {
-					if k < 0 || k >= len(elems) {
-						if err := e.structural("subscript out of bounds"); err != nil {
-							return nil, err
-						}
-						continue
+				if from < 0 || to >= len(elems) {
+					if err := e.structural("subscript out of bounds"); err != nil {
+						return nil, err
 					}
+				}
+				for k := max(from, 0); k <= min(to, len(elems)-1); k++ {
 					out = append(out, elems[k])
 				}
 			}
