@@ -20,7 +20,13 @@ func Build(p *planner.Plan, env *Env) (Operator, error) {
 // BuildContext is Build with a context handed to env.Scan (opening a
 // store's files may block).
 func BuildContext(ctx context.Context, p *planner.Plan, env *Env) (Operator, error) {
-	return build(ctx, p.Root, env)
+	op, err := build(ctx, p.Root, env)
+	if err != nil {
+		return nil, err
+	}
+	// Results leave typed for what they mean (result_types.go).
+	withResultTypes(op, p.Root.Columns(), env)
+	return op, nil
 }
 
 func build(ctx context.Context, n planner.Node, env *Env) (Operator, error) {

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
@@ -57,31 +59,63 @@ func needsResultType(t planner.Type) bool {
 	return false
 }
 
-// toResultTypes retypes res's columns per ResultArrow of cols' types.
-func toResultTypes(mem memory.Allocator, res *Result, cols []planner.Column) {
-	need := false
-	for _, c := range cols {
-		need = need || needsResultType(c.T)
-	}
-	if !need || res == nil || len(cols) != res.Schema.NumFields() {
+// resultTypesOp retypes the root operator's output per ResultArrow; it
+// sits inside the root's instrumentation (BuildContext), so EXPLAIN
+// ANALYZE sees the same tree. A batch it returns is valid until the next
+// call.
+type resultTypesOp struct {
+	in     Operator
+	types  []planner.Type
+	schema *arrow.Schema
+	env    *Env
+	prev   arrow.Record
+}
+
+// withResultTypes wraps the root of a built plan when its columns need
+// retyping (intervals, IP addresses).
+func withResultTypes(op Operator, cols []planner.Column, env *Env) {
+	root, ok := op.(*instrumented)
+	if !ok {
 		return
 	}
-	fs := res.Schema.Fields()
+	need := false
+	types := make([]planner.Type, len(cols))
 	for i, c := range cols {
-		fs[i].Type = ResultArrow(c.T)
+		types[i] = c.T
+		need = need || needsResultType(c.T)
 	}
-	res.Schema = arrow.NewSchema(fs, nil)
-	for r, rec := range res.Records {
-		out := make([]arrow.Array, rec.NumCols())
-		for i := range out {
-			d := resultData(mem, rec.Column(i).Data(), cols[i].T)
-			out[i] = array.MakeFromData(d)
-			d.Release()
-		}
-		res.Records[r] = array.NewRecord(res.Schema, out, rec.NumRows())
-		rec.Release()
-		releaseAll(out)
+	in := root.op.Schema()
+	if !need || in.NumFields() != len(cols) {
+		return
 	}
+	fs := in.Fields()
+	for i := range fs {
+		fs[i].Type = ResultArrow(types[i])
+	}
+	root.op = &resultTypesOp{in: root.op, types: types, schema: arrow.NewSchema(fs, nil), env: env}
+}
+
+func (o *resultTypesOp) Schema() *arrow.Schema { return o.schema }
+
+func (o *resultTypesOp) Next(ctx context.Context) (Batch, error) {
+	releaseRecs(&o.prev)
+	b, err := o.in.Next(ctx)
+	if err != nil || b.Rec == nil {
+		return b, err
+	}
+	cols := make([]arrow.Array, b.Rec.NumCols())
+	for i := range cols {
+		d := resultData(o.env.mem(), b.Rec.Column(i).Data(), o.types[i])
+		cols[i] = array.MakeFromData(d)
+		d.Release()
+	}
+	o.prev = makeRecord(o.schema, cols, int(b.Rec.NumRows()))
+	return Batch{Rec: o.prev, Sel: b.Sel}, nil
+}
+
+func (o *resultTypesOp) Close() error {
+	releaseRecs(&o.prev)
+	return o.in.Close()
 }
 
 // resultData returns d retyped (and IP values rendered as text).

@@ -173,8 +173,5 @@ func Execute(ctx context.Context, p *planner.Plan, env *Env) (*Result, *OpStats,
 		return nil, nil, err
 	}
 	res, err := Run(ctx, op, p.Names, env)
-	if err == nil {
-		toResultTypes(env.mem(), res, p.Root.Columns())
-	}
 	return res, Stats(op), err
 }
