@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"errors"
+
 	"github.com/apache/arrow/go/v17/arrow"
 
 	"github.com/ctlake/ctlake/exec/fn"
@@ -16,7 +18,7 @@ func aggSpec(a planner.AggCall, f *fn.Aggregate, in *arrow.Schema, env *Env) (Ag
 	if err != nil {
 		return AggSpec{}, err
 	}
-	spec := AggSpec{New: f.New, Args: args, Types: types, Name: a.Label}
+	spec := AggSpec{New: f.New, Args: args, Types: types, Name: a.Label, Pos: a.P}
 	if a.Filter != nil {
 		if spec.Filter, err = CompileSelector(a.Filter, in, env); err != nil {
 			return AggSpec{}, err
@@ -36,4 +38,17 @@ func aggSpec(a planner.AggCall, f *fn.Aggregate, in *arrow.Schema, env *Env) (Ag
 		}
 	}
 	return spec, nil
+}
+
+// aggErr places an error of aggregate i at its call in the query.
+func (h *HashAggregate) aggErr(i int, err error) error {
+	if i < 0 || i >= len(h.aggs) || h.aggs[i].Name == "" {
+		return err
+	}
+	var ee *ExprError
+	var ml *MemoryLimitError
+	if errors.As(err, &ee) || errors.As(err, &ml) {
+		return err
+	}
+	return &ExprError{Pos: h.aggs[i].Pos, Expr: h.aggs[i].Name, Err: err}
 }

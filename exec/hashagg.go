@@ -21,6 +21,9 @@ type AggSpec struct {
 	// Filter, when set, limits the rows the aggregate sees (FILTER
 	// (WHERE …)); Args are then evaluated on those rows only.
 	Filter Selector
+	// Pos places the aggregate's errors (a bad percentile, a listagg
+	// overflow) at its call in the query, when Name is set.
+	Pos int
 }
 
 // HashAggregate groups its input by key expressions and feeds each batch to
@@ -197,7 +200,7 @@ func (h *HashAggregate) update(ids []uint32, in *aggInputs, ngroups int) error {
 	for i, acc := range h.accs {
 		acc.Grow(ngroups)
 		if err := acc.Update(in.ids(i, ids), in.args[i]); err != nil {
-			return err
+			return h.aggErr(i, err)
 		}
 	}
 	return nil
@@ -212,11 +215,11 @@ func (h *HashAggregate) finish(ngroups int) error {
 		cols = append(cols[1:], cols[0])
 	}
 	h.g.release()
-	for _, acc := range h.accs {
+	for i, acc := range h.accs {
 		a, err := acc.Result(h.env.mem())
 		if err != nil {
 			releaseAll(cols)
-			return err
+			return h.aggErr(i, err)
 		}
 		if a.Len() != ngroups {
 			a.Release()

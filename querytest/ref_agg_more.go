@@ -74,6 +74,15 @@ func refAggMore(a planner.AggCall, rows []any) (any, error) {
 			}
 		}
 		p := first(col(len(a.Args) - 1))
+		ps, isArray := p.([]any)
+		if !isArray && p != nil {
+			ps = []any{p}
+		}
+		for _, q := range ps {
+			if f, ok := q.(float64); !ok || f < 0 || f > 1 {
+				return nil, fmt.Errorf("Percentile must be between 0 and 1")
+			}
+		}
 		if len(items) == 0 || p == nil {
 			return nil, nil
 		}
