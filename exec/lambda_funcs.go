@@ -75,9 +75,25 @@ func hofFilter(r *lambdaRun) (arrow.Array, error) {
 		return nil, err
 	}
 	defer f.release()
-	keep, err := r.predicate(0, f)
+	idx, starts, err := r.kept(f)
 	if err != nil {
 		return nil, err
+	}
+	vals, err := take(r.mem, f.elems[0], idx)
+	if err != nil {
+		return nil, err
+	}
+	defer vals.Release()
+	return listFrom(vals, starts, f.valid), nil
+}
+
+// kept runs the predicate lambda over f's elements and returns the
+// elements it holds TRUE for and each row's new start among them (filter,
+// map_filter).
+func (r *lambdaRun) kept(f *flat) ([]int32, []int32, error) {
+	keep, err := r.predicate(0, f)
+	if err != nil {
+		return nil, nil, err
 	}
 	var idx []int32
 	starts := make([]int32, r.n+1)
@@ -89,12 +105,7 @@ func hofFilter(r *lambdaRun) (arrow.Array, error) {
 		}
 		starts[i+1] = int32(len(idx))
 	}
-	vals, err := take(r.mem, f.elems[0], idx)
-	if err != nil {
-		return nil, err
-	}
-	defer vals.Release()
-	return listFrom(vals, starts, f.valid), nil
+	return idx, starts, nil
 }
 
 // predicate evaluates lambda k over the flattened elements as tri-state
@@ -283,19 +294,9 @@ func hofMapFilter(r *lambdaRun) (arrow.Array, error) {
 		return nil, err
 	}
 	defer f.release()
-	keep, err := r.predicate(0, f)
+	idx, starts, err := r.kept(f)
 	if err != nil {
 		return nil, err
-	}
-	var idx []int32
-	starts := make([]int32, r.n+1)
-	for i := 0; i < r.n; i++ {
-		for j := f.starts[i]; j < f.starts[i+1]; j++ {
-			if keep[j] == 1 {
-				idx = append(idx, j)
-			}
-		}
-		starts[i+1] = int32(len(idx))
 	}
 	k, err := take(r.mem, f.elems[0], idx)
 	if err != nil {

@@ -125,27 +125,7 @@ func orderRows(rows []any, a planner.AggCall) []any {
 	sort.SliceStable(sorted, func(i, j int) bool {
 		x, y := sorted[i].([]any), sorted[j].([]any)
 		for k, key := range a.OrderBy {
-			a, b := x[nargs+k], y[nargs+k]
-			var c int
-			switch {
-			case a == nil && b == nil:
-			case a == nil:
-				c = 1
-				if key.NullsFirst {
-					c = -1
-				}
-			case b == nil:
-				c = -1
-				if key.NullsFirst {
-					c = 1
-				}
-			default:
-				c = Compare(a, b, key.Expr.Type())
-				if key.Desc {
-					c = -c
-				}
-			}
-			if c != 0 {
+			if c := compareKey(x[nargs+k], y[nargs+k], key); c != 0 {
 				return c < 0
 			}
 		}

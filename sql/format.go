@@ -242,26 +242,8 @@ func (f *formatter) sel(n *Select) {
 }
 
 func (f *formatter) tail(order []*OrderItem, limit *Limit) {
-	for i, o := range order {
-		if i == 0 {
-			f.w(" ORDER BY ")
-		} else {
-			f.w(", ")
-		}
-		f.expr(o.Expr, 0)
-		if o.DirPos >= 0 {
-			if o.Desc {
-				f.w(" DESC")
-			} else {
-				f.w(" ASC")
-			}
-		}
-		switch o.Nulls {
-		case NullsFirst:
-			f.w(" NULLS FIRST")
-		case NullsLast:
-			f.w(" NULLS LAST")
-		}
+	if len(order) > 0 {
+		f.orderItems(" ORDER BY ", order)
 	}
 	if limit != nil {
 		f.w(" LIMIT ", strconv.FormatInt(limit.Count, 10))
