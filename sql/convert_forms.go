@@ -97,7 +97,8 @@ func (c *converter) form(kind byte, n int, args []Expr, spans []span) (Expr, spa
 			return nil, span{}, c.p.errorf(c.tok(n).pos, ErrSyntax, "only one ORDER BY is allowed in %s", fc.Name)
 		}
 		for k, key := range args[1:] {
-			fc.OrderBy = append(fc.OrderBy, c.orderItem(key, spans[k+1]))
+			it, _ := c.orderItem(key, spans[k+1])
+			fc.OrderBy = append(fc.OrderBy, it)
 		}
 		fc.WithinGroup = kind == 'w'
 		if kind == 'o' {
@@ -108,9 +109,10 @@ func (c *converter) form(kind byte, n int, args []Expr, spans []span) (Expr, spa
 }
 
 // orderItem builds an ORDER BY item from a key and its span: ASC/DESC and
-// NULLS FIRST/LAST are found right after the span (the rewriter cut them
-// from the text).
-func (c *converter) orderItem(e Expr, sp span) *OrderItem {
+// NULLS FIRST/LAST are found right after the span (the rewriter cut NULLS
+// from the text, and ASC/DESC inside calls). It returns the item's last
+// token.
+func (c *converter) orderItem(e Expr, sp span) (*OrderItem, int) {
 	it := &OrderItem{Pos: c.tok(sp.first).pos, Expr: e, DirPos: -1, NullsPos: -1}
 	last := sp.last
 	if c.has(last+1, "ASC") || c.has(last+1, "DESC") {
@@ -123,8 +125,9 @@ func (c *converter) orderItem(e Expr, sp span) *OrderItem {
 		if m.first {
 			it.Nulls = NullsFirst
 		}
+		last = m.tok + 1
 	}
-	return it
+	return it, last
 }
 
 // callInfo attaches what the rewriter cut from a call's arguments (ON
