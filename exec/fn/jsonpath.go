@@ -460,4 +460,3 @@ func (p *jpParser) predNot() (*jpPred, error) {
 	}
 	return nil, errors.New("expected a comparison, exists, starts with or like_regex in the filter")
 }
-
