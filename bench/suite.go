@@ -63,6 +63,11 @@ var Suite = []Query{
 	{Name: "one-principal-latest", Kind: "selective", Ordered: true,
 		SQL:  "SELECT eventTime, eventName, sourceIPAddress FROM {T} WHERE userIdentity.arn = '{arn}' ORDER BY eventTime DESC, eventID LIMIT 20",
 		Duck: "SELECT eventTime, eventName, sourceIPAddress FROM {T} WHERE (userIdentity->>'arn') = '{arn}' ORDER BY eventTime DESC, eventID LIMIT 20"},
+	// A lambda over the resources array (issue 14): the AWS sample
+	// "S3 objects touched"; DuckDB holds resources as JSON.
+	{Name: "any-match-s3-objects", Kind: "full", Ordered: true,
+		SQL:  "SELECT count_if(any_match(resources, r -> r.type = 'AWS::S3::Object')) AS n FROM {T}",
+		Duck: "SELECT count_if(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object')) > 0) AS n FROM {T}"},
 }
 
 // Params are the data-dependent values the suite's placeholders take.

@@ -20,7 +20,13 @@ func Build(p *planner.Plan, env *Env) (Operator, error) {
 // BuildContext is Build with a context handed to env.Scan (opening a
 // store's files may block).
 func BuildContext(ctx context.Context, p *planner.Plan, env *Env) (Operator, error) {
-	return build(ctx, p.Root, env)
+	op, err := build(ctx, p.Root, env)
+	if err != nil {
+		return nil, err
+	}
+	// Results leave typed for what they mean (result_types.go).
+	withResultTypes(op, p.Root.Columns(), env)
+	return op, nil
 }
 
 func build(ctx context.Context, n planner.Node, env *Env) (Operator, error) {
@@ -82,15 +88,19 @@ func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (O
 			if !ok || f.New == nil {
 				return nil, &ExprError{Pos: a.P, Expr: a.Label, Err: fmt.Errorf("aggregate %s has no implementation", a.Name)}
 			}
-			args, types, err := compileAll(a.Args, in, env)
+			spec, err := aggSpec(a, f, in, env)
 			if err != nil {
 				return nil, err
 			}
-			specs = append(specs, AggSpec{New: f.New, Args: args, Types: types, Name: a.Label})
+			specs = append(specs, spec)
 			ret = append(ret, a.T)
 		}
 		names := append(append([]string(nil), n.GroupNames...), aggNames(n.Aggs)...)
-		return NewHashAggregate(ins[0], keys, keyTypes, specs, names, ret, env), nil
+		h := NewHashAggregate(ins[0], keys, keyTypes, specs, names, ret, env)
+		if n.Sets != nil {
+			h.GroupingSets(n.Sets)
+		}
+		return h, nil
 	case *planner.Sort:
 		keys, err := compileKeys(n.Keys, in, env)
 		if err != nil {

@@ -133,6 +133,8 @@ func stringAt(a arrow.Array) (func(int) string, bool) {
 	switch a := a.(type) {
 	case *array.String:
 		return a.Value, true
+	case *array.Binary: // varbinary, ipaddress, ipprefix: byte order is Trino's
+		return func(i int) string { return bytesView(a.Value(i)) }, true
 	case *array.Dictionary:
 		d, ok := a.Dictionary().(*array.String)
 		if !ok {

@@ -85,6 +85,10 @@ func (c *compiler) expr(e planner.Expr) (Evaluator, error) {
 		return c.caseExpr(e)
 	case *planner.Coalesce:
 		return c.coalesce(e)
+	case *planner.LambdaCall:
+		return c.lambdaCall(e)
+	case *planner.Try:
+		return c.try(e)
 	case nil:
 		return nil, fmt.Errorf("nil expression")
 	}

@@ -29,6 +29,12 @@ func take(mem memory.Allocator, a arrow.Array, rows []int32) (arrow.Array, error
 		return takeFixed(mem, a, a.Int32Values(), rows, arrow.Int32Traits.BytesRequired), nil
 	case *array.Null:
 		return array.NewNull(len(rows)), nil
+	case *array.Binary:
+		b := array.NewBinaryBuilder(mem, a.DataType().(arrow.BinaryDataType))
+		defer b.Release()
+		b.Reserve(len(rows))
+		appendValues[[]byte](b, a, rows)
+		return b.NewArray(), nil
 	case *array.Dictionary:
 		ix, err := take(mem, a.Indices(), rows)
 		if err != nil {
@@ -173,12 +179,22 @@ func appendRowsTo(b array.Builder, a arrow.Array, rows []int32) error {
 	case *array.NullBuilder:
 		b.AppendNulls(len(rows))
 		return nil
+	case *array.BinaryBuilder:
+		if s, ok := a.(*array.Binary); ok {
+			appendValues[[]byte](b, s, rows)
+			return nil
+		}
 	}
 	ints := make([]int, len(rows))
 	for i, r := range rows {
 		ints[i] = int(r)
 	}
-	return orcstore.AppendRows(b, a, ints)
+	if err := orcstore.AppendRows(b, a, ints); err != nil {
+		// Types the event schema lacks, nested (array(date),
+		// array(ipaddress), map(varchar, interval), …): value by value.
+		return appendGeneric(b, a, rows)
+	}
+	return nil
 }
 
 // appendValues appends rows of src to b, NULLs included: the one loop of

@@ -18,6 +18,12 @@ type AggSpec struct {
 	Args  []Evaluator
 	Types []planner.Type // argument types (the overload's parameters)
 	Name  string         // the call as written, e.g. array_agg(eventJson), for errors
+	// Filter, when set, limits the rows the aggregate sees (FILTER
+	// (WHERE …)); Args are then evaluated on those rows only.
+	Filter Selector
+	// Pos places the aggregate's errors (a bad percentile, a listagg
+	// overflow) at its call in the query, when Name is set.
+	Pos int
 }
 
 // HashAggregate groups its input by key expressions and feeds each batch to
@@ -37,6 +43,10 @@ type HashAggregate struct {
 	off      int
 	done     bool
 	groups   int
+	// sets are the grouping sets (nil: one grouping by every key); see
+	// GroupingSets.
+	sets    [][]int
+	setKeys setKeyCache
 }
 
 // NewHashAggregate builds the operator; names are its output column names
@@ -77,6 +87,9 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 	for i, t := range h.keyTypes {
 		keyArrow[i] = t.Arrow()
 	}
+	if h.sets != nil {
+		keyArrow = append([]arrow.DataType{arrow.PrimitiveTypes.Int64}, keyArrow...)
+	}
 	h.g = newGrouper(mem, keyArrow, true)
 	h.accs = make([]fn.Accumulator, len(h.aggs))
 	plain := make([]bool, len(h.aggs)) // decode dictionary arguments first
@@ -87,7 +100,7 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 	}
 	ngroups := 0
 	var zeros []uint32
-	if len(h.keys) == 0 {
+	if len(h.keys) == 0 && h.sets == nil {
 		ngroups = 1
 		for _, acc := range h.accs {
 			acc.Grow(1)
@@ -105,36 +118,38 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 			break
 		}
 		n := b.Len()
-		var ids []uint32
-		if len(h.keys) == 0 {
+		in, err := h.aggInputs(ctx, b, plain)
+		if err != nil {
+			return err
+		}
+		switch {
+		case h.sets != nil:
+			err = h.updateSets(ctx, b, in)
+			ngroups = int(h.g.n)
+		case len(h.keys) == 0:
 			if cap(zeros) < n {
 				zeros = make([]uint32, n) // one group: every row is group 0
 			}
-			ids = zeros[:n]
-		} else {
-			keys, err := evalAll(ctx, h.keys, h.keyTypes, b, h.env, false)
-			if err != nil {
-				return err
+			err = h.update(zeros[:n], in, ngroups)
+		default:
+			var keys []arrow.Array
+			if keys, err = evalAll(ctx, h.keys, h.keyTypes, b, h.env, false); err != nil {
+				break
 			}
+			var ids []uint32
 			ids, _, err = h.g.assign(keys, n)
 			releaseAll(keys)
-			if err != nil {
-				return err
+			if err == nil {
+				ngroups = int(h.g.n)
+				err = h.update(ids, in, ngroups)
 			}
-			ngroups = int(h.g.n)
+		}
+		in.release()
+		if err != nil {
+			return err
 		}
 		used := h.g.size()
-		for i, acc := range h.accs {
-			acc.Grow(ngroups)
-			args, err := evalAll(ctx, h.aggs[i].Args, h.aggs[i].Types, b, h.env, plain[i])
-			if err != nil {
-				return err
-			}
-			err = acc.Update(ids, args)
-			releaseAll(args)
-			if err != nil {
-				return err
-			}
+		for _, acc := range h.accs {
 			// The state, and the copy Result will make of it
 			// (array_agg's list coexists with its chunks).
 			used += acc.Bytes()
@@ -144,6 +159,15 @@ func (h *HashAggregate) consume(ctx context.Context) error {
 		}
 		if err := h.env.checkMemory(h, h.opName(), used); err != nil {
 			return err
+		}
+	}
+	if h.sets != nil {
+		if err := h.emptySets(); err != nil {
+			return err
+		}
+		ngroups = int(h.g.n)
+		for _, acc := range h.accs {
+			acc.Grow(ngroups)
 		}
 	}
 	h.groups = ngroups
@@ -170,17 +194,32 @@ func (h *HashAggregate) opName() string {
 	return "hash aggregation (" + strings.Join(names, ", ") + ")"
 }
 
+// update feeds every aggregate the batch's rows with group ids (one per
+// live row; a filtered aggregate gets its rows' ids).
+func (h *HashAggregate) update(ids []uint32, in *aggInputs, ngroups int) error {
+	for i, acc := range h.accs {
+		acc.Grow(ngroups)
+		if err := acc.Update(in.ids(i, ids), in.args[i]); err != nil {
+			return h.aggErr(i, err)
+		}
+	}
+	return nil
+}
+
 func (h *HashAggregate) finish(ngroups int) error {
-	cols := make([]arrow.Array, 0, len(h.keys)+len(h.accs))
+	cols := make([]arrow.Array, 0, len(h.keys)+len(h.accs)+1)
 	for _, b := range h.g.builders {
 		cols = append(cols, b.NewArray())
 	}
+	if h.sets != nil && len(cols) > 0 { // keys after the set index: groupid moves behind them
+		cols = append(cols[1:], cols[0])
+	}
 	h.g.release()
-	for _, acc := range h.accs {
+	for i, acc := range h.accs {
 		a, err := acc.Result(h.env.mem())
 		if err != nil {
 			releaseAll(cols)
-			return err
+			return h.aggErr(i, err)
 		}
 		if a.Len() != ngroups {
 			a.Release()
@@ -231,6 +270,7 @@ func (h *HashAggregate) Close() error {
 	if h.g != nil {
 		h.g.release()
 	}
+	h.setKeys.release()
 	releaseRecs(&h.out, &h.prev)
 	return h.in.Close()
 }

@@ -131,6 +131,15 @@ func (c *colCoder) codes(a arrow.Array, out []uint32) error {
 			out[i] = c.str(i, a.Value(i))
 		}
 		return nil
+	case *array.Binary:
+		for i := range out {
+			if nulls && a.IsNull(i) {
+				out[i] = c.nullCode(i)
+				continue
+			}
+			out[i] = c.str(i, bytesView(a.Value(i)))
+		}
+		return nil
 	case *array.Float64:
 		vals := a.Float64Values()
 		for i := range out {

@@ -315,6 +315,9 @@ func (p *cmpConst) tester(a arrow.Array) (func(int) bool, error) {
 	case *array.Boolean:
 		c, op := b2i(p.c.Bool), p.op
 		return func(i int) bool { return opHolds(op, cmp.Compare(b2i(a.Value(i)), c)) }, nil
+	case *array.Binary:
+		c, op := p.c.Str, p.op
+		return func(i int) bool { return opHolds(op, cmp.Compare(bytesView(a.Value(i)), c)) }, nil
 	}
 	return nil, fmt.Errorf("cannot compare values of type %s", a.DataType())
 }

@@ -10,3 +10,7 @@ func castSlice[T any](b []byte, n int) []T {
 	}
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), n)
 }
+
+// bytesView is b as a string without copying; it aliases the Arrow buffer
+// like array.String.Value does.
+func bytesView(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -105,6 +105,8 @@ func appendValue(b array.Builder, v planner.Value) error {
 		b.Append(v.Float)
 	case *array.StringBuilder:
 		b.Append(v.Str)
+	case *array.BinaryBuilder:
+		b.Append([]byte(v.Str))
 	case *array.TimestampBuilder:
 		b.Append(arrow.Timestamp(v.Int))
 	case *array.Date32Builder:
@@ -133,6 +135,8 @@ func valueAt(a arrow.Array, i int) (planner.Value, error) {
 		return planner.Value{Float: a.Value(i)}, nil
 	case *array.String:
 		return planner.Value{Str: a.Value(i)}, nil
+	case *array.Binary:
+		return planner.Value{Str: string(a.Value(i))}, nil
 	case *array.Timestamp:
 		return planner.Value{Int: int64(a.Value(i))}, nil
 	case *array.Date32:

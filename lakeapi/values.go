@@ -94,21 +94,27 @@ func appendLakeValue(buf []byte, arr arrow.Array, i int, t planner.Type, nested 
 		return strconv.AppendInt(buf, a.Value(i), 10)
 	case *array.Int32:
 		if t.Kind == planner.KindIntervalYM {
-			m := a.Value(i)
-			sign := ""
-			if m < 0 {
-				sign, m = "-", -m
-			}
-			return fmt.Appendf(buf, "%s%d-%d", sign, m/12, m%12)
+			return append(buf, planner.FormatIntervalYM(int64(a.Value(i)))...)
 		}
 		return strconv.AppendInt(buf, int64(a.Value(i)), 10)
+	case *array.Duration: // results carry interval day to second so (exec.ResultArrow)
+		unit := a.DataType().(*arrow.DurationType).Unit
+		return appendInterval(buf, int64(a.Value(i))*int64(unit.Multiplier()))
+	case *array.MonthInterval:
+		return append(buf, planner.FormatIntervalYM(int64(a.Value(i)))...)
+	case *array.Binary:
+		return append(buf, planner.FormatVarbinary(string(a.Value(i)))...)
 	case *array.Float64:
 		return append(buf, fn.FormatDouble(a.Value(i))...)
 	case *array.Float32:
 		return append(buf, fn.FormatDouble(float64(a.Value(i)))...)
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
-		return append(buf, fn.FormatTimestamp(a.Value(i).ToTime(unit).UnixNano())...)
+		ns := a.Value(i).ToTime(unit).UnixNano()
+		if zone, ok := planner.ZoneOfArrow(a.DataType()); ok {
+			return append(buf, planner.FormatTimestampTZ(ns, zone)...)
+		}
+		return append(buf, fn.FormatTimestamp(ns)...)
 	case *array.Date32:
 		return append(buf, a.Value(i).ToTime().Format("2006-01-02")...)
 	case *array.Map:

@@ -81,6 +81,8 @@ type binder struct {
 	// growable are AND/OR nodes whose argument list no other node has
 	// extended yet (see binary).
 	growable map[*Logic]bool
+	// lambdaIDs numbers the lambdas bound so far (LambdaVar.ID).
+	lambdaIDs int
 }
 
 func (b *binder) errorf(pos int, kind error, format string, args ...any) error {
@@ -92,12 +94,16 @@ func (b *binder) errorf(pos int, kind error, format string, args ...any) error {
 // with.
 type scope struct {
 	cols       []Column
-	qualifiers []string // lower-case names that may prefix a column
+	qualifiers []string     // lower-case names that may prefix a column
+	lambdas    *lambdaScope // parameters of the lambdas around the expression
 }
 
 // resolveColumn binds a dotted reference: an optional qualifier, a column,
 // then struct fields. Names match case-insensitively, exact case first.
 func (b *binder) resolveColumn(sc *scope, ref *sql.ColumnRef) (Expr, error) {
+	if e, ok, err := b.resolveLambdaVar(sc, ref); ok {
+		return e, err
+	}
 	parts, pos := ref.Parts, ref.PartPos
 	if len(parts) > 1 {
 		for _, q := range sc.qualifiers {

@@ -10,6 +10,9 @@ import (
 // (coalesce, if, nullif), aggregates, and scalar functions from the catalog.
 func (b *binder) call(sc *scope, e *sql.FuncCall, aggs *aggCollector) (Expr, error) {
 	name := strings.ToLower(e.Name)
+	if x, ok, err := b.specialCall(sc, e, name, aggs); ok {
+		return x, err
+	}
 	if b.opts.Functions.IsAggregate(name) {
 		return b.aggregate(sc, e, name, aggs)
 	}
@@ -78,7 +81,7 @@ func (b *binder) scalarCall(name string, args []Expr, pos int) (Expr, error) {
 	fn, err := b.opts.Functions.Scalar(name, types)
 	if err != nil {
 		if !b.knownFunction(name) {
-			return nil, b.errorf(pos, ErrUnknownFunction, "unknown function %s", name)
+			return nil, b.errorf(pos, ErrUnknownFunction, "unknown function %s%s", name, b.suggestFunction(name))
 		}
 		return nil, b.errorf(pos, ErrType, "%v", err)
 	}
@@ -133,6 +136,17 @@ func (b *binder) aggregate(sc *scope, e *sql.FuncCall, name string, aggs *aggCol
 	if e.Star && name != "count" {
 		return nil, b.errorf(e.Pos, ErrType, "%s(*) is not a function; only count(*) is", e.Name)
 	}
+	if name == "listagg" {
+		var err error
+		if args, err = b.listaggArgs(e, args); err != nil {
+			return nil, err
+		}
+	} else if e.Overflow != nil {
+		return nil, b.errorf(e.Overflow.Pos, ErrType, "ON OVERFLOW belongs to listagg, not %s", e.Name)
+	}
+	if e.WithinGroup && name != "listagg" && name != "array_agg" {
+		return nil, b.errorf(e.Pos, ErrType, "WITHIN GROUP is only allowed with listagg")
+	}
 	types := make([]Type, len(args))
 	for i, a := range args {
 		types[i] = a.Type()
@@ -144,8 +158,12 @@ func (b *binder) aggregate(sc *scope, e *sql.FuncCall, name string, aggs *aggCol
 	if args, err = b.castArgs(args, fn.Params()); err != nil {
 		return nil, err
 	}
-	label := aggLabel(fn.Name(), args, e.Distinct, e.Star)
-	return aggs.add(AggCall{Fn: fn, Name: fn.Name(), Args: args, Distinct: e.Distinct, T: fn.Return(), P: e.Pos, Label: label}), nil
+	call := AggCall{Fn: fn, Name: fn.Name(), Args: args, Distinct: e.Distinct, T: fn.Return(), P: e.Pos}
+	if err := b.aggClauses(sc, e, &call); err != nil {
+		return nil, err
+	}
+	call.Label = aggLabel(fn.Name(), args, e.Distinct, e.Star) + clauseLabel(&call)
+	return aggs.add(call), nil
 }
 
 func aggLabel(name string, args []Expr, distinct, star bool) string {
@@ -188,6 +206,12 @@ func (b *binder) coerce(e Expr, t Type, pos int) (Expr, error) {
 		ok = true
 	case from.Kind == KindJSON && t.Kind == KindVarchar:
 		ok = true
+	case t.Kind == KindTimestampTZ && (from.IsTimestamp() || from.Kind == KindDate || from.Kind == KindVarchar):
+		// A timestamp is read in the session zone (UTC); another zone
+		// keeps the instant.
+		ok = true
+	case (from.Kind == KindArray || from.Kind == KindMap) && from.Kind == t.Kind:
+		ok = elementsCoerce(from, t)
 	}
 	if !ok {
 		return nil, b.errorf(pos, ErrType, "expected %s, got %s: %s", t, from, e.String())
@@ -207,6 +231,10 @@ func (b *binder) compareType(l, r Expr, pos int) (Type, error) {
 		return lt, nil
 	case lt.IsNumeric() && rt.IsNumeric():
 		return Double, nil
+	case lt.Kind == KindTimestampTZ && (rt.IsTimestamp() || rt.Kind == KindVarchar || rt.Kind == KindDate):
+		return lt, nil
+	case rt.Kind == KindTimestampTZ && (lt.IsTimestamp() || lt.Kind == KindVarchar || lt.Kind == KindDate):
+		return rt, nil
 	case lt.Kind == KindTimestamp && (rt.Kind == KindVarchar || rt.Kind == KindDate),
 		rt.Kind == KindTimestamp && (lt.Kind == KindVarchar || lt.Kind == KindDate):
 		return Timestamp, nil
@@ -234,11 +262,17 @@ func (b *binder) commonType(es []Expr, pos int) (Type, error) {
 		case et.Kind == KindUnknown || et.Equal(t):
 		case t.IsNumeric() && et.IsNumeric():
 			t = Double
+		case t.Kind == KindTimestampTZ && (et.IsTimestamp() || et.Kind == KindDate || et.Kind == KindVarchar):
+		case et.Kind == KindTimestampTZ && (t.IsTimestamp() || t.Kind == KindDate || t.Kind == KindVarchar):
+			t = et
 		case t.Kind == KindTimestamp && (et.Kind == KindDate || et.Kind == KindVarchar):
 		case et.Kind == KindTimestamp && (t.Kind == KindDate || t.Kind == KindVarchar):
 			t = Timestamp
 		case t.IsStringLike() && et.IsStringLike():
 			t = Varchar
+		case t.Kind == et.Kind && (t.Kind == KindArray || t.Kind == KindMap) && elementsCoerce(et, t):
+		case t.Kind == et.Kind && (t.Kind == KindArray || t.Kind == KindMap) && elementsCoerce(t, et):
+			t = et
 		default:
 			return Type{}, b.errorf(e.Pos(), ErrType, "%s does not match the other values' type %s", et, t)
 		}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/hex"
 	"math"
 	"strconv"
 	"strings"
@@ -27,8 +28,9 @@ func (*aggRef) exprNode()        {}
 // aggregates are not allowed where the expression stands (WHERE, GROUP BY,
 // inside another aggregate).
 type aggCollector struct {
-	calls []AggCall
-	byTxt map[string]int
+	calls    []AggCall
+	byTxt    map[string]int
+	grouping bool // grouping() was called: the block aggregates
 }
 
 func (a *aggCollector) add(c AggCall) *aggRef {
@@ -209,6 +211,9 @@ func (b *binder) expr(sc *scope, e sql.Expr, aggs *aggCollector) (Expr, error) {
 	case *sql.Exists:
 		return nil, b.errorf(e.Pos, ErrUnsupported, "EXISTS is not supported yet")
 	}
+	if x, ok, err := b.formExpr(sc, e, aggs); ok {
+		return x, err
+	}
 	return nil, b.errorf(e.Position(), ErrUnsupported, "this expression is not supported yet")
 }
 
@@ -232,7 +237,17 @@ func (b *binder) literal(e *sql.Literal) (Expr, error) {
 			return nil, b.errorf(e.Pos, ErrType, "number %s is out of range", e.Value)
 		}
 		return &Literal{V: Value{Float: f}, T: Double, P: e.Pos}, nil
+	case sql.LitBinary:
+		h := strings.Join(strings.Fields(e.Value), "")
+		raw, err := hex.DecodeString(h)
+		if err != nil {
+			return nil, b.errorf(e.Pos, ErrType, "invalid binary literal X'%s': hex digits expected", e.Value)
+		}
+		return &Literal{V: Value{Str: string(raw)}, T: Varbinary, P: e.Pos}, nil
 	case sql.LitTimestamp:
+		if lit, ok := timestampTZLiteral(e); ok {
+			return lit, nil
+		}
 		ns, ok := parseTimestampLiteral(e.Value)
 		if !ok {
 			return nil, b.errorf(e.Pos, ErrType, "invalid timestamp literal '%s' (use 'YYYY-MM-DD HH:MM:SS[.fff]')", e.Value)
@@ -249,6 +264,9 @@ func (b *binder) literal(e *sql.Literal) (Expr, error) {
 }
 
 func (b *binder) interval(e *sql.Interval) (Expr, error) {
+	if e.To != "" {
+		return b.intervalRange(e)
+	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(e.Value), 64)
 	if err != nil {
 		return nil, b.errorf(e.Pos, ErrType, "invalid interval value '%s'", e.Value)
@@ -427,7 +445,18 @@ func (b *binder) sqlType(t *sql.Type) (Type, error) {
 	case "boolean":
 		return Boolean, nil
 	case "timestamp":
+		if t.WithTimeZone {
+			return TimestampTZ("UTC"), nil
+		}
 		return Timestamp, nil
+	case "varbinary":
+		return Varbinary, nil
+	case "ipaddress":
+		return IPAddress, nil
+	case "ipprefix":
+		return IPPrefix, nil
+	case "uuid":
+		return UUID, nil
 	case "date":
 		return Date, nil
 	case "json":

@@ -280,46 +280,38 @@ func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	}
 
 	// Aggregation.
-	if len(s.GroupBy) > 0 || len(aggs.calls) > 0 {
-		var groups []Expr
-		var groupNames []string
-		for _, g := range s.GroupBy {
-			if lit, ok := g.(*sql.Literal); ok && lit.Kind == sql.LitInteger {
-				n := ordinal(lit.Value)
-				if n < 1 || n > len(items) {
-					return nil, nil, b.errorf(lit.Pos, ErrType, "GROUP BY position %s is not in the select list (1..%d)", lit.Value, len(items))
-				}
-				e := items[n-1].expr
-				if containsAgg(e) {
-					return nil, nil, b.errorf(lit.Pos, ErrType, "GROUP BY position %s refers to an aggregate", lit.Value)
-				}
-				groups = append(groups, e)
-				groupNames = append(groupNames, items[n-1].name)
-				continue
+	if len(s.GroupBy) > 0 || len(aggs.calls) > 0 || aggs.grouping {
+		byOrdinal := func(lit *sql.Literal) (Expr, string, error) {
+			n := ordinal(lit.Value)
+			if n < 1 || n > len(items) {
+				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s is not in the select list (1..%d)", lit.Value, len(items))
 			}
-			e, err := b.expr(sc, g, nil)
-			if err != nil {
-				return nil, nil, err
+			e := items[n-1].expr
+			if containsAgg(e) {
+				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s refers to an aggregate", lit.Value)
 			}
-			groups = append(groups, e)
-			groupNames = append(groupNames, e.String())
+			return e, items[n-1].name, nil
 		}
-		agg := &Aggregate{Input: input, Groups: groups, GroupNames: groupNames, Aggs: aggs.calls}
+		groups, groupNames, sets, err := b.groupBy(sc, s.GroupBy, byOrdinal)
+		if err != nil {
+			return nil, nil, err
+		}
+		agg := &Aggregate{Input: input, Groups: groups, GroupNames: groupNames, Aggs: aggs.calls, Sets: sets}
 		input = agg
 		for i := range items {
-			if items[i].expr, err = b.overAggregate(items[i].expr, groups); err != nil {
+			if items[i].expr, err = b.overAggregate(items[i].expr, agg); err != nil {
 				return nil, nil, err
 			}
 		}
 		for i := range order {
 			if order[i].expr != nil {
-				if order[i].expr, err = b.overAggregate(order[i].expr, groups); err != nil {
+				if order[i].expr, err = b.overAggregate(order[i].expr, agg); err != nil {
 					return nil, nil, err
 				}
 			}
 		}
 		if having != nil {
-			if having, err = b.overAggregate(having, groups); err != nil {
+			if having, err = b.overAggregate(having, agg); err != nil {
 				return nil, nil, err
 			}
 			input = &Filter{Input: input, Cond: having}
@@ -417,9 +409,9 @@ func (b *binder) orderLimit(node Node, names []string, order []orderTerm, _ any,
 // into one over its output: group expressions become references to group
 // columns, aggregate calls to aggregate columns; any other column is an
 // error, as in Trino.
-func (b *binder) overAggregate(e Expr, groups []Expr) (Expr, error) {
-	m := &groupMatch{groups: groups, size: map[Expr]int{}, agg: map[Expr]bool{}}
-	for _, g := range groups {
+func (b *binder) overAggregate(e Expr, agg *Aggregate) (Expr, error) {
+	m := &groupMatch{node: agg, groups: agg.Groups, size: map[Expr]int{}, agg: map[Expr]bool{}}
+	for _, g := range agg.Groups {
 		m.texts = append(m.texts, g.String())
 		m.sizes = append(m.sizes, m.measure(g))
 	}
@@ -432,6 +424,7 @@ func (b *binder) overAggregate(e Expr, groups []Expr) (Expr, error) {
 // as a group expression are printed for comparison: matching a chain of n
 // operators costs O(n), not O(n²).
 type groupMatch struct {
+	node   *Aggregate
 	groups []Expr
 	texts  []string
 	sizes  []int
@@ -469,7 +462,13 @@ func (b *binder) overAgg(e Expr, m *groupMatch) (Expr, error) {
 	}
 	switch x := e.(type) {
 	case *aggRef:
-		return &InputRef{Index: len(m.groups) + x.idx, Name: x.txt, T: x.T, P: x.P}, nil
+		off := len(m.groups)
+		if m.node.Sets != nil {
+			off++ // the grouping-set index column
+		}
+		return &InputRef{Index: off + x.idx, Name: x.txt, T: x.T, P: x.P}, nil
+	case *groupingCall:
+		return b.groupingValue(x, m.node)
 	case *InputRef:
 		return nil, b.errorf(x.P, ErrType, "column %q must appear in GROUP BY or be used in an aggregate function", x.Name)
 	case *Literal:

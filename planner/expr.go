@@ -243,9 +243,38 @@ func FormatValue(v Value, t Type, quoted bool) string {
 		}
 		return s
 	case KindInterval:
-		return "INTERVAL " + q(time.Duration(v.Int).String())
+		if quoted {
+			return "INTERVAL " + q(FormatIntervalDS(v.Int)) + " DAY TO SECOND"
+		}
+		return FormatIntervalDS(v.Int)
 	case KindIntervalYM:
-		return fmt.Sprintf("INTERVAL '%d' MONTH", v.Int)
+		if quoted {
+			return "INTERVAL " + q(FormatIntervalYM(v.Int)) + " YEAR TO MONTH"
+		}
+		return FormatIntervalYM(v.Int)
+	case KindTimestampTZ:
+		s := FormatTimestampTZ(v.Int, t.Zone)
+		if quoted {
+			return "TIMESTAMP " + q(s)
+		}
+		return s
+	case KindVarbinary:
+		if quoted {
+			return "X'" + fmt.Sprintf("%X", v.Str) + "'"
+		}
+		return FormatVarbinary(v.Str)
+	case KindIPAddress, KindIPPrefix, KindUUID:
+		s := v.Str
+		switch t.Kind {
+		case KindIPAddress:
+			s = FormatIP(v.Str)
+		case KindIPPrefix:
+			s = FormatPrefix(v.Str)
+		}
+		if quoted {
+			return strings.ToUpper(t.String()) + " " + q(s)
+		}
+		return s
 	case KindJSON:
 		if quoted {
 			return "JSON " + q(v.Str)
@@ -319,6 +348,12 @@ func Children(e Expr) []Expr {
 	case *Coalesce:
 		return e.Args
 	case *Cast:
+		return []Expr{e.X}
+	case *Lambda:
+		return e.Captures // the body reads the lambda's own row
+	case *LambdaCall:
+		return e.Args
+	case *Try:
 		return []Expr{e.X}
 	}
 	return nil

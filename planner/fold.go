@@ -63,16 +63,24 @@ func scalarResult(e Expr) bool {
 	case KindArray, KindMap, KindRow:
 		return false
 	}
+	if _, isLambda := e.(*Lambda); isLambda {
+		return false // folded with its call, never alone
+	}
 	return true
 }
 
 // markRowFree records in m, for e and every node under it, whether it
-// depends on no row (no column reference, no aggregate), and returns e's.
+// depends on no row (no column reference, no aggregate, no grouping set,
+// no function with a new value per row such as uuid()), and returns e's.
 func markRowFree(e Expr, m map[Expr]bool) bool {
 	free := true
-	switch e.(type) {
-	case *InputRef, *aggRef:
+	switch x := e.(type) {
+	case *InputRef, *aggRef, *groupingCall:
 		free = false
+	case *Call:
+		if v, isPerRow := x.Fn.(PerRow); isPerRow && v.Volatile() {
+			free = false
+		}
 	}
 	for _, c := range Children(e) {
 		if !markRowFree(c, m) {

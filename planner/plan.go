@@ -76,6 +76,12 @@ type AggCall struct {
 	T        Type
 	P        int
 	Label    string // SQL text, for EXPLAIN and default names
+	// Filter, when set, limits the rows the aggregate sees: FILTER (WHERE
+	// …), over the Aggregate's input.
+	Filter Expr
+	// OrderBy, when set, is the order the aggregate sees its group's rows
+	// in: array_agg(x ORDER BY y), listagg(…) WITHIN GROUP (ORDER BY …).
+	OrderBy []SortKey
 }
 
 // Aggregate groups its input by Groups and computes Aggs per group. Its
@@ -86,7 +92,16 @@ type Aggregate struct {
 	Groups     []Expr
 	GroupNames []string
 	Aggs       []AggCall
+	// Sets, when not nil, are the grouping sets (GROUP BY ROLLUP, CUBE,
+	// GROUPING SETS): each lists the indexes of the Groups it groups by.
+	// Input rows are aggregated once per set, the set's other group
+	// columns NULL, and a bigint column GroupIDName after the groups holds
+	// each output row's set index (grouping() reads it).
+	Sets [][]int
 }
+
+// GroupIDName names the grouping-set index column of an Aggregate with Sets.
+const GroupIDName = "$groupid"
 
 // SortKey is one ORDER BY term with Trino's defaults already applied
 // (ASC, NULLS LAST).
@@ -157,6 +172,9 @@ func (n *Aggregate) Columns() []Column {
 	for i, g := range n.Groups {
 		out = append(out, Column{Name: n.GroupNames[i], T: g.Type()})
 	}
+	if n.Sets != nil {
+		out = append(out, Column{Name: GroupIDName, T: Bigint})
+	}
 	for _, a := range n.Aggs {
 		out = append(out, Column{Name: a.Label, T: a.T})
 	}
@@ -184,6 +202,13 @@ type ScalarFunc interface {
 	// Deterministic is false for now()/current_timestamp: the planner folds
 	// them once per query, so every row sees the same instant.
 	Deterministic() bool
+}
+
+// PerRow is implemented by scalar functions whose value changes from row
+// to row without their arguments changing (uuid()); such calls are never
+// folded into a constant.
+type PerRow interface {
+	Volatile() bool
 }
 
 // AggFunc is one resolved overload of an aggregate function.

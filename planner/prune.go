@@ -64,6 +64,12 @@ func exprsOf(n Node) []Expr {
 		out := append([]Expr(nil), n.Groups...)
 		for _, a := range n.Aggs {
 			out = append(out, a.Args...)
+			if a.Filter != nil {
+				out = append(out, a.Filter)
+			}
+			for _, k := range a.OrderBy {
+				out = append(out, k.Expr)
+			}
 		}
 		return out
 	}

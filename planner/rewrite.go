@@ -70,6 +70,18 @@ func mapChildren(e Expr, fn func(Expr) (Expr, error)) (Expr, error) {
 		c := *e
 		c.X = m(e.X)
 		out = &c
+	case *Lambda:
+		c := *e
+		c.Captures = ms(e.Captures)
+		out = &c
+	case *LambdaCall:
+		c := *e
+		c.Args = ms(e.Args)
+		out = &c
+	case *Try:
+		c := *e
+		c.X = m(e.X)
+		out = &c
 	default:
 		return e, nil
 	}
@@ -102,6 +114,10 @@ func rewriteExprs(n Node, fn func(Expr) (Expr, error)) error {
 		for i := range n.Aggs {
 			for j := range n.Aggs[i].Args {
 				n.Aggs[i].Args[j] = r(n.Aggs[i].Args[j])
+			}
+			n.Aggs[i].Filter = r(n.Aggs[i].Filter)
+			for j := range n.Aggs[i].OrderBy {
+				n.Aggs[i].OrderBy[j].Expr = r(n.Aggs[i].OrderBy[j].Expr)
 			}
 		}
 	case *Sort:

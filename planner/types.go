@@ -11,19 +11,24 @@ import (
 type Kind uint8
 
 const (
-	KindUnknown    Kind = iota // the type of a bare NULL literal; coerces to anything
-	KindBoolean                // boolean
-	KindBigint                 // bigint (also what integer/smallint/tinyint become)
-	KindDouble                 // double (also real)
-	KindVarchar                // varchar
-	KindTimestamp              // timestamp(3..9), UTC
-	KindDate                   // date
-	KindJSON                   // json: JSON text, compared as text
-	KindInterval               // interval day to second, in nanoseconds
-	KindIntervalYM             // interval year to month, in months
-	KindArray                  // array(T)
-	KindMap                    // map(K, V)
-	KindRow                    // row(name T, ...): CloudTrail's structs
+	KindUnknown     Kind = iota // the type of a bare NULL literal; coerces to anything
+	KindBoolean                 // boolean
+	KindBigint                  // bigint (also what integer/smallint/tinyint become)
+	KindDouble                  // double (also real)
+	KindVarchar                 // varchar
+	KindTimestamp               // timestamp(3..9), UTC
+	KindDate                    // date
+	KindJSON                    // json: JSON text, compared as text
+	KindInterval                // interval day to second, in nanoseconds
+	KindIntervalYM              // interval year to month, in months
+	KindArray                   // array(T)
+	KindMap                     // map(K, V)
+	KindRow                     // row(name T, ...): CloudTrail's structs
+	KindTimestampTZ             // timestamp(3) with time zone: an instant (ns) shown in Zone
+	KindVarbinary               // varbinary: bytes
+	KindIPAddress               // ipaddress: 16 bytes (IPv4 mapped into IPv6), ordered as Trino orders them
+	KindIPPrefix                // ipprefix: the network's 16 bytes and the prefix length (17 bytes)
+	KindUUID                    // uuid: canonical lower-case text
 )
 
 // Type is a SQL type. Scalars use only Kind; arrays, maps and rows describe
@@ -34,6 +39,11 @@ type Type struct {
 	Key    *Type   // KindMap
 	Value  *Type   // KindMap
 	Fields []Field // KindRow, in order
+	// Zone is the time zone of a KindTimestampTZ (an IANA name such as
+	// America/New_York, UTC, or a fixed offset +02:00). One column has one
+	// zone: AT TIME ZONE and with_timezone take a constant zone, so the
+	// zone is part of the type and the values are plain instants.
+	Zone string
 }
 
 // Field is one named part of a row type.
@@ -53,7 +63,16 @@ var (
 	Date      = Type{Kind: KindDate}
 	JSON      = Type{Kind: KindJSON}
 	Interval  = Type{Kind: KindInterval}
+	// IntervalYM is interval year to month.
+	IntervalYM = Type{Kind: KindIntervalYM}
+	Varbinary  = Type{Kind: KindVarbinary}
+	IPAddress  = Type{Kind: KindIPAddress}
+	IPPrefix   = Type{Kind: KindIPPrefix}
+	UUID       = Type{Kind: KindUUID}
 )
+
+// TimestampTZ is timestamp(3) with time zone shown in zone.
+func TimestampTZ(zone string) Type { return Type{Kind: KindTimestampTZ, Zone: zone} }
 
 // ArrayOf, MapOf and RowOf build compound types.
 func ArrayOf(elem Type) Type     { return Type{Kind: KindArray, Elem: &elem} }
@@ -66,6 +85,8 @@ func (t Type) Equal(u Type) bool {
 		return false
 	}
 	switch t.Kind {
+	case KindTimestampTZ:
+		return t.Zone == u.Zone
 	case KindArray:
 		return t.Elem.Equal(*u.Elem)
 	case KindMap:
@@ -104,11 +125,37 @@ func (t Type) IsNumeric() bool { return t.Kind == KindBigint || t.Kind == KindDo
 // IsStringLike reports varchar or json (both stored as Arrow strings).
 func (t Type) IsStringLike() bool { return t.Kind == KindVarchar || t.Kind == KindJSON }
 
+// IsStringStored reports the types held as Arrow strings: varchar, json
+// and uuid (kept as its canonical text).
+func (t Type) IsStringStored() bool {
+	switch t.Kind {
+	case KindVarchar, KindJSON, KindUUID:
+		return true
+	}
+	return false
+}
+
+// IsBinaryStored reports the types held as Arrow binary: varbinary,
+// ipaddress and ipprefix. Results show ipaddress and ipprefix as text
+// (ResultArrow).
+func (t Type) IsBinaryStored() bool {
+	switch t.Kind {
+	case KindVarbinary, KindIPAddress, KindIPPrefix:
+		return true
+	}
+	return false
+}
+
+// IsTimestamp reports timestamp and timestamp with time zone (both held
+// as instants in nanoseconds).
+func (t Type) IsTimestamp() bool { return t.Kind == KindTimestamp || t.Kind == KindTimestampTZ }
+
 // Orderable reports whether values of the type can be compared with < and
 // sorted.
 func (t Type) Orderable() bool {
 	switch t.Kind {
-	case KindBoolean, KindBigint, KindDouble, KindVarchar, KindTimestamp, KindDate, KindJSON, KindInterval, KindIntervalYM, KindUnknown:
+	case KindBoolean, KindBigint, KindDouble, KindVarchar, KindTimestamp, KindDate, KindJSON, KindInterval, KindIntervalYM, KindUnknown,
+		KindTimestampTZ, KindVarbinary, KindIPAddress, KindIPPrefix, KindUUID:
 		return true
 	case KindArray:
 		return t.Elem.Orderable()
@@ -146,6 +193,16 @@ func (t Type) String() string {
 		return "interval day to second"
 	case KindIntervalYM:
 		return "interval year to month"
+	case KindTimestampTZ:
+		return "timestamp(3) with time zone"
+	case KindVarbinary:
+		return "varbinary"
+	case KindIPAddress:
+		return "ipaddress"
+	case KindIPPrefix:
+		return "ipprefix"
+	case KindUUID:
+		return "uuid"
 	case KindArray:
 		return "array(" + t.Elem.String() + ")"
 	case KindMap:
@@ -178,10 +235,14 @@ func (t Type) Arrow() arrow.DataType {
 		return arrow.PrimitiveTypes.Int32
 	case KindDouble:
 		return arrow.PrimitiveTypes.Float64
-	case KindVarchar, KindJSON:
+	case KindVarchar, KindJSON, KindUUID:
 		return arrow.BinaryTypes.String
+	case KindVarbinary, KindIPAddress, KindIPPrefix:
+		return arrow.BinaryTypes.Binary
 	case KindTimestamp:
 		return timestampArrow
+	case KindTimestampTZ:
+		return &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: arrowZone(t.Zone)}
 	case KindDate:
 		return arrow.FixedWidthTypes.Date32
 	case KindArray:
@@ -211,9 +272,18 @@ func TypeFromArrow(dt arrow.DataType) (Type, error) {
 		return Double, nil
 	case *arrow.StringType, *arrow.LargeStringType:
 		return Varchar, nil
+	case *arrow.BinaryType, *arrow.LargeBinaryType:
+		return Varbinary, nil
+	case *arrow.DurationType:
+		return Interval, nil
+	case *arrow.MonthIntervalType:
+		return IntervalYM, nil
 	case *arrow.DictionaryType:
 		return TypeFromArrow(dt.ValueType)
 	case *arrow.TimestampType:
+		if dt.TimeZone != "" && dt.TimeZone != "UTC" {
+			return TimestampTZ(zoneFromArrow(dt.TimeZone)), nil
+		}
 		return Timestamp, nil
 	case *arrow.Date32Type:
 		return Date, nil

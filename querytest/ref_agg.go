@@ -2,6 +2,7 @@ package querytest
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -25,55 +26,115 @@ type group struct {
 }
 
 // aggregate groups rows by the group expressions (NULLs form one group)
-// and computes each aggregate from the group's rows.
+// and computes each aggregate from the group's rows. With grouping sets it
+// does so once per set, the other group columns NULL, and adds the set's
+// index after the groups. A FILTER drops rows from its aggregate; an ORDER
+// BY sorts the group's rows for it (stably) first.
 func (r *Reference) aggregate(n *planner.Aggregate, in [][]any) ([][]any, error) {
 	gtypes := make([]planner.Type, len(n.Groups))
+	all := make([]int, len(n.Groups))
 	for i, g := range n.Groups {
-		gtypes[i] = g.Type()
+		gtypes[i], all[i] = g.Type(), i
 	}
-	index := map[string]int{}
-	var groups []*group
-	for _, row := range in {
+	sets := n.Sets
+	if sets == nil {
+		sets = [][]int{all}
+	}
+	keyRows := make([][]any, len(in))
+	for i, row := range in {
 		keys, err := r.evalRow(n.Groups, row)
 		if err != nil {
 			return nil, err
 		}
-		k := rowKey(keys, gtypes)
-		gi, ok := index[k]
-		if !ok {
-			gi = len(groups)
-			index[k] = gi
-			groups = append(groups, &group{keys: keys, rows: make([][]any, len(n.Aggs))})
-		}
-		g := groups[gi]
-		for ai, a := range n.Aggs {
-			args, err := r.evalRow(a.Args, row)
-			if err != nil {
-				return nil, err
-			}
-			g.rows[ai] = append(g.rows[ai], args)
-		}
-	}
-	if len(groups) == 0 && len(n.Groups) == 0 {
-		groups = append(groups, &group{rows: make([][]any, len(n.Aggs))})
+		keyRows[i] = keys
 	}
 	var out [][]any
-	for _, g := range groups {
-		row := append([]any(nil), g.keys...)
-		for ai, a := range n.Aggs {
-			args := g.rows[ai]
-			if a.Distinct {
-				args = distinctArgs(args, a.Args)
+	for s, set := range sets {
+		index := map[string]int{}
+		var groups []*group
+		for i, row := range in {
+			keys := make([]any, len(n.Groups))
+			for _, k := range set {
+				keys[k] = keyRows[i][k]
 			}
-			v, err := r.aggValue(a, args)
-			if err != nil {
-				return nil, err
+			k := rowKey(keys, gtypes)
+			gi, ok := index[k]
+			if !ok {
+				gi = len(groups)
+				index[k] = gi
+				groups = append(groups, &group{keys: keys, rows: make([][]any, len(n.Aggs))})
 			}
-			row = append(row, v)
+			g := groups[gi]
+			for ai, a := range n.Aggs {
+				if a.Filter != nil {
+					v, err := r.evalExpr(a.Filter, row)
+					if err != nil {
+						return nil, err
+					}
+					if v != true {
+						continue
+					}
+				}
+				args, err := r.evalRow(a.Args, row)
+				if err != nil {
+					return nil, err
+				}
+				for _, k := range a.OrderBy {
+					v, err := r.evalExpr(k.Expr, row)
+					if err != nil {
+						return nil, err
+					}
+					args = append(args, v)
+				}
+				g.rows[ai] = append(g.rows[ai], args)
+			}
 		}
-		out = append(out, row)
+		if len(groups) == 0 && len(set) == 0 {
+			groups = append(groups, &group{keys: make([]any, len(n.Groups)), rows: make([][]any, len(n.Aggs))})
+		}
+		for _, g := range groups {
+			row := append([]any(nil), g.keys...)
+			if n.Sets != nil {
+				row = append(row, int64(s))
+			}
+			for ai, a := range n.Aggs {
+				args := orderRows(g.rows[ai], a)
+				if a.Distinct {
+					args = distinctArgs(args, a.Args)
+				}
+				v, err := r.aggValue(a, args)
+				if err != nil {
+					return nil, err
+				}
+				row = append(row, v)
+			}
+			out = append(out, row)
+		}
 	}
 	return out, nil
+}
+
+// orderRows sorts an aggregate's argument tuples by its ORDER BY keys
+// (appended to each tuple) and cuts the keys off.
+func orderRows(rows []any, a planner.AggCall) []any {
+	if len(a.OrderBy) == 0 {
+		return rows
+	}
+	nargs := len(a.Args)
+	sorted := append([]any(nil), rows...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		x, y := sorted[i].([]any), sorted[j].([]any)
+		for k, key := range a.OrderBy {
+			if c := compareKey(x[nargs+k], y[nargs+k], key); c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	})
+	for i, row := range sorted {
+		sorted[i] = row.([]any)[:nargs]
+	}
+	return sorted
 }
 
 func distinctArgs(rows []any, exprs []planner.Expr) []any {
@@ -156,6 +217,13 @@ func (r *Reference) aggValue(a planner.AggCall, rows []any) (any, error) {
 		if len(vs) == 0 {
 			return nil, nil
 		}
+		if k := a.T.Kind; k == planner.KindInterval || k == planner.KindIntervalYM {
+			var s int64
+			for _, v := range vs {
+				s += v.(int64)
+			}
+			return s / int64(len(vs)), nil
+		}
 		s := 0.0
 		for _, v := range vs {
 			s += toFloat(v)
@@ -226,6 +294,8 @@ func (r *Reference) aggValue(a planner.AggCall, rows []any) (any, error) {
 		return OneOf(vs), nil
 	case "approx_distinct":
 		return Approx(len(distinctArgs(rows, a.Args[:1])) - boolInt(hasNullArg(rows))), nil
+	case "listagg", "approx_percentile", "approx_most_frequent":
+		return refAggMore(a, rows)
 	case "array_agg":
 		out := arg(0)
 		if out == nil {

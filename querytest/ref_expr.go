@@ -76,6 +76,14 @@ func (r *Reference) evalExpr(e planner.Expr, row []any) (any, error) {
 			}
 		}
 		return nil, nil
+	case *planner.LambdaCall:
+		return r.lambdaCall(e, row)
+	case *planner.Try:
+		v, err := r.evalExpr(e.X, row)
+		if err != nil {
+			return nil, nil
+		}
+		return v, nil
 	case *planner.Cast:
 		v, err := r.evalExpr(e.X, row)
 		if err != nil {
@@ -102,7 +110,7 @@ func literal(v planner.Value, t planner.Type) any {
 		return v.Bool
 	case planner.KindDouble:
 		return v.Float
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		return v.Str
 	}
 	return v.Int

@@ -136,6 +136,30 @@ func (r *Reference) evalRow(exprs []planner.Expr, row []any) ([]any, error) {
 	return out, nil
 }
 
+// compareKey orders two values of a sort key: NULLs where the key says,
+// then the values, reversed for DESC.
+func compareKey(x, y any, k planner.SortKey) int {
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		if k.NullsFirst {
+			return -1
+		}
+		return 1
+	case y == nil:
+		if k.NullsFirst {
+			return 1
+		}
+		return -1
+	}
+	c := Compare(x, y, k.Expr.Type())
+	if k.Desc {
+		c = -c
+	}
+	return c
+}
+
 func limit(rows [][]any, n int64) [][]any {
 	if int64(len(rows)) > n {
 		return rows[:n]
@@ -179,28 +203,7 @@ func (r *Reference) sort(keys []planner.SortKey, in [][]any) ([][]any, error) {
 	}
 	sort.SliceStable(items, func(a, b int) bool {
 		for j, k := range keys {
-			x, y := items[a].ks[j], items[b].ks[j]
-			var c int
-			switch {
-			case x == nil && y == nil:
-				c = 0
-			case x == nil:
-				c = 1
-				if k.NullsFirst {
-					c = -1
-				}
-			case y == nil:
-				c = -1
-				if k.NullsFirst {
-					c = 1
-				}
-			default:
-				c = Compare(x, y, k.Expr.Type())
-				if k.Desc {
-					c = -c
-				}
-			}
-			if c != 0 {
+			if c := compareKey(items[a].ks[j], items[b].ks[j], k); c != 0 {
 				return c < 0
 			}
 		}

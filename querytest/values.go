@@ -48,6 +48,19 @@ func FromArrow(a arrow.Array, i int, t planner.Type) any {
 	if d, ok := a.(*array.Dictionary); ok {
 		return FromArrow(d.Dictionary(), d.GetValueIndex(i), t)
 	}
+	if s, ok := a.(*array.String); ok && (t.Kind == planner.KindIPAddress || t.Kind == planner.KindIPPrefix) {
+		// Results carry addresses as text (exec.ResultArrow); the boxed
+		// form is the engine's 16 (17) bytes.
+		parse := planner.ParseIP
+		if t.Kind == planner.KindIPPrefix {
+			parse = planner.ParsePrefix
+		}
+		b, err := parse(s.Value(i))
+		if err != nil {
+			panic(fmt.Sprintf("querytest: result %q is not a %s", s.Value(i), t))
+		}
+		return b
+	}
 	switch a := a.(type) {
 	case *array.Boolean:
 		return a.Value(i)
@@ -65,6 +78,12 @@ func FromArrow(a arrow.Array, i int, t planner.Type) any {
 		return a.Value(i)
 	case *array.String:
 		return a.Value(i)
+	case *array.Binary:
+		return string(a.Value(i))
+	case *array.Duration:
+		return int64(a.Value(i))
+	case *array.MonthInterval:
+		return int64(a.Value(i))
 	case *array.LargeString:
 		return a.Value(i)
 	case *array.Timestamp:
@@ -128,6 +147,8 @@ func appendValue(b array.Builder, v any, t planner.Type) {
 		b.Append(v.(float64))
 	case *array.StringBuilder:
 		b.Append(v.(string))
+	case *array.BinaryBuilder:
+		b.Append([]byte(v.(string)))
 	case *array.TimestampBuilder:
 		b.Append(arrow.Timestamp(v.(int64)))
 	case *array.Date32Builder:
@@ -237,7 +258,7 @@ func Compare(a, b any, t planner.Type) int {
 			return 1
 		}
 		return 0
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		return strings.Compare(a.(string), b.(string))
 	case planner.KindArray:
 		x, y := a.([]any), b.([]any)

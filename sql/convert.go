@@ -130,7 +130,7 @@ func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 		out.Where, last = e, sp.last
 	}
 	for _, g := range s.GroupBy {
-		e, sp, err := c.expr(g)
+		e, sp, err := c.groupBy(g)
 		if err != nil {
 			return nil, span{}, err
 		}
@@ -214,20 +214,8 @@ func (c *converter) orderBy(ob sqlparser.OrderBy, last int) ([]*OrderItem, int, 
 		if err != nil {
 			return nil, 0, err
 		}
-		it := &OrderItem{Pos: c.tok(sp.first).pos, Expr: e, DirPos: -1, NullsPos: -1}
-		last = sp.last
-		if c.has(last+1, "ASC") || c.has(last+1, "DESC") {
-			last++
-			it.Desc, it.DirPos = c.tok(last).up == "DESC", c.tok(last).pos
-		}
-		if m, ok := c.rw.nulls[last]; ok {
-			delete(c.rw.nulls, last)
-			it.Nulls, it.NullsPos = NullsLast, c.tok(m.tok).pos
-			if m.first {
-				it.Nulls = NullsFirst
-			}
-			last = m.tok + 1
-		}
+		var it *OrderItem
+		it, last = c.orderItem(e, sp)
 		items = append(items, it)
 	}
 	return items, last, nil

@@ -146,10 +146,24 @@ func (c *converter) literal(n int) Expr {
 		return &Literal{Pos: t.pos, Kind: LitDate, Value: c.tok(n + 1).val}
 	case "TIME":
 		return &Literal{Pos: t.pos, Kind: LitTime, Value: c.tok(n + 1).val}
+	case "X":
+		return &Literal{Pos: t.pos, Kind: LitBinary, Value: c.tok(n + 1).val}
 	}
-	// INTERVAL [sign] 'v' UNIT
-	last := c.rw.lits[n]
-	return &Interval{Pos: t.pos, Negative: c.tok(n + 1).isOp("-"), Value: c.tok(last - 1).val, Unit: c.tok(last).up}
+	if typedLiteralTypes[t.up] {
+		s := c.tok(n + 1)
+		return &Cast{Pos: t.pos, Expr: &Literal{Pos: s.pos, Kind: LitString, Value: s.val},
+			Type: &Type{Pos: t.pos, Name: strings.ToLower(t.text)}}
+	}
+	// INTERVAL [sign] 'v' UNIT [TO UNIT]
+	v := n + 1
+	if c.tok(v).isOp("-") || c.tok(v).isOp("+") {
+		v++
+	}
+	iv := &Interval{Pos: t.pos, Negative: c.tok(n + 1).isOp("-"), Value: c.tok(v).val, Unit: c.tok(v + 1).up}
+	if last := c.rw.lits[n]; last > v+1 {
+		iv.To = c.tok(last).up
+	}
+	return iv
 }
 
 func (c *converter) binary(op string, l, r sqlparser.Expr) (Expr, span, *Error) {
@@ -306,6 +320,9 @@ func (c *converter) funcExpr(e *sqlparser.FuncExpr) (Expr, span, *Error) {
 	if !e.Qualifier.IsEmpty() {
 		return nil, span{}, c.internalf(0, "qualified function")
 	}
+	if x, sp, err, ok := c.formExpr(e); ok {
+		return x, sp, err
+	}
 	args, spans, star, err := c.args(e.Exprs)
 	if err != nil {
 		return nil, span{}, err
@@ -320,6 +337,9 @@ func (c *converter) funcExpr(e *sqlparser.FuncExpr) (Expr, span, *Error) {
 			NoParens: sp.first == sp.last}
 		if star && len(args) > 0 {
 			return nil, span{}, c.p.errorf(t.pos, ErrSyntax, "%s(*) takes no other arguments", fc.Name)
+		}
+		if err := c.callInfo(fc, n); err != nil {
+			return nil, span{}, err
 		}
 		return fc, sp, nil
 	}

@@ -43,9 +43,15 @@
 // quoted name, a bare UUID or an ARN), FROM subqueries with or without
 // alias, JOIN … ON/USING, WHERE, GROUP BY, HAVING, ORDER BY with ASC/DESC
 // and NULLS FIRST/LAST as written, LIMIT n, UNION [ALL|DISTINCT], EXPLAIN
-// [ANALYZE], WITH; expressions of every kind in expr.go. Not supported yet,
-// with a positioned ErrUnsupported: OVER (window functions), UNNEST,
-// lambdas, EXCEPT/INTERSECT, FULL JOIN, OFFSET, AT TIME ZONE, ARRAY[…].
+// [ANALYZE], WITH; expressions of every kind in expr.go; and the Trino
+// forms of expr_forms.go, which become marker calls (rewrite_forms.go):
+// lambdas (x -> …, (x, y) -> …) as function arguments, ARRAY[…], AT TIME
+// ZONE, GROUP BY ROLLUP/CUBE/GROUPING SETS, aggregate FILTER (WHERE …),
+// ORDER BY inside a call, WITHIN GROUP (ORDER BY …), listagg's ON
+// OVERFLOW, the clauses of json_exists/json_value/json_query, typed
+// literals (IPADDRESS '…', X'…', …) and interval ranges ('1-2' YEAR TO
+// MONTH). Not supported yet, with a positioned ErrUnsupported: OVER
+// (window functions), UNNEST, EXCEPT/INTERSECT, FULL JOIN, OFFSET.
 //
 // # Using the result
 //

@@ -208,7 +208,7 @@ func (d *dumper) expr(n Node, depth int) {
 		d.line(depth, "col@%d %s", n.Pos, strings.Join(parts, " . "))
 	case *Literal:
 		kind := map[LitKind]string{LitNull: "null", LitBool: "bool", LitString: "string", LitInteger: "integer",
-			LitDecimal: "decimal", LitDouble: "double", LitTimestamp: "timestamp", LitDate: "date", LitTime: "time"}[n.Kind]
+			LitDecimal: "decimal", LitDouble: "double", LitTimestamp: "timestamp", LitDate: "date", LitTime: "time", LitBinary: "binary"}[n.Kind]
 		if n.Kind == LitNull {
 			d.line(depth, "lit@%d null", n.Pos)
 		} else {
@@ -219,7 +219,11 @@ func (d *dumper) expr(n Node, depth int) {
 		if n.Negative {
 			sign = "-"
 		}
-		d.line(depth, "interval@%d %s%s %s", n.Pos, sign, strconv.Quote(n.Value), n.Unit)
+		to := ""
+		if n.To != "" {
+			to = " to " + n.To
+		}
+		d.line(depth, "interval@%d %s%s %s%s", n.Pos, sign, strconv.Quote(n.Value), n.Unit, to)
 	case *FuncCall:
 		s := fmt.Sprintf("call@%d %s", n.Pos, n.Name)
 		if n.Distinct {
@@ -235,6 +239,7 @@ func (d *dumper) expr(n Node, depth int) {
 		for _, a := range n.Args {
 			d.node(a, depth+1)
 		}
+		d.callClauses(n, depth+1)
 	case *Binary:
 		d.line(depth, "binary@%d %s@%d", n.Pos, n.Op, n.OpPos)
 		d.node(n.Left, depth+1)
@@ -305,6 +310,8 @@ func (d *dumper) expr(n Node, depth int) {
 	case nil:
 		d.line(depth, "<nil>")
 	default:
-		d.line(depth, "<%T>", n)
+		if !d.formExpr(n, depth) {
+			d.line(depth, "<%T>", n)
+		}
 	}
 }

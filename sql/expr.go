@@ -32,6 +32,7 @@ const (
 	LitTimestamp // TIMESTAMP '…'
 	LitDate      // DATE '…'
 	LitTime      // TIME '…'
+	LitBinary    // X'…': Value holds the hex digits
 )
 
 // Literal is a constant. Value is the unquoted string for string and typed
@@ -49,6 +50,7 @@ type Interval struct {
 	Negative bool
 	Value    string // the quoted text, e.g. "7"
 	Unit     string // YEAR, MONTH, DAY, HOUR, MINUTE or SECOND
+	To       string // the unit after TO in '1-2' YEAR TO MONTH, or ""
 }
 
 // FuncCall is name(args), name(*), name(DISTINCT args), or one of the
@@ -60,6 +62,13 @@ type FuncCall struct {
 	Star     bool // count(*)
 	Args     []Expr
 	NoParens bool // current_timestamp, current_date, …
+	// Clauses of aggregate and JSON calls (expr_forms.go); nil/false when
+	// not written.
+	OrderBy     []*OrderItem // array_agg(x ORDER BY y), or WITHIN GROUP (ORDER BY …)
+	WithinGroup bool         // OrderBy came from WITHIN GROUP
+	Filter      Expr         // FILTER (WHERE cond)
+	Overflow    *Overflow    // listagg(… ON OVERFLOW …)
+	JSON        *JSONClauses // json_exists/json_value/json_query clauses
 }
 
 // Binary operators. Comparison and logic are binary too.

@@ -242,26 +242,8 @@ func (f *formatter) sel(n *Select) {
 }
 
 func (f *formatter) tail(order []*OrderItem, limit *Limit) {
-	for i, o := range order {
-		if i == 0 {
-			f.w(" ORDER BY ")
-		} else {
-			f.w(", ")
-		}
-		f.expr(o.Expr, 0)
-		if o.DirPos >= 0 {
-			if o.Desc {
-				f.w(" DESC")
-			} else {
-				f.w(" ASC")
-			}
-		}
-		switch o.Nulls {
-		case NullsFirst:
-			f.w(" NULLS FIRST")
-		case NullsLast:
-			f.w(" NULLS LAST")
-		}
+	if len(order) > 0 {
+		f.orderItems(" ORDER BY ", order)
 	}
 	if limit != nil {
 		f.w(" LIMIT ", strconv.FormatInt(limit.Count, 10))
@@ -308,6 +290,8 @@ func exprPrec(e Expr) int {
 		return precUnary
 	case *Like, *In, *Between, *IsNull, *IsDistinctFrom:
 		return precCmp
+	case *AtTimeZone:
+		return precUnary
 	}
 	return precPrimary
 }
@@ -344,6 +328,8 @@ func (f *formatter) expr(e Expr, min int) {
 			f.w("DATE ", quoteString(e.Value))
 		case LitTime:
 			f.w("TIME ", quoteString(e.Value))
+		case LitBinary:
+			f.w("X", quoteString(e.Value))
 		default:
 			f.w(e.Value)
 		}
@@ -353,6 +339,9 @@ func (f *formatter) expr(e Expr, min int) {
 			f.w("-")
 		}
 		f.w(quoteString(e.Value), " ", e.Unit)
+		if e.To != "" {
+			f.w(" TO ", e.To)
+		}
 	case *FuncCall:
 		switch up := strings.ToUpper(e.Name); {
 		case up == "LEFT" || up == "RIGHT", bareToken(e.Name):
@@ -372,7 +361,9 @@ func (f *formatter) expr(e Expr, min int) {
 			f.w("*")
 		}
 		f.exprs(e.Args)
+		f.callArgsTail(e)
 		f.w(")")
+		f.callTail(e)
 	case *Binary:
 		p := binaryPrec(e.Op)
 		if p == precCmp {
@@ -469,6 +460,8 @@ func (f *formatter) expr(e Expr, min int) {
 	case *Exists:
 		f.w("EXISTS ")
 		f.expr(e.Subquery, 0)
+	default:
+		f.formExpr(e)
 	}
 }
 

@@ -57,11 +57,12 @@ type rewriter struct {
 	funcs map[int]span // function-name token → span of the whole call
 	casts map[int]*castInfo
 	nulls map[int]nullsMark // token before NULLS → mark
+	forms *formState        // lambdas, ARRAY[…], AT TIME ZONE, … (rewrite_forms.go)
 }
 
 func newRewriter(p *parser) *rewriter {
 	return &rewriter{p: p, paths: map[int]int{}, lits: map[int]int{}, funcs: map[int]span{},
-		casts: map[int]*castInfo{}, nulls: map[int]nullsMark{}}
+		casts: map[int]*castInfo{}, nulls: map[int]nullsMark{}, forms: newFormState()}
 }
 
 // passKeywords are the Trino reserved words handed to sqlparser as
@@ -88,9 +89,6 @@ var unsupportedKeywords = map[string]string{
 	"WINDOW":      "window functions (WINDOW) are not supported yet",
 	"OFFSET":      "OFFSET is not supported yet",
 	"FETCH":       "FETCH FIRST is not supported yet; use LIMIT",
-	"ROLLUP":      "ROLLUP is not supported yet",
-	"CUBE":        "CUBE is not supported yet",
-	"GROUPING":    "GROUPING SETS are not supported yet",
 	"WITH":        "WITH is only supported at the start of a query",
 	"RECURSIVE":   "recursive WITH is not supported",
 }
@@ -131,6 +129,9 @@ func (r *rewriter) seq(i, end int) *Error {
 func (r *rewriter) item(i, end int) (int, *Error) {
 	t := r.tok(i)
 	start := len(r.out)
+	if params, arrow, ok := r.lambdaAt(i, end); ok {
+		return r.lambda(i, end, params, arrow)
+	}
 	switch t.kind {
 	case tkString, tkNumber:
 		r.emit(placeholder(":l", i), i)
@@ -158,8 +159,10 @@ func (r *rewriter) item(i, end int) (int, *Error) {
 		r.emit("|", i)
 	case "[":
 		return 0, r.p.errorf(t.pos, ErrSyntax, "unexpected '['")
-	case "->", "=>":
-		return 0, r.p.errorf(t.pos, ErrUnsupported, "lambda expressions are not supported yet")
+	case "->":
+		return 0, r.p.errorf(t.pos, ErrSyntax, "unexpected '->': a lambda starts with its parameters, as in x -> x + 1")
+	case "=>":
+		return 0, r.p.errorf(t.pos, ErrUnsupported, "named arguments (=>) are not supported")
 	case "?":
 		return 0, r.p.errorf(t.pos, ErrUnsupported, "query parameters (?) are not supported")
 	case ";":
@@ -217,7 +220,8 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 		return r.cast(i, end)
 	case up == "EXTRACT" && call:
 		return r.extract(i, end)
-	case (up == "TIMESTAMP" || up == "DATE" || up == "TIME") && next != nil && next.kind == tkString:
+	case (up == "TIMESTAMP" || up == "DATE" || up == "TIME" || typedLiteralTypes[up]) && next != nil && next.kind == tkString,
+		up == "X" && next != nil && next.kind == tkString && next.pos == t.end:
 		r.emit(placeholder(":l", i), i)
 		r.lits[i] = i + 1
 		return r.postfix(start, i+2, end)
@@ -249,10 +253,14 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 		return r.postfix(start, i+1, end)
 	case (up == "LEFT" || up == "RIGHT") && call:
 		return r.name(i, end)
-	case up == "AT" && next != nil && next.isWord("TIME"):
-		return 0, r.p.errorf(t.pos, ErrUnsupported, "AT TIME ZONE is not supported yet")
+	case up == "AT" && r.atTimeZoneAt(i, end):
+		return 0, r.p.errorf(t.pos, ErrSyntax, "AT TIME ZONE needs a value before it")
 	case up == "ARRAY" && next != nil && next.isOp("["):
-		return 0, r.p.errorf(t.pos, ErrUnsupported, "ARRAY constructors are not supported yet")
+		return r.arrayCtor(i, end)
+	case (up == "ROLLUP" || up == "CUBE") && call:
+		return r.grouping(i, i+1)
+	case up == "GROUPING" && next != nil && next.isWord("SETS") && r.at(i+2, end) != nil && r.tok(i+2).isOp("("):
+		return r.grouping(i, i+2)
 	case unsupportedKeywords[up] != "":
 		return 0, r.p.errorf(t.pos, ErrUnsupported, "%s", unsupportedKeywords[up])
 	case passKeywords[up]:
@@ -286,11 +294,19 @@ func (r *rewriter) name(i, end int) (int, *Error) {
 	if p := r.at(next, end); p != nil && p.isOp("(") {
 		r.funcs[i] = span{i, p.match}
 		r.emit("(", next)
-		if err := r.seq(next+1, p.match); err != nil {
+		orderFrom, orderTo, err := r.callArgs(i, next+1, p.match)
+		if err != nil {
 			return 0, err
 		}
 		r.emit(")", p.match)
-		next = p.match + 1
+		if orderFrom >= 0 {
+			if err := r.callOrder(start, orderFrom, orderTo, p.match); err != nil {
+				return 0, err
+			}
+		}
+		if next, err = r.callClauses(start, p.match+1, end); err != nil {
+			return 0, err
+		}
 	}
 	return r.postfix(start, next, end)
 }
@@ -314,7 +330,7 @@ func (r *rewriter) postfix(start, i, end int) (int, *Error) {
 		}
 	}
 	if len(chain) == 0 {
-		return i, nil
+		return r.postfixZone(start, i, end)
 	}
 	prefix := make([]piece, 0, 2*len(chain))
 	for c := len(chain) - 1; c >= 0; c-- {
@@ -342,6 +358,18 @@ func (r *rewriter) postfix(start, i, end int) (int, *Error) {
 		}
 		r.emit(")", t.match)
 		i = t.match + 1
+	}
+	return r.postfixZone(start, i, end)
+}
+
+// postfixZone applies AT TIME ZONE, which binds tighter than any operator,
+// to the primary expression whose text starts at r.out[start].
+func (r *rewriter) postfixZone(start, i, end int) (int, *Error) {
+	for r.atTimeZoneAt(i, end) {
+		var err *Error
+		if i, err = r.atTimeZone(start, i, end); err != nil {
+			return 0, err
+		}
 	}
 	return i, nil
 }
@@ -401,8 +429,20 @@ func (r *rewriter) extract(i, end int) (int, *Error) {
 	return r.postfix(start, closing+1, end)
 }
 
-// interval rewrites INTERVAL [+-] 'n' UNIT to a literal placeholder.
+// interval rewrites INTERVAL [+-] 'n' UNIT [TO UNIT] to a literal
+// placeholder.
 func (r *rewriter) interval(i, end int) (int, *Error) {
+	start := len(r.out)
+	next, err := r.intervalLit(i, end)
+	if err != nil {
+		return 0, err
+	}
+	return r.postfix(start, next, end)
+}
+
+// intervalLit emits the literal placeholder of the interval at i and
+// returns the index after it.
+func (r *rewriter) intervalLit(i, end int) (int, *Error) {
 	j := i + 1
 	if s := r.at(j, end); s != nil && (s.isOp("-") || s.isOp("+")) {
 		j++
@@ -414,13 +454,17 @@ func (r *rewriter) interval(i, end int) (int, *Error) {
 	if !validIntervalUnit(u.up) {
 		return 0, r.p.errorf(u.pos, ErrSyntax, "unknown interval unit %s (want YEAR, MONTH, DAY, HOUR, MINUTE or SECOND)", u.text)
 	}
+	last := j + 1
 	if to := r.at(j+2, end); to != nil && to.isWord("TO") {
-		return 0, r.p.errorf(to.pos, ErrUnsupported, "interval ranges (… TO …) are not supported yet")
+		u2 := r.at(j+3, end)
+		if u2 == nil || u2.kind != tkWord || !validIntervalUnit(u2.up) {
+			return 0, r.p.expected(j+3, end, "an interval unit after TO")
+		}
+		last = j + 3
 	}
-	start := len(r.out)
 	r.emit(placeholder(":l", i), i)
-	r.lits[i] = j + 1
-	return r.postfix(start, j+2, end)
+	r.lits[i] = last
+	return last + 1, nil
 }
 
 func validIntervalUnit(u string) bool {

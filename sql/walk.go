@@ -36,6 +36,9 @@ func children(n Node) []Node {
 			add(l)
 		}
 	}
+	if formChildren(n, add) {
+		return out
+	}
 	switch n := n.(type) {
 	case *Explain:
 		add(n.Query)

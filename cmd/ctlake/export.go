@@ -92,16 +92,35 @@ func writeParquet(w io.Writer, rs *resultSet) error {
 		parquet.WithAllocator(memory.DefaultAllocator),
 		parquet.WithMaxRowGroupLength(parquetRowGroupRows),
 	)
-	arrowProps := pqarrow.NewArrowWriterProperties(
-		pqarrow.WithStoreSchema(),
+	// Parquet has no duration and month interval columns that pqarrow
+	// writes: they are stored as their int64/int32 values, and the Arrow
+	// schema embedded in the file keeps the real types, as Arrow C++ does
+	// for durations, so Arrow readers get intervals back.
+	stored, changed := parquetStorageSchema(schema)
+	opts := []pqarrow.WriterOption{
 		pqarrow.WithCoerceTimestamps(arrow.Microsecond),
 		pqarrow.WithTruncatedTimestamps(true),
-	)
-	fw, err := pqarrow.NewFileWriter(schema, w, props, arrowProps)
+	}
+	if !changed {
+		opts = append(opts, pqarrow.WithStoreSchema())
+	}
+	fw, err := pqarrow.NewFileWriter(stored, w, props, pqarrow.NewArrowWriterProperties(opts...))
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
-	if err := eachExportRecord(rs, schema, fw.WriteBuffered); err != nil {
+	write := fw.WriteBuffered
+	if changed {
+		if err := fw.AppendKeyValueMetadata("ARROW:schema", serializedSchema(schema)); err != nil {
+			fw.Close()
+			return fmt.Errorf("parquet: %w", err)
+		}
+		write = func(r arrow.Record) error {
+			recs := retypeRecords([]arrow.Record{r}, stored)
+			defer recs[0].Release()
+			return fw.WriteBuffered(recs[0])
+		}
+	}
+	if err := eachExportRecord(rs, schema, write); err != nil {
 		fw.Close()
 		return fmt.Errorf("parquet: %w", err)
 	}

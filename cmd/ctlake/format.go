@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/ctlake/ctlake/planner"
 )
 
 // Output formats of query results.
@@ -371,12 +374,39 @@ func textValue(arr arrow.Array, i int) string {
 	case *array.Float64:
 		return formatDouble(a.Value(i))
 	case *array.Timestamp:
-		return lakeTime(timestampNanos(a, i))
+		return timestampText(a, i)
 	case *array.Date32:
 		return a.Value(i).ToTime().Format("2006-01-02")
+	case *array.Duration, *array.MonthInterval:
+		return intervalText(a, i)
+	case *array.Binary:
+		return planner.FormatVarbinary(string(a.Value(i)))
 	default:
 		return string(appendJSONValue(nil, arr, i))
 	}
+}
+
+// timestampText prints a timestamp as Lake does, and a timestamp with time
+// zone (an Arrow timestamp whose zone is not UTC) in its zone with the
+// zone's name: 2024-05-03 06:20:30.000 America/New_York.
+func timestampText(a *array.Timestamp, i int) string {
+	if zone, ok := planner.ZoneOfArrow(a.DataType()); ok {
+		return planner.FormatTimestampTZ(timestampNanos(a, i), zone)
+	}
+	return lakeTime(timestampNanos(a, i))
+}
+
+// intervalText prints intervals as Trino does: day to second as
+// "0 00:55:32.000", year to month as "1-2".
+func intervalText(a arrow.Array, i int) string {
+	switch a := a.(type) {
+	case *array.Duration:
+		unit := a.DataType().(*arrow.DurationType).Unit
+		return planner.FormatIntervalDS(int64(a.Value(i)) * int64(unit.Multiplier()))
+	case *array.MonthInterval:
+		return planner.FormatIntervalYM(int64(a.Value(i)))
+	}
+	return ""
 }
 
 // formatDouble prints doubles the way Trino's CLI does for ordinary values.
@@ -417,9 +447,14 @@ func appendJSONValue(buf []byte, arr arrow.Array, i int) []byte {
 		}
 		return strconv.AppendFloat(buf, f, 'g', -1, 64)
 	case *array.Timestamp:
-		return appendJSONString(buf, lakeTime(timestampNanos(a, i)))
+		return appendJSONString(buf, timestampText(a, i))
 	case *array.Date32:
 		return appendJSONString(buf, a.Value(i).ToTime().Format("2006-01-02"))
+	case *array.Duration, *array.MonthInterval:
+		// Trino's JSON protocol sends intervals as their text.
+		return appendJSONString(buf, intervalText(a, i))
+	case *array.Binary:
+		return appendJSONString(buf, base64.StdEncoding.EncodeToString(a.Value(i)))
 	case *array.Map:
 		keys, items := a.Keys(), a.Items()
 		start, end := a.ValueOffsets(i)

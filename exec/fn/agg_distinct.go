@@ -67,7 +67,7 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 	}
 	v := Vec{Arr: args[0]}
 	switch a.t.Kind {
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
 		a.strs = grow(a.strs, len(a.nulls))
 		r := strsOf(v)
 		// A dictionary row whose (group, entry) an earlier row of the

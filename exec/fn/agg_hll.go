@@ -39,7 +39,7 @@ func mix64(x uint64) uint64 {
 func hasher(a arrow.Array, t planner.Type) func(i int) uint64 {
 	v := Vec{Arr: a}
 	switch t.Kind {
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
 		r := strsOf(v)
 		return func(i int) uint64 { return xxh3.HashString(r.at(i)) }
 	case planner.KindDouble:

@@ -26,7 +26,7 @@ type hkey struct {
 
 func keyOf(x planner.Value, t planner.Type) hkey {
 	switch t.Kind {
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		return hkey{s: x.Str}
 	case planner.KindDouble:
 		f := x.Float
@@ -42,7 +42,7 @@ func keyOf(x planner.Value, t planner.Type) hkey {
 
 func valueOfKey(k hkey, t planner.Type) planner.Value {
 	switch t.Kind {
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		return v(k.s)
 	case planner.KindDouble:
 		return vf(math.Float64frombits(uint64(k.i)))

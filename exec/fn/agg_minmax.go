@@ -35,7 +35,7 @@ func (a *minMaxAcc) Grow(n int) {
 	switch a.t.Kind {
 	case planner.KindDouble:
 		a.f = grow(a.f, n)
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
 		a.s = grow(a.s, n)
 	default:
 		a.i = grow(a.i, n)
@@ -59,7 +59,7 @@ func (a *minMaxAcc) Update(groups []uint32, args []arrow.Array) error {
 				a.f[g], a.has[g] = x, true
 			}
 		}
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
 		r := strsOf(v)
 		for i, g := range groups {
 			if r.null(i) {
@@ -111,7 +111,7 @@ func (a *minMaxAcc) Result(mem memory.Allocator) (arrow.Array, error) {
 			out.set(g, vnull)
 		case a.t.Kind == planner.KindDouble:
 			out.set(g, vf(a.f[g]))
-		case a.t.Kind == planner.KindVarchar || a.t.Kind == planner.KindJSON:
+		case a.s != nil:
 			out.set(g, v(a.s[g]))
 		case a.t.Kind == planner.KindBoolean:
 			out.set(g, vb(a.i[g] != 0))
@@ -242,7 +242,7 @@ func (a *byAcc) better(k planner.Value, g uint32) bool {
 	switch a.keys.t.Kind {
 	case planner.KindDouble:
 		cur = vf(a.keys.f[g])
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
 		cur = v(a.keys.s[g])
 	default:
 		cur = vi(a.keys.i[g])
@@ -259,7 +259,7 @@ func (m *minMaxAcc) store(g uint32, k planner.Value) {
 	switch m.t.Kind {
 	case planner.KindDouble:
 		m.f[g] = k.Float
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
 		m.setStr(g, k.Str)
 	case planner.KindBoolean:
 		m.i[g] = b2i(k.Bool)

@@ -34,6 +34,9 @@ func CastKernel(from, to planner.Type, try bool) (Kernel, error) {
 	if from.Equal(to) {
 		return identityKernel(to), nil
 	}
+	if k, ok, err := moreCasts(from, to, try); ok {
+		return k, err
+	}
 	if from.Kind == planner.KindUnknown {
 		if !isScalarKind(to) {
 			return allNullKernel(to), nil

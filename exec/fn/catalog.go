@@ -70,6 +70,7 @@ func NewCatalog() *Catalog {
 	c.addDateTime()
 	c.addMath()
 	c.addAggregates()
+	c.addTrinoMore() // functions.go: constructors, time zones, IP, binary, …
 	return c
 }
 
@@ -299,7 +300,7 @@ func (c *Catalog) ResolveAggregate(name string, args []planner.Type, distinct bo
 		}
 		return nil, mismatch(lname, sigs, args)
 	}
-	if distinct && len(best.Ps) != 1 {
+	if distinct && len(best.Ps) != 1 && !best.OwnDistinct {
 		if len(best.Ps) == 0 {
 			return nil, fmt.Errorf("%s(DISTINCT) needs an argument", lname)
 		}

@@ -62,6 +62,11 @@ func appendFrom(b array.Builder, a arrow.Array, i int) {
 			b.Append(x.Value(i))
 			return
 		}
+	case *array.BinaryBuilder:
+		if x, ok := a.(*array.Binary); ok {
+			b.Append(x.Value(i))
+			return
+		}
 	case *array.MonthIntervalBuilder:
 		if x, ok := a.(*array.MonthInterval); ok {
 			b.Append(x.Value(i))
@@ -116,7 +121,7 @@ func sameValue(a, b planner.Value, t planner.Type) bool {
 		return a.Bool == b.Bool
 	case planner.KindDouble:
 		return a.Float == b.Float
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		return a.Str == b.Str
 	}
 	return a.Int == b.Int

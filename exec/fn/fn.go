@@ -48,13 +48,21 @@
 //
 // # Differences from Trino
 //
-// All instants are UTC timestamps (no time zone types). Regular
+// A timestamp with time zone holds one zone per column (the zone is part
+// of its type, set by AT TIME ZONE, with_timezone or a cast), not one per
+// value: casting strings with different zones to timestamp with time zone
+// keeps the instants, shown in UTC. Regular
 // expressions are RE2, not Java (no backreferences or lookaround). JSON
 // paths accept Trino's subset leniently (any key text after a dot).
 // CAST(varchar AS timestamp) also takes ISO-8601 with T, Z or an offset.
 // approx_distinct is exact up to 256 values per group, then a 2048-register
 // HyperLogLog (2.3% standard error, Trino's default); approx_percentile is
-// exact. CAST(row AS json) writes an object. random() is marked
+// exact, as are approx_percentile's arrays and weights and
+// approx_most_frequent (ties broken by value). json_exists, json_value and
+// json_query take Trino's path language without PASSING variables or
+// datetime(). format follows Java's String.format without %t. IPADDRESS
+// rejects IPv4 octets with leading zeros, as Trino's parser does.
+// CAST(row AS json) writes an object. random() is marked
 // non-deterministic, so a planner that folds such calls once per query
 // makes it constant per query. A string a function builds (lpad, rpad,
 // replace, regexp_replace, concat, concat_ws, array_join) is at most 64 MiB
@@ -135,13 +143,15 @@ type Scalar struct {
 	Variadic bool // the last parameter repeats (concat, coalesce-like functions)
 	Ret      planner.Type
 	NonDet   bool // now(): folded once per query
+	PerRow   bool // uuid(): a new value per row, never folded
 	Kernel   Kernel
 }
 
 func (s *Scalar) Name() string           { return s.FName }
 func (s *Scalar) Return() planner.Type   { return s.Ret }
 func (s *Scalar) Params() []planner.Type { return s.Ps }
-func (s *Scalar) Deterministic() bool    { return !s.NonDet }
+func (s *Scalar) Deterministic() bool    { return !s.NonDet && !s.PerRow }
+func (s *Scalar) Volatile() bool         { return s.PerRow }
 
 // Accumulator holds the state of one aggregate for many groups (hash
 // aggregation) or one group (global aggregation).
@@ -174,6 +184,9 @@ type Aggregate struct {
 	Ret      planner.Type
 	Distinct bool
 	New      func() Accumulator
+	// OwnDistinct says the accumulator applies DISTINCT to its first
+	// argument itself (listagg, whose other arguments are constants).
+	OwnDistinct bool
 }
 
 func (a *Aggregate) Name() string           { return a.FName }

@@ -208,7 +208,7 @@ func compareValues(a, b planner.Value, t planner.Type) int {
 			return 1
 		}
 		return 0
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix, planner.KindUUID:
 		switch {
 		case a.Str < b.Str:
 			return -1

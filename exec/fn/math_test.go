@@ -98,7 +98,7 @@ func TestCatalogResolution(t *testing.T) {
 		{name: "sum", args: ts(tI), isAgg: true, ret: tI, params: ts(tI)},
 		{name: "sum", args: ts(tD), isAgg: true, ret: tD, params: ts(tD)},
 		{name: "avg", args: ts(tI), isAgg: true, ret: tD, params: ts(tI)},
-		{name: "sum", args: ts(tV), isAgg: true, err: "sum expects (bigint) or (double), got (varchar)"},
+		{name: "sum", args: ts(tV), isAgg: true, err: "sum expects (bigint), (double), (interval day to second) or (interval year to month), got (varchar)"},
 		{name: "max", args: ts(tTS), isAgg: true, ret: tTS, params: ts(tTS)},
 		{name: "max_by", args: ts(planner.RowOf(planner.Field{Name: "a", Type: tV}), tTS), isAgg: true, ret: planner.RowOf(planner.Field{Name: "a", Type: tV}), params: ts(planner.RowOf(planner.Field{Name: "a", Type: tV}), tTS)},
 		{name: "array_agg", args: ts(tV), isAgg: true, ret: planner.ArrayOf(tV), params: ts(tV)},

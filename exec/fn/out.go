@@ -143,11 +143,19 @@ type strOut struct {
 	bits     []byte
 	n, nullN int
 	row      int
-	err      error // the data passed maxBatchBytes; result reports it
+	err      error          // the data passed maxBatchBytes; result reports it
+	dt       arrow.DataType // string, or binary (newBinOut)
+}
+
+// newBinOut is newStrOut for varbinary results (and ipaddress, ipprefix).
+func newBinOut(mem memory.Allocator, n, dataHint int) *strOut {
+	o := newStrOut(mem, n, dataHint)
+	o.dt = arrow.BinaryTypes.Binary
+	return o
 }
 
 func newStrOut(mem memory.Allocator, n, dataHint int) *strOut {
-	o := &strOut{mem: mem, n: n, offsets: memory.NewResizableBuffer(mem), data: memory.NewResizableBuffer(mem)}
+	o := &strOut{mem: mem, n: n, offsets: memory.NewResizableBuffer(mem), data: memory.NewResizableBuffer(mem), dt: arrow.BinaryTypes.String}
 	o.offsets.Resize((n + 1) * 4)
 	o.offs = arrow.Int32Traits.CastFromBytes(o.offsets.Bytes())[:n+1]
 	o.offs[0] = 0
@@ -241,7 +249,7 @@ func (o *strOut) finish() arrow.Array {
 		valid.Release()
 		valid = nil
 	}
-	d := array.NewData(arrow.BinaryTypes.String, o.n, []*memory.Buffer{valid, o.offsets, o.data}, nil, o.nullN, 0)
+	d := array.NewData(o.dt, o.n, []*memory.Buffer{valid, o.offsets, o.data}, nil, o.nullN, 0)
 	a := array.MakeFromData(d)
 	d.Release()
 	if valid != nil {

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/ctlake/ctlake/planner"
@@ -51,7 +52,20 @@ func arrGetter(a arrow.Array, t planner.Type) func(i int) planner.Value {
 			}
 			return planner.Value{Str: r.at(i)}
 		}
-	case planner.KindBigint, planner.KindTimestamp, planner.KindDate, planner.KindInterval, planner.KindIntervalYM:
+	case planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
+		bin, ok := a.(*array.Binary)
+		if !ok {
+			return func(int) planner.Value { return null }
+		}
+		return func(i int) planner.Value {
+			if bin.IsNull(i) {
+				return null
+			}
+			return planner.Value{Str: string(bin.Value(i))}
+		}
+	case planner.KindUUID:
+		return arrGetter(a, planner.Varchar)
+	case planner.KindBigint, planner.KindTimestamp, planner.KindDate, planner.KindInterval, planner.KindIntervalYM, planner.KindTimestampTZ:
 		r := intsOf(Vec{Arr: a})
 		return func(i int) planner.Value {
 			if r.null(i) {
@@ -82,8 +96,10 @@ func newValOut(mem memory.Allocator, t planner.Type, n int) *valOut {
 		o.f64 = newFixedOut[float64](mem, t.Arrow(), n)
 	case planner.KindDate, planner.KindIntervalYM:
 		o.i32 = newFixedOut[int32](mem, t.Arrow(), n)
-	case planner.KindVarchar, planner.KindJSON:
+	case planner.KindVarchar, planner.KindJSON, planner.KindUUID:
 		o.s = newStrOut(mem, n, 0)
+	case planner.KindVarbinary, planner.KindIPAddress, planner.KindIPPrefix:
+		o.s = newBinOut(mem, n, 0)
 	default:
 		o.i64 = newFixedOut[int64](mem, t.Arrow(), n)
 	}

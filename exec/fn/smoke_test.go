@@ -84,6 +84,10 @@ func TestEveryAggregateOnEmptyGroups(t *testing.T) {
 				args = ts(tV, tI)
 			case "approx_percentile":
 				args = ts(tD, tD)
+			case "listagg":
+				args = ts(tV, tV, tI, tV)
+			case "approx_most_frequent":
+				args = ts(tI, tV, tI)
 			}
 			a, err := testCatalog.ResolveAggregate(name, args, distinct)
 			if err != nil {

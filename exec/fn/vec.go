@@ -1,6 +1,8 @@
 package fn
 
 import (
+	"unsafe"
+
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
@@ -130,6 +132,7 @@ func floatsOf(v Vec) floats {
 // the call.
 type strs struct {
 	nulls
+	bin  *array.Binary // varbinary, ipaddress and ipprefix values
 	a    *array.String
 	dict *array.Dictionary // a holds its dictionary values
 	idx  []int32           // the dictionary's indices when they are int32
@@ -139,6 +142,10 @@ type strs struct {
 func (r *strs) at(i int) string {
 	if r.isConst {
 		return r.c
+	}
+	if r.bin != nil {
+		b := r.bin.Value(i)
+		return unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	if r.dict != nil {
 		if r.idx != nil {
@@ -159,6 +166,9 @@ func strsOf(v Vec) strs {
 		return r
 	}
 	switch a := v.Arr.(type) {
+	case *array.Binary:
+		r.bin = a
+		return r
 	case *array.String:
 		r.a = a
 	case *array.Dictionary:

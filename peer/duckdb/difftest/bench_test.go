@@ -1,0 +1,196 @@
+package difftest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/orcstore"
+	duckpeer "github.com/ctlake/ctlake/peer/duckdb"
+	"github.com/ctlake/ctlake/querytest"
+)
+
+// BenchmarkAnyMatch times "S3 objects touched", a lambda over the
+// resources array, on ctlake's store and on DuckDB's own table in one
+// process, runs interleaved, and reports medians and the resident memory
+// each engine adds while it runs (RSS sampled every millisecond above the
+// level just before the run, after returning freed memory to the OS).
+// DuckDB runs it twice: on the table duckpeer loads (resources as JSON,
+// what the differential tests compare against) and on a copy with
+// resources cast to a typed list of structs, DuckDB's best case.
+//
+// It needs generated events, which are not kept in the repository:
+//
+//	cd ../.. && go run ./cmd/ctlake gen --events 1000000 --layout ndjson --out /tmp/b1m/nd
+//	go run ./cmd/ctlake ingest --data /tmp/b1m/data --create --store events /tmp/b1m/nd  # optional, else ingested here
+//	cd peer/duckdb && DUCKPEER_BENCH_DATA=/tmp/b1m/nd DUCKPEER_BENCH_STORE=/tmp/b1m/data \
+//	    go test ./difftest -run '^$' -bench AnyMatch -benchtime 1x -timeout 30m
+//
+// DUCKPEER_BENCH_RUNS sets the interleaved runs per engine (default 7).
+func BenchmarkAnyMatch(b *testing.B) {
+	dir := os.Getenv("DUCKPEER_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set DUCKPEER_BENCH_DATA to events made by ctlake gen (see bench_test.go)")
+	}
+	runs := 7
+	if s := os.Getenv("DUCKPEER_BENCH_RUNS"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			runs = n
+		}
+	}
+	ctx := context.Background()
+	var cat *orcstore.Catalog
+	var err error
+	if s := os.Getenv("DUCKPEER_BENCH_STORE"); s != "" {
+		cat, err = orcstore.OpenCatalog(s)
+	} else {
+		cat, err = querytest.IngestDirs(ctx, b.TempDir(), querytest.FixtureStore, ingest.Config{}, dir)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	peer, err := duckpeer.Open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer peer.Close()
+	files, err := duckpeer.ExpandPaths([]string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := peer.LoadJSON(ctx, "events", files)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := peer.Exec(ctx, `CREATE TABLE typed AS SELECT from_json(resources, '[{"ARN":"VARCHAR","type":"VARCHAR","accountId":"VARCHAR"}]') AS resources FROM events`); err != nil {
+		b.Fatal(err)
+	}
+	runner := querytest.NewRunner(cat)
+	type engineRun struct {
+		name string
+		run  func() (string, error)
+	}
+	engines := []engineRun{
+		{"ctlake", func() (string, error) {
+			r, err := runner.Query(ctx, `SELECT count_if(any_match(resources, r -> r.type = 'AWS::S3::Object')) AS n FROM events`, false)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(r.Rows[0][0]), nil
+		}},
+		{"duckdb-json", func() (string, error) {
+			_, rows, err := peer.Query(ctx, `SELECT count_if(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object')) > 0) AS n FROM events`)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(rows[0][0]), nil
+		}},
+		{"duckdb-typed", func() (string, error) {
+			_, rows, err := peer.Query(ctx, `SELECT count_if(len(list_filter(resources, r -> r."type" = 'AWS::S3::Object')) > 0) AS n FROM typed`)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(rows[0][0]), nil
+		}},
+	}
+	times := make([][]time.Duration, len(engines))
+	peaks := make([]int64, len(engines))
+	answers := make([]string, len(engines))
+	for i := 0; i < b.N; i++ {
+		for r := 0; r < runs; r++ {
+			for e, eng := range engines {
+				debug.FreeOSMemory()
+				base := rssBytes()
+				stop := sampleRSS()
+				start := time.Now()
+				got, err := eng.run()
+				d := time.Since(start)
+				peak := stop()
+				if err != nil {
+					b.Fatalf("%s: %v", eng.name, err)
+				}
+				if answers[e] == "" {
+					answers[e] = got
+				}
+				times[e] = append(times[e], d)
+				peaks[e] = max(peaks[e], peak-base)
+			}
+		}
+	}
+	for e := range engines {
+		if answers[e] != answers[0] {
+			b.Fatalf("%s answered %s, ctlake %s", engines[e].name, answers[e], answers[0])
+		}
+	}
+	med := func(ds []time.Duration) time.Duration {
+		s := append([]time.Duration(nil), ds...)
+		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		return s[len(s)/2]
+	}
+	for e, eng := range engines {
+		b.ReportMetric(float64(med(times[e]).Milliseconds()), eng.name+"-ms")
+		b.ReportMetric(float64(peaks[e])/(1<<20), eng.name+"-MB")
+		b.Logf("%-12s median %v of %d runs %v; peak RSS added %.0f MB; answer %s", eng.name, med(times[e]), len(times[e]), times[e], float64(peaks[e])/(1<<20), answers[e])
+	}
+	b.ReportMetric(float64(med(times[0]))/float64(med(times[1])), "ctlake/duckdb-json")
+	b.ReportMetric(float64(med(times[0]))/float64(med(times[2])), "ctlake/duckdb-typed")
+	b.Logf("%d events", n)
+}
+
+// rssBytes reads the process's resident set size (Linux; 0 elsewhere).
+func rssBytes() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// sampleRSS samples RSS every millisecond until the returned function is
+// called, which returns the highest sample.
+func sampleRSS() func() int64 {
+	var mu sync.Mutex
+	peak := rssBytes()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				r := rssBytes()
+				mu.Lock()
+				peak = max(peak, r)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		<-finished
+		mu.Lock()
+		defer mu.Unlock()
+		return max(peak, rssBytes())
+	}
+}
