@@ -68,34 +68,6 @@ func (c *converter) query(s sqlparser.SelectStatement, paren bool) (QueryExpr, s
 	return nil, span{}, c.internalf(0, "statement")
 }
 
-func (c *converter) union(s *sqlparser.Union) (QueryExpr, span, *Error) {
-	left, lsp, err := c.query(s.Left, false)
-	if err != nil {
-		return nil, span{}, err
-	}
-	if ls, ok := s.Left.(*sqlparser.Select); ok && (len(ls.OrderBy) > 0 || ls.Limit != nil) {
-		return nil, span{}, c.p.errorf(left.Position(), ErrSyntax, "ORDER BY or LIMIT before UNION needs parentheses around that SELECT")
-	}
-	right, rsp, err := c.query(s.Right, false)
-	if err != nil {
-		return nil, span{}, err
-	}
-	op := rsp.first - 1
-	all := c.has(op, "ALL")
-	if all || c.has(op, "DISTINCT") {
-		op--
-	}
-	u := &SetOp{Pos: c.tok(lsp.first).pos, OpPos: c.tok(op).pos, Op: "UNION", All: all, Left: left, Right: right}
-	last := rsp.last
-	if u.OrderBy, last, err = c.orderBy(s.OrderBy, last); err != nil {
-		return nil, span{}, err
-	}
-	if u.Limit, last, err = c.limit(s.Limit, last); err != nil {
-		return nil, span{}, err
-	}
-	return u, span{lsp.first, last}, nil
-}
-
 func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 	if len(s.Comments) != 1 {
 		return nil, span{}, c.internalf(0, "SELECT marker")
@@ -146,7 +118,7 @@ func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 	if out.OrderBy, last, err = c.orderBy(s.OrderBy, last); err != nil {
 		return nil, span{}, err
 	}
-	if out.Limit, last, err = c.limit(s.Limit, last); err != nil {
+	if out.Offset, out.Limit, last, err = c.tail(s.Limit, last); err != nil {
 		return nil, span{}, err
 	}
 	return out, span{kw, last}, nil
@@ -230,7 +202,7 @@ func (c *converter) limit(l *sqlparser.Limit, last int) (*Limit, int, *Error) {
 		return nil, 0, err
 	}
 	if l.Offset != nil {
-		return nil, 0, c.p.errorf(c.tok(sp.first).pos, ErrUnsupported, "LIMIT with an offset is not supported")
+		return nil, 0, c.p.errorf(c.tok(sp.first).pos, ErrSyntax, "LIMIT m, n is MySQL: write OFFSET m LIMIT n")
 	}
 	if lit, ok := e.(*Literal); ok && lit.Kind == LitInteger {
 		if n, perr := strconv.ParseInt(lit.Value, 10, 64); perr == nil {
@@ -255,10 +227,12 @@ func (c *converter) from(te sqlparser.TableExprs, last int) (TableExpr, int, *Er
 		if err != nil {
 			return nil, 0, err
 		}
-		if k > 0 {
-			return nil, 0, c.p.errorf(x.Position(), ErrUnsupported, "comma-separated FROM items are not supported; use JOIN … ON")
+		if k > 0 { // a comma: CROSS JOIN, binding looser than any JOIN
+			out = &Join{Pos: out.Position(), OpPos: c.tok(sp.first - 1).pos, Kind: "CROSS JOIN", Left: out, Right: x}
+		} else {
+			out = x
 		}
-		out, last = x, sp.last
+		last = sp.last
 	}
 	return out, last, nil
 }

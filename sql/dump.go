@@ -91,17 +91,28 @@ func (d *dumper) node(n Node, depth int) {
 			d.section(depth+1, "having", n.Having)
 		}
 		d.order(depth+1, n.OrderBy)
+		d.offset(depth+1, n.Offset)
 		d.limit(depth+1, n.Limit)
 	case *SetOp:
 		all := ""
 		if n.All {
 			all = " all"
 		}
-		d.line(depth, "union@%d op@%d%s", n.Pos, n.OpPos, all)
+		d.line(depth, "%s@%d op@%d%s", strings.ToLower(n.Op), n.Pos, n.OpPos, all)
 		d.node(n.Left, depth+1)
 		d.node(n.Right, depth+1)
 		d.order(depth+1, n.OrderBy)
+		d.offset(depth+1, n.Offset)
 		d.limit(depth+1, n.Limit)
+	case *ShowTables:
+		if n.Like != nil {
+			d.line(depth, "show-tables@%d like=%q", n.Pos, n.Like.Value)
+		} else {
+			d.line(depth, "show-tables@%d", n.Pos)
+		}
+	case *ShowColumns:
+		d.line(depth, "show-columns@%d", n.Pos)
+		d.node(n.Table, depth+1)
 	case *SelectItem:
 		s := fmt.Sprintf("item@%d", n.Pos)
 		if n.Star {
@@ -182,6 +193,12 @@ func (d *dumper) order(depth int, items []*OrderItem) {
 		}
 		d.line(depth+1, "%s", s)
 		d.node(o.Expr, depth+2)
+	}
+}
+
+func (d *dumper) offset(depth int, o *Offset) {
+	if o != nil {
+		d.line(depth, "offset@%d %d@%d", o.Pos, o.Count, o.CountPos)
 	}
 }
 

@@ -61,7 +61,9 @@ func (p *parser) statement() (Statement, *Error) {
 		}
 	}
 	var st Statement
-	if t := &p.toks[0]; t.isWord("EXPLAIN") {
+	if t := &p.toks[0]; t.isWord("SHOW") || t.isWord("DESCRIBE") || t.isWord("DESC") {
+		return p.show(0, n)
+	} else if t.isWord("EXPLAIN") {
 		ex := &Explain{Pos: t.pos}
 		i := 1
 		if i < n && p.toks[i].isWord("ANALYZE") {
@@ -90,6 +92,9 @@ func (p *parser) statement() (Statement, *Error) {
 			first = min(first, m.tok)
 		}
 		return nil, p.errorf(p.toks[first].pos, ErrSyntax, "NULLS FIRST/LAST is only allowed after an ORDER BY term")
+	}
+	if err := p.unclaimedTail(); err != nil {
+		return nil, err
 	}
 	return st, nil
 }

@@ -57,12 +57,14 @@ type rewriter struct {
 	funcs map[int]span // function-name token → span of the whole call
 	casts map[int]*castInfo
 	nulls map[int]nullsMark // token before NULLS → mark
+	tails map[int]tailMark  // token before OFFSET, FETCH, LIMIT ALL → mark
 	forms *formState        // lambdas, ARRAY[…], AT TIME ZONE, … (rewrite_forms.go)
 }
 
 func newRewriter(p *parser) *rewriter {
 	return &rewriter{p: p, paths: map[int]int{}, lits: map[int]int{}, funcs: map[int]span{},
-		casts: map[int]*castInfo{}, nulls: map[int]nullsMark{}, forms: newFormState()}
+		casts: map[int]*castInfo{}, nulls: map[int]nullsMark{}, tails: map[int]tailMark{},
+		forms: newFormState()}
 }
 
 // passKeywords are the Trino reserved words handed to sqlparser as
@@ -80,15 +82,10 @@ var passKeywords = map[string]bool{
 var unsupportedKeywords = map[string]string{
 	"OVER":        "window functions (OVER) are not supported yet",
 	"UNNEST":      "UNNEST is not supported yet",
-	"EXCEPT":      "EXCEPT is not supported yet",
-	"INTERSECT":   "INTERSECT is not supported yet",
-	"FULL":        "FULL JOIN is not supported yet",
 	"LATERAL":     "LATERAL is not supported yet",
 	"VALUES":      "VALUES is not supported yet",
 	"TABLESAMPLE": "TABLESAMPLE is not supported yet",
 	"WINDOW":      "window functions (WINDOW) are not supported yet",
-	"OFFSET":      "OFFSET is not supported yet",
-	"FETCH":       "FETCH FIRST is not supported yet; use LIMIT",
 	"WITH":        "WITH is only supported at the start of a query",
 	"RECURSIVE":   "recursive WITH is not supported",
 }
@@ -190,7 +187,7 @@ func (r *rewriter) hasAlias(i, end int) bool {
 	if t.kind == tkQuoted || t.isWord("AS") {
 		return true
 	}
-	return t.kind == tkWord && !passKeywords[t.up] && unsupportedKeywords[t.up] == "" && t.up != "NULLS"
+	return t.kind == tkWord && !passKeywords[t.up] && unsupportedKeywords[t.up] == "" && !notAlias(t)
 }
 
 func isNameTok(t *token) bool { return t != nil && (t.kind == tkWord || t.kind == tkQuoted) }
@@ -207,6 +204,11 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 	next := r.at(i+1, end)
 	call := next != nil && next.isOp("(")
 	start := len(r.out)
+	if queryWords[t.up] || t.up == "LIMIT" {
+		if n, ok, err := r.queryWord(i, end); ok {
+			return n, err
+		}
+	}
 	switch up := t.up; {
 	case up == "SELECT":
 		r.emit("SELECT", i)

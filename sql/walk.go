@@ -28,9 +28,12 @@ func children(n Node) []Node {
 			add(e)
 		}
 	}
-	addOrder := func(items []*OrderItem, l *Limit) {
+	addOrder := func(items []*OrderItem, off *Offset, l *Limit) {
 		for _, o := range items {
 			add(o)
+		}
+		if off != nil {
+			add(off)
 		}
 		if l != nil {
 			add(l)
@@ -63,10 +66,12 @@ func children(n Node) []Node {
 		if n.Having != nil {
 			add(n.Having)
 		}
-		addOrder(n.OrderBy, n.Limit)
+		addOrder(n.OrderBy, n.Offset, n.Limit)
 	case *SetOp:
 		add(n.Left, n.Right)
-		addOrder(n.OrderBy, n.Limit)
+		addOrder(n.OrderBy, n.Offset, n.Limit)
+	case *ShowColumns:
+		add(n.Table)
 	case *SelectItem:
 		if n.Expr != nil {
 			add(n.Expr)
