@@ -56,6 +56,9 @@ type Options struct {
 	MemoryLimit int64
 	// NoPushdown reads every file, stripe and row group (to compare results).
 	NoPushdown bool
+	// NoRules plans without the optimizer's rewrite rules (the plan as
+	// bound): for the golden tests' reference evaluator, never to run.
+	NoRules bool
 	// Workers is the number of parallel scan workers (0: one per CPU).
 	Workers int
 	// JSONTables are tables read straight from JSON files (name → files,
@@ -114,6 +117,7 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 		Functions:  e.functions,
 		Folder:     exec.Folder{Env: q.env},
 		NoPushdown: o.NoPushdown,
+		NoRules:    o.NoRules,
 	}
 	if e.catalog != nil {
 		opts.Stores = e.catalog

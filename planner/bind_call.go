@@ -125,6 +125,9 @@ func (b *binder) aggregate(sc *scope, e *sql.FuncCall, name string, aggs *aggCol
 	if aggs == nil {
 		return nil, b.errorf(e.Pos, ErrType, "aggregate function %s is not allowed here", e.Name)
 	}
+	subs, where := sc.subs, sc.where
+	sc.subs, sc.where = nil, "the arguments of an aggregate"
+	defer func() { sc.subs, sc.where = subs, where }()
 	var args []Expr
 	for _, a := range e.Args {
 		x, err := b.expr(sc, a, nil)

@@ -265,8 +265,10 @@ func (b *binder) bindLambda(sc *scope, l *sql.Lambda, fn string, types []Type) (
 	for i, p := range l.Params {
 		ls.params = append(ls.params, Column{Name: p.Name, T: types[i]})
 	}
-	inner := &scope{cols: sc.cols, qualifiers: sc.qualifiers, lambdas: ls}
-	body, err := b.expr(inner, l.Body, nil)
+	inner := *sc
+	inner.lambdas = ls
+	inner.subs, inner.where = nil, "a lambda expression"
+	body, err := b.expr(&inner, l.Body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +292,7 @@ func (b *binder) bindLambda(sc *scope, l *sql.Lambda, fn string, types []Type) (
 				return &InputRef{Index: x.Index, Name: x.Name, T: x.T, P: x.P}, nil
 			}
 			return capture(x), nil
-		case *InputRef, *aggRef:
+		case *InputRef, *aggRef, *OuterRef:
 			return capture(x), nil
 		case *FieldRef:
 			if root := fieldRoot(x); root != nil {
@@ -327,6 +329,8 @@ func captureKey(e Expr) string {
 	switch x := e.(type) {
 	case *InputRef:
 		return "#" + strconv.Itoa(x.Index)
+	case *OuterRef:
+		return "^" + strconv.Itoa(x.Index)
 	case *LambdaVar:
 		return "λ" + strconv.Itoa(x.ID) + "." + strconv.Itoa(x.Index)
 	case *FieldRef:

@@ -104,7 +104,15 @@ func (n *TopN) Explain() (string, []Attr) {
 	}
 	return fmt.Sprintf("top %d by %s", n.N, keyList(n.Keys)), attrs
 }
-func (n *Limit) Explain() (string, []Attr)    { return fmt.Sprintf("limit %d", n.N), nil }
+func (n *Limit) Explain() (string, []Attr) {
+	switch {
+	case n.Offset == 0:
+		return fmt.Sprintf("limit %d", n.N), nil
+	case n.N < 0:
+		return fmt.Sprintf("offset %d", n.Offset), nil
+	}
+	return fmt.Sprintf("limit %d offset %d", n.N, n.Offset), nil
+}
 func (n *Distinct) Explain() (string, []Attr) { return "distinct", nil }
 func (n *UnionAll) Explain() (string, []Attr) { return "union all", nil }
 func (n *Values) Explain() (string, []Attr)   { return fmt.Sprintf("values (%d rows)", len(n.Rows)), nil }

@@ -11,6 +11,9 @@ type Plan struct {
 	Names   []string // result column names, Lake's rules (alias, last path segment, _colN)
 	Explain bool     // EXPLAIN: print the plan, do not run it
 	Analyze bool     // EXPLAIN ANALYZE: run it, then print the plan with runtime figures
+	// Fired counts the optimizer's rewrites by rule name (optimize.go), so
+	// that tests can require a rule to fire.
+	Fired map[string]int
 }
 
 // Node is a logical plan node: plain data that EXPLAIN prints and exec turns
@@ -128,10 +131,12 @@ type TopN struct {
 	Prune *orcstore.TopNOrder
 }
 
-// Limit passes at most N rows and then stops pulling its input.
+// Limit skips the first Offset rows, then passes at most N rows (all
+// when N < 0) and stops pulling its input.
 type Limit struct {
-	Input Node
-	N     int64
+	Input  Node
+	N      int64
+	Offset int64
 }
 
 // Distinct removes duplicate rows.

@@ -45,6 +45,19 @@ func (r *Runner) Plan(query string, noPushdown bool) (*planner.Plan, error) {
 	return q.Plan, nil
 }
 
+// RawPlan parses and binds query without the optimizer's rules: the plan
+// the reference evaluator runs, so that every rule is checked against a
+// plan it did not touch.
+func (r *Runner) RawPlan(query string) (*planner.Plan, error) {
+	o := r.options(true)
+	o.NoRules = true
+	q, err := r.Engine.Prepare(context.Background(), query, o)
+	if err != nil {
+		return nil, err
+	}
+	return q.Plan, nil
+}
+
 // Query runs query on the engine and boxes its rows.
 func (r *Runner) Query(ctx context.Context, query string, noPushdown bool) (*Result, error) {
 	q, err := r.Engine.Prepare(ctx, query, r.options(noPushdown))

@@ -58,6 +58,10 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 			out = append(out, row)
 		}
 		return out, nil
+	case *planner.Join:
+		return r.join(ctx, n)
+	case *planner.SetOp:
+		return r.setOp(ctx, n)
 	case *planner.UnionAll:
 		var out [][]any
 		for _, in := range n.Ins {
@@ -107,6 +111,13 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 		}
 		return limit(out, n.N), nil
 	case *planner.Limit:
+		if int64(len(in)) <= n.Offset {
+			return nil, nil
+		}
+		in = in[n.Offset:]
+		if n.N < 0 {
+			return in, nil
+		}
 		return limit(in, n.N), nil
 	case *planner.Distinct:
 		types := columnTypes(n)
