@@ -89,6 +89,12 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 			return nil, err
 		}
 		pruneColumns(root)
+		for {
+			n := b.fired[RuleMergeProjects]
+			if root = b.once(root, RuleMergeProjects, mergeProjects); b.fired[RuleMergeProjects] == n {
+				break
+			}
+		}
 	}
 	p.Root, p.Names, p.Fired = root, names, b.fired
 	return p, nil

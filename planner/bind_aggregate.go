@@ -13,6 +13,7 @@ type grouping struct {
 	having     Expr
 	havingSubs *subqueries
 	itemSubs   *subqueries
+	aggSubs    *subqueries // in aggregate arguments
 	aggs       *aggCollector
 	// corrConds are the correlated WHERE conjuncts of a subquery's block:
 	// over the input and OuterRefs on the way in, over the block's output
@@ -30,16 +31,44 @@ var countLike = map[string]bool{"count": true, "count_if": true, "approx_distinc
 // HAVING and select-list subqueries to it. A correlated subquery's
 // equalities join its grouping, so that it yields one row per value.
 func (b *binder) aggregateBlock(s *sql.Select, sc *scope, input Node, g *grouping) (Node, error) {
+	// Subqueries of aggregate arguments and of grouped select items join
+	// the rows before they are aggregated.
+	pre := g.aggSubs
+	if pre == nil {
+		pre = &subqueries{}
+	}
+	for _, ge := range s.GroupBy {
+		if lit, ok := ge.(*sql.Literal); ok && lit.Kind == sql.LitInteger {
+			if n := ordinal(lit.Value); n >= 1 && n <= len(g.items) {
+				pre.list = append(pre.list, g.itemSubs.take(g.items[n-1].expr)...)
+			}
+		}
+	}
+	input, err := b.applySubqueries(input, pre, same)
+	if err != nil {
+		return nil, err
+	}
+	for i := range g.aggs.calls {
+		for k, a := range g.aggs.calls[i].Args {
+			if g.aggs.calls[i].Args[k], err = resolveSubs(a); err != nil {
+				return nil, err
+			}
+		}
+	}
 	bind := func(ge sql.Expr) (Expr, string, error) {
 		if lit, ok := ge.(*sql.Literal); ok && lit.Kind == sql.LitInteger {
 			n := ordinal(lit.Value)
 			if n < 1 || n > len(g.items) {
 				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s is not in the select list (1..%d)", lit.Value, len(g.items))
 			}
-			e := g.items[n-1].expr
-			if containsAgg(e) || hasNode(e, isSubRef) {
-				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s refers to an aggregate or a subquery", lit.Value)
+			e, err := resolveSubs(g.items[n-1].expr)
+			if err != nil {
+				return nil, "", err
 			}
+			if containsAgg(e) {
+				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s refers to an aggregate", lit.Value)
+			}
+			g.items[n-1].expr = e
 			return e, g.items[n-1].name, nil
 		}
 		sc.where = "GROUP BY"

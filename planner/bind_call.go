@@ -125,8 +125,10 @@ func (b *binder) aggregate(sc *scope, e *sql.FuncCall, name string, aggs *aggCol
 	if aggs == nil {
 		return nil, b.errorf(e.Pos, ErrType, "aggregate function %s is not allowed here", e.Name)
 	}
+	// Subqueries in the arguments join the rows before they are
+	// aggregated (count_if(x IN (SELECT …))).
 	subs, where := sc.subs, sc.where
-	sc.subs, sc.where = nil, "the arguments of an aggregate"
+	sc.subs, sc.where = sc.aggSubs, "the arguments of an aggregate"
 	defer func() { sc.subs, sc.where = subs, where }()
 	var args []Expr
 	for _, a := range e.Args {

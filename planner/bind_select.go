@@ -33,6 +33,7 @@ func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	}
 
 	itemSubs := &subqueries{}
+	sc.aggSubs = &subqueries{}
 	aggs := &aggCollector{}
 	items, err := b.selectItems(sc, s.Items, aggs, itemSubs)
 	if err != nil {
@@ -64,7 +65,7 @@ func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	// Correlation columns the block adds to its output (after the items).
 	var hidden []Expr
 	if len(s.GroupBy) > 0 || len(aggs.calls) > 0 || aggs.grouping {
-		g := &grouping{items: items, order: order, having: having, havingSubs: havingSubs, itemSubs: itemSubs, aggs: aggs, corrConds: corrConds}
+		g := &grouping{items: items, order: order, having: having, havingSubs: havingSubs, itemSubs: itemSubs, aggSubs: sc.aggSubs, aggs: aggs, corrConds: corrConds}
 		if input, err = b.aggregateBlock(s, sc, input, g); err != nil {
 			return nil, nil, err
 		}

@@ -28,6 +28,12 @@ func (b *binder) setOp(q *sql.SetOp) (Node, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		// As in Trino, columns of different kinds do not combine (a text
+		// column is not read as timestamps: which row fails would depend
+		// on the order rows arrive in); NULL and numbers do.
+		if lt, rt := lc[i].T, rc[i].T; !lt.Equal(rt) && lt.Kind != KindUnknown && rt.Kind != KindUnknown && !(lt.IsNumeric() && rt.IsNumeric()) && !(lt.IsStringLike() && rt.IsStringLike()) {
+			return nil, nil, b.errorf(q.OpPos, ErrType, "column %d of %s has type %s on the left and %s on the right", i+1, q.Op, lt, rt)
+		}
 		le, err := b.coerce(l, t, q.OpPos)
 		if err != nil {
 			return nil, nil, err

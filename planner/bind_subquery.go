@@ -48,6 +48,27 @@ type subqueries struct {
 	list []*subquery
 }
 
+// take removes the subqueries e refers to from the list and returns them.
+func (s *subqueries) take(e Expr) []*subquery {
+	mine := map[*subquery]bool{}
+	Walk(e, func(x Expr) bool {
+		if r, ok := x.(*subRef); ok {
+			mine[r.s] = true
+		}
+		return true
+	})
+	var out, keep []*subquery
+	for _, q := range s.list {
+		if mine[q] {
+			out = append(out, q)
+		} else {
+			keep = append(keep, q)
+		}
+	}
+	s.list = keep
+	return out
+}
+
 // correlation is what binding a subquery's SELECT block found: its
 // correlated conditions, over the block's output columns (InputRef) and
 // the enclosing query's input (OuterRef).

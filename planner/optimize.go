@@ -34,6 +34,7 @@ const (
 	RuleLimitToTopN         = "limitSortToTopN"
 	RulePushTopN            = "pushTopN"
 	RuleBuildSide           = "chooseBuildSide"
+	RuleMergeProjects       = "mergeProjects"
 )
 
 // optimize runs the rules on root and returns the new root.

@@ -119,7 +119,7 @@ func (n *Join) Explain() (string, []Attr) {
 	if n.MarkCond != nil {
 		attrs = append(attrs, Attr{"match", n.MarkCond.String()})
 	}
-	if n.NullAware {
+	if n.NullAware && n.Kind != JoinSemi {
 		attrs = append(attrs, Attr{"null-aware", "NULL keys make the match unknown (IN)"})
 	}
 	if n.Single {

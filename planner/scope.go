@@ -23,6 +23,9 @@ type scope struct {
 	// subs collects the subqueries met while binding one clause (WHERE,
 	// the select list, HAVING); nil where subqueries are not allowed.
 	subs *subqueries
+	// aggSubs collects those in aggregate arguments: they join the rows
+	// before the aggregation.
+	aggSubs *subqueries
 	// where names the clause being bound, for "not allowed here" errors.
 	where string
 	// aliases are the select list's output names (lower-case) and their

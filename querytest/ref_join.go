@@ -15,17 +15,52 @@ import (
 // bound, where a join's whole ON clause is its condition and subqueries
 // are mark joins.
 
-func (r *Reference) join(ctx context.Context, n *planner.Join) ([][]any, error) {
-	left, err := r.node(ctx, n.Left)
-	if err != nil {
-		return nil, err
-	}
-	right, err := r.node(ctx, n.Right)
-	if err != nil {
-		return nil, err
-	}
+// hint is a conjunct of a WHERE above inner joins, over a row whose join
+// columns start at off: it narrows which pairs an inner join tries (a pair
+// it rules out would be filtered anyway) and is never trusted otherwise.
+type hint struct {
+	e   planner.Expr
+	off int
+}
+
+func (r *Reference) join(ctx context.Context, n *planner.Join, hints []hint) ([][]any, error) {
 	nl, nr := len(n.Left.Columns()), len(n.Right.Columns())
-	cand := r.candidates(n, nl, right)
+	if n.Kind != planner.JoinInner {
+		hints = nil
+	}
+	if n.Cond != nil {
+		for _, c := range andArgs(n.Cond) {
+			hints = append(hints, hint{c, 0})
+		}
+	}
+	child := func(in planner.Node, lo, hi, off int) ([][]any, error) {
+		j, ok := in.(*planner.Join)
+		if !ok {
+			return r.node(ctx, in)
+		}
+		var hs []hint
+		if n.Kind != planner.JoinInner {
+			return r.join(ctx, j, nil) // an outer join's ON must not narrow its sides
+		}
+		for _, h := range hints {
+			if s, ok := span(h.e); ok && s[0] >= h.off+lo && s[1] < h.off+hi {
+				hs = append(hs, hint{h.e, h.off + off})
+			}
+		}
+		return r.join(ctx, j, hs)
+	}
+	left, err := child(n.Left, 0, nl, 0)
+	if err != nil {
+		return nil, err
+	}
+	right, err := child(n.Right, nl, nl+nr, nl)
+	if err != nil {
+		return nil, err
+	}
+	if n.Kind == planner.JoinInner {
+		left, right = r.narrow(left, hints, 0, nl), r.narrow(right, hints, nl, nl+nr)
+	}
+	cand := r.candidates(nl, nr, right, hints)
 	match := func(l, rr []any) (bool, error) {
 		for i := range n.LeftKeys {
 			lv, err := r.evalExpr(n.LeftKeys[i], l)
@@ -148,42 +183,60 @@ func (r *Reference) markJoin(n *planner.Join, left, right [][]any, cand func([]a
 }
 
 // candidates returns, for a left row, the right rows worth testing: those
-// equal on the condition's column equalities (found here, on its own), or
+// equal on the column equalities among the hints (the join's own
+// condition, and a WHERE's over an inner join), found here on its own, or
 // all of them.
-func (r *Reference) candidates(n *planner.Join, nl int, right [][]any) func([]any) []int {
+func (r *Reference) candidates(nl, nr int, right [][]any, hints []hint) func([]any) []int {
 	all := make([]int, len(right))
 	for i := range all {
 		all[i] = i
 	}
-	var lx, rx []planner.Expr
-	if n.Cond != nil {
-		for _, c := range andArgs(n.Cond) {
-			cmp, ok := c.(*planner.Compare)
-			if !ok || cmp.Op != planner.OpEq {
-				continue
-			}
-			l, rr := sides(cmp.L, nl), sides(cmp.R, nl)
-			switch {
-			case l == 1 && rr == 2:
-				lx, rx = append(lx, cmp.L), append(rx, cmp.R)
-			case l == 2 && rr == 1:
-				lx, rx = append(lx, cmp.R), append(rx, cmp.L)
-			}
+	type side struct {
+		e   planner.Expr
+		off int
+	}
+	var lx, rx []side
+	for _, h := range hints {
+		cmp, ok := h.e.(*planner.Compare)
+		if !ok || cmp.Op != planner.OpEq {
+			continue
+		}
+		ls, lok := span(cmp.L)
+		rs, rok := span(cmp.R)
+		if !lok || !rok {
+			continue
+		}
+		inLeft := func(s [2]int) bool { return s[0] >= h.off && s[1] < h.off+nl }
+		inRight := func(s [2]int) bool { return s[0] >= h.off+nl && s[1] < h.off+nl+nr }
+		switch {
+		case inLeft(ls) && !inLeft(rs) && inRight(rs):
+			lx, rx = append(lx, side{cmp.L, h.off}), append(rx, side{cmp.R, h.off + nl})
+		case inLeft(rs) && !inLeft(ls) && inRight(ls):
+			lx, rx = append(lx, side{cmp.R, h.off}), append(rx, side{cmp.L, h.off + nl})
 		}
 	}
 	if len(lx) == 0 {
 		return func([]any) []int { return all }
 	}
+	keyOf := func(xs []side, row []any) (string, bool) {
+		k := ""
+		for _, x := range xs {
+			v, err := r.evalExpr(x.e, concat(make([]any, x.off), row))
+			if err != nil || v == nil {
+				return "", false
+			}
+			k += Key(v, x.e.Type()) + "\x01"
+		}
+		return k, true
+	}
 	index := map[string][]int{}
-	pad := make([]any, nl)
 	for k, rr := range right {
-		key, ok := r.keyOf(rx, concat(pad, rr))
-		if ok {
+		if key, ok := keyOf(rx, rr); ok {
 			index[key] = append(index[key], k)
 		}
 	}
 	return func(l []any) []int {
-		key, ok := r.keyOf(lx, l)
+		key, ok := keyOf(lx, l)
 		if !ok {
 			return nil
 		}
@@ -191,46 +244,39 @@ func (r *Reference) candidates(n *planner.Join, nl int, right [][]any) func([]an
 	}
 }
 
-// keyOf is the grouping key of exprs over row; false when one is NULL (or
-// fails: the full condition reports the error).
-func (r *Reference) keyOf(exprs []planner.Expr, row []any) (string, bool) {
-	k := ""
-	for _, e := range exprs {
-		v, err := r.evalExpr(e, row)
-		if err != nil || v == nil {
-			return "", false
+// narrow drops the rows of one side of an inner join that a hint reading
+// only that side's columns [lo, hi) rules out: they could make no row of
+// the result. A hint that fails to evaluate keeps the row (the query then
+// reports the error where the engine does).
+func (r *Reference) narrow(rows [][]any, hints []hint, lo, hi int) [][]any {
+	for _, h := range hints {
+		s, ok := span(h.e)
+		if !ok || s[0] < h.off+lo || s[1] >= h.off+hi {
+			continue
 		}
-		k += Key(v, e.Type()) + "\x01"
+		pad := make([]any, h.off+lo)
+		var keep [][]any
+		for _, row := range rows {
+			if v, err := r.evalExpr(h.e, concat(pad, row)); err != nil || v == true {
+				keep = append(keep, row)
+			}
+		}
+		rows = keep
 	}
-	return k, true
+	return rows
 }
 
-// sides says which side of a join an expression reads: 1 left only, 2
-// right only, 0 both or neither.
-func sides(e planner.Expr, nl int) int {
-	s := 0
+// span is the lowest and highest column an expression reads (false for
+// none).
+func span(e planner.Expr) ([2]int, bool) {
+	s, ok := [2]int{1 << 30, -1}, false
 	planner.Walk(e, func(x planner.Expr) bool {
-		ref, ok := x.(*planner.InputRef)
-		if !ok {
-			return true
-		}
-		side := 1
-		if ref.Index >= nl {
-			side = 2
-		}
-		if s != 0 && s != side {
-			s = -1
-			return false
-		}
-		if s == 0 {
-			s = side
+		if ref, is := x.(*planner.InputRef); is {
+			s[0], s[1], ok = min(s[0], ref.Index), max(s[1], ref.Index), true
 		}
 		return true
 	})
-	if s < 0 {
-		return 0
-	}
-	return s
+	return s, ok
 }
 
 func andArgs(e planner.Expr) []planner.Expr {

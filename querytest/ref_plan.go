@@ -59,7 +59,7 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 		}
 		return out, nil
 	case *planner.Join:
-		return r.join(ctx, n)
+		return r.join(ctx, n, nil)
 	case *planner.SetOp:
 		return r.setOp(ctx, n)
 	case *planner.UnionAll:
@@ -73,7 +73,21 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 		}
 		return out, nil
 	}
-	in, err := r.node(ctx, n.Inputs()[0])
+	var in [][]any
+	var err error
+	if f, ok := n.(*planner.Filter); ok {
+		if j, ok := f.Input.(*planner.Join); ok {
+			var hints []hint
+			for _, c := range andArgs(f.Cond) {
+				hints = append(hints, hint{c, 0})
+			}
+			in, err = r.join(ctx, j, hints)
+		} else {
+			in, err = r.node(ctx, f.Input)
+		}
+	} else {
+		in, err = r.node(ctx, n.Inputs()[0])
+	}
 	if err != nil {
 		return nil, err
 	}
