@@ -209,3 +209,54 @@ func planScan(b *testing.B, r *Runner, q string) *planner.Scan {
 	}
 	return scan
 }
+
+var (
+	joinOnce   sync.Once
+	joinRunner *Runner
+	joinP      Params
+	joinErr    error
+)
+
+// BenchmarkJoins runs issue 12's join suite (JoinSuite: a self-join with
+// one side an hour, the AssumeRole session join, a semi join and an anti
+// join) over two generated stores of CTLAKE_BENCH_EVENTS events each
+// (seeds 1 and 2), generated and ingested once into the bench cache.
+// `ctlake bench --joins --peer duckdb` times the same queries against
+// DuckDB.
+func BenchmarkJoins(b *testing.B) {
+	joinOnce.Do(func() {
+		ctx := context.Background()
+		cfg := JoinConfig{Events: benchEvents(), Seed: 1, Cache: filepath.Join(os.TempDir(), "ctlake-bench-cache")}
+		var sets [2]*Dataset
+		for i := range sets {
+			if sets[i], joinErr = PrepareDataset(ctx, cfg.Cache, cfg.Seed+int64(i), cfg.Events); joinErr != nil {
+				return
+			}
+		}
+		c, err := joinStores(ctx, cfg, sets, &JoinReport{}, func(string, ...any) {})
+		if err != nil {
+			joinErr = err
+			return
+		}
+		joinRunner = &Runner{Stores: c}
+		joinP, joinErr = joinParams(ctx, joinRunner)
+	})
+	if joinErr != nil {
+		b.Fatal(joinErr)
+	}
+	ctx := context.Background()
+	for _, q := range JoinSuite {
+		b.Run(q.Name, func(b *testing.B) {
+			text := joinText(q.SQL, joinP, `"bench-a"`, `"bench-b"`)
+			var scanned int64
+			for b.Loop() {
+				out, err := joinRunner.Run(ctx, text)
+				if err != nil {
+					b.Fatal(err)
+				}
+				scanned = out.Scan.RowsRead
+			}
+			b.ReportMetric(float64(scanned)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

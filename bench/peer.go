@@ -106,17 +106,23 @@ func (d *Duck) Query(ctx context.Context, path string, view bool, sql string) (*
 		return nil, fmt.Errorf("duckpeer timing %q: %w", m[1], err)
 	}
 	run.Seconds = dur.Seconds()
-	lines := strings.Split(strings.TrimRight(stdout.String(), "\n"), "\n")
-	for _, l := range lines[1:] { // the header first
+	run.Rows = duckTSV(strings.Split(strings.TrimRight(stdout.String(), "\n"), "\n"))
+	return run, nil
+}
+
+// duckTSV turns duckpeer's TSV lines (a header first) into canonical rows.
+func duckTSV(lines []string) []string {
+	var rows []string
+	for _, l := range lines[min(1, len(lines)):] {
 		cells := strings.Split(l, "\t")
 		for i, c := range cells {
 			if duckTime.MatchString(c) {
 				cells[i] = canonicalTime(c)
 			}
 		}
-		run.Rows = append(run.Rows, strings.Join(cells, "\t"))
+		rows = append(rows, strings.Join(cells, "\t"))
 	}
-	return run, nil
+	return rows
 }
 
 // canonicalTime pads a time's fraction to nine digits, as Canonical prints.

@@ -73,6 +73,7 @@ var Suite = []Query{
 // Params are the data-dependent values the suite's placeholders take.
 type Params struct {
 	Day, DayEnd, Hour  string // 'YYYY-MM-DD hh:mm:ss'
+	HourEnd            string `json:",omitempty"` // the join suite's hour
 	EventID, ARN, Rare string
 }
 

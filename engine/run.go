@@ -94,14 +94,26 @@ func HiddenTimes(time.Duration) string { return "<hidden>" }
 // Analyze runs the query to the end, dropping its rows, and prints the plan
 // with each operator's figures.
 func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, error) {
+	opStats, s, err := q.Profile(ctx)
+	if err != nil {
+		return "", s, err
+	}
+	return FormatAnalyze(q.Plan, opStats, times), s, nil
+}
+
+// Profile runs the query to the end, dropping its rows, and returns each
+// operator's figures (exec.StatsByNode pairs them with the plan's nodes)
+// and the query's: what Analyze prints, for callers that read the figures
+// (the benchmarks report one join side's pruning).
+func (q *Query) Profile(ctx context.Context) (*exec.OpStats, Stats, error) {
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
-		return "", Stats{}, Positioned(q.Text, err)
+		return nil, Stats{}, Positioned(q.Text, err)
 	}
 	st, err := exec.NewStream(op, q.Plan.Names, q.env)
 	if err != nil {
 		op.Close()
-		return "", Stats{}, err
+		return nil, Stats{}, err
 	}
 	var rows int64
 	for {
@@ -110,7 +122,7 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 			st.Close()
 			s := q.stats(exec.Stats(op))
 			s.RowsOut = rows
-			return "", s, Positioned(q.Text, err)
+			return nil, s, Positioned(q.Text, err)
 		}
 		if rec == nil {
 			break
@@ -121,7 +133,7 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 	opStats := exec.Stats(op)
 	s := q.stats(opStats)
 	s.RowsOut = rows
-	return FormatAnalyze(q.Plan, opStats, times), s, nil
+	return opStats, s, nil
 }
 
 // FormatAnalyze prints the plan with each operator's runtime figures. The

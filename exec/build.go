@@ -205,6 +205,9 @@ func buildJoin(n *planner.Join, ins []Operator, env *Env) (Operator, error) {
 	if n.NullAware && (len(n.LeftKeys) != 1 || n.Cond != nil || n.MarkCond != nil || spec.BuildLeft) {
 		return nil, fmt.Errorf("internal error: a NULL-aware join needs one key pair, no condition and the right side built")
 	}
+	if n.Dynamic != nil {
+		spec.Dynamic, spec.DynamicKey, spec.DynamicPath = env.DynamicSlot(n.Dynamic), n.DynamicKey, n.DynamicPath
+	}
 	spec.Name = n.Name()
 	if k := n.KeysText(); k != "" {
 		spec.Name += " on " + k

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 
+	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 )
 
@@ -26,6 +27,12 @@ type HashJoinSpec struct {
 	Pos       int       // Single: the subquery's position in the query
 	Names     []string  // output column names
 	Types     []planner.Type
+	// Dynamic, when set, receives a filter of the build keys (probe key
+	// DynamicKey, column DynamicPath of the probe side's scan) once the
+	// build side is read.
+	Dynamic     *orcstore.DynamicFilter
+	DynamicKey  int
+	DynamicPath string
 }
 
 // Match states of a probe row (semi, anti and mark joins): no match yet,
@@ -129,7 +136,7 @@ func (j *HashJoin) Extra() map[string]string {
 	m := map[string]string{"build": side, "probe rows": strconv.FormatInt(j.probeRows, 10)}
 	if j.tbl != nil {
 		m["build rows"] = strconv.Itoa(j.tbl.len())
-		m["build memory"] = FormatBytes(j.tbl.bytes)
+		m["build memory"] = FormatBytes(j.tbl.payload)
 	}
 	return m
 }
@@ -200,6 +207,13 @@ func (j *HashJoin) buildSide(ctx context.Context) error {
 	}
 	if len(j.buildKeys) > 0 {
 		j.pk = newProbeKeys(tbl.g, len(j.buildKeys))
+		if d := j.spec.Dynamic; d != nil && j.spec.DynamicKey < len(j.pk.cols) {
+			lc := j.pk.cols[j.spec.DynamicKey]
+			if lc.idx == nil {
+				lc.idx = newStrIndex(lc.c.strs)
+			}
+			d.Set(newKeyFilter(lc.c, lc.idx, j.spec.DynamicPath))
+		}
 	}
 	if j.buildOuter || j.buildResult {
 		j.matched = make([]bool, tbl.len())

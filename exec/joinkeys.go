@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"hash/maphash"
 	"math"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -25,7 +26,68 @@ type lookupCoder struct {
 	dicts [dictCacheSize]dictCodes
 	next  int
 	buf   []byte
+	idx   *strIndex // the build's strings, for plain probe strings
 }
+
+// strIndex finds the code of a string with one hash and, mostly, one
+// probe of an open-addressing table: a probe column of distinct values
+// (eventID, an access key) looks every row up, and a miss in a Go map
+// costs about three times as much (BenchmarkProbeStrings).
+type strIndex struct {
+	seed   maphash.Seed
+	mask   uint64
+	hashes []uint64 // 0: empty; else the string's hash with the low bit set
+	strs   []string
+	codes  []uint32
+	// bits has one bit per (hash >> 32) mod len(bits)*64, set for every
+	// string: eight bits a string, so most absent values (a probe side
+	// mostly without matches) are rejected in a table that fits in L1.
+	bits    []uint64
+	bitMask uint64
+}
+
+func newStrIndex(m map[string]uint32) *strIndex {
+	n := uint64(16)
+	for n < 2*uint64(len(m)) {
+		n *= 2
+	}
+	nb := uint64(512)
+	for nb < 8*uint64(len(m)) {
+		nb *= 2
+	}
+	x := &strIndex{seed: maphash.MakeSeed(), mask: n - 1, hashes: make([]uint64, n), strs: make([]string, n), codes: make([]uint32, n),
+		bits: make([]uint64, nb/64), bitMask: nb - 1}
+	for s, code := range m {
+		h := maphash.String(x.seed, s) | 1
+		b := (h >> 32) & x.bitMask
+		x.bits[b>>6] |= 1 << (b & 63)
+		i := h & x.mask
+		for x.hashes[i] != 0 {
+			i = (i + 1) & x.mask
+		}
+		x.hashes[i], x.strs[i], x.codes[i] = h, s, code
+	}
+	return x
+}
+
+func (x *strIndex) find(s string) uint32 {
+	h := maphash.String(x.seed, s) | 1
+	if b := (h >> 32) & x.bitMask; x.bits[b>>6]&(1<<(b&63)) == 0 {
+		return absent
+	}
+	for i := h & x.mask; ; i = (i + 1) & x.mask {
+		switch x.hashes[i] {
+		case 0:
+			return absent
+		case h:
+			if x.strs[i] == s {
+				return x.codes[i]
+			}
+		}
+	}
+}
+
+func (x *strIndex) bytes() int64 { return int64(len(x.hashes))*(8+16+4) + int64(len(x.bits))*8 }
 
 func (l *lookupCoder) release() {
 	for i := range l.dicts {
@@ -66,12 +128,15 @@ func (l *lookupCoder) codes(a arrow.Array, out []uint32) error {
 			return nil
 		}
 	case *array.String:
+		if l.idx == nil {
+			l.idx = newStrIndex(l.c.strs)
+		}
 		for i := range out {
 			if nulls && a.IsNull(i) {
 				out[i] = absent
 				continue
 			}
-			out[i] = l.str(a.Value(i))
+			out[i] = l.idx.find(a.Value(i))
 		}
 		return nil
 	case *array.Float64:

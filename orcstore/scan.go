@@ -29,6 +29,9 @@ type ScanOptions struct {
 	// spec with TopN set (nil: the scan keeps its own, fed only by
 	// statistics).
 	Bound *TimeBound
+	// Dynamic, when set, is where a join above publishes a filter on its
+	// keys; the workers apply it to every batch after the time range.
+	Dynamic *DynamicFilter
 }
 
 // Scanner reads one snapshot of a store for a ScanSpec. Files and stripes
@@ -376,6 +379,9 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		}
 		st.RowsRead += rec.NumRows()
 		b, ok := sc.shape(rec, spec)
+		if ok && opts.Dynamic != nil {
+			b, ok = applyDynamic(opts.Dynamic, b, &st)
+		}
 		if !ok {
 			continue
 		}

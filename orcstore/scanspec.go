@@ -182,7 +182,8 @@ type ScanStats struct {
 	RowGroupsRead, RowGroupsSkipped int
 	BytesRead                       int64 // compressed bytes of the streams read
 	RowsRead                        int64 // rows decoded
-	RowsOut                         int64 // rows returned (after the exact time range)
+	RowsOut                         int64 // rows returned (after the exact time range and a dynamic filter)
+	RowsDynFiltered                 int64 // rows a join's dynamic filter dropped in the scan
 	// RowsLate are the rows whose other columns a top-N scan read after
 	// choosing them by eventTime alone (late materialization).
 	RowsLate int64
@@ -201,6 +202,7 @@ func (s *ScanStats) Add(s2 ScanStats) {
 	s.BytesRead += s2.BytesRead
 	s.RowsRead += s2.RowsRead
 	s.RowsOut += s2.RowsOut
+	s.RowsDynFiltered += s2.RowsDynFiltered
 	s.RowsLate += s2.RowsLate
 	s.TopNFilesSkipped += s2.TopNFilesSkipped
 	s.TopNStripesSkipped += s2.TopNStripesSkipped

@@ -95,6 +95,9 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 				break
 			}
 		}
+		if !opts.NoPushdown {
+			root = b.once(root, RuleDynamicFilter, dynamicFilter)
+		}
 	}
 	p.Root, p.Names, p.Fired = root, names, b.fired
 	return p, nil

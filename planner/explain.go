@@ -58,6 +58,9 @@ func (n *Scan) Explain() (string, []Attr) {
 			attrs = append(attrs, Attr{"late materialization", late})
 		}
 	}
+	if n.Dynamic != "" {
+		attrs = append(attrs, Attr{"dynamic filter", n.Dynamic + " IN the build keys of the join above"})
+	}
 	if n.Spec.NoPruning {
 		attrs = append(attrs, Attr{"pruning", "off"})
 	}

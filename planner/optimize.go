@@ -35,6 +35,7 @@ const (
 	RulePushTopN            = "pushTopN"
 	RuleBuildSide           = "chooseBuildSide"
 	RuleMergeProjects       = "mergeProjects"
+	RuleDynamicFilter       = "dynamicFilter"
 )
 
 // optimize runs the rules on root and returns the new root.

@@ -50,6 +50,10 @@ type Scan struct {
 	Snapshot *orcstore.Manifest
 	Spec     orcstore.ScanSpec
 	Out      []Column // one per top-level column read, in Spec.Columns order
+	// Dynamic, when set, is the column a hash join above filters this scan
+	// on: it publishes its build keys once it has read them
+	// (rule_dynamic_filter.go).
+	Dynamic string
 	// JSON, when set, names the JSON files (CloudTrail Records, NDJSON,
 	// arrays, gzip) the table is read from instead of a store; Store and
 	// Snapshot are then nil. Such a scan decodes every event, applies

@@ -71,6 +71,12 @@ type Join struct {
 	// EstRight; -1 before the estimate).
 	Build             Side
 	EstLeft, EstRight int64
+	// Dynamic is the probe side's store scan that drops rows whose key
+	// (probe key DynamicKey, column DynamicPath of the scan) the build side
+	// lacks, once the join has read it (rule_dynamic_filter.go).
+	Dynamic     *Scan
+	DynamicKey  int
+	DynamicPath string
 }
 
 func (n *Join) Inputs() []Node { return []Node{n.Left, n.Right} }
@@ -135,6 +141,9 @@ func (n *Join) Explain() (string, []Attr) {
 		v += fmt.Sprintf(" (est. %s rows; probe est. %s)", estText(est), estText(probe))
 	}
 	attrs = append(attrs, Attr{"build", v})
+	if n.Dynamic != nil {
+		attrs = append(attrs, Attr{"dynamic filter", "build keys to the scan of " + n.Dynamic.Table + " (" + n.DynamicPath + ")"})
+	}
 	return n.Name(), attrs
 }
 

@@ -74,9 +74,10 @@ func pushFilterIntoJoin(n Node) (Node, bool) {
 }
 
 // nullRejecting reports a conjunct that is not TRUE when every column in
-// [lo, hi) is NULL: a comparison, IN, LIKE or IS NOT NULL whose operand
-// reads only those columns through fields and casts (strict: NULL in,
-// NULL out). Anything else might be TRUE on NULLs (coalesce, IS NULL, OR).
+// [lo, hi) is NULL: a comparison, IN, LIKE, IS NOT NULL or NOT whose
+// operand, or a boolean column that itself, reads only those columns
+// through fields and casts (strict: NULL in, NULL out). Anything else might
+// be TRUE on NULLs (coalesce, IS NULL, OR).
 func nullRejecting(c Expr, lo, hi int) bool {
 	strict := func(e Expr) bool {
 		for {
@@ -107,6 +108,8 @@ func nullRejecting(c Expr, lo, hi int) bool {
 		return strict(c.X)
 	case *IsNull:
 		return c.Negate && strict(c.X)
+	case *Not:
+		return strict(c.X)
 	}
-	return false
+	return strict(c) // a boolean column: NULL is not TRUE
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
 	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
+	joins := fs.Bool("joins", false, "run the join suite instead: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -80,6 +82,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	default:
 		return fmt.Errorf("%w: --peer %q (want duckdb)", errUsage, *peer)
+	}
+	if *joins {
+		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
+			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
+		rep, err := bench.RunJoins(ctx, jc)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		return bench.WriteJoinsText(stdout, rep)
 	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
