@@ -241,10 +241,10 @@ func (j *HashJoin) nextProbe(ctx context.Context) error {
 	j.cur, j.live = b, liveRows(b)
 	n := len(j.live)
 	j.probeRows += int64(n)
-	j.ids = resizeU32(j.ids, n)
-	j.state = resizeU8(j.state, n)
+	j.ids = resize(j.ids, n)
+	j.state = resize(j.state, n)
 	if j.spec.Single {
-		j.count = resizeI32(j.count, n)
+		j.count = resize(j.count, n)
 	}
 	j.pos, j.off = 0, 0
 	if j.pk == nil {
@@ -397,27 +397,10 @@ func (j *HashJoin) Close() error {
 	return err
 }
 
-func resizeU32(s []uint32, n int) []uint32 {
+// resize returns s with n zero elements, reusing its memory when it can.
+func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]uint32, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
-}
-
-func resizeU8(s []uint8, n int) []uint8 {
-	if cap(s) < n {
-		return make([]uint8, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
-}
-
-func resizeI32(s []int32, n int) []int32 {
-	if cap(s) < n {
-		return make([]int32, n)
+		return make([]T, n)
 	}
 	s = s[:n]
 	clear(s)

@@ -210,27 +210,7 @@ func (l *lookupCoder) dictionary(a *array.Dictionary, dict *array.String, out []
 }
 
 func (l *lookupCoder) dictTable(dict *array.String) []uint32 {
-	data := dict.Data()
-	for i := range l.dicts {
-		if l.dicts[i].data == data {
-			return l.dicts[i].codes
-		}
-	}
-	slot := &l.dicts[l.next]
-	l.next = (l.next + 1) % len(l.dicts)
-	if slot.data != nil {
-		slot.data.Release()
-	}
-	data.Retain()
-	codes := slot.codes[:0]
-	if cap(codes) < dict.Len() {
-		codes = make([]uint32, dict.Len())
-	}
-	codes = codes[:dict.Len()]
-	for k := range codes {
-		codes[k] = noCode
-	}
-	*slot = dictCodes{data: data, codes: codes}
+	codes, _ := dictCache(&l.dicts, &l.next, dict)
 	return codes
 }
 

@@ -166,25 +166,9 @@ func prune(n Node, nd needs) map[int]int {
 	case *Join:
 		return pruneJoin(n, nd)
 	case *Sort:
-		in := copyNeeds(nd)
-		for _, k := range n.Keys {
-			in.use(k.Expr)
-		}
-		rm := prune(n.Input, in)
-		for i := range n.Keys {
-			n.Keys[i].Expr = retarget(n.Keys[i].Expr, rm, n.Input.Columns())
-		}
-		return rm
+		return pruneSorted(n.Input, n.Keys, nd)
 	case *TopN:
-		in := copyNeeds(nd)
-		for _, k := range n.Keys {
-			in.use(k.Expr)
-		}
-		rm := prune(n.Input, in)
-		for i := range n.Keys {
-			n.Keys[i].Expr = retarget(n.Keys[i].Expr, rm, n.Input.Columns())
-		}
-		return rm
+		return pruneSorted(n.Input, n.Keys, nd)
 	case *Limit:
 		return prune(n.Input, nd)
 	}
@@ -193,6 +177,20 @@ func prune(n Node, nd needs) map[int]int {
 		prune(in, allNeeds(len(in.Columns())))
 	}
 	return identityMap(len(n.Columns()))
+}
+
+// pruneSorted narrows the input of a sort or top-N to what is read above
+// and its keys read, and rewrites the keys.
+func pruneSorted(in Node, keys []SortKey, nd needs) map[int]int {
+	need := copyNeeds(nd)
+	for _, k := range keys {
+		need.use(k.Expr)
+	}
+	rm := prune(in, need)
+	for i := range keys {
+		keys[i].Expr = retarget(keys[i].Expr, rm, in.Columns())
+	}
+	return rm
 }
 
 func copyNeeds(nd needs) needs {

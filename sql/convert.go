@@ -253,13 +253,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 			if c.rw.paths[n] != n {
 				return nil, span{}, c.p.errorf(t.pos, ErrUnsupported, "qualified table names are not supported; name the event data store by its ID")
 			}
-			ref := &TableRef{Pos: t.pos, Kind: TableName, Name: identName(t), Quoted: t.kind == tkQuoted}
-			switch t.kind {
-			case tkUUID:
-				ref.Kind = TableUUID
-			case tkARN:
-				ref.Kind = TableARN
-			}
+			ref := tableRef(t)
 			out, sp, alias = ref, span{n, n}, &ref.Alias
 		case *sqlparser.Subquery:
 			q, qsp, err := c.query(e.Select, false)

@@ -68,6 +68,11 @@ func (p *parser) tableName(i, end int, after string) (*TableRef, *Error) {
 		}
 		return nil, p.errorf(p.toks[i+1].pos, ErrSyntax, "unexpected %s after the table name", p.toks[i+1].text)
 	}
+	return tableRef(t), nil
+}
+
+// tableRef is the table a name token names: by name, ID or ARN.
+func tableRef(t *token) *TableRef {
 	ref := &TableRef{Pos: t.pos, Kind: TableName, Name: identName(t), Quoted: t.kind == tkQuoted}
 	switch t.kind {
 	case tkUUID:
@@ -75,5 +80,5 @@ func (p *parser) tableName(i, end int, after string) (*TableRef, *Error) {
 	case tkARN:
 		ref.Kind = TableARN
 	}
-	return ref, nil
+	return ref
 }
