@@ -38,6 +38,11 @@ func markToSemi(n Node) (Node, bool) {
 		return n, false
 	}
 	j.Kind = kind
+	if kind == JoinSemi {
+		// A semi join keeps the rows whose match is TRUE: whether a row
+		// without one is NULL or FALSE does not matter to it.
+		j.NullAware = false
+	}
 	cols := j.Left.Columns()
 	exprs := make([]Expr, 0, mark+1)
 	names := make([]string, 0, mark+1)
