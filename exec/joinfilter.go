@@ -2,6 +2,7 @@ package exec
 
 import (
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -17,7 +18,19 @@ type keyFilter struct {
 	path []string
 	strs *strIndex        // string keys
 	ints map[int64]uint32 // integer, timestamp and boolean keys
+	// seen and kept count rows while the filter decides whether it pays:
+	// one that keeps most rows (a semi join on a common value) only costs
+	// the workers time, so after filterTrial rows it turns itself off when
+	// it kept more than filterKeep of them. The join matches exactly
+	// either way.
+	seen, kept atomic.Int64
+	off        atomic.Bool
 }
+
+const (
+	filterTrial = 1 << 16
+	filterKeep  = 0.75
+)
 
 func newKeyFilter(c *colCoder, idx *strIndex, path string) *keyFilter {
 	f := &keyFilter{path: strings.Split(path, "."), ints: c.ints}
@@ -53,12 +66,29 @@ func (f *keyFilter) column(rec arrow.Record) (arrow.Array, []arrow.Array) {
 
 // Select implements orcstore.RowFilter.
 func (f *keyFilter) Select(rec arrow.Record, sel []int32) []int32 {
+	if f.off.Load() {
+		return nil
+	}
+	out := f.selectRows(rec, sel)
+	if out == nil {
+		return nil
+	}
+	in := int64(len(sel))
+	if sel == nil {
+		in = rec.NumRows()
+	}
+	if seen := f.seen.Add(in); seen-in < filterTrial {
+		if kept := f.kept.Add(int64(len(out))); seen >= filterTrial && float64(kept) > filterKeep*float64(seen) {
+			f.off.Store(true)
+		}
+	}
+	return out
+}
+
+func (f *keyFilter) selectRows(rec arrow.Record, sel []int32) []int32 {
 	a, parents := f.column(rec)
 	if a == nil { // not where it was planned: keep everything
-		if sel == nil {
-			return identity(int(rec.NumRows()))
-		}
-		return sel
+		return nil
 	}
 	n := int(rec.NumRows())
 	if x, ok := a.(*array.String); ok && len(parents) == 0 && x.NullN() == 0 {
@@ -79,7 +109,7 @@ func (f *keyFilter) Select(rec arrow.Record, sel []int32) []int32 {
 	case *array.Dictionary:
 		dict, ok := x.Dictionary().(*array.String)
 		if !ok {
-			return keepAll(sel, n)
+			return nil
 		}
 		memo := make([]uint8, dict.Len()) // 0 unknown, 1 in, 2 out
 		has = func(i int) bool {
@@ -97,7 +127,7 @@ func (f *keyFilter) Select(rec arrow.Record, sel []int32) []int32 {
 	default:
 		vals, ok := int64s(a)
 		if !ok {
-			return keepAll(sel, n)
+			return nil
 		}
 		has = func(i int) bool { _, ok := f.ints[vals[i]]; return ok }
 	}
@@ -146,11 +176,4 @@ func (f *keyFilter) plainStrings(x *array.String, sel []int32, n int) []int32 {
 		}
 	}
 	return out
-}
-
-func keepAll(sel []int32, n int) []int32 {
-	if sel == nil {
-		return identity(n)
-	}
-	return sel
 }

@@ -13,7 +13,8 @@ import (
 // It must be safe for concurrent use.
 type RowFilter interface {
 	// Select returns the rows of rec to keep, ascending, among sel (every
-	// row when sel is nil); an empty result keeps none.
+	// row when sel is nil); a nil result keeps the batch as it is, an empty
+	// one keeps no row.
 	Select(rec arrow.Record, sel []int32) []int32
 }
 
@@ -48,6 +49,9 @@ func applyDynamic(d *DynamicFilter, b ScanBatch, st *ScanStats) (ScanBatch, bool
 	}
 	before := b.len()
 	sel := f.Select(b.Rec, b.Sel)
+	if sel == nil {
+		return b, true
+	}
 	st.RowsDynFiltered += int64(before - len(sel))
 	if len(sel) == 0 {
 		b.Rec.Release()
