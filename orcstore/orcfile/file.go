@@ -6,8 +6,7 @@ import (
 	"io"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	gproto "github.com/golang/protobuf/proto"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // File is an open ORC file: its tail (postscript, footer, metadata) parsed
@@ -24,9 +23,9 @@ type File struct {
 	// (read_metacache.go); set by OpenFile, nil for Open.
 	cacheKey *tailKey
 
-	ps     *proto.PostScript
-	footer *proto.Footer
-	meta   *proto.Metadata
+	ps     *orcproto.PostScript
+	footer *orcproto.Footer
+	meta   *orcproto.Metadata
 
 	root        *Column
 	cols        []*Column // by column ID
@@ -94,8 +93,8 @@ func (f *File) readTail() error {
 		return fmt.Errorf("postscript length %d does not fit the file: %w", psLen, ErrCorrupt)
 	}
 	psBytes := tail[n-1-int64(psLen) : n-1]
-	ps := &proto.PostScript{}
-	if err := gproto.Unmarshal(psBytes, ps); err != nil {
+	ps := &orcproto.PostScript{}
+	if err := orcproto.Unmarshal(psBytes, ps); err != nil {
 		return fmt.Errorf("not an ORC file (postscript: %v): %w", err, ErrCorrupt)
 	}
 	if ps.GetMagic() != "ORC" {
@@ -134,12 +133,12 @@ func (f *File) readTail() error {
 			return fmt.Errorf("read footer: %w", err)
 		}
 	}
-	footer := &proto.Footer{}
+	footer := &orcproto.Footer{}
 	if err := f.readSection(tb[metaLen:], footer); err != nil {
 		return fmt.Errorf("footer: %w", err)
 	}
 	f.footer = footer
-	meta := &proto.Metadata{}
+	meta := &orcproto.Metadata{}
 	if metaLen > 0 {
 		if err := f.readSection(tb[:metaLen], meta); err != nil {
 			return fmt.Errorf("metadata: %w", err)
@@ -183,7 +182,7 @@ func (f *File) readTail() error {
 
 // readSection decompresses a tail section (footer or metadata) with the
 // file's codec and parses it.
-func (f *File) readSection(b []byte, m gproto.Message) error {
+func (f *File) readSection(b []byte, m orcproto.Message) error {
 	if f.compression != CompressionNone {
 		out, _, err := DecompressStream(f.compression, nil, b, f.blockSize)
 		if err != nil {
@@ -191,7 +190,7 @@ func (f *File) readSection(b []byte, m gproto.Message) error {
 		}
 		b = out
 	}
-	if err := gproto.Unmarshal(b, m); err != nil {
+	if err := orcproto.Unmarshal(b, m); err != nil {
 		return fmt.Errorf("%v: %w", err, ErrCorrupt)
 	}
 	return nil
@@ -265,7 +264,7 @@ type UserMetadata struct {
 
 // Footer and Metadata give the raw protobuf sections for tools that need
 // fields this API does not surface. Do not modify them.
-func (f *File) Footer() *proto.Footer { return f.footer }
+func (f *File) Footer() *orcproto.Footer { return f.footer }
 
 // Metadata is the raw metadata section (stripe statistics).
-func (f *File) Metadata() *proto.Metadata { return f.meta }
+func (f *File) Metadata() *orcproto.Metadata { return f.meta }

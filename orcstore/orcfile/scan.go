@@ -12,7 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // readHive11Scale is the scale given to Hive 0.11 decimals (no precision in
@@ -170,7 +170,7 @@ func (s *Scanner) buildTree() error {
 	var build func(c *Column, whole bool) *readColumn
 	build = func(c *Column, whole bool) *readColumn {
 		rc := &readColumn{col: c, outType: c.Type, mem: s.opts.Allocator, plain: s.opts.PlainStrings}
-		if c.Kind == proto.Type_DECIMAL && c.Precision == 0 {
+		if c.Kind == orcproto.Type_DECIMAL && c.Precision == 0 {
 			// Hive 0.11 decimals carry a scale per value and none in the
 			// type: use the scale Apache ORC's C++ reader forces on them.
 			rc.outType = &arrow.Decimal128Type{Precision: 38, Scale: readHive11Scale}
@@ -181,7 +181,7 @@ func (s *Scanner) buildTree() error {
 				rc.children = append(rc.children, build(ch, whole || sel[ch.ID] == 2))
 			}
 		}
-		if c.Kind == proto.Type_STRUCT && !whole {
+		if c.Kind == orcproto.Type_STRUCT && !whole {
 			fields := make([]arrow.Field, len(rc.children))
 			for i, ch := range rc.children {
 				fields[i] = arrow.Field{Name: ch.col.Name, Type: ch.outType, Nullable: true}
@@ -214,7 +214,7 @@ func (s *Scanner) buildBare() error {
 	var build func(c *Column) *readColumn
 	build = func(c *Column) *readColumn {
 		rc := &readColumn{col: c, outType: c.Type, mem: s.opts.Allocator, plain: s.opts.PlainStrings}
-		if c.Kind == proto.Type_DECIMAL && c.Precision == 0 {
+		if c.Kind == orcproto.Type_DECIMAL && c.Precision == 0 {
 			rc.outType = &arrow.Decimal128Type{Precision: 38, Scale: readHive11Scale}
 		}
 		s.all = append(s.all, rc)
@@ -444,7 +444,7 @@ func (s *Scanner) loadStripe(i int) error {
 	for _, rc := range s.all {
 		enc := st.Encodings[rc.col.ID]
 		rc.dictLen = int(enc.GetDictionarySize())
-		if rc.col.Kind == proto.Type_TIMESTAMP && loc == nil {
+		if rc.col.Kind == orcproto.Type_TIMESTAMP && loc == nil {
 			if loc, err = s.location(st.WriterTimezone); err != nil {
 				return err
 			}
@@ -472,7 +472,7 @@ func (s *Scanner) loadStripe(i int) error {
 
 func (s *Scanner) hasRowIndex(st *Stripe) bool {
 	for _, rc := range s.all {
-		if _, ok := st.stream(rc.col.ID, proto.Stream_ROW_INDEX); !ok {
+		if _, ok := st.stream(rc.col.ID, orcproto.Stream_ROW_INDEX); !ok {
 			return false
 		}
 	}

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // DefaultFPP is the false positive probability stores ask for.
@@ -55,7 +55,7 @@ func New(expected int, fpp float64) (*Filter, error) {
 // FromProto rebuilds a filter from its serialized form. UTF-8 filters
 // (utf8bitset, little-endian words) are preferred; the legacy bitset of
 // older writers is accepted too (its hash for ASCII strings is the same).
-func FromProto(p *proto.BloomFilter) (*Filter, error) {
+func FromProto(p *orcproto.BloomFilter) (*Filter, error) {
 	var bits []uint64
 	if b := p.GetUtf8Bitset(); len(b) > 0 {
 		if len(b)%8 != 0 {
@@ -77,13 +77,13 @@ func FromProto(p *proto.BloomFilter) (*Filter, error) {
 
 // Proto serializes the filter the way Java's BloomFilterIO does for
 // BloomFilterUtf8: numHashFunctions and utf8bitset.
-func (f *Filter) Proto() *proto.BloomFilter {
+func (f *Filter) Proto() *orcproto.BloomFilter {
 	b := make([]byte, 8*len(f.bits))
 	for i, w := range f.bits {
 		binary.LittleEndian.PutUint64(b[8*i:], w)
 	}
 	k := uint32(f.k)
-	return &proto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: b}
+	return &orcproto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: b}
 }
 
 // NumBits and NumHashFunctions describe the filter's size.

@@ -5,7 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 func TestNoFalseNegativesAndFPP(t *testing.T) {
@@ -76,7 +76,7 @@ func TestProtoRoundTrip(t *testing.T) {
 	if !g.MightContainNull() {
 		t.Fatal("lost NULL")
 	}
-	for _, bad := range []*proto.BloomFilter{{}, {Utf8Bitset: []byte{1, 2, 3}}, {Bitset: []uint64{1}}} {
+	for _, bad := range []*orcproto.BloomFilter{{}, {Utf8Bitset: []byte{1, 2, 3}}, {Bitset: []uint64{1}}} {
 		if _, err := FromProto(bad); err == nil {
 			t.Fatalf("malformed filter %v accepted", bad)
 		}
