@@ -8,15 +8,15 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/apache/arrow/go/v17/parquet"
-	"github.com/apache/arrow/go/v17/parquet/compress"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+
+	"github.com/ctlake/ctlake/parquetexport"
 )
 
-// Results leave ctlake for DuckDB, pandas or Spark as Parquet or as an Arrow
-// IPC file, written by Arrow Go's own writers so that every column keeps its
-// type: bigint stays int64, timestamps stay timestamps, maps, structs and
-// arrays stay nested. Both formats are binary and need a file (--out).
+// Results leave ctlake for DuckDB, pandas or Spark as Parquet (package
+// parquetexport, over Arrow Go's Parquet column writers) or as an Arrow IPC
+// file (Arrow Go's writer), so that every column keeps its type: bigint
+// stays int64, timestamps stay timestamps, maps, structs and arrays stay
+// nested. Both formats are binary and need a file (--out).
 
 // binaryFormats are the result formats that write a file, not text.
 var binaryFormats = []string{"parquet", "arrow"}
@@ -74,10 +74,6 @@ func eachExportRecord(rs *resultSet, schema *arrow.Schema, write func(arrow.Reco
 	})
 }
 
-// parquetRowGroupRows bounds a Parquet row group, so that the buffered
-// writer holds one group, not the whole result.
-const parquetRowGroupRows = 128 << 10
-
 // writeParquet writes rs as one Parquet file: zstd-compressed, timestamps
 // stored as microseconds (CloudTrail's precision is milliseconds, and Spark
 // reads microsecond timestamps without extra settings, nanoseconds not), and
@@ -87,47 +83,15 @@ func writeParquet(w io.Writer, rs *resultSet) error {
 	if err != nil {
 		return err
 	}
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithAllocator(memory.DefaultAllocator),
-		parquet.WithMaxRowGroupLength(parquetRowGroupRows),
-	)
-	// Parquet has no duration and month interval columns that pqarrow
-	// writes: they are stored as their int64/int32 values, and the Arrow
-	// schema embedded in the file keeps the real types, as Arrow C++ does
-	// for durations, so Arrow readers get intervals back.
-	stored, changed := parquetStorageSchema(schema)
-	opts := []pqarrow.WriterOption{
-		pqarrow.WithCoerceTimestamps(arrow.Microsecond),
-		pqarrow.WithTruncatedTimestamps(true),
-	}
-	if !changed {
-		opts = append(opts, pqarrow.WithStoreSchema())
-	}
-	fw, err := pqarrow.NewFileWriter(stored, w, props, pqarrow.NewArrowWriterProperties(opts...))
+	pw, err := parquetexport.NewWriter(w, schema)
 	if err != nil {
-		return fmt.Errorf("parquet: %w", err)
+		return err
 	}
-	write := fw.WriteBuffered
-	if changed {
-		if err := fw.AppendKeyValueMetadata("ARROW:schema", serializedSchema(schema)); err != nil {
-			fw.Close()
-			return fmt.Errorf("parquet: %w", err)
-		}
-		write = func(r arrow.Record) error {
-			recs := retypeRecords([]arrow.Record{r}, stored)
-			defer recs[0].Release()
-			return fw.WriteBuffered(recs[0])
-		}
+	if err := eachExportRecord(rs, schema, pw.Write); err != nil {
+		pw.Close()
+		return err
 	}
-	if err := eachExportRecord(rs, schema, write); err != nil {
-		fw.Close()
-		return fmt.Errorf("parquet: %w", err)
-	}
-	if err := fw.Close(); err != nil {
-		return fmt.Errorf("parquet: %w", err)
-	}
-	return nil
+	return pw.Close()
 }
 
 // writeArrowFile writes rs as an Arrow IPC file (the random-access "Feather
