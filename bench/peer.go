@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,10 +64,12 @@ func BuildDuck(ctx context.Context, src, cache string) (*Duck, error) {
 	return &Duck{Bin: bin}, nil
 }
 
+// The peer's output patterns, compiled on first use (bench is linked into
+// every ctlake process).
 var (
-	duckLoaded = regexp.MustCompile(`loaded \d+ events from \d+ files in (\S+)`)
-	duckRows   = regexp.MustCompile(`(?m)^\d+ rows in (\S+)$`)
-	duckTime   = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$`)
+	duckLoaded = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`loaded \d+ events from \d+ files in (\S+)`) })
+	duckRows   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\d+ rows in (\S+)$`) })
+	duckTime   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$`) })
 )
 
 // DuckRun is one duckpeer invocation's rows (canonical text) and times.
@@ -91,13 +94,13 @@ func (d *Duck) Query(ctx context.Context, path string, view bool, sql string) (*
 		return nil, fmt.Errorf("duckpeer: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	run := &DuckRun{}
-	if m := duckLoaded.FindStringSubmatch(stderr.String()); m != nil {
+	if m := duckLoaded().FindStringSubmatch(stderr.String()); m != nil {
 		dur, err := time.ParseDuration(m[1])
 		if err == nil {
 			run.LoadSeconds = dur.Seconds()
 		}
 	}
-	m := duckRows.FindStringSubmatch(stderr.String())
+	m := duckRows().FindStringSubmatch(stderr.String())
 	if m == nil {
 		return nil, fmt.Errorf("duckpeer: no timing in %q", stderr.String())
 	}
@@ -116,7 +119,7 @@ func duckTSV(lines []string) []string {
 	for _, l := range lines[min(1, len(lines)):] {
 		cells := strings.Split(l, "\t")
 		for i, c := range cells {
-			if duckTime.MatchString(c) {
+			if duckTime().MatchString(c) {
 				cells[i] = canonicalTime(c)
 			}
 		}

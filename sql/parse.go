@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -244,13 +245,16 @@ var statementKeywords = map[string]bool{
 	"VACUUM": true, "COPY": true, "LOAD": true, "UNLOAD": true, "VALUES": true, "TABLE": true,
 }
 
-var sqlparserErr = regexp.MustCompile(`^(.*) at position (\d+)(?: near '(.*)')?$`)
+// sqlparserErr is compiled on first use: only failed parses need it.
+var sqlparserErr = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(.*) at position (\d+)(?: near '(.*)')?$`)
+})
 
 // mapError turns sqlparser's "syntax error at position N near 'x'" about
 // the rewritten text into an error at the matching token of the user's
 // text, naming that token as the user wrote it.
 func (p *parser) mapError(msg, text string, pieces []piece, offs []int, end int) *Error {
-	m := sqlparserErr.FindStringSubmatch(msg)
+	m := sqlparserErr().FindStringSubmatch(msg)
 	if m == nil || len(pieces) == 0 {
 		return p.errorf(p.endPos(end), ErrSyntax, "syntax error")
 	}
