@@ -56,6 +56,9 @@ type Scanner struct {
 	// latePick holds the k best eventTimes of the first passes so far
 	// (scan_late.go); under mu.
 	latePick lateTopK
+
+	// meta is the store's metadata snapshot (nil: plan from file tails).
+	meta *metaSnapshot
 }
 
 type scanResult struct {
@@ -69,7 +72,8 @@ type scanResult struct {
 type scanUnit struct {
 	abs    string
 	stripe int
-	span   timeSpan // the stripe's eventTime statistics (top-N pruning)
+	span   timeSpan  // the stripe's eventTime statistics (top-N pruning)
+	fm     *fileMeta // the file's snapshot entry, when planned from it (scan_meta.go)
 }
 
 // OutputSchema is the schema of a scan's records for spec: one column per
@@ -155,6 +159,9 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		}
 		sortFiles(files, *spec.TopN)
 		sc.gate = newFirstGate()
+	}
+	if !spec.NoPruning {
+		sc.meta = metaSnapshotOf(s.Dir)
 	}
 	read := readColumns(spec)
 	units := make(chan scanUnit)
@@ -264,6 +271,9 @@ func (sc *Scanner) addStats(st ScanStats) {
 // planFile opens a file, prunes its stripes by statistics and queues the
 // rest.
 func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec ScanSpec, units chan<- scanUnit) error {
+	if fm, ok := sc.meta.lookup(fe); ok {
+		return sc.planFileMeta(ctx, s, fe, fm, spec, units)
+	}
 	f, err := orcfile.OpenFile(s.FilePath(fe.Path))
 	if err != nil {
 		return fmt.Errorf("store %q: %w", s.Info.Name, err)
@@ -311,6 +321,16 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 	if sc.bound.Excludes(u.span) {
 		sc.addStats(ScanStats{StripesSkipped: 1, TopNStripesSkipped: 1})
 		return nil
+	}
+	if u.fm != nil {
+		n, out, err := screenUnit(u, spec)
+		if err != nil {
+			return err
+		}
+		if out {
+			sc.addStats(ScanStats{StripesSkipped: 1, RowGroupsSkipped: n})
+			return nil
+		}
 	}
 	if sc.order != nil && len(read) > 1 {
 		// Top-N scans read few rows of few stripes: choose the rows from

@@ -339,6 +339,9 @@ func (tx *Tx) Commit() error {
 	next.Totals.Filtered += tx.totals.Filtered
 	next.Totals.Rejected += tx.totals.Rejected
 	next.Sources = tx.src.next(tx.current.Sources)
+	// The pruning metadata of the new snapshot (metasnap.go). Best effort:
+	// files without an entry are planned from their tails.
+	writeMetaSnapshot(tx.store.Dir, &next)
 	if err := writeJSONAtomic(filepath.Join(tx.store.Dir, manifestName), next); err != nil {
 		return fmt.Errorf("store %q: commit: %w", tx.store.Info.Name, err)
 	}

@@ -219,7 +219,12 @@ func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) 
 		// a scratch buffer and copies it over (klauspost/compress keeps the
 		// bytes before a frame as "history"), which was a third of the CPU
 		// of reading a stripe of every column.
-		dst = growBy(dst, limit)[:start]
+		// A chunk's frame usually states its size (our writer's and
+		// ORC Java's do): reserve exactly that. Reserving a whole block
+		// for the small sections of a file's tail and stripe footers made
+		// opening a file allocate and zero ~20 times its metadata's size.
+		reserve := zstdReserve(src, limit)
+		dst = growBy(dst, reserve)[:start]
 		tail := dst[start:start:cap(dst)]
 		out, err := zstdDecoder().DecodeAll(src, tail)
 		if err != nil {
@@ -360,7 +365,7 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 	// Reserve the whole stream once: growing chunk by chunk copied the
 	// bytes decompressed so far again at every doubling (a fifth of the CPU
 	// of reading one stripe of every column, measured on SELECT * … LIMIT).
-	nChunks, bound := streamBound(src, blockSize)
+	nChunks, bound := streamBound(c, src, blockSize)
 	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need {
 		nd := make([]byte, len(dst), len(dst)+need)
 		copy(nd, dst)
@@ -405,11 +410,11 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 
 // streamBound walks a stream's chunk headers and returns the number of
 // chunks and the most bytes they can decompress to: an original chunk's
-// size, or the block size (as decompressBlock reserves) for a compressed
-// one. It stops at the first malformed header, which DecompressStream then
+// size, the size a zstd frame states, or else the block size (as
+// decompressBlock reserves) for a compressed one. It stops at the first malformed header, which DecompressStream then
 // reports; the caller caps the bound, since a hostile stream of empty
 // chunks would otherwise claim a block each.
-func streamBound(src []byte, blockSize int) (chunks, bound int) {
+func streamBound(c Compression, src []byte, blockSize int) (chunks, bound int) {
 	for off := 0; len(src)-off >= 3; {
 		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
 		n := int(h >> 1)
@@ -417,14 +422,65 @@ func streamBound(src []byte, blockSize int) (chunks, bound int) {
 			break
 		}
 		chunks++
-		if h&1 == 1 {
+		switch {
+		case h&1 == 1:
 			bound += n
-		} else {
+		case c == CompressionZstd:
+			bound += zstdReserve(src[off+3:off+3+n], blockSize)
+		default:
 			bound += blockSize
 		}
 		off += 3 + n
 	}
 	return chunks, bound
+}
+
+// zstdReserve is the room to reserve for decompressing the zstd chunk
+// src: the size its frame states, or for a frame that states none (the
+// encoder omits it below 256 bytes) a guess, grown by the decoder when
+// short; never more than limit.
+func zstdReserve(src []byte, limit int) int {
+	if n, ok := zstdContentSize(src); ok {
+		return min(n, limit)
+	}
+	return min(limit, max(1024, 8*len(src)))
+}
+
+// zstdContentSize reads the Frame_Content_Size field of the zstd frame at
+// the start of src (RFC 8878, 3.1.1.1): false when src is not a zstd frame
+// or the frame does not state its size.
+func zstdContentSize(src []byte) (int, bool) {
+	if len(src) < 5 || src[0] != 0x28 || src[1] != 0xb5 || src[2] != 0x2f || src[3] != 0xfd {
+		return 0, false
+	}
+	fhd := src[4]
+	single := fhd&0x20 != 0
+	i := 5
+	if !single {
+		i++ // Window_Descriptor
+	}
+	i += [4]int{0, 1, 2, 4}[fhd&3] // Dictionary_ID
+	n := [4]int{0, 2, 4, 8}[fhd>>6]
+	if n == 0 {
+		if !single {
+			return 0, false
+		}
+		n = 1
+	}
+	if len(src) < i+n {
+		return 0, false
+	}
+	var v uint64
+	for k := 0; k < n; k++ {
+		v |= uint64(src[i+k]) << (8 * k)
+	}
+	if n == 2 {
+		v += 256
+	}
+	if v > 1<<31 {
+		return 0, false
+	}
+	return int(v), true
 }
 
 // SeekPosition turns a row index position pair into an offset in the bytes
