@@ -65,23 +65,39 @@ func (r FileRef) BloomFilterSetAt(stripe, col int, offset, length uint64) ([]*bl
 	if _, err := fh.ReadAt(raw, int64(offset)); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", r.Path, err)
 	}
-	b := raw
-	if r.Compression != CompressionNone {
-		if b, _, err = DecompressStream(r.Compression, nil, raw, r.BlockSize); err != nil {
-			return nil, fmt.Errorf("%s: stripe %d, column %d bloom filters: %w", r.Path, stripe, col, err)
-		}
+	b, err := streamView(r.Compression, raw, r.BlockSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: stripe %d, column %d bloom filters: %w", r.Path, stripe, col, err)
 	}
-	idx := &orcproto.BloomFilterIndex{}
-	if err := orcproto.Unmarshal(b, idx); err != nil {
+	views, err := orcproto.BloomFilterViews(b)
+	if err != nil {
 		return nil, fmt.Errorf("%s: stripe %d, column %d bloom filters: %v: %w", r.Path, stripe, col, err, ErrCorrupt)
 	}
-	pbs := idx.GetBloomFilter()
-	filters := make([]*bloom.Filter, len(pbs))
-	for g, pb := range pbs {
-		if bf, err := bloom.FromProto(pb); err == nil {
+	// The filters test the decompressed bytes in place (b is not reused).
+	filters := make([]*bloom.Filter, len(views))
+	for g, v := range views {
+		if bf, err := bloom.FromUTF8Bitset(int(v.NumHashFunctions), v.Utf8Bitset); err == nil {
 			filters[g] = bf
 		}
 	}
 	e := metaPut(&metaEntry{key: k, size: metaBloomSetSize(filters), blooms: filters, utf8: true})
 	return e.blooms, nil
+}
+
+// streamView returns a stream's decompressed bytes, aliasing raw when the
+// stream is one chunk stored uncompressed: bloom filter bits are random,
+// so writers store them as original chunks, and decompressing was a copy
+// of every filter.
+func streamView(c Compression, raw []byte, blockSize int) ([]byte, error) {
+	if c == CompressionNone {
+		return raw, nil
+	}
+	if len(raw) >= 3 {
+		h := uint32(raw[0]) | uint32(raw[1])<<8 | uint32(raw[2])<<16
+		if n := int(h >> 1); h&1 == 1 && n == len(raw)-3 && n <= blockSize {
+			return raw[3:], nil
+		}
+	}
+	b, _, err := DecompressStream(c, nil, raw, blockSize)
+	return b, err
 }

@@ -339,3 +339,22 @@ func TestEnumNames(t *testing.T) {
 		t.Fatal("enum names differ from the reference's")
 	}
 }
+
+// TestBloomFilterViews checks the views against the full decoder.
+func TestBloomFilterViews(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	for i := 0; i < 200; i++ {
+		m := &BloomFilterIndex{}
+		fill(r, reflect.ValueOf(m).Elem(), 0)
+		b, _ := Marshal(m)
+		views, err := BloomFilterViews(b)
+		if err != nil || len(views) != len(m.BloomFilter) {
+			t.Fatalf("%d views, %v; want %d", len(views), err, len(m.BloomFilter))
+		}
+		for j, f := range m.BloomFilter {
+			if views[j].NumHashFunctions != f.GetNumHashFunctions() || !bytes.Equal(views[j].Utf8Bitset, f.GetUtf8Bitset()) {
+				t.Fatalf("filter %d differs", j)
+			}
+		}
+	}
+}
