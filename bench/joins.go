@@ -270,7 +270,7 @@ func profileJoin(ctx context.Context, r *Runner, text string, jr *JoinResult) er
 	if err != nil {
 		return err
 	}
-	jr.Analyze = engine.FormatAnalyze(q.Plan, ops, engine.AnalyzeTimes)
+	jr.Analyze = engine.FormatAnalyze(q.Plan, ops, engine.AnalyzeTimes, nil)
 	ranged := -1
 	for n, s := range exec.StatsByNode(q.Plan.Root, ops) {
 		scan, ok := n.(*planner.Scan)

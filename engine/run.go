@@ -98,7 +98,10 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 	if err != nil {
 		return "", s, err
 	}
-	return FormatAnalyze(q.Plan, opStats, times), s, nil
+	// Each scan's estimate beside what it read (the estimate is computed
+	// from metadata, now or before the run for a scan limit).
+	est, _ := q.Estimate(ctx)
+	return FormatAnalyze(q.Plan, opStats, times, est.ByScan), s, nil
 }
 
 // Profile runs the query to the end, dropping its rows, and returns each
@@ -106,6 +109,9 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 // and the query's: what Analyze prints, for callers that read the figures
 // (the benchmarks report one join side's pruning).
 func (q *Query) Profile(ctx context.Context) (*exec.OpStats, Stats, error) {
+	if err := q.checkLimits(ctx); err != nil {
+		return nil, Stats{}, err
+	}
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
 		return nil, Stats{}, Positioned(q.Text, err)
@@ -136,9 +142,10 @@ func (q *Query) Profile(ctx context.Context) (*exec.OpStats, Stats, error) {
 	return opStats, s, nil
 }
 
-// FormatAnalyze prints the plan with each operator's runtime figures. The
-// operator tree mirrors the plan node for node.
-func FormatAnalyze(plan *planner.Plan, root *exec.OpStats, times TimeFormat) string {
+// FormatAnalyze prints the plan with each operator's runtime figures, and
+// each scan's estimate when estimates has it. The operator tree mirrors the
+// plan node for node.
+func FormatAnalyze(plan *planner.Plan, root *exec.OpStats, times TimeFormat, estimates map[*planner.Scan]Estimate) string {
 	figures := exec.StatsByNode(plan.Root, root)
 	return planner.Format(plan.Root, func(n planner.Node) string {
 		s := figures[n]
@@ -153,6 +160,11 @@ func FormatAnalyze(plan *planner.Plan, root *exec.OpStats, times TimeFormat) str
 		sort.Strings(keys)
 		for _, k := range keys {
 			parts = append(parts, k+": "+s.Extra[k])
+		}
+		if sc, ok := n.(*planner.Scan); ok && estimates != nil {
+			if e, ok := estimates[sc]; ok {
+				parts = append(parts, "estimated: ["+e.String()+"]")
+			}
 		}
 		return "(" + strings.Join(parts, ", ") + ")"
 	})

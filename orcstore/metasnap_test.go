@@ -237,3 +237,54 @@ func TestMetaSnapshotCatchesUp(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateMatchesScan checks that Estimate predicts exactly what the
+// scan then reads (stripes, row groups, rows, bytes) for scans without
+// top-N pruning, with and without the metadata snapshot, and that it
+// reads no data to do so.
+func TestEstimateMatchesScan(t *testing.T) {
+	s, all := metaFixture(t)
+	snapPath := filepath.Join(s.Dir, metaSnapName)
+	good, _ := os.ReadFile(snapPath)
+	for _, variant := range []string{"snapshot", "tails"} {
+		if variant == "tails" {
+			os.Remove(snapPath)
+		}
+		for name, spec := range metaSpecs(all) {
+			for _, cols := range [][]string{{"eventID"}, {"eventTime", "eventSource", "eventJson"}, nil} {
+				spec.Columns = cols
+				m, _ := s.Snapshot()
+				est, err := s.Estimate(context.Background(), m, spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st := scanStats(t, s, spec)
+				if est.Stripes != st.StripesRead || est.RowGroups != st.RowGroupsRead || est.Events != st.RowsRead || est.Bytes != st.BytesRead || est.Files > st.FilesRead || est.UpperBound {
+					t.Errorf("%s, %s, columns %v: estimate %+v, scan read %+v", variant, name, cols, est, st)
+				}
+			}
+		}
+	}
+	os.WriteFile(snapPath, good, 0o644)
+}
+
+// scanStats runs spec to the end and returns its figures.
+func scanStats(t *testing.T, s *Store, spec ScanSpec) ScanStats {
+	t.Helper()
+	m, _ := s.Snapshot()
+	sc, err := s.Scan(context.Background(), m, spec, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	for {
+		b, err := sc.Next()
+		if errors.Is(err, io.EOF) {
+			return sc.Stats()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Rec.Release()
+	}
+}

@@ -31,6 +31,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations, sorts and joins may hold; the process stays under about twice this")
 	noPushdown := fs.Bool("no-pushdown", false, "read every file, stripe and row group (for comparing results; slower)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	scanLim := addScanLimitFlags(fs)
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob, as ingest reads them) as table NAME without ingesting them (repeatable)")
 	jsonOpts := jsonFlags(fs)
@@ -95,6 +96,9 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	eng := newQuerier(c)
 	eng.opts = engine.Options{MemoryLimit: limit, NoPushdown: *noPushdown, Workers: *workers, JSONTables: tables, JSON: *jsonOpts}
+	if err := scanLim.apply(&eng.opts); err != nil {
+		return err
+	}
 	if len(stmts) > 1 || toDir || *file != "" {
 		return runBatch(ctx, eng, stmts, batchOptions{
 			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: cmp.Or(*file, "query"),

@@ -55,6 +55,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	history := fs.String("history", "", "history file (default: shell_history in the data directory)")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations, sorts and joins may hold; the process stays under about twice this")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	scanLim := addScanLimitFlags(fs)
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob) as table NAME without ingesting them (repeatable)")
 	jsonOpts := jsonFlags(fs)
@@ -80,6 +81,9 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	sh := &shell{eng: newQuerier(c), catalog: c, format: *format, params: params{},
 		out: stdout, stdout: stdout, msg: stderr, sigs: make(chan os.Signal, 1)}
 	sh.eng.opts = engine.Options{MemoryLimit: limit, Workers: *workers, JSONTables: tables, JSON: *jsonOpts}
+	if err := scanLim.apply(&sh.eng.opts); err != nil {
+		return err
+	}
 	if *store != "" {
 		s, err := c.Open(*store)
 		if err != nil {
