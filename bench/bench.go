@@ -27,6 +27,13 @@ type Config struct {
 	// ProfileDir, if set, receives a CPU profile of each query's store
 	// runs (<query>.orc.pprof), for `go tool pprof`.
 	ProfileDir string
+	// ColdRuns, when positive, adds the cold mode (cold.go): each query
+	// run that many times as its own process of Exe (the ctlake binary)
+	// and, with Duck, of duckpeer.
+	ColdRuns int
+	Exe      string
+	// NoWarm skips the warm mode (only cold processes are timed).
+	NoWarm bool
 }
 
 // Report is everything a run measured.
@@ -51,6 +58,7 @@ type SizeReport struct {
 	Ingest  []IngestResult `json:"ingest"`
 	Params  Params         `json:"params"`
 	Queries []*QueryResult `json:"queries"`
+	Cold    *ColdReport    `json:"cold,omitempty"`
 	Seconds float64        `json:"seconds"`
 }
 
@@ -80,20 +88,32 @@ type Timing struct {
 	RowGroupsSkipped int       `json:"row_groups_skipped"`
 	RowGroupsRead    int       `json:"row_groups_read"`
 	LoadSeconds      float64   `json:"load_seconds,omitempty"` // DuckDB import, per run
+	// CPUSeconds are the processes' CPU times (cold mode), CPUMedian
+	// their median.
+	CPUSeconds []float64 `json:"cpu_seconds,omitempty"`
+	CPUMedian  float64   `json:"cpu_median,omitempty"`
 }
 
 func (t *Timing) finish() {
-	s := append([]float64(nil), t.Seconds...)
-	sort.Float64s(s)
-	t.Runs = len(s)
-	if len(s) > 0 {
-		t.Median = s[len(s)/2]
-		if len(s)%2 == 0 {
-			t.Median = (s[len(s)/2-1] + s[len(s)/2]) / 2
-		}
-	}
+	t.Runs = len(t.Seconds)
+	t.Median = median(t.Seconds)
+	t.CPUMedian = median(t.CPUSeconds)
 	if t.Median > 0 {
 		t.RowsPerSec = float64(t.EventsScanned) / t.Median
+	}
+}
+
+// median of xs (0 for none).
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	switch n := len(s); {
+	case n == 0:
+		return 0
+	case n%2 == 0:
+		return (s[n/2-1] + s[n/2]) / 2
+	default:
+		return s[n/2]
 	}
 }
 
@@ -167,6 +187,9 @@ func runSize(ctx context.Context, cfg Config, n int64) (*SizeReport, error) {
 		return nil, err
 	}
 	for _, q := range Suite {
+		if cfg.NoWarm {
+			break
+		}
 		qr, err := runQuery(ctx, cfg, r, ds, sr.Params, q, table)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", q.Name, err)
@@ -177,6 +200,11 @@ func runSize(ctx context.Context, cfg Config, n int64) (*SizeReport, error) {
 			line += fmt.Sprintf("  duckdb table %8.1f ms  ndjson %9.1f ms", qr.DuckTable.Median*1e3, qr.DuckJSON.Median*1e3)
 		}
 		cfg.logf("%s  %s", line, qr.Check)
+	}
+	if cfg.ColdRuns > 0 {
+		if sr.Cold, err = runCold(ctx, cfg, filepath.Join(work, "data"), table, work, ds, sr.Params); err != nil {
+			return nil, err
+		}
 	}
 	sr.Seconds = time.Since(start).Seconds()
 	return sr, nil

@@ -86,7 +86,10 @@ func (d *Duck) Query(ctx context.Context, path string, view bool, sql string) (*
 	if view {
 		args = append(args, "-view")
 	}
-	args = append(args, path, sql)
+	return d.run(ctx, append(args, path, sql))
+}
+
+func (d *Duck) run(ctx context.Context, args []string) (*DuckRun, error) {
 	cmd := exec.CommandContext(ctx, d.Bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -126,6 +129,12 @@ func duckTSV(lines []string) []string {
 		rows = append(rows, strings.Join(cells, "\t"))
 	}
 	return rows
+}
+
+// QueryDB runs sql on DuckDB's table kept in the database file db,
+// importing the JSON at path into it first when the file has no table.
+func (d *Duck) QueryDB(ctx context.Context, db, path, sql string) (*DuckRun, error) {
+	return d.run(ctx, []string{"query", "-timing", "-db", db, path, sql})
 }
 
 // canonicalTime pads a time's fraction to nine digits, as Canonical prints.

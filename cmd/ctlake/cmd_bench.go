@@ -27,6 +27,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	runs := fs.Int("runs", 5, "timed runs per query on the store (the median is reported)")
 	jsonRuns := fs.Int("json-runs", 0, "timed runs per query on JSON (default: --runs up to 200,000 events, else 1: each run decodes every event)")
 	duckRuns := fs.Int("duck-runs", 1, "runs per query through DuckDB (each one a duckpeer process that imports the events again)")
+	mode := fs.String("mode", "warm", "warm: each query timed inside one process; cold: each query its own ctlake (and duckpeer) process, as a script runs it; both")
+	coldRuns := fs.Int("cold-runs", 5, "processes per query in cold mode (the median is reported)")
 	cache := fs.String("cache", "", "folder caching generated events by seed and size, and the duckpeer binary (default: <user cache dir>/ctlake/bench)")
 	format := fs.String("format", "text", "report format: text or json")
 	plot := fs.String("plot", "", "also draw the report as an SVG chart into FILE.svg")
@@ -67,6 +69,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*cache = filepath.Join(dir, "ctlake", "bench")
 	}
 	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile}
+	switch *mode {
+	case "warm":
+	case "cold", "both":
+		if *coldRuns < 1 {
+			return fmt.Errorf("%w: --cold-runs must be at least 1", errUsage)
+		}
+		if cfg.Exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("cold mode needs this program's path: %w", err)
+		}
+		cfg.ColdRuns = *coldRuns
+		cfg.NoWarm = *mode == "cold"
+	default:
+		return fmt.Errorf("%w: --mode %q (want warm, cold or both)", errUsage, *mode)
+	}
 	if cfg.JSONRuns == 0 {
 		cfg.JSONRuns = 1
 		if sizes[len(sizes)-1] <= 200_000 {

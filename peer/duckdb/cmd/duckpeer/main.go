@@ -4,7 +4,7 @@
 //	duckpeer query [flags] PATH... SQL
 //
 // The events of every PATH (files or directories, as duckpeer.ExpandPaths
-// reads them) become table "events" (see -table, -view); -load NAME=PATH
+// reads them) become table "events" (see -table, -view, -db); -load NAME=PATH
 // (repeatable) imports more tables, for joins. SQL is DuckDB's dialect (the
 // peer's README maps CloudTrail Lake forms to it). Rows are printed as
 // NDJSON with -json, else as tab-separated values with a header. -timing
@@ -56,6 +56,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		loads = append(loads, v)
 		return nil
 	})
+	dbPath := fs.String("db", "", "keep the table in this database file: import PATH... into it when the table is missing, else query it as it is (a later process querying its own table)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: duckpeer query [flags] PATH... SQL")
 		fs.PrintDefaults()
@@ -72,20 +73,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return errors.New("need at least one PATH and the SQL")
 	}
 	query := rest[len(rest)-1]
-	files, err := duckpeer.ExpandPaths(rest[:len(rest)-1])
-	if err != nil {
-		return err
-	}
-	p, err := duckpeer.OpenWith(duckpeer.Options{TimeField: *timeField, KeepUntimed: *keep})
+	paths := rest[:len(rest)-1]
+	p, err := duckpeer.OpenWith(duckpeer.Options{TimeField: *timeField, KeepUntimed: *keep, Path: *dbPath})
 	if err != nil {
 		return err
 	}
 	defer p.Close()
 	ctx := context.Background()
 	start := time.Now()
-	if *view {
+	have := false
+	if *dbPath != "" && !*view {
+		if have, err = p.HasTable(ctx, *table); err != nil {
+			return err
+		}
+	}
+	var files []string
+	if !have {
+		// Expanded only when read: walking a trail's folders is itself
+		// part of reading JSON, not of querying a table.
+		if files, err = duckpeer.ExpandPaths(paths); err != nil {
+			return err
+		}
+	}
+	switch {
+	case have:
+	case *view:
 		err = p.ViewJSON(ctx, *table, files)
-	} else {
+	default:
 		var n int64
 		n, err = p.LoadJSON(ctx, *table, files)
 		if *timing && err == nil {
