@@ -15,6 +15,10 @@ var framerFastPath = true
 func (f *Framer) fastEvent() bool {
 	start := f.pos
 	v := validator{b: f.buf[start:f.end], wrapperCheck: len(f.stack) == 0}
+	if f.recordMembers {
+		f.members = f.members[:0]
+		v.members = &f.members
+	}
 	if v.object(1) != nil {
 		return false
 	}
@@ -35,5 +39,9 @@ func (f *Framer) fastEvent() bool {
 	f.prevSig = '}'
 	line := f.lineOf(start)
 	f.pos = start + n
-	return f.emit(RawEvent{Data: f.buf[start:f.pos], Line: line, Offset: f.base + int64(start), checked: true, hasWS: v.ws}, nil)
+	ev := RawEvent{Data: f.buf[start:f.pos], Line: line, Offset: f.base + int64(start), checked: true, hasWS: v.ws}
+	if f.recordMembers {
+		ev.members = f.members
+	}
+	return f.emit(ev, nil)
 }
