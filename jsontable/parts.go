@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ctlake/ctlake/ingest"
 )
@@ -20,8 +21,9 @@ type part struct {
 	off, end int64 // byte range; end < 0: the whole input
 }
 
-// splitMinBytes is the size from which an NDJSON file is cut into ranges.
-const splitMinBytes = 32 << 20
+// splitMinBytes is the size from which an NDJSON file is cut into ranges
+// (a variable so that tests can cut small files).
+var splitMinBytes int64 = 32 << 20
 
 // splitProbe bounds how far a line is read to check it is one event.
 const splitProbe = 1 << 20
@@ -29,19 +31,21 @@ const splitProbe = 1 << 20
 // parts returns the parts of in for n workers.
 func parts(in ingest.Input, n int) []part {
 	whole := []part{{in: in, end: -1}}
-	if in.Path == "" || n < 2 {
+	if in.Path == "" || n < 2 || strings.HasSuffix(in.Path, ".gz") {
 		return whole
 	}
-	f, err := os.Open(in.Path)
-	if err != nil {
-		return whole // reported when the part is read
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	// A trail is tens of thousands of small files: a stat rules them out
+	// (opening each one here too was a tenth of such a scan's CPU).
+	st, err := os.Stat(in.Path)
 	if err != nil || !st.Mode().IsRegular() || st.Size() < splitMinBytes {
-		return whole
+		return whole // errors are reported when the part is read
 	}
 	size := st.Size()
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return whole
+	}
+	defer f.Close()
 	// Only NDJSON is cut: the first line must be a whole event (this also
 	// rules out gzip, byte order marks, Records files and pretty-printed
 	// objects), and so must the line at every cut.
