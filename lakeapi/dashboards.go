@@ -73,7 +73,7 @@ type dashboardStore struct {
 	seq int64                 // keeps RefreshIds unique within a millisecond
 }
 
-var dashboardNameRE = regexp.MustCompile(`^[a-zA-Z0-9_\-]{3,128}$`)
+var dashboardNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_\-]{3,128}$`) })
 
 func newDashboardStore(s *Server) (*dashboardStore, error) {
 	d := &dashboardStore{s: s, dir: filepath.Join(s.dir, "dashboards"), all: map[string]*dashboard{}}
@@ -86,7 +86,7 @@ func newDashboardStore(s *Server) (*dashboardStore, error) {
 	}
 	for _, de := range ents {
 		name, ok := strings.CutSuffix(de.Name(), ".json")
-		if !ok || !dashboardNameRE.MatchString(name) {
+		if !ok || !dashboardNameRE().MatchString(name) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(d.dir, de.Name()))
@@ -116,7 +116,7 @@ func (d *dashboardStore) lookup(ref string) (*dashboard, error) {
 		name = ref[i+len(":dashboard/"):]
 	}
 	db, ok := d.all[name]
-	if !dashboardNameRE.MatchString(name) || !ok {
+	if !dashboardNameRE().MatchString(name) || !ok {
 		return nil, errorf("ResourceNotFoundException", "The dashboard %s was not found.", ref)
 	}
 	return db, nil

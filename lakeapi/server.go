@@ -326,7 +326,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) (string, error) 
 	}
 	h, ok := s.ops[op]
 	if !ok {
-		if lakeModel.knownOperation(op) {
+		if lakeModel().knownOperation(op) {
 			return op, errorf("UnsupportedOperationException", "ctlake serve does not implement %s; it answers the CloudTrail Lake operations (%s)", op, strings.Join(s.operationNames(), ", "))
 		}
 		return op, errorf("UnknownOperationException", "%s is not a CloudTrail operation", op)
@@ -334,7 +334,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) (string, error) 
 	if len(body) == 0 {
 		body = []byte("{}")
 	}
-	if verr := lakeModel.validate(op, body); verr != nil {
+	if verr := lakeModel().validate(op, body); verr != nil {
 		return op, verr
 	}
 	out, err := h(&call{ctx: r.Context(), op: op, body: body, region: region})
