@@ -6,7 +6,8 @@ import (
 )
 
 // softMemoryFactor sets the Go runtime's soft memory limit to this multiple
-// of --memory-limit. The limit bounds what a query's operators hold; scans
+// of --memory-limit (query, shell and ingest). The limit bounds what a
+// query's operators (or ingest's buffered events) hold; scans
 // add their stripe buffers and the garbage collector, left alone, lets the
 // heap grow to twice what is live. With the runtime told, the process stays
 // under twice --memory-limit: SELECT * over 1M events (CSV to /dev/null,
