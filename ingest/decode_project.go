@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/valyala/fastjson"
 
 	"github.com/ctlake/ctlake/orcstore"
@@ -291,16 +290,7 @@ func (p *Projection) appendValue(b *bnode, raw []byte) {
 // NewRecord returns the rows appended so far (schema: Schema) and resets.
 // The caller releases the record.
 func (p *Projection) NewRecord() arrow.Record {
-	arrs := make([]arrow.Array, len(p.bnodes))
-	for k, b := range p.bnodes {
-		d := b.finish()
-		arrs[k] = array.MakeFromData(d)
-		d.Release()
-	}
-	rec := array.NewRecord(p.schema, arrs, int64(p.rows))
-	for _, a := range arrs {
-		a.Release()
-	}
+	rec := finishRecord(p.schema, p.bnodes, p.rows)
 	p.rows = 0
 	return rec
 }

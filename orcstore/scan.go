@@ -305,13 +305,7 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 	}
 	f.Close()
 	f = nil
-	for _, u := range queued {
-		select {
-		case units <- u:
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	sendUnits(ctx, units, queued)
 	return nil
 }
 

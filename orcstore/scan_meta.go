@@ -43,14 +43,20 @@ func (sc *Scanner) planFileMeta(ctx context.Context, s *Store, fe FileEntry, fm 
 			sc.seedSpans(spans, spec)
 		})
 	}
+	sendUnits(ctx, units, queued)
+	return nil
+}
+
+// sendUnits queues a file's planned units for the workers (until the scan
+// is cancelled).
+func sendUnits(ctx context.Context, units chan<- scanUnit, queued []scanUnit) {
 	for _, u := range queued {
 		select {
 		case units <- u:
 		case <-ctx.Done():
-			return nil
+			return
 		}
 	}
-	return nil
 }
 
 // screenUnit decides from the snapshot whether any row group of unit u may
