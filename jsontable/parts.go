@@ -25,6 +25,8 @@ type part struct {
 // (a variable so that tests can cut small files).
 var splitMinBytes int64 = 32 << 20
 
+func partBytes() int64 { return max(splitMinBytes/4, 1) }
+
 // splitProbe bounds how far a line is read to check it is one event.
 const splitProbe = 1 << 20
 
@@ -52,10 +54,11 @@ func parts(in ingest.Input, n int) []part {
 	if !eventLineAt(f, 0, size) {
 		return whole
 	}
-	k := 4 * n
-	if min := size / splitMinBytes; int64(k) > min {
-		k = int(max(min, 2))
-	}
+	// Parts are small (a quarter of splitMinBytes, 8 MiB) rather than one
+	// per worker: the merge takes them back in input order (order.go), and
+	// a worker ahead of it waits once its part's slot is full, so small
+	// parts keep every worker busy and bound what waits for the merge.
+	k := int(max((size+partBytes()-1)/partBytes(), 2))
 	out := make([]part, 0, k)
 	prev := int64(0)
 	for i := 1; i < k; i++ {
@@ -92,22 +95,29 @@ func lineStart(r io.ReaderAt, off, size int64) (int64, bool) {
 	}
 }
 
-// eventLineAt reports whether the line at off is one whole event.
+// eventLineAt reports whether the line at off is one whole event. It
+// reads 64 KiB first (CloudTrail events are a few KiB; a file is probed at
+// every cut) and up to splitProbe for a longer line.
 func eventLineAt(r io.ReaderAt, off, size int64) bool {
-	buf := make([]byte, min(splitProbe, size-off))
-	n, err := r.ReadAt(buf, off)
-	if err != nil && err != io.EOF {
-		return false
-	}
-	buf = buf[:n]
-	nl := bytes.IndexByte(buf, '\n')
-	if nl < 0 {
-		if off+int64(n) < size {
-			return false // a line longer than the probe
+	for probe := int64(64 << 10); ; probe = splitProbe {
+		buf := make([]byte, min(probe, size-off))
+		n, err := r.ReadAt(buf, off)
+		if err != nil && err != io.EOF {
+			return false
 		}
-		nl = n
+		buf = buf[:n]
+		nl := bytes.IndexByte(buf, '\n')
+		if nl < 0 {
+			if off+int64(n) < size {
+				if probe < splitProbe {
+					continue
+				}
+				return false // a line longer than the probe
+			}
+			nl = n
+		}
+		return ingest.IsEventLine(bytes.TrimRight(buf[:nl], "\r"))
 	}
-	return ingest.IsEventLine(bytes.TrimRight(buf[:nl], "\r"))
 }
 
 // open returns a reader of the part's bytes.

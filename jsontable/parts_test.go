@@ -113,7 +113,7 @@ func TestSplitScanEqualsWhole(t *testing.T) {
 		{Columns: []string{"eventID", "eventSource"}, Prune: []orcstore.Predicate{{Column: "eventSource", Op: orcstore.PredEq, Values: []orcstore.Scalar{{Kind: orcstore.ScalarString, Str: "s3.amazonaws.com"}}}}},
 	}
 	run := func(spec orcstore.ScanSpec) ([]string, int64) {
-		s, err := New(context.Background(), &planner.Scan{Table: "raw", JSON: []string{path}, Spec: spec}, 2)
+		s, err := New(context.Background(), &planner.Scan{Table: "raw", JSON: []string{path}, Spec: spec}, Config{Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
