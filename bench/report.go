@@ -68,7 +68,7 @@ func writeSize(w io.Writer, s *SizeReport) {
 		line := fmt.Sprintf("%s\t%s\t%.1f\t%s\t%s\t%d/%d/%d\t%.1f\t%s\t%.1f×",
 			q.Name, q.Kind, q.ORC.Median*1e3, rate(q.ORC.RowsPerSec), mb(q.ORC.BytesRead),
 			q.ORC.FilesSkipped, q.ORC.StripesSkipped, q.ORC.RowGroupsSkipped,
-			q.JSON.Median*1e3, rate(q.JSON.RowsPerSec), q.Ratio())
+			q.JSON.median()*1e3, rate(q.JSON.rowsPerSec()), q.Ratio())
 		if duck {
 			line += fmt.Sprintf("\t%.1f\t%.1f\t%.2f×\t%.1f×", q.DuckTable.Median*1e3, q.DuckJSON.Median*1e3,
 				q.DuckTable.Median/q.ORC.Median, q.DuckJSON.Median/q.ORC.Median)

@@ -27,6 +27,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	runs := fs.Int("runs", 5, "timed runs per query on the store (the median is reported)")
 	jsonRuns := fs.Int("json-runs", 0, "timed runs per query on JSON (default: --runs up to 200,000 events, else 1: each run decodes every event)")
 	duckRuns := fs.Int("duck-runs", 1, "runs per query through DuckDB (each one a duckpeer process that imports the events again)")
+	jsonMax := fs.Int64("json-max-events", 0, "skip the JSON route for sizes above N events (0: never skip; at 10M each JSON run decodes 16 GB)")
 	mode := fs.String("mode", "warm", "warm: each query timed inside one process; cold: each query its own ctlake (and duckpeer) process, as a script runs it; both")
 	coldRuns := fs.Int("cold-runs", 5, "processes per query in cold mode (the median is reported)")
 	cache := fs.String("cache", "", "folder caching generated events by seed and size, and the duckpeer binary (default: <user cache dir>/ctlake/bench)")
@@ -68,7 +69,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		*cache = filepath.Join(dir, "ctlake", "bench")
 	}
-	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile}
+	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile, JSONMaxEvents: *jsonMax}
 	switch *mode {
 	case "warm":
 	case "cold", "both":
