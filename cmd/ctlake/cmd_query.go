@@ -73,6 +73,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
 	}
 	setSoftMemoryLimit(limit)
+	tuneQueryGC()
 	if !isResultFormat(*format) {
 		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultFormats, ", "))
 	}
