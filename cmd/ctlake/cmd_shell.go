@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell})
+	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell, data: true})
 }
 
 // shell is the state of one `ctlake shell` session: settings changed by
