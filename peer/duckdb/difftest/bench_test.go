@@ -51,7 +51,8 @@ var lambdaQueries = []lambdaQuery{
 // BenchmarkLambdas times higher-order functions over the resources array
 // (lambdaQueries: any_match, filter, transform, reduce) on ctlake's store
 // and on DuckDB's own table in one process, runs interleaved, and reports
-// medians and the resident memory each engine adds while it runs (RSS
+// medians of wall and CPU time and the resident memory each engine adds
+// while it runs (RSS
 // sampled every millisecond above the level just before the run, after
 // returning freed memory to the OS). DuckDB runs each query twice: on the
 // table duckpeer loads (resources as JSON, what the differential tests
@@ -159,6 +160,7 @@ func duckOne(ctx context.Context, peer *duckpeer.Peer, q string) func() (string,
 // against the first engine's.
 func interleave(b *testing.B, engines []engineRun, runs int) {
 	times := make([][]time.Duration, len(engines))
+	cpus := make([][]time.Duration, len(engines))
 	peaks := make([]int64, len(engines))
 	answers := make([]string, len(engines))
 	for r := 0; r < runs; r++ {
@@ -166,9 +168,11 @@ func interleave(b *testing.B, engines []engineRun, runs int) {
 			debug.FreeOSMemory()
 			base := rssBytes()
 			stop := sampleRSS()
+			cpu0 := cpuTime()
 			start := time.Now()
 			got, err := eng.run()
 			d := time.Since(start)
+			cpu := cpuTime() - cpu0
 			peak := stop()
 			if err != nil {
 				b.Fatalf("%s: %v", eng.name, err)
@@ -177,6 +181,7 @@ func interleave(b *testing.B, engines []engineRun, runs int) {
 				answers[e] = got
 			}
 			times[e] = append(times[e], d)
+			cpus[e] = append(cpus[e], cpu)
 			peaks[e] = max(peaks[e], peak-base)
 		}
 	}
@@ -192,10 +197,12 @@ func interleave(b *testing.B, engines []engineRun, runs int) {
 	}
 	for e, eng := range engines {
 		b.ReportMetric(float64(med(times[e]).Microseconds())/1e3, eng.name+"-ms")
+		b.ReportMetric(float64(med(cpus[e]).Microseconds())/1e3, eng.name+"-cpu-ms")
 		b.ReportMetric(float64(peaks[e])/(1<<20), eng.name+"-MB")
-		b.Logf("%-12s median %v of %d runs %v; peak RSS added %.0f MB; answer %s", eng.name, med(times[e]), len(times[e]), times[e], float64(peaks[e])/(1<<20), answers[e])
+		b.Logf("%-12s median %v (CPU %v) of %d runs %v; peak RSS added %.0f MB; answer %s", eng.name, med(times[e]), med(cpus[e]), len(times[e]), times[e], float64(peaks[e])/(1<<20), answers[e])
 		if e > 0 {
 			b.ReportMetric(float64(med(times[0]))/float64(med(times[e])), engines[0].name+"/"+eng.name)
+			b.ReportMetric(float64(med(cpus[0]))/float64(med(cpus[e])), engines[0].name+"/"+eng.name+"-cpu")
 		}
 	}
 }
