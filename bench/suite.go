@@ -68,6 +68,13 @@ var Suite = []Query{
 	{Name: "any-match-s3-objects", Kind: "full", Ordered: true,
 		SQL:  "SELECT count_if(any_match(resources, r -> r.type = 'AWS::S3::Object')) AS n FROM {T}",
 		Duck: "SELECT count_if(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object')) > 0) AS n FROM {T}"},
+	// filter and transform over the same array, folded to one number.
+	{Name: "filter-s3-objects", Kind: "full", Ordered: true,
+		SQL:  "SELECT sum(cardinality(filter(resources, r -> r.type = 'AWS::S3::Object'))) AS n FROM {T}",
+		Duck: "SELECT sum(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object'))) AS n FROM {T}"},
+	{Name: "transform-types", Kind: "full", Ordered: true,
+		SQL:  "SELECT count_if(contains(transform(resources, r -> lower(r.type)), 'aws::s3::object')) AS n FROM {T}",
+		Duck: "SELECT count_if(list_contains(list_transform(CAST(resources AS JSON[]), r -> lower(r->>'type')), 'aws::s3::object')) AS n FROM {T}"},
 }
 
 // Params are the data-dependent values the suite's placeholders take.

@@ -59,6 +59,9 @@ func (b *binder) resolveLambdaVar(sc *scope, ref *sql.ColumnRef) (Expr, bool, er
 func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCollector) (Expr, error) {
 	sig, ok := HigherOrderFunctions[name]
 	if !ok {
+		if !b.isFunction(name) { // a typo of transform is not "does not take a lambda"
+			return nil, b.errorf(e.Pos, ErrUnknownFunction, "unknown function %s%s", name, b.suggestFunction(name))
+		}
 		for _, a := range e.Args {
 			if l, isLambda := a.(*sql.Lambda); isLambda {
 				return nil, b.errorf(l.Pos, ErrType, "%s does not take a lambda expression", e.Name)

@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{name: "demo", summary: "generate CloudTrail events, ingest them into a demo store and run showcase Lake queries", run: runDemo})
+	register(command{name: "demo", summary: "generate CloudTrail events, ingest them into a demo store and run showcase Lake queries", run: runDemo, data: true})
 }
 
 // demoQuery is one showcase query. {id} stands for the store ID, {day} for

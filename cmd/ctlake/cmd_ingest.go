@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(command{name: "ingest", summary: "load CloudTrail JSON (files, folders, s3:// buckets, .gz, NDJSON, stdin) into a store; --follow a trail", run: runIngest})
+	register(command{name: "ingest", summary: "load CloudTrail JSON (files, folders, s3:// buckets, .gz, NDJSON, stdin) into a store; --follow a trail", run: runIngest, data: true})
 }
 
 const ingestUsage = `--store NAME|ID PATH|s3://BUCKET/PREFIX/...

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(command{name: "query", summary: "run CloudTrail Lake SQL against a store", run: runQuery})
+	register(command{name: "query", summary: "run CloudTrail Lake SQL against a store", run: runQuery, data: true})
 }
 
 func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {

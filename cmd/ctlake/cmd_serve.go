@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{name: "serve", summary: "answer the CloudTrail Lake API (AWS CLI, boto3, SDKs, Grafana) over the stores", run: runServe})
+	register(command{name: "serve", summary: "answer the CloudTrail Lake API (AWS CLI, boto3, SDKs, Grafana) over the stores", run: runServe, data: true})
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell})
+	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell, data: true})
 }
 
 // shell is the state of one `ctlake shell` session: settings changed by
@@ -125,7 +125,7 @@ func (sh *shell) interactive(ctx context.Context, stdin *os.File, history string
 	// Pastes are inserted in one step and echo only what they add (see
 	// shell_paste.go); the shell's own output goes after readline's.
 	ps := &pastes{}
-	echo := newEchoWriter(sh.stdout)
+	echo := newEchoWriter(sh.stdout, readline.GetScreenWidth)
 	term := sh.stdout
 	sh.stdout, sh.msg = echo.flushed(sh.stdout), echo.flushed(sh.msg)
 	if sh.outFile == nil {

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{name: "store", summary: "create, list, describe, update, delete, compact and export event data stores; print DDL", run: runStore})
+	register(command{name: "store", summary: "create, list, describe, update, delete, compact and export event data stores; print DDL", run: runStore, data: true})
 }
 
 const storeUsage = `Usage: ctlake store <subcommand> [flags]

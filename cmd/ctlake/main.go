@@ -23,6 +23,9 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	// data: the command reads or writes stores and takes --data DIR, so
+	// the global --data before the command is handed to it.
+	data bool
 }
 
 var commands = map[string]command{}
