@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+
+	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/lakeapi"
+	"github.com/ctlake/ctlake/orcstore"
+)
+
+// TestFollowHonoursIngestionSwitch: `ctlake ingest --follow` on a store
+// whose ingestion the API stopped (StopEventDataStoreIngestion through the
+// Go SDK against a server on the same data directory) says it is paused
+// and ingests nothing; StartEventDataStoreIngestion resumes it and the
+// folder's events arrive; a second stop pauses it again.
+func TestFollowHonoursIngestionSwitch(t *testing.T) {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	tmp := t.TempDir()
+	in := filepath.Join(tmp, "in")
+	sum, err := gen.Write(context.Background(), gen.Config{Events: 300, Seed: 15, Start: today, Days: 1, Accounts: 1, Workers: 1}, gen.LayoutS3, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(tmp, "data")
+	if out, err := ctlakeCmd(t, "store", "create", "--data", data, "followed").CombinedOutput(); err != nil {
+		t.Fatalf("store create: %v\n%s", err, out)
+	}
+	cat, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := lakeapi.New(lakeapi.Config{Catalog: cat, Keys: []lakeapi.KeyPair{{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cret"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer srv.Close()
+	defer hs.Close()
+	ct := apiClient(t, hs.URL, "AKIDTEST", "s3cret")
+	ctx := context.Background()
+	ref := &cloudtrail.StopEventDataStoreIngestionInput{EventDataStore: aws.String("followed")}
+	if _, err := ct.StopEventDataStoreIngestion(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := ctlakeCmd(t, "ingest", "--data", data, "--store", "followed", "--follow", "--interval", "200ms", in)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var seen []string
+	waitLine := func(want string) {
+		t.Helper()
+		deadline := time.After(2 * time.Minute)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("follower ended before %q:\n%s", want, strings.Join(seen, "\n"))
+				}
+				seen = append(seen, l)
+				if strings.Contains(l, want) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no %q in 2 minutes:\n%s", want, strings.Join(seen, "\n"))
+			}
+		}
+	}
+	rows := func() int64 {
+		st, err := cat.Open("followed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := st.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Rows()
+	}
+	waitLine("paused: the store's ingestion is stopped")
+	// Several pause checks (every 200 ms) pass: still nothing ingested.
+	time.Sleep(time.Second)
+	if n := rows(); n != 0 {
+		t.Fatalf("%d events ingested while the store's ingestion was stopped", n)
+	}
+	if _, err := ct.StartEventDataStoreIngestion(ctx, &cloudtrail.StartEventDataStoreIngestionInput{EventDataStore: aws.String("followed")}); err != nil {
+		t.Fatal(err)
+	}
+	waitLine("resumed")
+	// Files younger than 2 s wait for a later cycle; every event arrives.
+	for deadline := time.Now().Add(2 * time.Minute); rows() < sum.Events; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d events after resuming", rows(), sum.Events)
+		}
+	}
+	if _, err := ct.StopEventDataStoreIngestion(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	waitLine("paused: the store's ingestion is stopped")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for range lines {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, strings.Join(seen, "\n"))
+	}
+	if n := rows(); n != sum.Events {
+		t.Fatalf("%d events stored, the folder holds %d", n, sum.Events)
+	}
+}
