@@ -361,6 +361,9 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 	e.rec.Stats.FailedEntries = int64(len(problems))
 	m.mu.Unlock()
 	m.persist(e)
+	if h := s.cfg.hooks; h != nil && h.importing != nil {
+		h.importing(ctx, e.rec.ID)
+	}
 
 	var sum ingest.Summary
 	var err error

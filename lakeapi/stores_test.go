@@ -394,3 +394,73 @@ func TestImportS3(t *testing.T) {
 		t.Fatalf("%v", f)
 	}
 }
+
+// TestImportInterrupted: a server that dies during an import (its record
+// left IN_PROGRESS, as after kill -9) reads the import FAILED after a
+// restart, with a ServerStopped failure saying how to resume; StartImport
+// with the ImportId resumes it to COMPLETED and the store holds every event
+// once. A clean shutdown during an import records STOPPED instead.
+func TestImportInterrupted(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "logs")
+	gs, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 5}, gen.LayoutS3, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan string, 1)
+	hold := func(ctx context.Context, id string) {
+		started <- id
+		<-ctx.Done()
+	}
+	h := startServer(t, "", Config{hooks: &hooks{importing: hold}})
+	arn := h.mustOK("CreateEventDataStore", map[string]any{"Name": "interrupted", "AdvancedEventSelectors": []any{
+		map[string]any{"Name": "all", "FieldSelectors": []any{map[string]any{"Field": "eventCategory", "Equals": []string{"Management", "Data"}}}}}})["EventDataStoreArn"].(string)
+	src := map[string]any{"S3": map[string]any{"S3LocationUri": "file://" + in, "S3BucketRegion": "us-east-1", "S3BucketAccessRoleArn": "arn:aws:iam::000000000000:role/x"}}
+	id := h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string)
+	<-started
+	record := filepath.Join(h.data, "api", "imports", id+".json")
+	running, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(running), `"IN_PROGRESS"`) {
+		t.Fatalf("record while held: %s", running)
+	}
+	h.stop() // a clean shutdown cancels the import: STOPPED
+	h = startServer(t, h.data, Config{})
+	if g := h.mustOK("GetImport", map[string]any{"ImportId": id}); g["ImportStatus"] != "STOPPED" {
+		t.Fatalf("after a clean shutdown: %v", g)
+	}
+	h.stop()
+	// What kill -9 leaves: the record as it was while the import ran.
+	if err := os.WriteFile(record, running, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h = startServer(t, h.data, Config{})
+	g := h.mustOK("GetImport", map[string]any{"ImportId": id})
+	if g["ImportStatus"] != "FAILED" {
+		t.Fatalf("after a crash: %v", g)
+	}
+	fails := h.mustOK("ListImportFailures", map[string]any{"ImportId": id})["Failures"].([]any)
+	last := fails[len(fails)-1].(map[string]any)
+	if last["ErrorType"] != "ServerStopped" || !strings.Contains(last["ErrorMessage"].(string), "resumes it") {
+		t.Fatalf("failures: %v", fails)
+	}
+	if s := h.mustOK("ListImports", map[string]any{"ImportStatus": "FAILED"})["Imports"].([]any); len(s) != 1 {
+		t.Fatalf("ListImports FAILED: %v", s)
+	}
+	h.mustOK("StartImport", map[string]any{"ImportId": id})
+	h.srv.imports.wg.Wait()
+	g = h.mustOK("GetImport", map[string]any{"ImportId": id})
+	// The logs' events, less those of categories the selectors leave out.
+	done := int64(g["ImportStatistics"].(map[string]any)["EventsCompleted"].(float64))
+	if g["ImportStatus"] != "COMPLETED" || done < gs.Events*9/10 || done > gs.Events {
+		t.Fatalf("resumed: %v (the logs hold %d events)", g, gs.Events)
+	}
+	q := h.startQuery("SELECT count(*) AS n, count(DISTINCT eventID) AS d FROM interrupted")
+	h.waitStatus(q, "FINISHED")
+	rows, _ := h.allRows(q, 1)
+	want := strconv.FormatInt(done, 10)
+	if rows[0][0]["n"] != want || rows[0][1]["d"] != want {
+		t.Fatalf("store holds %v; the import says %s events", rows, want)
+	}
+}
