@@ -332,7 +332,9 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 	if e.rec.EndEventTime != nil {
 		dopts.Until = *e.rec.EndEventTime
 	}
-	cfg := ingest.Config{Store: st}
+	// The window applies event by event; the path dates above only spare
+	// reading files that cannot hold events in it.
+	cfg := ingest.Config{Store: st, EventsFrom: dopts.Since, EventsUntil: dopts.Until}
 	var inputs []ingest.Input
 	var problems []error
 	nprefixes := 0
@@ -444,6 +446,14 @@ func (m *importManager) listS3(ctx context.Context, e *importEntry, st *orcstore
 		return nil, 0, err
 	}
 	plan := ingest.PlanInputs(src.Inputs(l.Objects), known, false)
+	if !dopts.Since.IsZero() || !dopts.Until.IsZero() {
+		// Read under a time window, an object is not read whole: left out
+		// of the source log, a later import without the window reads it
+		// again (its events deduplicated) rather than skipping the rest.
+		for i := range plan.Inputs {
+			plan.Inputs[i].Object = nil
+		}
+	}
 	cfg.SourceStats = src.Stats
 	cfg.CommitInterval = 5 * time.Minute // durable progress on a slow network
 	return plan.Inputs, l.Prefixes, nil

@@ -2,6 +2,7 @@ package lakeapi
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -335,7 +336,8 @@ func TestImportS3(t *testing.T) {
 	fake := s3fake.Start(t)
 	fake.CreateBucket(t, "trail-bucket")
 	logs := filepath.Join(dir, "logs")
-	if _, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 9, Days: 2}, gen.LayoutS3, logs); err != nil {
+	day0 := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 9, Start: day0, Days: 2}, gen.LayoutS3, logs); err != nil {
 		t.Fatal(err)
 	}
 	files := 0
@@ -371,18 +373,30 @@ func TestImportS3(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	g := wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
+	// An import with a time window keeps the events inside it (bounds
+	// included), whatever the dates of the files holding them.
+	from, until := day0.Add(12*time.Hour), day0.Add(30*time.Hour)
+	g := wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src,
+		"StartEventTime": from.Unix(), "EndEventTime": until.Unix()})["ImportId"].(string))
+	windowed := g["ImportStatistics"].(map[string]any)["EventsCompleted"].(float64)
+	if g["ImportStatus"] != "COMPLETED" || windowed == 0 || windowed >= 400 {
+		t.Fatalf("windowed import: %v", g)
+	}
+	// The objects it read are not recorded as read whole: the import
+	// without a window reads them again and adds the rest.
+	g = wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
 	stats := g["ImportStatistics"].(map[string]any)
 	// Every generated event arrives; the bucket also holds digest files,
 	// which the listing skips.
-	if g["ImportStatus"] != "COMPLETED" || stats["EventsCompleted"].(float64) != 400 || stats["FilesCompleted"].(float64) == 0 || stats["FilesCompleted"].(float64) > float64(files) {
-		t.Fatalf("%v (%d objects in the bucket)", g, files)
+	if g["ImportStatus"] != "COMPLETED" || windowed+stats["EventsCompleted"].(float64) != 400 || stats["FilesCompleted"].(float64) == 0 || stats["FilesCompleted"].(float64) > float64(files) {
+		t.Fatalf("%v (%d objects in the bucket; %v events imported in the window)", g, files, windowed)
 	}
-	q := h.startQuery("SELECT count(*) AS n FROM froms3")
+	q := h.startQuery(fmt.Sprintf("SELECT count(*) AS n, count_if(eventTime BETWEEN timestamp '%s' AND timestamp '%s') AS w FROM froms3",
+		from.Format(time.DateTime), until.Format(time.DateTime)))
 	h.waitStatus(q, "FINISHED")
 	rows, _ := h.allRows(q, 1)
-	if rows[0][0]["n"] != strconv.FormatInt(int64(stats["EventsCompleted"].(float64)), 10) {
-		t.Fatalf("store holds %v, import says %v", rows[0][0]["n"], stats["EventsCompleted"])
+	if rows[0][0]["n"] != "400" || rows[0][1]["w"] != strconv.FormatInt(int64(windowed), 10) {
+		t.Fatalf("store holds %v events, %v in the window; the windowed import took %v", rows[0][0]["n"], rows[0][1]["w"], windowed)
 	}
 	gets := fake.Count("GET")
 	g = wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
