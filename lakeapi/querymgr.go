@@ -329,6 +329,24 @@ func (m *queryManager) ended(id string) <-chan struct{} {
 	return nil
 }
 
+// awaitEnd waits up to d for query id to end: StartQuery's budget (see
+// Config.StartWait). It returns early when the client goes away or the
+// server shuts down.
+func (m *queryManager) awaitEnd(ctx context.Context, id string, d time.Duration) {
+	done := m.ended(id)
+	if d <= 0 || done == nil {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	case <-ctx.Done():
+	case <-m.base.Done():
+	}
+}
+
 // get returns a copy of a query's record.
 func (m *queryManager) get(id string) (queryRecord, *engine.Rows, bool) {
 	m.mu.Lock()

@@ -32,6 +32,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (aws --no-sign-request); loopback only")
 	maxQueries := fs.Int("max-queries", lakeapi.DefaultMaxQueries, "most queued plus running queries (beyond: MaxConcurrentQueriesException)")
 	timeout := fs.Duration("query-timeout", lakeapi.DefaultQueryTimeout, "a query running longer ends TIMED_OUT (its rows so far stay readable)")
+	startWait := fs.Duration("start-wait", lakeapi.DefaultStartWait, "StartQuery answers once its query has ended or after this long, so a short query is FINISHED at the client's first poll (0: answer at once)")
 	retention := fs.Duration("results-retention", lakeapi.DefaultResultsRetention, "how long query results and history are kept")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations, sorts and joins may hold; the process stays under about twice this per running query")
@@ -69,8 +70,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if *startWait <= 0 {
+		*startWait = -1 // Config: negative is no wait, zero the default
+	}
 	cfg := lakeapi.Config{
-		Catalog: c, Region: *region, AccountID: *account, NoAuth: *noAuth,
+		StartWait: *startWait,
+		Catalog:   c, Region: *region, AccountID: *account, NoAuth: *noAuth,
 		MaxQueries: *maxQueries, QueryTimeout: *timeout, ResultsRetention: *retention,
 		MaxBodyBytes: bodyLimit, MemoryLimit: memory, ImportRoot: *importRoot,
 		S3: s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
