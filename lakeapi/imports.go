@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -248,6 +249,9 @@ func (s *Server) startImport(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if role := e.rec.Source.S3.S3BucketAccessRoleArn; s.cfg.S3AssumeRole && s3io.IsURL(path) && !roleARN.MatchString(role) {
+		return nil, errorf("InvalidImportSourceException", "S3BucketAccessRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); this server assumes it to read the bucket (--s3-assume-role)", role)
+	}
 	st, _, err := s.resolveActive(e.rec.StoreID)
 	if err != nil {
 		return nil, err
@@ -278,6 +282,9 @@ func (s *Server) startImport(c *call) (any, error) {
 	m.mu.Unlock()
 	return out, nil
 }
+
+// roleARN is an IAM role's ARN, in any partition.
+var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 
 // importPath checks S3LocationUri: an s3:// URL (returned as it is) or a
 // local path, file:///abs or /abs (returned cleaned).
@@ -426,10 +433,15 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 // listS3 lists an s3:// import the way `ctlake ingest s3://…` does: the
 // CloudTrail layout under the prefix, the days of the time range, minus the
 // objects the store's source log says it already holds (so a restarted
-// import fetches only the rest). The server's own AWS credentials are used
-// (S3BucketAccessRoleArn is not assumed); S3BucketRegion names the region.
+// import fetches only the rest). The server's own AWS credentials are used,
+// or with Config.S3AssumeRole the S3BucketAccessRoleArn they assume;
+// S3BucketRegion names the region.
 func (m *importManager) listS3(ctx context.Context, e *importEntry, st *orcstore.Store, url string, dopts ingest.DiscoverOptions, cfg *ingest.Config) ([]ingest.Input, int, error) {
 	opts := ingest.S3Options{Options: m.s.cfg.S3, Since: dopts.Since, Until: dopts.Until}
+	if m.s.cfg.S3AssumeRole {
+		opts.AssumeRole = e.rec.Source.S3.S3BucketAccessRoleArn
+		opts.RoleSessionName = "ctlake-import-" + e.rec.ID[:8]
+	}
 	if opts.Region == "" {
 		opts.Region = e.rec.Source.S3.S3BucketRegion
 	}

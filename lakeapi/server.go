@@ -74,6 +74,13 @@ type Config struct {
 	// S3 connects StartImport's s3:// sources (endpoint, profile, ...);
 	// credentials come from the server's AWS credential chain.
 	S3 s3io.Options
+	// S3AssumeRole makes StartImport of an s3:// source read the bucket
+	// as its S3BucketAccessRoleArn (STS AssumeRole with the server's
+	// credentials), as Lake does. Off by default: Lake's import roles
+	// trust cloudtrail.amazonaws.com, which a local user's credentials
+	// cannot act as, so the ARN is recorded and echoed and the server's
+	// own credentials read the bucket.
+	S3AssumeRole bool
 	// ImportRoot, when set, confines StartImport to local paths under it
 	// (symbolic links resolved); otherwise any path the server can read.
 	ImportRoot    string

@@ -321,9 +321,11 @@ func TestScheduledRefresh(t *testing.T) {
 	}
 }
 
-// TestImportS3 imports an s3:// prefix (an in-process S3) with ingest's S3
-// reader; a second import of the same prefix fetches nothing again.
-func TestImportS3(t *testing.T) {
+// s3ImportFixture starts an in-process S3 whose bucket trail-bucket holds
+// 400 generated events over two days from day0 in CloudTrail's layout, with
+// the environment's AWS settings replaced by a test key; it returns the
+// server and the number of objects.
+func s3ImportFixture(t *testing.T, day0 time.Time) (*s3fake.Server, int) {
 	dir := t.TempDir()
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDS3TEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "s3-secret")
@@ -336,7 +338,6 @@ func TestImportS3(t *testing.T) {
 	fake := s3fake.Start(t)
 	fake.CreateBucket(t, "trail-bucket")
 	logs := filepath.Join(dir, "logs")
-	day0 := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 9, Start: day0, Days: 2}, gen.LayoutS3, logs); err != nil {
 		t.Fatal(err)
 	}
@@ -357,6 +358,14 @@ func TestImportS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fake, files
+}
+
+// TestImportS3 imports an s3:// prefix (an in-process S3) with ingest's S3
+// reader; a second import of the same prefix fetches nothing again.
+func TestImportS3(t *testing.T) {
+	day0 := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	fake, files := s3ImportFixture(t, day0)
 	h := startServer(t, "", Config{S3: s3io.Options{Endpoint: fake.URL, PathStyle: true, MaxBackoff: 20 * time.Millisecond, Timeout: 5 * time.Second}})
 	arn := h.mustOK("CreateEventDataStore", map[string]any{"Name": "froms3", "AdvancedEventSelectors": []any{
 		map[string]any{"Name": "all", "FieldSelectors": []any{map[string]any{"Field": "eventCategory", "Equals": []string{"Management", "Data", "NetworkActivity", "Insight"}}}}}})["EventDataStoreArn"].(string)

@@ -39,6 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	s3Endpoint := fs.String("s3-endpoint-url", "", "StartImport of s3:// URIs: an S3-compatible endpoint (MinIO, ...) instead of AWS")
 	s3PathStyle := fs.Bool("s3-path-style", false, "StartImport of s3:// URIs: path-style addressing, which most S3-compatible stores need")
 	s3Profile := fs.String("s3-profile", "", "StartImport of s3:// URIs: the AWS profile whose credentials read the bucket (default: $AWS_PROFILE, else default)")
+	s3AssumeRole := fs.Bool("s3-assume-role", false, "StartImport of s3:// URIs: read the bucket as the import's S3BucketAccessRoleArn (STS AssumeRole with the server's credentials) instead of with the credentials themselves")
 	importRoot := fs.String("import-root", "", "StartImport reads local paths only under this folder (default: any path this process can read)")
 	quiet := fs.Bool("quiet", false, "do not log requests that fail or lifecycle events on stderr")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -78,7 +79,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Catalog:   c, Region: *region, AccountID: *account, NoAuth: *noAuth,
 		MaxQueries: *maxQueries, QueryTimeout: *timeout, ResultsRetention: *retention,
 		MaxBodyBytes: bodyLimit, MemoryLimit: memory, ImportRoot: *importRoot,
-		S3: s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
+		S3:           s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
+		S3AssumeRole: *s3AssumeRole,
 	}
 	if !*quiet {
 		cfg.Log = log.New(stderr, "ctlake serve: ", log.LstdFlags)
