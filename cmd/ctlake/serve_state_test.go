@@ -132,3 +132,53 @@ func TestFollowHonoursIngestionSwitch(t *testing.T) {
 		t.Fatalf("%d events stored, the folder holds %d", n, sum.Events)
 	}
 }
+
+// TestCLISeesAPIDeletion: a store deleted through the API (PENDING_DELETION)
+// reads so from the CLI too: `store list` and `store describe` show the
+// status, `ctlake query` refuses it as the API does and says how to
+// restore it; after RestoreEventDataStore the query runs.
+func TestCLISeesAPIDeletion(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if out, err := ctlakeCmd(t, "store", "create", "--data", data, "--no-termination-protection", "doomed").CombinedOutput(); err != nil {
+		t.Fatalf("store create: %v\n%s", err, out)
+	}
+	cat, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := lakeapi.New(lakeapi.Config{Catalog: cat, Keys: []lakeapi.KeyPair{{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cret"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer srv.Close()
+	defer hs.Close()
+	ct := apiClient(t, hs.URL, "AKIDTEST", "s3cret")
+	ctx := context.Background()
+	if _, err := ct.DeleteEventDataStore(ctx, &cloudtrail.DeleteEventDataStoreInput{EventDataStore: aws.String("doomed")}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		out, err := ctlakeCmd(t, append(args, "--data", data)...).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("store", "list"); err != nil || !strings.Contains(out, "PENDING_DELETION") {
+		t.Fatalf("store list: %v\n%s", err, out)
+	}
+	if out, err := run("store", "describe", "doomed", "--format", "json"); err != nil || !strings.Contains(out, `"status": "PENDING_DELETION"`) {
+		t.Fatalf("store describe: %v\n%s", err, out)
+	}
+	out, err := run("query", "SELECT count(*) FROM doomed")
+	if err == nil || !strings.Contains(out, "pending deletion") || !strings.Contains(out, "restore-event-data-store") {
+		t.Fatalf("query of a store pending deletion: %v\n%s", err, out)
+	}
+	if _, err := ct.RestoreEventDataStore(ctx, &cloudtrail.RestoreEventDataStoreInput{EventDataStore: aws.String("doomed")}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("query", "SELECT count(*) AS n FROM doomed"); err != nil || strings.Contains(out, "pending") {
+		t.Fatalf("query after restore: %v\n%s", err, out)
+	}
+	if out, err := run("store", "list"); err != nil || !strings.Contains(out, "ENABLED") {
+		t.Fatalf("store list after restore: %v\n%s", err, out)
+	}
+}
