@@ -38,7 +38,9 @@ func TestEventsWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var doc struct{ Records []struct{ EventTime time.Time } }
+		var doc struct {
+			Records []struct{ EventTime time.Time }
+		}
 		if err := json.Unmarshal(b, &doc); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
