@@ -32,21 +32,7 @@ func TestFollowHonoursIngestionSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := filepath.Join(tmp, "data")
-	if out, err := ctlakeCmd(t, "store", "create", "--data", data, "followed").CombinedOutput(); err != nil {
-		t.Fatalf("store create: %v\n%s", err, out)
-	}
-	cat, err := orcstore.OpenCatalog(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := lakeapi.New(lakeapi.Config{Catalog: cat, Keys: []lakeapi.KeyPair{{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cret"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer srv.Close()
-	defer hs.Close()
-	ct := apiClient(t, hs.URL, "AKIDTEST", "s3cret")
+	cat, ct := cliStoreAndAPI(t, data, "followed")
 	ctx := context.Background()
 	ref := &cloudtrail.StopEventDataStoreIngestionInput{EventDataStore: aws.String("followed")}
 	if _, err := ct.StopEventDataStoreIngestion(ctx, ref); err != nil {
@@ -139,21 +125,7 @@ func TestFollowHonoursIngestionSwitch(t *testing.T) {
 // restore it; after RestoreEventDataStore the query runs.
 func TestCLISeesAPIDeletion(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
-	if out, err := ctlakeCmd(t, "store", "create", "--data", data, "--no-termination-protection", "doomed").CombinedOutput(); err != nil {
-		t.Fatalf("store create: %v\n%s", err, out)
-	}
-	cat, err := orcstore.OpenCatalog(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := lakeapi.New(lakeapi.Config{Catalog: cat, Keys: []lakeapi.KeyPair{{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cret"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer srv.Close()
-	defer hs.Close()
-	ct := apiClient(t, hs.URL, "AKIDTEST", "s3cret")
+	_, ct := cliStoreAndAPI(t, data, "doomed", "--no-termination-protection")
 	ctx := context.Background()
 	if _, err := ct.DeleteEventDataStore(ctx, &cloudtrail.DeleteEventDataStoreInput{EventDataStore: aws.String("doomed")}); err != nil {
 		t.Fatal(err)
@@ -181,4 +153,29 @@ func TestCLISeesAPIDeletion(t *testing.T) {
 	if out, err := run("store", "list"); err != nil || !strings.Contains(out, "ENABLED") {
 		t.Fatalf("store list after restore: %v\n%s", err, out)
 	}
+}
+
+// cliStoreAndAPI creates store name with `ctlake store create` (and flags)
+// in data, and starts an API server on that data directory (on loopback,
+// stopped at the end of the test) with a Go SDK client for it.
+func cliStoreAndAPI(t *testing.T, data, name string, flags ...string) (*orcstore.Catalog, *cloudtrail.Client) {
+	t.Helper()
+	args := append([]string{"store", "create", "--data", data}, flags...)
+	if out, err := ctlakeCmd(t, append(args, name)...).CombinedOutput(); err != nil {
+		t.Fatalf("store create: %v\n%s", err, out)
+	}
+	cat, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := lakeapi.New(lakeapi.Config{Catalog: cat, Keys: []lakeapi.KeyPair{{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cret"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		srv.Close()
+	})
+	return cat, apiClient(t, hs.URL, "AKIDTEST", "s3cret")
 }
