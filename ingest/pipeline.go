@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -37,6 +38,13 @@ type Config struct {
 	Progress func(Progress)
 	// Now is the clock retention is judged by (default time.Now).
 	Now func() time.Time
+	// EventsFrom and EventsUntil (zero: unbounded) keep only the events
+	// whose eventTime is in [EventsFrom, EventsUntil]; the others count as
+	// Filtered. StartImport's StartEventTime and EndEventTime. Inputs
+	// read under such a window should carry no Object: the source log
+	// would otherwise record them as read whole, and a later run without
+	// the window would skip their other events.
+	EventsFrom, EventsUntil time.Time
 
 	// CommitInterval bounds the time between commits of a run whose
 	// inputs carry an Object (S3, --follow; see pipeline_track.go), which
@@ -56,7 +64,7 @@ type Progress struct {
 	Events             int64 // events framed
 	Ingested           int64 // events written to committed files
 	Duplicates         int64 // events dropped because their eventID is already in the store
-	Filtered           int64 // events not chosen by the store's selectors, or older than its retention
+	Filtered           int64 // events not chosen by the store's selectors, older than its retention, or outside EventsFrom..EventsUntil
 	Expired            int64 // of Filtered, those older than the retention period
 	StoredLater        int64 // events an earlier ingest rejected that this one stored
 	Rejected           int64 // events that could not be stored (see the store's rejects)
@@ -131,6 +139,13 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	}
 	p.selectors = cfg.Store.Info.Selectors
 	p.cutoff = cfg.Now().Add(-time.Duration(cfg.Store.Info.RetentionDays) * 24 * time.Hour).UnixNano()
+	p.from, p.until = math.MinInt64, math.MaxInt64
+	if !cfg.EventsFrom.IsZero() {
+		p.from = cfg.EventsFrom.UnixNano()
+	}
+	if !cfg.EventsUntil.IsZero() {
+		p.until = cfg.EventsUntil.UnixNano()
+	}
 	if !cfg.NoDedup {
 		p.dedup = newDedup(cfg.Store, tx.Current())
 	}
@@ -164,6 +179,8 @@ type pipeline struct {
 	start     time.Time
 	selectors []orcstore.Selector
 	cutoff    int64 // events before this (Unix ns) are past retention
+	from      int64 // Config.EventsFrom in Unix ns (MinInt64: unbounded)
+	until     int64 // Config.EventsUntil in Unix ns (MaxInt64: unbounded)
 	dedup     *dedup
 
 	pending   map[int64]*partition // by day number
@@ -524,7 +541,7 @@ func (p *pipeline) addEvent(dec *Decoder, rb *resultBuilder, name string, raw Ra
 		rb.res.filtered++
 		return
 	}
-	if len(p.selectors) > 0 && !p.selected(ev, fieldBuf) {
+	if t < p.from || t > p.until || len(p.selectors) > 0 && !p.selected(ev, fieldBuf) {
 		rb.res.filtered++
 		return
 	}

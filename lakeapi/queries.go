@@ -57,6 +57,7 @@ func (s *Server) startQuery(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.queries.awaitEnd(c.ctx, id, s.cfg.StartWait)
 	return struct {
 		QueryId string `json:"QueryId"`
 	}{id}, nil

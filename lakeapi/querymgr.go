@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 	"github.com/ctlake/ctlake/sql"
 )
@@ -293,16 +294,36 @@ func (m *queryManager) activeLocked() int {
 // checkStores lists the stores a plan reads and refuses one that is
 // PENDING_DELETION, as Lake does.
 func (s *Server) checkStores(p *planner.Plan) ([]string, error) {
+	return planStores(p, s.stores.read)
+}
+
+// CheckQueryable refuses a plan that reads a store pending deletion
+// through the API, with the error the API answers; `ctlake query`, the
+// shell and batch files call it so that the CLI and the server agree on
+// which stores can be read.
+func CheckQueryable(p *planner.Plan) error {
+	_, err := planStores(p, readStoreState)
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return errors.New(ae.Message)
+	}
+	return err
+}
+
+// planStores walks a plan's scans: the IDs of the stores it reads, or an
+// InactiveEventDataStoreException for one pending deletion.
+func planStores(p *planner.Plan, read func(*orcstore.Store) (storeState, error)) ([]string, error) {
 	var ids []string
 	var walk func(n planner.Node) error
 	walk = func(n planner.Node) error {
 		if sc, ok := n.(*planner.Scan); ok && sc.Store != nil {
-			state, err := s.stores.read(sc.Store)
+			state, err := read(sc.Store)
 			if err != nil {
 				return err
 			}
 			if state.DeletedAt != nil {
-				return errorf("InactiveEventDataStoreException", "The event data store %s is pending deletion and cannot be queried; restore it with RestoreEventDataStore.", sc.Store.Info.ARN)
+				return errorf("InactiveEventDataStoreException", "The event data store %s (%s) is pending deletion since %s and cannot be queried; restore it with RestoreEventDataStore (aws cloudtrail restore-event-data-store --event-data-store %s).",
+					sc.Store.Info.Name, sc.Store.Info.ARN, state.DeletedAt.UTC().Format(time.RFC3339), sc.Store.Info.ID)
 			}
 			if !contains(ids, sc.Store.Info.ID) {
 				ids = append(ids, sc.Store.Info.ID)
@@ -327,6 +348,24 @@ func (m *queryManager) ended(id string) <-chan struct{} {
 		return e.done
 	}
 	return nil
+}
+
+// awaitEnd waits up to d for query id to end: StartQuery's budget (see
+// Config.StartWait). It returns early when the client goes away or the
+// server shuts down.
+func (m *queryManager) awaitEnd(ctx context.Context, id string, d time.Duration) {
+	done := m.ended(id)
+	if d <= 0 || done == nil {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	case <-ctx.Done():
+	case <-m.base.Done():
+	}
 }
 
 // get returns a copy of a query's record.

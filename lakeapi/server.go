@@ -37,6 +37,7 @@ const (
 	DefaultQueryTimeout     = time.Hour
 	DefaultResultsRetention = 7 * 24 * time.Hour
 	DefaultMaxBodyBytes     = 1 << 20
+	DefaultStartWait        = time.Second
 	DefaultAccountID        = "000000000000"
 	DefaultRegion           = "us-east-1"
 )
@@ -57,8 +58,15 @@ type Config struct {
 	MaxQueries int
 	// MaxRunning bounds the queries running at once; the rest wait QUEUED
 	// (default: one per CPU, as each query already scans on every CPU).
-	MaxRunning       int
-	QueryTimeout     time.Duration // a query running longer is TIMED_OUT (default 1h)
+	MaxRunning   int
+	QueryTimeout time.Duration // a query running longer is TIMED_OUT (default 1h)
+	// StartWait is how long StartQuery waits for its query to end before
+	// answering with the QueryId (default DefaultStartWait; negative: not
+	// at all). Clients poll DescribeQuery every second or two after
+	// StartQuery; a query that ends within this budget is FINISHED at the
+	// first poll instead of one polling interval later. The answer is the
+	// same QueryId either way: only its timing changes.
+	StartWait        time.Duration
 	ResultsRetention time.Duration // queries and results are deleted after this (default 7 days)
 	// StoreDeletionDelay is how long a deleted store stays PENDING_DELETION
 	// (restorable) before its files are removed (default 7 days, as Lake).
@@ -66,6 +74,13 @@ type Config struct {
 	// S3 connects StartImport's s3:// sources (endpoint, profile, ...);
 	// credentials come from the server's AWS credential chain.
 	S3 s3io.Options
+	// S3AssumeRole makes StartImport of an s3:// source read the bucket
+	// as its S3BucketAccessRoleArn (STS AssumeRole with the server's
+	// credentials), as Lake does. Off by default: Lake's import roles
+	// trust cloudtrail.amazonaws.com, which a local user's credentials
+	// cannot act as, so the ARN is recorded and echoed and the server's
+	// own credentials read the bucket.
+	S3AssumeRole bool
 	// ImportRoot, when set, confines StartImport to local paths under it
 	// (symbolic links resolved); otherwise any path the server can read.
 	ImportRoot    string
@@ -83,6 +98,7 @@ type hooks struct {
 	beforeRun   func(ctx context.Context, id, statement string) // in the runner, before the query opens
 	afterRecord func(ctx context.Context, id, statement string) // after each batch of rows is written
 	prepared    func(id string, p *planner.Plan)                // when StartQuery has planned the query
+	importing   func(ctx context.Context, id string)            // in an import's runner, once IN_PROGRESS is recorded
 }
 
 // Server answers the CloudTrail Lake API.
@@ -143,6 +159,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.QueryTimeout <= 0 {
 		cfg.QueryTimeout = DefaultQueryTimeout
+	}
+	if cfg.StartWait == 0 {
+		cfg.StartWait = DefaultStartWait
 	}
 	if cfg.ResultsRetention <= 0 {
 		cfg.ResultsRetention = DefaultResultsRetention

@@ -32,12 +32,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (aws --no-sign-request); loopback only")
 	maxQueries := fs.Int("max-queries", lakeapi.DefaultMaxQueries, "most queued plus running queries (beyond: MaxConcurrentQueriesException)")
 	timeout := fs.Duration("query-timeout", lakeapi.DefaultQueryTimeout, "a query running longer ends TIMED_OUT (its rows so far stay readable)")
+	startWait := fs.Duration("start-wait", lakeapi.DefaultStartWait, "StartQuery answers once its query has ended or after this long, so a short query is FINISHED at the client's first poll (0: answer at once)")
 	retention := fs.Duration("results-retention", lakeapi.DefaultResultsRetention, "how long query results and history are kept")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations, sorts and joins may hold; the process stays under about twice this per running query")
 	s3Endpoint := fs.String("s3-endpoint-url", "", "StartImport of s3:// URIs: an S3-compatible endpoint (MinIO, ...) instead of AWS")
 	s3PathStyle := fs.Bool("s3-path-style", false, "StartImport of s3:// URIs: path-style addressing, which most S3-compatible stores need")
 	s3Profile := fs.String("s3-profile", "", "StartImport of s3:// URIs: the AWS profile whose credentials read the bucket (default: $AWS_PROFILE, else default)")
+	s3AssumeRole := fs.Bool("s3-assume-role", false, "StartImport of s3:// URIs: read the bucket as the import's S3BucketAccessRoleArn (STS AssumeRole with the server's credentials) instead of with the credentials themselves")
 	importRoot := fs.String("import-root", "", "StartImport reads local paths only under this folder (default: any path this process can read)")
 	quiet := fs.Bool("quiet", false, "do not log requests that fail or lifecycle events on stderr")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -69,11 +71,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if *startWait <= 0 {
+		*startWait = -1 // Config: negative is no wait, zero the default
+	}
 	cfg := lakeapi.Config{
-		Catalog: c, Region: *region, AccountID: *account, NoAuth: *noAuth,
+		StartWait: *startWait,
+		Catalog:   c, Region: *region, AccountID: *account, NoAuth: *noAuth,
 		MaxQueries: *maxQueries, QueryTimeout: *timeout, ResultsRetention: *retention,
 		MaxBodyBytes: bodyLimit, MemoryLimit: memory, ImportRoot: *importRoot,
-		S3: s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
+		S3:           s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
+		S3AssumeRole: *s3AssumeRole,
 	}
 	if !*quiet {
 		cfg.Log = log.New(stderr, "ctlake serve: ", log.LstdFlags)

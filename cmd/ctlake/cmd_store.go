@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -161,7 +162,7 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tID\tEVENTS\tSIZE\tEVENT TIME RANGE")
+	fmt.Fprintln(tw, "NAME\tID\tSTATUS\tEVENTS\tSIZE\tEVENT TIME RANGE")
 	for _, in := range infos {
 		s, err := c.Open(in.ID)
 		if err != nil {
@@ -171,7 +172,12 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", in.Name, in.ID, m.Rows(), humanBytes(m.Bytes()), timeRange(m))
+		// The Lake status the API set (STOPPED_INGESTION, PENDING_DELETION).
+		status, err := lakeapi.StoreStatus(s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", in.Name, in.ID, status, m.Rows(), humanBytes(m.Bytes()), timeRange(m))
 	}
 	return tw.Flush()
 }
@@ -198,7 +204,11 @@ func describe(s *orcstore.Store) (storeDescription, error) {
 	if err != nil {
 		return storeDescription{}, err
 	}
-	d := storeDescription{Info: s.Info, Status: "ENABLED", Events: m.Rows(), Bytes: m.Bytes(), Files: len(m.Files), Totals: m.Totals, Location: s.Dir,
+	status, err := lakeapi.StoreStatus(s)
+	if err != nil {
+		return storeDescription{}, err
+	}
+	d := storeDescription{Info: s.Info, Status: status, Events: m.Rows(), Bytes: m.Bytes(), Files: len(m.Files), Totals: m.Totals, Location: s.Dir,
 		ingestFacts: newIngestFacts(m)}
 	parts := map[string]bool{}
 	for _, f := range m.Files {
@@ -243,6 +253,7 @@ func storeDescribe(args []string, stdout, stderr io.Writer) error {
 	row("Name", d.Name)
 	row("ID", d.ID)
 	row("ARN", d.ARN)
+	row("Status", d.Status)
 	row("Created", d.CreatedAt.Format(time.RFC3339))
 	row("Retention", fmt.Sprintf("%d days (by eventTime)", d.RetentionDays))
 	row("Termination protection", onOff(d.TerminationProtection))

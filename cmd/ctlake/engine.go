@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/exec"
+	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -54,6 +55,10 @@ func (o *queryOutput) Close() error {
 func (q *querier) start(ctx context.Context, query string) (*queryOutput, error) {
 	pq, err := q.eng.Prepare(ctx, query, q.opts)
 	if err != nil {
+		return nil, err
+	}
+	// A store `ctlake serve` is deleting reads as it does through the API.
+	if err := lakeapi.CheckQueryable(pq.Plan); err != nil {
 		return nil, err
 	}
 	switch {
