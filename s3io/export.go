@@ -126,7 +126,9 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ef, uploaded, err := c.exportFile(ctx, up, prefix, store, fe, existing, opts.PartSize)
+			rel := "eventdate=" + fe.Date + "/" + path.Base(fe.Path)
+			ef := ExportedFile{Key: rel, Date: fe.Date, Rows: fe.Rows, MinTime: fe.MinTime, MaxTime: fe.MaxTime}
+			uploaded, err := c.exportFile(ctx, up, prefix+rel, store.FilePath(fe.Path), &ef, existing[prefix+rel], opts.PartSize)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -196,29 +198,32 @@ func partitionDate(rel string) (string, bool) {
 	return date, ok && isPart && len(date) == len("2006-01-02")
 }
 
-// exportFile uploads one store file unless the same bytes are there.
-func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, prefix string, store *orcstore.Store, fe orcstore.FileEntry, existing map[string]Object, partSize int64) (ExportedFile, bool, error) {
-	rel := "eventdate=" + fe.Date + "/" + path.Base(fe.Path)
-	key := prefix + rel
-	local := store.FilePath(fe.Path)
+// exportFile uploads the file at local to key unless the same bytes are
+// there (old, from the listing of the prefix; zero if none), and sets ef's
+// size and MD5.
+func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, key, local string, ef *ExportedFile, old Object, partSize int64) (bool, error) {
 	sum, etag, size, err := fileDigests(local, partSize)
 	if err != nil {
-		return ExportedFile{}, false, err
+		return false, err
 	}
-	ef := ExportedFile{Key: rel, Date: fe.Date, Rows: fe.Rows, Bytes: size, MD5: sum, MinTime: fe.MinTime, MaxTime: fe.MaxTime}
-	if o, ok := existing[key]; ok && o.Size == size {
-		if o.ETag == etag || o.ETag == sum {
-			return ef, false, nil
+	ef.Bytes, ef.MD5 = size, sum
+	if old.Key != "" && old.Size == size {
+		// S3's ETag of a single PUT is the MD5; of a multipart upload, the
+		// MD5 of the parts' MD5s and the part count (etag, for the part
+		// size we upload with). Some S3-compatible stores give the whole
+		// MD5 either way (sum).
+		if old.ETag == etag || old.ETag == sum {
+			return false, nil
 		}
 		// SSE-KMS and some S3-compatible stores do not use MD5 ETags: the
 		// MD5 we stored in the object's metadata decides.
 		if _, meta, err := c.Head(ctx, key); err == nil && meta[md5Meta] == sum {
-			return ef, false, nil
+			return false, nil
 		}
 	}
 	f, err := os.Open(local)
 	if err != nil {
-		return ExportedFile{}, false, err
+		return false, err
 	}
 	defer f.Close()
 	c.Stats.Puts.Add(1)
@@ -230,9 +235,9 @@ func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, prefix st
 		Metadata:    map[string]string{md5Meta: sum},
 	})
 	if err != nil {
-		return ExportedFile{}, false, c.wrap(ctx, "upload", key, err)
+		return false, c.wrap(ctx, "upload", key, err)
 	}
-	return ef, true, nil
+	return true, nil
 }
 
 // fileDigests returns a file's MD5 and the ETag S3 gives it when uploaded
