@@ -23,14 +23,20 @@ import (
 )
 
 // Exporting a store to S3 for Athena, Trino or Spark. The ORC files go
-// under PREFIX/eventdate=YYYY-MM-DD/ (the Hive layout `store ddl` declares),
-// keeping their unique names; files already there with the same size and
-// MD5 are skipped. Only after every file of the snapshot is uploaded is the
-// snapshot marker written, PREFIX/_ctlake/snapshot.json (and a copy under
+// under PREFIX/eventdate=YYYY-MM-DD/ (the Hive layout), keeping their
+// unique names; files already there with the same size and MD5 are
+// skipped. Uploading is not visible to the tables `store export` prints:
+// they read symlink manifests (export_manifest.go), one per partition,
+// PREFIX/_symlink_format_manifest/eventdate=YYYY-MM-DD/manifest, listing
+// that day's files of the snapshot. Only after every file is uploaded are
+// the manifests of the exported days replaced, each in one PUT, then the
+// snapshot marker, PREFIX/_ctlake/snapshot.json (and a copy under
 // _ctlake/snapshots/): the exact list of files of one committed store
-// snapshot. Files of the exported dates that the snapshot no longer holds
-// (merged by compaction, expired) are deleted after that. Folders starting
-// with "_" are ignored by Hive, Athena, Trino and Spark.
+// snapshot, which `ctlake ingest s3://PREFIX/` reads. Files the snapshot
+// no longer holds (merged by compaction, expired) are deleted one export
+// later, so that a query planned on the previous manifests still finds its
+// files. Folders starting with "_" are ignored by Hive, Athena, Trino and
+// Spark when they list a table's folder.
 
 // MarkerKey is the snapshot marker's key under an export prefix.
 const MarkerKey = "_ctlake/snapshot.json"
@@ -95,9 +101,11 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 	}
 	snap := Snapshot{Store: store.Info.Name, StoreID: store.Info.ID, Version: m.Version, CommittedAt: m.CommittedAt}
 	// Files of dates outside the range stay as the previous export left them.
+	var prevFiles []ExportedFile
 	if prev, err := c.readMarker(ctx, prefix); err != nil {
 		return res, err
 	} else if prev != nil {
+		prevFiles = prev.Files
 		for _, f := range prev.Files {
 			if !inRange(f.Date) {
 				snap.Files = append(snap.Files, f)
@@ -164,17 +172,28 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 	if err != nil {
 		return res, err
 	}
-	// The history copy first, the marker readers look at last.
+	// The history copy first, then the manifests the tables read (one
+	// PUT each: a partition switches from the old snapshot to the new one
+	// at once), the marker ctlake reads last.
 	hist := fmt.Sprintf("%s_ctlake/snapshots/v%012d.json", prefix, snap.Version)
-	for _, key := range []string{hist, prefix + MarkerKey} {
-		if err := c.put(ctx, key, body, "application/json"); err != nil {
-			return res, err
-		}
+	if err := c.put(ctx, hist, body, "application/json"); err != nil {
+		return res, err
+	}
+	if err := c.writeManifests(ctx, prefix, snap.Files, existing, inRange); err != nil {
+		return res, err
+	}
+	if err := c.put(ctx, prefix+MarkerKey, body, "application/json"); err != nil {
+		return res, err
 	}
 	res.Marker = URL(c.Bucket, prefix+MarkerKey)
-	// Stale files of the exported dates: not in the snapshot any more.
+	// Stale files of the exported dates: in neither this snapshot nor the
+	// previous one (which queries planned before the manifests changed may
+	// still be reading).
 	keep := map[string]bool{}
 	for _, f := range snap.Files {
+		keep[prefix+f.Key] = true
+	}
+	for _, f := range prevFiles {
 		keep[prefix+f.Key] = true
 	}
 	for key := range existing {
