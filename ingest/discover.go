@@ -127,6 +127,12 @@ func Discover(args []string, opts DiscoverOptions) ([]Input, []error) {
 func walk(root string, opts DiscoverOptions, add func(string)) []error {
 	var errs []error
 	skipSiblings := map[string]bool{} // directories holding a CloudTrail folder
+	// WalkDir does not follow a root that is a symbolic link to a folder
+	// (`ctlake ingest ./trail` of a linked folder found no input); with a
+	// trailing separator the link is followed and the names keep its path.
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		root += string(filepath.Separator)
+	}
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			errs = append(errs, err)

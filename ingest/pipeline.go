@@ -25,12 +25,14 @@ type Config struct {
 	Strict bool
 	// Workers decode inputs in parallel (default: one per CPU).
 	Workers int
-	// MemoryLimit bounds the decoded events held, buffered or being
-	// written (default 512 MiB). When reached, the largest partition is
-	// written out and committed, so memory stays bounded whatever the input
-	// size; a partition is also written once it holds a quarter of it. The
-	// process needs about twice this (decoding ahead, the ORC writer's
-	// stripe, the collector's headroom).
+	// MemoryLimit is what the ingest may use (default 512 MiB): decoded
+	// events held, buffered or being written, stay within half of it
+	// (heldLimit). When reached, the largest partition is written out and
+	// committed, so memory stays bounded whatever the input size; a
+	// partition is also written once it holds a quarter of the limit. The
+	// process stays under about twice this (decoding ahead, the ORC
+	// writers' stripes, the collector's headroom; `ctlake ingest` also
+	// sets the runtime's soft memory limit).
 	MemoryLimit int64
 	// MaxFileRows cuts ORC files at this many events (default 2,000,000).
 	MaxFileRows int
@@ -431,6 +433,14 @@ type resultBuilder struct {
 // that their column slices, grown once, are reused.
 type builderCache struct{ free []*Builder }
 
+// maxCachedBuilders bounds a builderCache. A result needs one Builder per
+// day its inputs hold, usually one or two; a batch of CloudTrail-Insight
+// files can span every day of the trail. Each Builder keeps its columns'
+// slices at the size of its largest batch, and keeping them all (11
+// Builders in a 1M-event ingest of the S3 layout) held over 100 MB that no
+// --memory-limit accounting saw; the rare extra Builder is made afresh.
+const maxCachedBuilders = 2
+
 func (c *builderCache) get() *Builder {
 	if n := len(c.free); n > 0 {
 		b := c.free[n-1]
@@ -447,7 +457,9 @@ func newResultBuilder(free *builderCache) *resultBuilder {
 func (rb *resultBuilder) finish() *fileResult {
 	for day, b := range rb.builders {
 		rb.res.parts[day].rec = b.NewRecord()
-		rb.free.free = append(rb.free.free, b)
+		if len(rb.free.free) < maxCachedBuilders {
+			rb.free.free = append(rb.free.free, b)
+		}
 	}
 	return rb.res
 }

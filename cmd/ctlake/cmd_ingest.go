@@ -50,7 +50,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	noDedup := fs.Bool("no-dedup", false, "keep every copy of an eventID (by default the first occurrence wins)")
 	strict := fs.Bool("strict", false, "fail, leaving the store unchanged, if any event is rejected or any input is unreadable")
 	workers := fs.Int("workers", 0, "parallel decoders (default: one per CPU)")
-	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held in memory, buffered or being written (the process needs about twice this)")
+	memLimit := fs.String("memory-limit", "512MiB", "memory for decoded events, buffered or being written, and the work around them; the process stays under about twice this")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	rf := remoteFlags(fs)
 	paths, err := parseInterspersed(fs, args)
@@ -71,9 +71,9 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// The runtime's soft limit keeps the process within twice the limit:
 	// without it, 150k events (245 MB of NDJSON) peaked at 907 MB and 1M
-	// at 1.2 GB with the default 512 MiB; with it 736 MB, for ~10% more
-	// CPU in the collector (memlimit.go).
-	setSoftMemoryLimit(limit)
+	// at 1.2 GB with the default 512 MiB (memlimit.go: ingest's factor and
+	// the 1M-event figures of the S3 layout).
+	defer setIngestMemoryLimit(limit)()
 	var dopts ingest.DiscoverOptions
 	if dopts.Since, err = parseDay(*since); err != nil {
 		return fmt.Errorf("%w: --since: %v", errUsage, err)

@@ -76,7 +76,9 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ctlake: CTLAKE_CPUPROFILE: %v\n", err)
 		return 1
 	}
+	stopHeap := startHeapProfile(os.Getenv("CTLAKE_HEAPPROFILE"))
 	err = c.run(ctx, args[1:], stdout, stderr)
+	stopHeap()
 	stopProfile()
 	switch {
 	case err == nil:
