@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/resultfmt"
 	"github.com/ctlake/ctlake/sql"
 )
 
@@ -20,7 +21,7 @@ func init() {
 func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("query", "(SQL | -f FILE)", stderr)
 	open := dataFlag(fs)
-	format := fs.String("format", "table", "output format: "+strings.Join(resultFormats, ", ")+" (parquet and arrow need --out or a redirected stdout)")
+	format := fs.String("format", "table", "output format: "+strings.Join(resultfmt.Formats, ", ")+" (parquet and arrow need --out or a redirected stdout)")
 	stats := fs.Bool("stats", false, "print scan statistics on stderr (events scanned and matched, bytes, files/stripes/row groups read and skipped, time)")
 	file := fs.String("f", "", "read the query, or several ';'-separated statements, from FILE ('-' for stdin)")
 	store := fs.String("store", "", "store name or ID that $EDS_ID in the query stands for")
@@ -75,13 +76,13 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	setSoftMemoryLimit(limit)
 	tuneQueryGC()
 	if !isResultFormat(*format) {
-		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultFormats, ", "))
+		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultfmt.Formats, ", "))
 	}
 	// With -f or several statements --out is a folder (a file per
 	// statement and summary.csv); a single query on the command line
 	// writes the file --out names, unless it names a folder.
 	toDir := *outPath != "" && (*file != "" || len(stmts) > 1 || isDir(*outPath))
-	if isBinaryFormat(*format) && *outPath == "" && isTerminal(stdout) {
+	if resultfmt.IsBinary(*format) && *outPath == "" && isTerminal(stdout) {
 		return fmt.Errorf("%w: --format %s writes a binary file: give --out FILE or redirect stdout", errUsage, *format)
 	}
 	c, err := open()
@@ -137,7 +138,7 @@ func writeOutput(w io.Writer, format string, out *queryOutput) error {
 		_, err := io.WriteString(w, out.Explain)
 		return err
 	}
-	err := writeResult(w, format, out.Result)
+	err := resultfmt.Write(w, format, out.Result)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -174,7 +175,7 @@ func isDir(path string) bool {
 }
 
 func isResultFormat(f string) bool {
-	for _, x := range resultFormats {
+	for _, x := range resultfmt.Formats {
 		if f == x {
 			return true
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 func init() {
@@ -321,24 +322,24 @@ func (sh *shell) print(out *queryOutput) error {
 	bw := bufio.NewWriterSize(sh.out, 64<<10)
 	switch sh.format {
 	case "table":
-		n, width, err = writeTableRows(bw, out.Result, 60)
+		n, width, err = resultfmt.WriteTableRows(bw, out.Result, 60)
 	case "line":
-		n, err = writeLineRows(bw, out.Result)
+		n, err = resultfmt.WriteLineRows(bw, out.Result)
 	default:
-		err = writeResult(bw, sh.format, out.Result)
+		err = resultfmt.Write(bw, sh.format, out.Result)
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}
 		if err == nil && sh.timer {
 			st := out.Stats()
-			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(rowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
+			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(resultfmt.RowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
 		}
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	footer := rowCount(n)
+	footer := resultfmt.RowCount(n)
 	if sh.timer {
 		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats().Elapsed) + ")"
 	}
