@@ -37,13 +37,14 @@ type PlanFigures struct {
 func (q *Query) PlanTree() *PlanNode { return planTree(q.Plan.Root, nil) }
 
 // AnalyzeTree runs the query to the end, dropping its rows (as EXPLAIN
-// ANALYZE does), and returns the plan with each operator's figures.
-func (q *Query) AnalyzeTree(ctx context.Context) (*PlanNode, Stats, error) {
+// ANALYZE does), and returns the plan with each operator's figures, as
+// text (Analyze's) and as data.
+func (q *Query) AnalyzeTree(ctx context.Context, times TimeFormat) (string, *PlanNode, Stats, error) {
 	opStats, s, err := q.Profile(ctx)
 	if err != nil {
-		return nil, s, err
+		return "", nil, s, err
 	}
-	return planTree(q.Plan.Root, exec.StatsByNode(q.Plan.Root, opStats)), s, nil
+	return FormatAnalyze(q.Plan, opStats, times), planTree(q.Plan.Root, exec.StatsByNode(q.Plan.Root, opStats)), s, nil
 }
 
 func planTree(n planner.Node, figures map[planner.Node]*exec.OpStats) *PlanNode {

@@ -74,9 +74,12 @@ func TestTimeScope(t *testing.T) {
 	if ex := q.Explain(); !strings.Contains(ex, "time range: [2024-05-03T00:00:00Z, 2024-05-04T12:00:00Z)") {
 		t.Errorf("EXPLAIN does not show the scope:\n%s", ex)
 	}
-	tree, _, err := q.AnalyzeTree(ctx)
+	text, tree, _, err := q.AnalyzeTree(ctx, engine.HiddenTimes)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(text, "skipped") {
+		t.Errorf("EXPLAIN ANALYZE text:\n%s", text)
 	}
 	scan := tree
 	for len(scan.Children) > 0 {

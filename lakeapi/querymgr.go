@@ -66,6 +66,9 @@ type QueryRecord struct {
 	TimeTo        *time.Time       `json:"timeTo,omitempty"`
 	Scan          ScanFigures      `json:"scan,omitzero"`
 	StoreVersions map[string]int64 `json:"storeVersions,omitempty"` // manifest version of each store read, when planned
+	// Plan is an EXPLAIN's plan as data (with EXPLAIN ANALYZE's figures),
+	// which the console draws as a tree.
+	Plan *engine.PlanNode `json:"plan,omitempty"`
 	// NoResults marks a query whose rows were printed, not kept (the
 	// shell's runs, recorded for the history only).
 	NoResults bool `json:"noResults,omitempty"`

@@ -78,9 +78,13 @@ func (m *queryManager) execute(ctx context.Context, e *queryEntry, prep *engine.
 			return out
 		}
 		text := prep.Explain()
+		plan := prep.PlanTree()
 		if prep.IsAnalyze() {
-			text, out.stats, err = prep.Analyze(ctx, engine.AnalyzeTimes)
+			text, plan, out.stats, err = prep.AnalyzeTree(ctx, engine.AnalyzeTimes)
 		}
+		m.mu.Lock()
+		e.rec.Plan = plan
+		m.mu.Unlock()
 		if err == nil {
 			err = rw.writeRaw(appendPlanRow(nil, text))
 		}
