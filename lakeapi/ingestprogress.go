@@ -41,10 +41,12 @@ func ingestsDir(dataDir string) string { return filepath.Join(dataDir, "api", "i
 
 // ProgressFile publishes one ingest's progress.
 type ProgressFile struct {
-	path string
-	mu   sync.Mutex
-	p    IngestProgress
-	last time.Time
+	path    string
+	mu      sync.Mutex
+	p       IngestProgress
+	last    time.Time
+	pending *time.Timer // writes the latest progress when Update was throttled
+	closed  bool
 }
 
 // NewProgressFile starts publishing the progress of an ingest into st. It
@@ -61,31 +63,51 @@ func NewProgressFile(dataDir string, st *orcstore.Store) *ProgressFile {
 	return pf
 }
 
-// Update records p, writing the file at most twice a second.
+// progressEvery is the least time between two writes of the file.
+const progressEvery = 500 * time.Millisecond
+
+// Update records p, writing the file at most twice a second; the latest
+// progress always reaches the file within that time.
 func (pf *ProgressFile) Update(p ingest.Progress) {
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
 	pf.p.Inputs, pf.p.InputsDone, pf.p.BytesRead, pf.p.BytesTotal = p.Inputs, p.InputsDone, p.BytesRead, p.BytesTotal
 	pf.p.Ingested, pf.p.Duplicates, pf.p.Filtered, pf.p.Rejected = p.Ingested, p.Duplicates, p.Filtered, p.Rejected
-	if time.Since(pf.last) >= 500*time.Millisecond {
-		pf.writeLocked()
+	if wait := progressEvery - time.Since(pf.last); wait > 0 {
+		if pf.pending == nil {
+			pf.pending = time.AfterFunc(wait, pf.write)
+		}
+		return
 	}
+	pf.writeLocked()
 }
 
 func (pf *ProgressFile) write() {
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
+	pf.pending = nil
 	pf.writeLocked()
 }
 
 func (pf *ProgressFile) writeLocked() {
+	if pf.closed {
+		return
+	}
 	pf.last = time.Now()
 	pf.p.Updated = pf.last.UTC()
 	writeRecord(pf.path, pf.p)
 }
 
 // Close removes the progress file.
-func (pf *ProgressFile) Close() { os.Remove(pf.path) }
+func (pf *ProgressFile) Close() {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	pf.closed = true
+	if pf.pending != nil {
+		pf.pending.Stop()
+	}
+	os.Remove(pf.path)
+}
 
 // RunningIngests lists the ingests of processes still alive.
 func RunningIngests(dataDir string) []IngestProgress {
