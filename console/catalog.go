@@ -165,8 +165,8 @@ func (c *Console) getMapKeys(w http.ResponseWriter, r *http.Request, _ *session)
 		}
 		return list[i].Key < list[j].Key
 	})
-	if len(list) > 100 {
-		list = list[:100]
+	if len(list) > 500 {
+		list = list[:500]
 	}
 	writeJSON(w, map[string]any{"keys": list, "sampled": out.Rows()})
 }

@@ -51,3 +51,18 @@ func (c *Console) serveStatic(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(b)
 }
+
+// fsWalk calls fn with every embedded file's path and text (tests).
+func fsWalk(fn func(path, text string)) error {
+	return fs.WalkDir(webFS, "web", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := webFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fn(p, string(b))
+		return nil
+	})
+}

@@ -11,13 +11,23 @@ function leaf(v) {
   return el('span', {text: String(v)});
 }
 
-function node(key, v, depth) {
+/** A string holding a JSON object or array (CloudTrail's map values keep
+ * nested parameters as JSON text), parsed; undefined otherwise. */
+function jsonText(v) {
+  if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return undefined;
+  try { const x = JSON.parse(v); return x && typeof x === 'object' ? x : undefined; } catch { return undefined; }
+}
+
+function node(key, v, depth, fromText) {
   const label = key === null ? null : el('span', {class: 'j-key', text: key + ': '});
+  const inner = jsonText(v);
+  if (inner !== undefined) return node(key, inner, depth, true);
   if (v === null || typeof v !== 'object') return el('div', {class: 'j-row'}, label, leaf(v));
   const isArr = Array.isArray(v);
   const entries = isArr ? v.map((x, i) => [String(i), x]) : Object.entries(v);
   const det = el('details', {class: 'j-node', open: depth < 3 ? true : undefined},
-    el('summary', {}, label, el('span', {class: 'j-brace', text: isArr ? `[${entries.length}]` : `{${entries.length}}`})),
+    el('summary', {}, label, el('span', {class: 'j-brace', text: isArr ? `[${entries.length}]` : `{${entries.length}}`}),
+      fromText ? el('span', {class: 'j-note', title: 'The value is JSON text, shown parsed', text: ' JSON text'}) : null),
     el('div', {class: 'j-children'}, entries.map(([k, x]) => node(k, x, depth + 1))));
   return det;
 }

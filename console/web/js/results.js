@@ -52,8 +52,10 @@ export class ResultPanel {
     this.id = id;
     this.note = note || '';
     this.sort = null;
+    this.sorting = null;
     this.local = null;
     this.chartSpec = null;
+    this.fresh = true;
     this.closeDrawer();
     if (this.grid) { this.grid.destroy(); this.grid = null; }
     let wait = 60;
@@ -103,6 +105,11 @@ export class ResultPanel {
     const views = [];
     if (rec.plan) views.push(['plan', 'Plan']);
     if (rec.hasResults) views.push(['grid', 'Grid'], ['chart', 'Chart']);
+    if (this.fresh) {
+      // A plan shows as a plan; a table keeps the view last chosen.
+      this.fresh = false;
+      this.view = rec.plan ? 'plan' : (this.view === 'plan' ? 'grid' : this.view);
+    }
     if (!views.find(v => v[0] === this.view)) this.view = views.length ? views[0][0] : 'grid';
     const tabs = el('span', {class: 'tabs', role: 'tablist'}, views.map(([v, label]) => el('button', {type: 'button', role: 'tab', class: this.view === v ? 'tab active' : 'tab', 'data-testid': 'view-' + v, text: label,
       on: {click: () => { this.view = v; this.drawDone(); }}})));
@@ -155,13 +162,15 @@ export class ResultPanel {
       total: rec.rows,
       sort: this.sort,
       fetchPage: local ? (start, count) => Promise.resolve(local.slice(start, start + count)) : (start, count) => fetchRows(rec.id, start, count),
-      onSort: col => this.sortBy(col),
+      // Sorts run one after another: a second click while the rows of
+      // the first are loading reverses the order the first one set.
+      onSort: col => { this.sorting = (this.sorting || Promise.resolve()).catch(() => {}).then(() => this.sortBy(col)); },
       onOpen: (v, col, row) => this.openValue(v, col, row),
     });
   }
 
   async sortBy(col) {
-    const rec = this.rec;
+    const rec = this.rec, token = this.token;
     const desc = this.sort && this.sort.col === col ? !this.sort.desc : false;
     const name = rec.columns[col].name;
     if (rec.rows > LOCAL_SORT_MAX) {
@@ -179,7 +188,9 @@ export class ResultPanel {
     }
     if (!this.local) {
       try {
-        this.local = await fetchRows(rec.id, 0, rec.rows);
+        const rows = await fetchRows(rec.id, 0, rec.rows);
+        if (this.token !== token) return; // another result came meanwhile
+        this.local = rows;
       } catch (e) { toast(e.message, true); return; }
     }
     const type = rec.columns[col].type;

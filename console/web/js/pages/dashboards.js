@@ -124,7 +124,7 @@ async function renderDashboard(main, name) {
         const rec = await waitQuery(q.QueryId);
         if (gen !== generation) return;
         c.card.dataset.queryId = rec.id;
-        clear(c.foot, `${fmtInt(rec.rows)} rows · ${fmtInt(rec.eventsScanned)} events scanned · ${fmtMillis(rec.executionTimeInMillis)} · `,
+        clear(c.foot, `${fmtInt(rec.rows)} ${rec.rows === 1 ? 'row' : 'rows'} · ${fmtInt(rec.eventsScanned)} events scanned · ${fmtMillis(rec.executionTimeInMillis)} · `,
           el('a', {href: '#/editor?query=' + rec.id, text: 'open in the editor'}));
         if (rec.status !== 'FINISHED') { clear(c.body, el('div', {class: 'result-error', text: rec.errorMessage || rec.status})); return; }
         const page = rec.rows ? await getJSON(`/console/api/queries/${rec.id}/rows?start=0&count=1000`) : {rows: []};

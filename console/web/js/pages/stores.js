@@ -115,8 +115,17 @@ async function importDialog(storeArn) {
   if (out) { toast('Import ' + out.ImportId.slice(0, 8) + ' started'); if (!location.hash.startsWith('#/stores')) location.hash = '#/stores'; }
 }
 
-async function renderStore(main, ref) {
+async function renderStore(main, ref, wasRunning) {
   const d = await getJSON('/console/api/stores/' + encodeURIComponent(ref));
+  // While an import into the store runs, the page follows it.
+  const running = async () => (await lake('ListImports', {Destination: d.arn})).Imports.some(i => i.ImportStatus === 'INITIALIZING' || i.ImportStatus === 'IN_PROGRESS');
+  let was = wasRunning || false;
+  timer = setInterval(async () => {
+    let now;
+    try { now = await running(); } catch { return; }
+    if (now || was) { leave(); clear(main); renderStore(main, ref, now); }
+    was = now;
+  }, 2000);
   const row = (k, v) => [el('dt', {text: k}), el('dd', {}, v)];
   put(main, el('div', {class: 'page', 'data-testid': 'store-detail'},
     el('div', {class: 'page-head'}, el('a', {href: '#/stores', text: 'Event data stores'}), el('span', {class: 'muted', text: '›'}), el('h1', {text: d.name}),
