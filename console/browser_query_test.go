@@ -67,7 +67,7 @@ func TestBrowserQuery(t *testing.T) {
 		t.Errorf("row 1 eventName %q, want %q", got, first.Column(0).ValueStr(0))
 	}
 	// Open userIdentity of row 1 as JSON.
-	tb.run(chromedp.Click(chromedp.CSS(`.grow[data-row="0"] .gcell[data-col="2"] .open-json`)))
+	tb.click(`.grow[data-row="0"] .gcell[data-col="2"] .open-json`)
 	tb.waitJS("the JSON view", "document.querySelector('[data-testid=json-tree]')")
 	if keys := eval[string](tb, "[...document.querySelectorAll('[data-testid=json-tree] .j-key')].map(k => k.textContent).join('')"); !strings.Contains(keys, "type: ") {
 		t.Errorf("JSON view keys: %q", keys)

@@ -239,6 +239,15 @@ func (tb *tab) text(sel string) string {
 	return eval[string](tb, fmt.Sprintf("(document.querySelector(%q) || {}).textContent || ''", sel))
 }
 
+// click clicks the first element matching sel from JavaScript: the grid
+// redraws its rows as it scrolls and loads, so a node found over the
+// protocol may be gone by the time the protocol clicks it.
+func (tb *tab) click(sel string) {
+	tb.t.Helper()
+	tb.waitJS("element "+sel, fmt.Sprintf("document.querySelector(%q)", sel))
+	eval[bool](tb, fmt.Sprintf("(document.querySelector(%q).click(), true)", sel))
+}
+
 // outDir is where screenshots go.
 func outDir() string {
 	if d := os.Getenv("CTLAKE_BROWSER_OUT"); d != "" {
@@ -311,6 +320,20 @@ func (tb *tab) foreignRequests() []string {
 		}
 	}
 	return out
+}
+
+// requestsTo counts the requests the browser sent (as the DevTools
+// protocol saw them on the network) whose URL holds part.
+func (tb *tab) requestsTo(part string) int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, r := range tb.reqs {
+		if strings.Contains(r, part) {
+			n++
+		}
+	}
+	return n
 }
 
 // bypassCSP turns the page's Content-Security-Policy off, so that a test

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
 	"github.com/ctlake/ctlake/lakeapi"
@@ -220,4 +222,29 @@ func formatInt(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// mustRun runs a one-value query through the engine, as ctlake query does.
+func mustRun(t testing.TB, e *env, q string) string {
+	t.Helper()
+	out, err := engine.New(e.srv.Catalog()).Run(context.Background(), q, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Release()
+	return out.Records[0].Column(0).ValueStr(0)
+}
+
+// httpLake calls a Lake operation as the console's path does, and returns
+// the answer's body.
+func httpLake(t testing.TB, e *env, op, body string) string {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", "CloudTrail_20131101."+op)
+	w := httptest.NewRecorder()
+	e.srv.AuthenticatedHandler().ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("%s: %d %s", op, w.Code, w.Body)
+	}
+	return w.Body.String()
 }
