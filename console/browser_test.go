@@ -55,7 +55,7 @@ func browserPath() string {
 // startBrowser starts the one Chromium the tests share (a fresh profile;
 // the flags keep it from reaching any network but the test server's, which
 // this machine would refuse anyway).
-func startBrowser(t *testing.T) context.Context {
+func startBrowser(t testing.TB) context.Context {
 	t.Helper()
 	browser.once.Do(func() {
 		browser.path = browserPath()
@@ -112,7 +112,7 @@ func closeBrowser() {
 
 // tab is one browser tab on the console, recording every request it makes.
 type tab struct {
-	t      *testing.T
+	t      testing.TB
 	e      *env
 	ctx    context.Context
 	mu     sync.Mutex
@@ -123,7 +123,7 @@ type tab struct {
 
 // newTab opens a tab; everything it does must end within the test's
 // deadline (generous: the machine is shared).
-func newTab(t *testing.T, e *env) *tab {
+func newTab(t testing.TB, e *env) *tab {
 	t.Helper()
 	bctx := startBrowser(t)
 	ctx, cancel := chromedp.NewContext(bctx)

@@ -1,6 +1,8 @@
 package console
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -230,5 +232,44 @@ func TestWebFilesStayLocal(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Static files: gzipped for a browser that takes it, a 304 for the version
+// it holds, and the index preloads every module so that the browser does
+// not discover them one import at a time.
+func TestStaticCaching(t *testing.T) {
+	e := startEnv(t, "")
+	c := newClient(t, e)
+	want, err := webFS.ReadFile("web/js/results.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, h, body := c.do("GET", "/static/js/results.js", "", map[string]string{"Accept-Encoding": "gzip"})
+	if st != 200 || h.Get("Content-Encoding") != "gzip" || h.Get("ETag") == "" {
+		t.Fatalf("%d %v", st, h)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("gzipped body differs from the file: %v", err)
+	}
+	if st, _, body := c.do("GET", "/static/js/results.js", "", map[string]string{"Accept-Encoding": "identity"}); st != 200 || body != string(want) {
+		t.Fatalf("plain: %d, %d bytes", st, len(body))
+	}
+	if st, _, body := c.do("GET", "/static/js/results.js", "", map[string]string{"If-None-Match": h.Get("ETag")}); st != http.StatusNotModified || body != "" {
+		t.Fatalf("revalidation: %d %q", st, body)
+	}
+	_, _, index := c.do("GET", "/", "", nil)
+	fsWalk(func(p, _ string) {
+		if strings.HasSuffix(p, ".js") && p != "web/js/app.js" && !strings.Contains(index, `<link rel="modulepreload" href="/static/`+strings.TrimPrefix(p, "web/")+`">`) {
+			t.Errorf("the index does not preload %s", p)
+		}
+	})
+	if st, _, _ := c.do("GET", "/static/index.html", "", nil); st != http.StatusNotFound {
+		t.Errorf("/static/index.html: %d", st)
 	}
 }
