@@ -42,6 +42,8 @@ type shell struct {
 	tty     bool // reading from a terminal
 	hinted  bool // the "wider than the terminal" hint was given
 	stopped bool // Ctrl-C cancelled a query: the script (stdin, .read) it came from stops too
+
+	historyWarned bool // the query history could not be written (said once)
 }
 
 func runShell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -291,6 +293,19 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 	close(done)
 	interrupted := qctx.Err() != nil
 	cancel()
+	// Every statement joins the query history the console shows.
+	var stats engine.Stats
+	if out != nil {
+		stats = out.Stats()
+	}
+	switch {
+	case err == nil:
+		sh.recordShellRun(query, start, "FINISHED", nil, stats)
+	case interrupted:
+		sh.recordShellRun(query, start, "CANCELLED", nil, stats)
+	default:
+		sh.recordShellRun(query, start, "FAILED", err, stats)
+	}
 	if err != nil {
 		if interrupted {
 			sh.stopped = true
