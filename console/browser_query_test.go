@@ -72,6 +72,8 @@ func TestBrowserQuery(t *testing.T) {
 	if keys := eval[string](tb, "[...document.querySelectorAll('[data-testid=json-tree] .j-key')].map(k => k.textContent).join('')"); !strings.Contains(keys, "type: ") {
 		t.Errorf("JSON view keys: %q", keys)
 	}
+	// The statement from its start, for the picture.
+	eval[bool](tb, "(ta => { ta.setSelectionRange(0, 0); ta.scrollLeft = 0; ta.dispatchEvent(new Event('scroll')); return true; })(document.querySelector('[data-testid=editor]'))")
 	tb.docShot("console-editor.png")
 	if f := tb.foreignRequests(); len(f) > 0 {
 		t.Errorf("requests to other hosts: %v", f)
