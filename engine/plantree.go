@@ -44,7 +44,8 @@ func (q *Query) AnalyzeTree(ctx context.Context, times TimeFormat) (string, *Pla
 	if err != nil {
 		return "", nil, s, err
 	}
-	return FormatAnalyze(q.Plan, opStats, times), planTree(q.Plan.Root, exec.StatsByNode(q.Plan.Root, opStats)), s, nil
+	est, _ := q.Estimate(ctx) // each scan's estimate beside what it read, as Analyze prints
+	return FormatAnalyze(q.Plan, opStats, times, est.ByScan), planTree(q.Plan.Root, exec.StatsByNode(q.Plan.Root, opStats)), s, nil
 }
 
 func planTree(n planner.Node, figures map[planner.Node]*exec.OpStats) *PlanNode {
