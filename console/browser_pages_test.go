@@ -91,10 +91,12 @@ func TestBrowserHighlights(t *testing.T) {
 	tb.waitJS("the dashboard list", "document.querySelector('[data-testid=\"dashboard-AWSCloudTrail-Highlights\"]')")
 	tb.run(chromedp.Click(chromedp.CSS(`[data-testid="dashboard-AWSCloudTrail-Highlights"]`)))
 	tb.waitJS("the first refresh", "document.querySelector('[data-testid=widgets]') && document.querySelector('[data-testid=widgets]').dataset.refreshed")
-	// The last week holds every fixture event.
+	// The last week holds every fixture event. The widgets are read once a
+	// refresh newer than the first one has ended.
+	first := eval[string](tb, "document.querySelector('[data-testid=widgets]').dataset.refreshed")
 	tb.run(chromedp.SetValue(chromedp.CSS("[data-testid=time-range]"), "7d"))
 	eval[bool](tb, "document.querySelector('[data-testid=time-range]').dispatchEvent(new Event('change')) || true")
-	tb.waitJS("the refresh over the week", "document.querySelector('[data-testid=refresh-status]').textContent.includes('refreshed') && document.querySelector('[data-testid=widgets]').dataset.refreshed")
+	tb.waitJS("the refresh over the week", "document.querySelector('[data-testid=refresh-status]').textContent.includes('refreshed') && (r => r && r !== "+jsonOf(first)+")(document.querySelector('[data-testid=widgets]').dataset.refreshed)")
 	n := eval[int](tb, "document.querySelectorAll('[data-testid=widget]').length")
 	if n != 10 {
 		t.Fatalf("%d widgets", n)
