@@ -75,6 +75,9 @@ type Options struct {
 	// would read more, by their estimate from metadata, before anything
 	// is read (0: no limit). See estimate.go.
 	MaxBytesScanned, MaxEventsScanned int64
+	// TimeScope, when bounded, limits every scan to this eventTime range
+	// as if each table held only those events (the console's time picker).
+	TimeScope orcstore.TimeRange
 }
 
 // JSONOptions are ingest's reading rules for JSON tables.
@@ -124,6 +127,7 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 		Folder:     exec.Folder{Env: q.env},
 		NoPushdown: o.NoPushdown,
 		NoRules:    o.NoRules,
+		TimeScope:  o.TimeScope,
 	}
 	if e.catalog != nil {
 		opts.Stores = e.catalog

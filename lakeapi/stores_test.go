@@ -261,7 +261,7 @@ func TestDashboards(t *testing.T) {
 	h.mustOK("UpdateDashboard", map[string]any{"DashboardId": "ops", "TerminationProtectionEnabled": false})
 	h.mustOK("DeleteDashboard", map[string]any{"DashboardId": "ops"})
 	h.mustFail("GetDashboard", map[string]any{"DashboardId": "ops"}, "ResourceNotFoundException", 404)
-	for _, id := range h.srv.queries.list(func(*queryRecord) bool { return true }) {
+	for _, id := range h.srv.queries.list(func(*QueryRecord) bool { return true }) {
 		h.waitStatus(id.ID)
 	}
 }
@@ -294,7 +294,7 @@ func TestScheduledRefresh(t *testing.T) {
 		"RefreshSchedule": map[string]any{"Frequency": map[string]any{"Unit": "HOURS", "Value": 6}, "Status": "ENABLED"}})
 	refreshes := func() int {
 		n := 0
-		for _, r := range h.srv.queries.list(func(r *queryRecord) bool { return r.Alias == "dashboard-hourly-1" }) {
+		for _, r := range h.srv.queries.list(func(r *QueryRecord) bool { return r.Alias == "dashboard-hourly-1" }) {
 			h.waitStatus(r.ID, "FINISHED")
 			n++
 		}

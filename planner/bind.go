@@ -46,6 +46,9 @@ type Options struct {
 	// tests runs it, so that every rule is checked against a plan it did
 	// not touch. Joins in it have no hash keys; it is not for the executor.
 	NoRules bool
+	// TimeScope, when bounded, limits every scan to this eventTime range
+	// (the console's time-range picker; see scopeScans).
+	TimeScope orcstore.TimeRange
 }
 
 // Build plans a parsed statement. query is the statement's text, for error
@@ -84,6 +87,9 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 	if err := b.foldConstants(root); err != nil {
 		return nil, err
 	}
+	// The console's time range narrows every scan before the rules run,
+	// so that estimates and transitive time facts see it too.
+	scopeScans(root, opts.TimeScope)
 	if !opts.NoRules {
 		if root, err = b.optimize(root); err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 func init() {
@@ -144,7 +145,7 @@ func sampleEventID(ctx context.Context, eng *querier, id string) (string, error)
 	if len(out.Records) == 0 || out.Records[0].NumRows() == 0 {
 		return "", nil
 	}
-	return textValue(out.Records[0].Column(0), 0), nil
+	return resultfmt.TextValue(out.Records[0].Column(0), 0), nil
 }
 
 func dirSize(dir string) int64 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -104,8 +105,12 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		MemoryLimit: limit,
 	}
 	tty := isTerminal(stderr) && !*quiet
+	// The console of a `ctlake serve` over the same data shows the ingest's
+	// progress from this file.
+	pf := lakeapi.NewProgressFile(c.Dir, store)
+	defer pf.Close()
 	if rf.remote(paths) || *rf.follow {
-		return runRemoteIngest(ctx, rf, paths, dopts, cfg, tty, stdout, stderr)
+		return runRemoteIngest(ctx, rf, paths, dopts, cfg, pf, tty, stdout, stderr)
 	}
 	inputs, problems := ingest.Discover(paths, dopts)
 	for _, p := range problems {
@@ -117,6 +122,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if tty {
 		cfg.Progress = func(p ingest.Progress) { fmt.Fprintf(stderr, "\r\033[K%s", progressLine(p)) }
 	}
+	cfg.Progress = publishing(pf, cfg.Progress)
 	sum, err := ingest.Ingest(ctx, cfg, inputs)
 	if tty {
 		fmt.Fprint(stderr, "\r\033[K")
@@ -219,4 +225,15 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// publishing adds the progress file (which the console reads) to an
+// ingest's progress callback.
+func publishing(pf *lakeapi.ProgressFile, show func(ingest.Progress)) func(ingest.Progress) {
+	return func(p ingest.Progress) {
+		pf.Update(p)
+		if show != nil {
+			show(p)
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 func init() {
@@ -41,6 +42,8 @@ type shell struct {
 	tty     bool // reading from a terminal
 	hinted  bool // the "wider than the terminal" hint was given
 	stopped bool // Ctrl-C cancelled a query: the script (stdin, .read) it came from stops too
+
+	historyWarned bool // the query history could not be written (said once)
 }
 
 func runShell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -290,6 +293,19 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 	close(done)
 	interrupted := qctx.Err() != nil
 	cancel()
+	// Every statement joins the query history the console shows.
+	var stats engine.Stats
+	if out != nil {
+		stats = out.Stats()
+	}
+	switch {
+	case err == nil:
+		sh.recordShellRun(query, start, "FINISHED", nil, stats)
+	case interrupted:
+		sh.recordShellRun(query, start, "CANCELLED", nil, stats)
+	default:
+		sh.recordShellRun(query, start, "FAILED", err, stats)
+	}
 	if err != nil {
 		if interrupted {
 			sh.stopped = true
@@ -321,24 +337,24 @@ func (sh *shell) print(out *queryOutput) error {
 	bw := bufio.NewWriterSize(sh.out, 64<<10)
 	switch sh.format {
 	case "table":
-		n, width, err = writeTableRows(bw, out.Result, 60)
+		n, width, err = resultfmt.WriteTableRows(bw, out.Result, 60)
 	case "line":
-		n, err = writeLineRows(bw, out.Result)
+		n, err = resultfmt.WriteLineRows(bw, out.Result)
 	default:
-		err = writeResult(bw, sh.format, out.Result)
+		err = resultfmt.Write(bw, sh.format, out.Result)
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}
 		if err == nil && sh.timer {
 			st := out.Stats()
-			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(rowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
+			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(resultfmt.RowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
 		}
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	footer := rowCount(n)
+	footer := resultfmt.RowCount(n)
 	if sh.timer {
 		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats().Elapsed) + ")"
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ctlake/ctlake/exec"
 	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 // querier runs a command's statements on the engine with the options its
@@ -26,7 +27,7 @@ func newQuerier(c *orcstore.Catalog) *querier {
 // queryOutput is a statement's outcome: a result that streams from the
 // engine as it is written, or the text of an EXPLAIN [ANALYZE].
 type queryOutput struct {
-	Result  *resultSet // nil for EXPLAIN and EXPLAIN ANALYZE
+	Result  *resultfmt.Result // nil for EXPLAIN and EXPLAIN ANALYZE
 	Explain string
 	rows    *engine.Rows
 	stats   engine.Stats
@@ -72,7 +73,7 @@ func (q *querier) start(ctx context.Context, query string) (*queryOutput, error)
 	if err != nil {
 		return nil, err
 	}
-	rs := &resultSet{Names: rows.Names(), Schema: rows.Schema(), next: rows.Next}
+	rs := &resultfmt.Result{Names: rows.Names(), Schema: rows.Schema(), Next: rows.Next}
 	return &queryOutput{Result: rs, rows: rows}, nil
 }
 

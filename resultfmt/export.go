@@ -1,4 +1,4 @@
-package main
+package resultfmt
 
 import (
 	"fmt"
@@ -16,49 +16,45 @@ import (
 // parquetexport, over Arrow Go's Parquet column writers) or as an Arrow IPC
 // file (Arrow Go's writer), so that every column keeps its type: bigint
 // stays int64, timestamps stay timestamps, maps, structs and arrays stay
-// nested. Both formats are binary and need a file (--out).
-
-// binaryFormats are the result formats that write a file, not text.
-var binaryFormats = []string{"parquet", "arrow"}
-
-func isBinaryFormat(f string) bool { return f == "parquet" || f == "arrow" }
+// nested. Both formats are binary: `ctlake query` writes them to --out or a
+// redirected stdout.
 
 // exportSchema is the schema the export writes: the records' own types with
 // the result's column names (Lake's naming, e.g. _col0 for an unnamed
 // expression). A result without a schema takes its first record's.
-func exportSchema(rs *resultSet) (*arrow.Schema, error) {
-	src := rs.Schema
+func exportSchema(r *Result) (*arrow.Schema, error) {
+	src := r.Schema
 	if src == nil {
-		if len(rs.Records) == 0 {
-			if err := rs.collect(); err != nil {
+		if len(r.Records) == 0 {
+			if err := r.Collect(); err != nil {
 				return nil, err
 			}
 		}
-		if len(rs.Records) == 0 {
+		if len(r.Records) == 0 {
 			// An empty result without a schema: the column names are all
 			// that is known, so every column is a nullable string.
-			fs := make([]arrow.Field, len(rs.Names))
-			for i, n := range rs.Names {
+			fs := make([]arrow.Field, len(r.Names))
+			for i, n := range r.Names {
 				fs[i] = arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
 			}
 			return arrow.NewSchema(fs, nil), nil
 		}
-		src = rs.Records[0].Schema()
+		src = r.Records[0].Schema()
 	}
 	fs := append([]arrow.Field(nil), src.Fields()...)
 	for i := range fs {
-		if i < len(rs.Names) {
-			fs[i].Name = rs.Names[i]
+		if i < len(r.Names) {
+			fs[i].Name = r.Names[i]
 		}
 		fs[i].Nullable = true
 	}
 	return arrow.NewSchema(fs, nil), nil
 }
 
-// eachExportRecord calls write with each of rs's records relabelled with
+// eachExportRecord calls write with each of r's records relabelled with
 // schema, one at a time (a streamed result is never held whole).
-func eachExportRecord(rs *resultSet, schema *arrow.Schema, write func(arrow.Record) error) error {
-	return rs.each(func(r arrow.Record) error {
+func eachExportRecord(r *Result, schema *arrow.Schema, write func(arrow.Record) error) error {
+	return r.Each(func(r arrow.Record) error {
 		if int(r.NumCols()) != schema.NumFields() {
 			return fmt.Errorf("internal error: record of %d columns for %d names", r.NumCols(), schema.NumFields())
 		}
@@ -74,12 +70,12 @@ func eachExportRecord(rs *resultSet, schema *arrow.Schema, write func(arrow.Reco
 	})
 }
 
-// writeParquet writes rs as one Parquet file: zstd-compressed, timestamps
+// WriteParquet writes r as one Parquet file: zstd-compressed, timestamps
 // stored as microseconds (CloudTrail's precision is milliseconds, and Spark
 // reads microsecond timestamps without extra settings, nanoseconds not), and
 // the Arrow schema embedded so that Arrow readers get the exact types back.
-func writeParquet(w io.Writer, rs *resultSet) error {
-	schema, err := exportSchema(rs)
+func WriteParquet(w io.Writer, r *Result) error {
+	schema, err := exportSchema(r)
 	if err != nil {
 		return err
 	}
@@ -87,19 +83,19 @@ func writeParquet(w io.Writer, rs *resultSet) error {
 	if err != nil {
 		return err
 	}
-	if err := eachExportRecord(rs, schema, pw.Write); err != nil {
+	if err := eachExportRecord(r, schema, pw.Write); err != nil {
 		pw.Close()
 		return err
 	}
 	return pw.Close()
 }
 
-// writeArrowFile writes rs as an Arrow IPC file (the random-access "Feather
+// WriteArrow writes r as an Arrow IPC file (the random-access "Feather
 // v2" format that pyarrow.ipc.open_file, pandas.read_feather and DuckDB's
 // arrow extension take), uncompressed because not every reader supports
 // compressed IPC buffers.
-func writeArrowFile(w io.Writer, rs *resultSet) error {
-	schema, err := exportSchema(rs)
+func WriteArrow(w io.Writer, r *Result) error {
+	schema, err := exportSchema(r)
 	if err != nil {
 		return err
 	}
@@ -107,7 +103,7 @@ func writeArrowFile(w io.Writer, rs *resultSet) error {
 	if err != nil {
 		return fmt.Errorf("arrow: %w", err)
 	}
-	if err := eachExportRecord(rs, schema, fw.Write); err != nil {
+	if err := eachExportRecord(r, schema, fw.Write); err != nil {
 		fw.Close()
 		return fmt.Errorf("arrow: %w", err)
 	}

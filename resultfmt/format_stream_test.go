@@ -1,4 +1,4 @@
-package main
+package resultfmt
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func (r *countedRecord) Release() {
 
 // streamedResult yields n records of rows rows each, one at a time, and
 // records the most that were ever live at once.
-func streamedResult(n, rows int) (*resultSet, *atomic.Int64, *int64) {
+func streamedResult(n, rows int) (*Result, *atomic.Int64, *int64) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "eventID", Type: arrow.BinaryTypes.String, Nullable: true},
 		{Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
@@ -53,7 +53,7 @@ func streamedResult(n, rows int) (*resultSet, *atomic.Int64, *int64) {
 		}
 		return &countedRecord{Record: b.NewRecord(), live: &live}, nil
 	}
-	return &resultSet{Names: []string{"eventID", "n"}, Schema: schema, next: next}, &live, &peak
+	return &Result{Names: []string{"eventID", "n"}, Schema: schema, Next: next}, &live, &peak
 }
 
 // Every format writes a streamed result record by record: no format holds
@@ -61,10 +61,10 @@ func streamedResult(n, rows int) (*resultSet, *atomic.Int64, *int64) {
 // tableBufferRows rows to size its columns. Every record is released.
 func TestFormatsStream(t *testing.T) {
 	const records, rows = 40, 1000 // 40,000 rows: past the table's buffer
-	for _, f := range resultFormats {
+	for _, f := range Formats {
 		rs, live, peak := streamedResult(records, rows)
 		var out bytes.Buffer
-		if err := writeResult(&out, f, rs); err != nil {
+		if err := Write(&out, f, rs); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		want := int64(1)
@@ -98,7 +98,7 @@ func TestTableStreamsPastBuffer(t *testing.T) {
 	rec := array.NewRecord(schema, []arrow.Array{col}, int64(len(vals)))
 	col.Release()
 	var out bytes.Buffer
-	if err := writeTable(&out, &resultSet{Names: []string{"v"}, Records: []arrow.Record{rec}}, 60); err != nil {
+	if err := WriteTable(&out, &Result{Names: []string{"v"}, Records: []arrow.Record{rec}}, 60); err != nil {
 		t.Fatal(err)
 	}
 	rec.Release()

@@ -1,4 +1,4 @@
-package main
+package resultfmt
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 // SELECT max(eventTime) - min(eventTime), INTERVAL '14' MONTH,
 // eventTime AT TIME ZONE 'America/New_York', to_utf8('hi'),
 // ARRAY[INTERVAL '1' SECOND].
-func intervalResult(t *testing.T) *resultSet {
+func intervalResult(t *testing.T) *Result {
 	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "span", Type: arrow.FixedWidthTypes.Duration_ns, Nullable: true},
@@ -40,7 +40,7 @@ func intervalResult(t *testing.T) *resultSet {
 	lb.Append(true)
 	lb.ValueBuilder().(*array.DurationBuilder).Append(1e9)
 	lb.AppendNull()
-	return &resultSet{Names: []string{"span", "ym", "ny", "b", "list"}, Records: []arrow.Record{b.NewRecord()}}
+	return &Result{Names: []string{"span", "ym", "ny", "b", "list"}, Records: []arrow.Record{b.NewRecord()}}
 }
 
 // Intervals print as Trino prints them in every text format, timestamps
@@ -49,7 +49,7 @@ func TestIntervalFormats(t *testing.T) {
 	rs := intervalResult(t)
 	defer rs.Records[0].Release()
 	var out bytes.Buffer
-	if err := writeResult(&out, "table", rs); err != nil {
+	if err := Write(&out, "table", rs); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"0 00:55:32.000", "-0 01:30:00.000", "1-2", "-0-3", "2024-05-03 06:20:30.000 America/New_York", "68 69", `["0 00:00:01.000"]`} {
@@ -58,7 +58,7 @@ func TestIntervalFormats(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := writeResult(&out, "csv", rs); err != nil {
+	if err := Write(&out, "csv", rs); err != nil {
 		t.Fatal(err)
 	}
 	if want := "0 00:55:32.000,1-2,2024-05-03 06:20:30.000 America/New_York,68 69,"; !strings.Contains(out.String(), want) {
@@ -66,7 +66,7 @@ func TestIntervalFormats(t *testing.T) {
 	}
 	for _, format := range []string{"json", "ndjson"} {
 		out.Reset()
-		if err := writeResult(&out, format, rs); err != nil {
+		if err := Write(&out, format, rs); err != nil {
 			t.Fatal(err)
 		}
 		text := strings.TrimSpace(out.String())
@@ -101,7 +101,7 @@ func TestIntervalExports(t *testing.T) {
 	rs := intervalResult(t)
 	defer rs.Records[0].Release()
 	var buf bytes.Buffer
-	if err := writeResult(&buf, "arrow", rs); err != nil {
+	if err := Write(&buf, "arrow", rs); err != nil {
 		t.Fatal(err)
 	}
 	r, err := ipc.NewFileReader(bytes.NewReader(buf.Bytes()))
@@ -124,7 +124,7 @@ func TestIntervalExports(t *testing.T) {
 	r.Close()
 
 	buf.Reset()
-	if err := writeResult(&buf, "parquet", rs); err != nil {
+	if err := Write(&buf, "parquet", rs); err != nil {
 		t.Fatal(err)
 	}
 	pf, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))

@@ -1,4 +1,4 @@
-package main
+package resultfmt
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
-func sampleResult(t *testing.T) *resultSet {
+func sampleResult(t *testing.T) *Result {
 	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "eventName", Type: arrow.BinaryTypes.String, Nullable: true},
@@ -31,13 +31,13 @@ func sampleResult(t *testing.T) *resultSet {
 	mb.KeyBuilder().(*array.StringBuilder).Append("bucketName")
 	mb.ItemBuilder().(*array.StringBuilder).Append("logs")
 	mb.AppendNull()
-	return &resultSet{Names: []string{"eventName", "n", "eventTime", "requestParameters"}, Records: []arrow.Record{b.NewRecord()}}
+	return &Result{Names: []string{"eventName", "n", "eventTime", "requestParameters"}, Records: []arrow.Record{b.NewRecord()}}
 }
 
 func TestResultFormats(t *testing.T) {
 	rs := sampleResult(t)
 	var out bytes.Buffer
-	if err := writeResult(&out, "json", rs); err != nil {
+	if err := Write(&out, "json", rs); err != nil {
 		t.Fatal(err)
 	}
 	var rows []map[string]any
@@ -53,22 +53,22 @@ func TestResultFormats(t *testing.T) {
 		t.Fatal("column order lost")
 	}
 	out.Reset()
-	writeResult(&out, "ndjson", rs)
+	Write(&out, "ndjson", rs)
 	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 2 {
 		t.Fatalf("ndjson: %q", out.String())
 	}
 	out.Reset()
-	writeResult(&out, "csv", rs)
+	Write(&out, "csv", rs)
 	want := "eventName,n,eventTime,requestParameters\nGetObject,412,2024-05-01 13:45:07.120,\"{\"\"bucketName\"\":\"\"logs\"\"}\"\n\"say \"\"hi\"\"\",,,\n"
 	if out.String() != want {
 		t.Fatalf("csv:\n%s\nwant\n%s", out.String(), want)
 	}
 	out.Reset()
-	writeResult(&out, "table", rs)
+	Write(&out, "table", rs)
 	if !strings.Contains(out.String(), "NULL") || !strings.HasSuffix(out.String(), "(2 rows)\n") {
 		t.Fatalf("table:\n%s", out.String())
 	}
-	if err := writeResult(&out, "xml", rs); err == nil {
+	if err := Write(&out, "xml", rs); err == nil {
 		t.Fatal("unknown format accepted")
 	}
 }
