@@ -56,6 +56,7 @@ type Select struct {
 	Where    Expr
 	GroupBy  []Expr // an integer literal here is an ordinal (1-based)
 	Having   Expr
+	Windows  []*WindowDef // WINDOW name AS (…), …
 	OrderBy  []*OrderItem
 	Offset   *Offset
 	Limit    *Limit // LIMIT n or FETCH FIRST n ROWS ONLY; nil for none or LIMIT ALL

@@ -115,6 +115,7 @@ func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 		}
 		out.Having, last = e, sp.last
 	}
+	out.Windows, last = c.windowDefs(last)
 	if out.OrderBy, last, err = c.orderBy(s.OrderBy, last); err != nil {
 		return nil, span{}, err
 	}

@@ -90,6 +90,7 @@ func (d *dumper) node(n Node, depth int) {
 		if n.Having != nil {
 			d.section(depth+1, "having", n.Having)
 		}
+		d.windowDefs(depth+1, n.Windows)
 		d.order(depth+1, n.OrderBy)
 		d.offset(depth+1, n.Offset)
 		d.limit(depth+1, n.Limit)
@@ -257,6 +258,7 @@ func (d *dumper) expr(n Node, depth int) {
 			d.node(a, depth+1)
 		}
 		d.callClauses(n, depth+1)
+		d.over(depth+1, n)
 	case *Binary:
 		d.line(depth, "binary@%d %s@%d", n.Pos, n.Op, n.OpPos)
 		d.node(n.Left, depth+1)

@@ -246,6 +246,7 @@ func (f *formatter) sel(n *Select) {
 		f.w(" HAVING ")
 		f.expr(n.Having, 0)
 	}
+	f.windowDefs(n.Windows)
 	f.tail(n.OrderBy, n.Offset, n.Limit)
 }
 
@@ -375,6 +376,7 @@ func (f *formatter) expr(e Expr, min int) {
 		f.callArgsTail(e)
 		f.w(")")
 		f.callTail(e)
+		f.over(e)
 	case *Binary:
 		p := binaryPrec(e.Op)
 		if p == precCmp {
