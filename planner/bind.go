@@ -119,6 +119,8 @@ type binder struct {
 	corr  *correlation
 	subN  int            // subqueries bound so far, to name their columns
 	fired map[string]int // rule name → times it rewrote a node
+	// win is the enclosing SELECT's window state (bind_window.go).
+	win *windowScope
 }
 
 func (b *binder) errorf(pos int, kind error, format string, args ...any) error {

@@ -114,6 +114,10 @@ func setInput(n Node, i int, in Node) {
 		n.Input = in
 	case *Distinct:
 		n.Input = in
+	case *Window:
+		n.Input = in
+	case *PartitionTopN:
+		n.Input = in
 	case *UnionAll:
 		n.Ins[i] = in
 	case *Join:

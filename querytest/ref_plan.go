@@ -133,6 +133,10 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 			return in, nil
 		}
 		return limit(in, n.N), nil
+	case *planner.Window:
+		return r.window(n, in)
+	case *planner.PartitionTopN:
+		return r.partitionTopN(n, in)
 	case *planner.Distinct:
 		types := columnTypes(n)
 		seen := map[string]bool{}
