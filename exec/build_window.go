@@ -56,3 +56,17 @@ func compileWindowFunc(f planner.WindowFunc, schema *arrow.Schema, env *Env) (Wi
 	}
 	return out, nil
 }
+
+// buildPartitionTopN compiles a planner.PartitionTopN.
+func buildPartitionTopN(n *planner.PartitionTopN, in Operator, env *Env) (Operator, error) {
+	schema := in.Schema()
+	part, partTypes, err := compileAll(n.Partition, schema, env)
+	if err != nil {
+		return nil, err
+	}
+	order, err := compileKeys(n.Order, schema, env)
+	if err != nil {
+		return nil, err
+	}
+	return NewPartitionTopN(in, part, partTypes, order, n.N, n.Label, env), nil
+}

@@ -36,6 +36,7 @@ const (
 	RuleBuildSide           = "chooseBuildSide"
 	RuleMergeProjects       = "mergeProjects"
 	RuleDynamicFilter       = "dynamicFilter"
+	RulePartitionTopN       = "partitionTopN"
 )
 
 // optimize runs the rules on root and returns the new root.
@@ -72,6 +73,7 @@ func (b *binder) optimize(root Node) (Node, error) {
 	}
 	if !b.opts.NoPushdown {
 		root = b.once(root, RuleLimitToTopN, limitSortToTopN)
+		root = b.once(root, RulePartitionTopN, partitionTopN)
 		root = b.once(root, RulePushTopN, pushTopN)
 	}
 	root = b.once(root, RuleBuildSide, chooseBuildSide)
