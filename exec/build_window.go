@@ -26,7 +26,7 @@ func buildWindow(n *planner.Window, in Operator, env *Env) (Operator, error) {
 			return nil, err
 		}
 	}
-	return NewWindow(in, part, partTypes, order, funcs, env), nil
+	return NewWindow(in, part, partTypes, order, funcs, n.Keep, env), nil
 }
 
 func compileWindowFunc(f planner.WindowFunc, schema *arrow.Schema, env *Env) (WindowFunc, error) {
@@ -68,5 +68,5 @@ func buildPartitionTopN(n *planner.PartitionTopN, in Operator, env *Env) (Operat
 	if err != nil {
 		return nil, err
 	}
-	return NewPartitionTopN(in, part, partTypes, order, n.N, n.Label, env), nil
+	return NewPartitionTopN(in, part, partTypes, order, n.N, n.Label, n.Keep, env), nil
 }

@@ -44,6 +44,7 @@ type Window struct {
 	partTypes []planner.Type
 	order     []SortKey
 	funcs     []WindowFunc
+	keep      []int // input columns passed through (nil: all)
 	schema    *arrow.Schema
 	env       *Env
 	name      string // for memory limit errors
@@ -53,15 +54,16 @@ type Window struct {
 	done      bool
 }
 
-// NewWindow builds a Window; names are the output names of the functions.
-func NewWindow(in Operator, part []Evaluator, partTypes []planner.Type, order []SortKey, funcs []WindowFunc, env *Env) *Window {
-	fields := append([]arrow.Field(nil), in.Schema().Fields()...)
+// NewWindow builds a Window whose output is the input columns listed in
+// keep (all when nil), then the functions.
+func NewWindow(in Operator, part []Evaluator, partTypes []planner.Type, order []SortKey, funcs []WindowFunc, keep []int, env *Env) *Window {
+	fields := keptFields(in.Schema(), keep)
 	labels := make([]string, len(funcs))
 	for i, f := range funcs {
 		fields = append(fields, arrow.Field{Name: f.Label, Type: f.T.Arrow(), Nullable: true})
 		labels[i] = f.Label
 	}
-	return &Window{in: in, part: part, partTypes: partTypes, order: order, funcs: funcs, env: env,
+	return &Window{in: in, part: part, partTypes: partTypes, order: order, funcs: funcs, keep: keep, env: env,
 		schema: arrow.NewSchema(fields, nil), name: "window (" + strings.Join(labels, ", ") + ")"}
 }
 
@@ -121,7 +123,7 @@ func (w *Window) consume(ctx context.Context) error {
 	}
 	results := cols
 	cols = make([]arrow.Array, 0, int(rec.NumCols())+len(results))
-	for _, c := range rec.Columns() {
+	for _, c := range keptArrays(rec, w.keep) {
 		t, err := take(w.env.mem(), c, lay.perm)
 		if err != nil {
 			releaseAll(results)
@@ -133,6 +135,30 @@ func (w *Window) consume(ctx context.Context) error {
 	w.out = makeRecord(w.schema, cols, n)
 	cols = nil
 	return w.env.checkMemory(w, w.name, recordBytes(w.out))
+}
+
+// keptFields are the fields of schema listed in keep (all when nil).
+func keptFields(schema *arrow.Schema, keep []int) []arrow.Field {
+	if keep == nil {
+		return append([]arrow.Field(nil), schema.Fields()...)
+	}
+	out := make([]arrow.Field, len(keep))
+	for i, k := range keep {
+		out[i] = schema.Field(k)
+	}
+	return out
+}
+
+// keptArrays are the columns of rec listed in keep (all when nil).
+func keptArrays(rec arrow.Record, keep []int) []arrow.Array {
+	if keep == nil {
+		return rec.Columns()
+	}
+	out := make([]arrow.Array, len(keep))
+	for i, k := range keep {
+		out[i] = rec.Column(k)
+	}
+	return out
 }
 
 // funcErr positions an error of a window function at its call, unless it
@@ -147,32 +173,6 @@ func funcErr(f *WindowFunc, err error) error {
 
 func ctxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// collectAll gathers every live row of in into one record, reporting its
-// size to env as owner's (named op) memory.
-func collectAll(ctx context.Context, in Operator, env *Env, owner any, op string) (arrow.Record, error) {
-	c := newCollector(env.mem(), in.Schema())
-	defer c.release()
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := in.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if b.Rec == nil {
-			break
-		}
-		if err := c.add(b, liveRows(b)); err != nil {
-			return nil, err
-		}
-		if err := env.checkMemory(owner, op, c.bytes); err != nil {
-			return nil, err
-		}
-	}
-	return c.record(), nil
 }
 
 // compute evaluates one function into an array in the layout's order.
@@ -296,54 +296,80 @@ func newWinLayout(ctx context.Context, rec arrow.Record, part []Evaluator, partT
 // sortPartitions orders each partition's rows by the ORDER BY keys,
 // stably (ties keep input order).
 func (l *winLayout) sortPartitions(ctx context.Context) error {
-	if vals, ok := int64s(l.keys[0]); ok && len(l.keys) == 1 && l.keys[0].NullN() == 0 {
-		// One integer-like key (eventTime): sort (key, row) pairs.
-		type kv struct {
-			k int64
-			r int32
+	vals, ok := int64s(l.keys[0])
+	if ok && l.keys[0].NullN() == 0 {
+		return l.sortByInt(ctx, vals)
+	}
+	for p := 0; p+1 < len(l.bounds); p++ {
+		if err := l.sortRun(ctx, l.perm[l.bounds[p]:l.bounds[p+1]]); err != nil {
+			return err
 		}
-		desc := l.order[0].Desc
-		buf := make([]kv, 0, 64)
-		for p := 0; p+1 < len(l.bounds); p++ {
-			seg := l.perm[l.bounds[p]:l.bounds[p+1]]
-			if len(seg) < 2 {
-				continue
-			}
-			buf = buf[:0]
-			for _, r := range seg {
-				buf = append(buf, kv{vals[r], r})
-			}
-			err := fn.SortFunc(ctx, buf, func(a, b kv) int {
-				if a.k != b.k {
-					if desc {
-						return cmp.Compare(b.k, a.k)
-					}
-					return cmp.Compare(a.k, b.k)
-				}
-				return cmp.Compare(a.r, b.r)
-			})
-			if err != nil {
-				return err
-			}
-			for i, x := range buf {
-				seg[i] = x.r
-			}
-		}
+	}
+	return nil
+}
+
+// sortRun sorts rows by the full comparator, ties by row (input order).
+func (l *winLayout) sortRun(ctx context.Context, rows []int32) error {
+	if len(rows) < 2 {
 		return nil
 	}
+	return fn.SortFunc(ctx, rows, func(a, b int32) int {
+		if c := l.cmp(int(a), int(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+}
+
+// sortByInt is the fast path for a first key that is an integer or an
+// instant without NULLs (eventTime): each partition is sorted as (key,
+// row) pairs, and only runs of rows equal on that key are sorted again by
+// the remaining keys.
+func (l *winLayout) sortByInt(ctx context.Context, vals []int64) error {
+	type kv struct {
+		k int64
+		r int32
+	}
+	desc := l.order[0].Desc
+	buf := make([]kv, 0, 64)
 	for p := 0; p+1 < len(l.bounds); p++ {
 		seg := l.perm[l.bounds[p]:l.bounds[p+1]]
 		if len(seg) < 2 {
 			continue
 		}
-		err := fn.SortFunc(ctx, seg, func(a, b int32) int {
-			if c := l.cmp(int(a), int(b)); c != 0 {
-				return c
+		buf = buf[:0]
+		for _, r := range seg {
+			buf = append(buf, kv{vals[r], r})
+		}
+		err := fn.SortFunc(ctx, buf, func(a, b kv) int {
+			if a.k != b.k {
+				if desc {
+					return cmp.Compare(b.k, a.k)
+				}
+				return cmp.Compare(a.k, b.k)
 			}
-			return cmp.Compare(a, b)
+			return cmp.Compare(a.r, b.r)
 		})
 		if err != nil {
 			return err
+		}
+		for i, x := range buf {
+			seg[i] = x.r
+		}
+		if len(l.keys) == 1 {
+			continue
+		}
+		for i := 0; i < len(buf); {
+			j := i + 1
+			for j < len(buf) && buf[j].k == buf[i].k {
+				j++
+			}
+			if j-i > 1 {
+				if err := l.sortRun(ctx, seg[i:j]); err != nil {
+					return err
+				}
+			}
+			i = j
 		}
 	}
 	return nil

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
 	"github.com/ctlake/ctlake/planner"
 	"github.com/ctlake/ctlake/sql"
 )
@@ -76,13 +80,13 @@ func TestPartitionTopNMatchesWindow(t *testing.T) {
 				}
 			}()
 			schema := logicalSchema(cols...)
-			top, err := rowsOf(NewPartitionTopN(&source{schema: schema, batches: batches}, part, partTypes, order, c.n, "rn", env))
+			top, err := rowsOf(NewPartitionTopN(&source{schema: schema, batches: batches}, part, partTypes, order, c.n, "rn", nil, env))
 			if err != nil {
 				t.Fatal(err)
 			}
 			fn := WindowFunc{Name: planner.WinRowNumber, Label: "rn", T: planner.Bigint,
 				Frame: planner.WindowFrame{Unit: sql.FrameRange, Start: planner.WindowBound{Kind: sql.UnboundedPreceding}, End: planner.WindowBound{Kind: sql.CurrentRow}}}
-			all, err := rowsOf(NewWindow(&source{schema: schema, batches: batches}, part, partTypes, order, []WindowFunc{fn}, env))
+			all, err := rowsOf(NewWindow(&source{schema: schema, batches: batches}, part, partTypes, order, []WindowFunc{fn}, nil, env))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,11 +125,11 @@ func TestWindowMemoryLimit(t *testing.T) {
 		func(env *Env) Operator {
 			part, partTypes, order := windowKeys(t, env, cols, false)
 			fn := WindowFunc{Name: planner.WinRank, Label: "rank()", T: planner.Bigint}
-			return NewWindow(&source{schema: schema, batches: batches}, part, partTypes, order, []WindowFunc{fn}, env)
+			return NewWindow(&source{schema: schema, batches: batches}, part, partTypes, order, []WindowFunc{fn}, nil, env)
 		},
 		func(env *Env) Operator {
 			part, partTypes, order := windowKeys(t, env, cols, false)
-			return NewPartitionTopN(&source{schema: schema, batches: batches}, part, partTypes, order, 1000, "row_number()", env)
+			return NewPartitionTopN(&source{schema: schema, batches: batches}, part, partTypes, order, 1000, "row_number()", []int{2}, env)
 		},
 	} {
 		env := &Env{MemoryLimit: 256 << 10}
@@ -139,6 +143,41 @@ func TestWindowMemoryLimit(t *testing.T) {
 		}
 		if env.MemoryHeld() != 0 {
 			t.Errorf("%T: %d bytes still reported held after Close", op, env.MemoryHeld())
+		}
+	}
+}
+
+// TestConcatColumn joins chunks as the window collects them: dictionaries
+// with different dictionaries and NULLs (Arrow's Concatenate mistranslates
+// indices after a NULL), sliced plain strings, and a column that is a
+// dictionary in one batch and plain in another.
+func TestConcatColumn(t *testing.T) {
+	d1 := mkArray(col{typ: planner.Varchar, dict: true, vals: []any{"x", nil, "y", "x"}})
+	d2 := mkArray(col{typ: planner.Varchar, dict: true, vals: []any{"y", "z", nil, "x", "w"}})
+	p1 := mkArray(col{typ: planner.Varchar, vals: []any{"a", nil, "b", "c"}})
+	defer releaseAll([]arrow.Array{d1, d2, p1})
+	p2 := array.NewSlice(p1, 1, 4)
+	defer p2.Release()
+	want := []any{"x", nil, "y", "x", "y", "z", nil, "x", "w"}
+	for _, c := range []struct {
+		chunks []arrow.Array
+		want   []any
+	}{
+		{[]arrow.Array{d1, d2}, want},
+		{[]arrow.Array{p1, p2}, []any{"a", nil, "b", "c", nil, "b", "c"}},
+		{[]arrow.Array{d1, p2}, []any{"x", nil, "y", "x", nil, "b", "c"}},
+	} {
+		a, err := concatColumn(memory.DefaultAllocator, arrow.BinaryTypes.String, c.chunks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []any
+		for i := 0; i < a.Len(); i++ {
+			got = append(got, cell(a, i))
+		}
+		a.Release()
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("got %v, want %v", got, c.want)
 		}
 	}
 }

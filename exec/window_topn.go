@@ -27,6 +27,7 @@ type PartitionTopN struct {
 	partTypes []planner.Type
 	order     []SortKey
 	n         int64
+	keep      []int
 	schema    *arrow.Schema
 	env       *Env
 	name      string
@@ -45,10 +46,11 @@ type PartitionTopN struct {
 	done     bool
 }
 
-// NewPartitionTopN builds the operator; label names the row number column.
-func NewPartitionTopN(in Operator, part []Evaluator, partTypes []planner.Type, order []SortKey, n int64, label string, env *Env) *PartitionTopN {
-	fields := append(append([]arrow.Field(nil), in.Schema().Fields()...), arrow.Field{Name: label, Type: arrow.PrimitiveTypes.Int64, Nullable: true})
-	return &PartitionTopN{in: in, part: part, partTypes: partTypes, order: order, n: n, env: env,
+// NewPartitionTopN builds the operator; its output is the input columns
+// listed in keep (all when nil), then the row number, named label.
+func NewPartitionTopN(in Operator, part []Evaluator, partTypes []planner.Type, order []SortKey, n int64, label string, keep []int, env *Env) *PartitionTopN {
+	fields := append(keptFields(in.Schema(), keep), arrow.Field{Name: label, Type: arrow.PrimitiveTypes.Int64, Nullable: true})
+	return &PartitionTopN{in: in, part: part, partTypes: partTypes, order: order, n: n, keep: keep, env: env,
 		schema: arrow.NewSchema(fields, nil), name: fmt.Sprintf("partition top-%d (%s)", n, label)}
 }
 
@@ -133,7 +135,7 @@ func (t *PartitionTopN) consume(ctx context.Context) error {
 	}
 	// The kept rows, numbered.
 	rec := t.keptRec
-	cols := append([]arrow.Array(nil), rec.Columns()...)
+	cols := append([]arrow.Array(nil), keptArrays(rec, t.keep)...)
 	for _, c := range cols {
 		c.Retain()
 	}

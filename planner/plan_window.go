@@ -86,7 +86,51 @@ func (b *binder) windowStep(input Node, visit func(func(*Expr))) (Node, error) {
 	for _, p := range outer {
 		*p = fillSlots(*p, slotAt, cols)
 	}
+	keepUsed(windows[len(windows)-1], outer)
 	return node, nil
+}
+
+// keepUsed narrows the top Window's pass-through columns to those the
+// select list reads, renumbering its references.
+func keepUsed(w *Window, outer []*Expr) {
+	in := len(w.Input.Columns())
+	used := make([]bool, in)
+	for _, p := range outer {
+		Walk(*p, func(e Expr) bool {
+			if r, ok := e.(*InputRef); ok && r.Index < in {
+				used[r.Index] = true
+			}
+			return true
+		})
+	}
+	at := make([]int, in)
+	keep := []int{}
+	for i, u := range used {
+		if u {
+			at[i] = len(keep)
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == in {
+		return
+	}
+	w.Keep = keep
+	var remap func(e Expr) (Expr, error)
+	remap = func(e Expr) (Expr, error) {
+		if r, ok := e.(*InputRef); ok {
+			c := *r
+			if r.Index < in {
+				c.Index = at[r.Index]
+			} else {
+				c.Index = len(keep) + r.Index - in
+			}
+			return &c, nil
+		}
+		return mapChildren(e, remap)
+	}
+	for _, p := range outer {
+		*p, _ = remap(*p)
+	}
 }
 
 // collectWindows replaces each window call in e by a slot, registering

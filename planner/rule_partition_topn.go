@@ -29,7 +29,7 @@ func partitionTopN(n Node) (Node, bool) {
 	if limit < 0 {
 		return n, false
 	}
-	setInput(parent, 0, &PartitionTopN{Input: w.Input, Partition: w.Partition, Order: w.Order, N: limit, Label: w.Funcs[0].Label})
+	setInput(parent, 0, &PartitionTopN{Input: w.Input, Partition: w.Partition, Order: w.Order, N: limit, Label: w.Funcs[0].Label, Keep: w.Keep})
 	return f, true
 }
 
@@ -79,7 +79,7 @@ func rowNumberBound(c Expr, col []int, w *Window) (int64, bool) {
 	}
 	r, ok := ref.(*InputRef)
 	l, isLit := lit.(*Literal)
-	rn := len(w.Input.Columns())
+	rn := w.FuncColumn(0)
 	if !ok || !isLit || r.Index >= len(col) || col[r.Index] != rn || l.V.Null || l.T.Kind != KindBigint {
 		return 0, false
 	}

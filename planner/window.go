@@ -87,31 +87,36 @@ func (f *WindowFunc) UsesFrame() bool {
 // Window evaluates window functions that share one PARTITION BY and ORDER
 // BY: rows are grouped by Partition, ordered by Order within each
 // partition, and every function is computed for each row over its frame.
-// Its columns are the input's, then one per function. A query with several
-// distinct windows stacks one Window per (partition, order) pair, so each
-// sorts its input once.
+// Its columns are the input's (those listed in Keep, when set), then one
+// per function. A query with several distinct windows stacks one Window
+// per (partition, order) pair, so each sorts its input once.
 type Window struct {
 	Input     Node
 	Partition []Expr
 	Order     []SortKey
 	Funcs     []WindowFunc
+	// Keep lists the input columns passed through (nil: all). The top
+	// Window of a select block passes only what the select list reads, so
+	// keys it sorted by (eventID as a tie-breaker) are not copied out.
+	Keep []int
 }
 
 // PartitionTopN is a Window of row_number() alone under a filter that keeps
 // row numbers up to N (WHERE rn <= N over a derived table): it keeps the
 // first N rows of each partition by Order in bounded memory, without
-// sorting every row, and numbers them. Its columns are the input's, then
-// the row number.
+// sorting every row, and numbers them. Its columns are the input's (as
+// the Window's Keep says), then the row number.
 type PartitionTopN struct {
 	Input     Node
 	Partition []Expr
 	Order     []SortKey
 	N         int64
 	Label     string // the row_number() call, as the Window named it
+	Keep      []int
 }
 
 func (n *Window) Columns() []Column {
-	out := append([]Column(nil), n.Input.Columns()...)
+	out := keptColumns(n.Input, n.Keep)
 	for _, f := range n.Funcs {
 		out = append(out, Column{Name: f.Label, T: f.T})
 	}
@@ -119,7 +124,28 @@ func (n *Window) Columns() []Column {
 }
 
 func (n *PartitionTopN) Columns() []Column {
-	return append(append([]Column(nil), n.Input.Columns()...), Column{Name: n.Label, T: Bigint})
+	return append(keptColumns(n.Input, n.Keep), Column{Name: n.Label, T: Bigint})
+}
+
+// keptColumns are the columns of in listed in keep (all when nil).
+func keptColumns(in Node, keep []int) []Column {
+	cols := in.Columns()
+	if keep == nil {
+		return append([]Column(nil), cols...)
+	}
+	out := make([]Column, len(keep))
+	for i, k := range keep {
+		out[i] = cols[k]
+	}
+	return out
+}
+
+// FuncColumn is the output column of the Window's i-th function.
+func (n *Window) FuncColumn(i int) int {
+	if n.Keep != nil {
+		return len(n.Keep) + i
+	}
+	return len(n.Input.Columns()) + i
 }
 
 func (n *Window) Inputs() []Node        { return []Node{n.Input} }
@@ -134,11 +160,31 @@ func (n *Window) Explain() (string, []Attr) {
 			attrs = append(attrs, Attr{"frame of " + f.Label, f.Frame.String()})
 		}
 	}
-	return "window " + strings.Join(labels, ", "), append(windowAttrs(n.Partition, n.Order), attrs...)
+	attrs = append(windowAttrs(n.Partition, n.Order), attrs...)
+	if n.Keep != nil {
+		attrs = append(attrs, Attr{"passes", keptNames(n.Input, n.Keep)})
+	}
+	return "window " + strings.Join(labels, ", "), attrs
+}
+
+func keptNames(in Node, keep []int) string {
+	cols := keptColumns(in, keep)
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return strings.Join(names, ", ")
 }
 
 func (n *PartitionTopN) Explain() (string, []Attr) {
-	return fmt.Sprintf("partition top %d by row number: %s", n.N, n.Label), windowAttrs(n.Partition, n.Order)
+	attrs := windowAttrs(n.Partition, n.Order)
+	if n.Keep != nil {
+		attrs = append(attrs, Attr{"passes", keptNames(n.Input, n.Keep)})
+	}
+	return fmt.Sprintf("partition top %d by row number: %s", n.N, n.Label), attrs
 }
 
 func windowAttrs(part []Expr, order []SortKey) []Attr {

@@ -37,7 +37,7 @@ func (r *Reference) window(n *planner.Window, in [][]any) ([][]any, error) {
 			}
 		}
 		for i, row := range p.rows {
-			o := append([]any(nil), row...)
+			o := keepValues(row, n.Keep)
 			for fi := range n.Funcs {
 				o = append(o, vals[fi][i])
 			}
@@ -58,11 +58,23 @@ func (r *Reference) partitionTopN(n *planner.PartitionTopN, in [][]any) ([][]any
 	for _, p := range parts {
 		for i, row := range p.rows {
 			if int64(i) < n.N {
-				out = append(out, append(append([]any(nil), row...), int64(i+1)))
+				out = append(out, append(keepValues(row, n.Keep), int64(i+1)))
 			}
 		}
 	}
 	return out, nil
+}
+
+// keepValues copies the values of row listed in keep (all when nil).
+func keepValues(row []any, keep []int) []any {
+	if keep == nil {
+		return append([]any(nil), row...)
+	}
+	out := make([]any, 0, len(keep))
+	for _, k := range keep {
+		out = append(out, row[k])
+	}
+	return out
 }
 
 func (r *Reference) partitions(part []planner.Expr, order []planner.SortKey, in [][]any) ([]*winPart, error) {
