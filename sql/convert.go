@@ -246,6 +246,11 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 		var alias **Ident
 		switch e := te.Expr.(type) {
 		case sqlparser.TableName:
+			if n, ok := placeholderIndex(e.Name.String(), "_u"); ok && e.Qualifier.IsEmpty() && te.As.IsEmpty() {
+				if u, sp, ok := c.unnestTable(n); ok {
+					return u, sp, nil
+				}
+			}
 			n, ok := placeholderIndex(e.Name.String(), "_i")
 			if !ok || !e.Qualifier.IsEmpty() {
 				return nil, span{}, c.internalf(0, "table name")

@@ -140,6 +140,8 @@ func (d *dumper) node(n Node, depth int) {
 			s += " alias=" + d.ident(*n.Alias)
 		}
 		d.line(depth, "%s", s)
+	case *Unnest:
+		d.unnest(n, depth)
 	case *DerivedTable:
 		s := fmt.Sprintf("derived@%d", n.Pos)
 		if n.Alias != nil {

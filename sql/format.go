@@ -148,6 +148,8 @@ func (f *formatter) node(n Node) {
 			f.w(n.Name)
 		}
 		f.alias(n.Alias)
+	case *Unnest:
+		f.unnest(n)
 	case *DerivedTable:
 		f.w("(")
 		f.node(n.Query)

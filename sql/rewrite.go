@@ -60,6 +60,9 @@ type rewriter struct {
 	tails map[int]tailMark  // token before OFFSET, FETCH, LIMIT ALL → mark
 	forms *formState        // lambdas, ARRAY[…], AT TIME ZONE, … (rewrite_forms.go)
 	win   *windowState      // OVER and WINDOW (rewrite_window.go); nil until used
+	// unnests are the UNNEST FROM items cut from the text, by their
+	// UNNEST token (rewrite_unnest.go).
+	unnests map[int]*unnestInfo
 }
 
 func newRewriter(p *parser) *rewriter {
@@ -82,7 +85,7 @@ var passKeywords = map[string]bool{
 // unsupportedKeywords are valid Trino that ctlake does not accept yet.
 var unsupportedKeywords = map[string]string{
 	"OVER":        "OVER must follow a function call, as in row_number() OVER (ORDER BY eventTime)",
-	"UNNEST":      "UNNEST is not supported yet",
+	"UNNEST":      "UNNEST takes its arrays in parentheses: UNNEST(resources)",
 	"LATERAL":     "LATERAL is not supported yet",
 	"VALUES":      "VALUES is not supported yet",
 	"TABLESAMPLE": "TABLESAMPLE is not supported yet",
@@ -264,9 +267,11 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 		return r.grouping(i, i+1)
 	case up == "GROUPING" && next != nil && next.isWord("SETS") && r.at(i+2, end) != nil && r.tok(i+2).isOp("("):
 		return r.grouping(i, i+2)
+	case up == "UNNEST" && call:
+		return r.unnest(i, end)
 	case up == "WINDOW" && r.windowClauseAt(i, end):
 		return r.windowClause(i, end)
-	case up == "OVER" || up == "WINDOW":
+	case up == "OVER" || up == "WINDOW" || up == "UNNEST":
 		return 0, r.p.errorf(t.pos, ErrSyntax, "%s", unsupportedKeywords[up])
 	case unsupportedKeywords[up] != "":
 		return 0, r.p.errorf(t.pos, ErrUnsupported, "%s", unsupportedKeywords[up])

@@ -83,6 +83,8 @@ func children(n Node) []Node {
 		add(n.Expr)
 	case *DerivedTable:
 		add(n.Query)
+	case *Unnest:
+		addExprs(n.Args)
 	case *Join:
 		add(n.Left, n.Right)
 		if n.On != nil {
