@@ -117,6 +117,8 @@ func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (O
 		return buildWindow(n, ins[0], env)
 	case *planner.PartitionTopN:
 		return buildPartitionTopN(n, ins[0], env)
+	case *planner.Unnest:
+		return buildUnnest(n, ins[0], env)
 	case *planner.Limit:
 		return NewLimit(ins[0], n.N, n.Offset), nil
 	case *planner.Join:

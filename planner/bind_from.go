@@ -39,7 +39,12 @@ func (b *binder) from(t sql.TableExpr) (Node, *scope, error) {
 		}
 		return b.derived(node, names, "", t.Alias)
 	case *sql.Join:
+		if u, ok := t.Right.(*sql.Unnest); ok {
+			return b.unnestJoin(t, u)
+		}
 		return b.join(t)
+	case *sql.Unnest:
+		return b.unnest(&Values{Rows: [][]Expr{{}}}, b.newScope(nil), t, false)
 	}
 	return nil, nil, b.errorf(t.Position(), ErrUnsupported, "unsupported FROM item")
 }

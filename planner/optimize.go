@@ -37,6 +37,7 @@ const (
 	RuleMergeProjects       = "mergeProjects"
 	RuleDynamicFilter       = "dynamicFilter"
 	RulePartitionTopN       = "partitionTopN"
+	RulePushFilterUnnest    = "pushFilterThroughUnnest"
 )
 
 // optimize runs the rules on root and returns the new root.
@@ -50,6 +51,7 @@ func (b *binder) optimize(root Node) (Node, error) {
 		{RulePushFilterJoin, pushFilterIntoJoin},
 		{RulePushJoinCondition, pushJoinCondition},
 		{RuleJoinKeys, joinKeys},
+		{RulePushFilterUnnest, pushFilterThroughUnnest},
 	}
 	if !b.opts.NoPushdown {
 		rules = append(rules, rule{RuleTransitive, transitiveEqualities}, rule{RulePushFilterScan, pushFilterIntoScan})
@@ -119,6 +121,8 @@ func setInput(n Node, i int, in Node) {
 	case *Window:
 		n.Input = in
 	case *PartitionTopN:
+		n.Input = in
+	case *Unnest:
 		n.Input = in
 	case *UnionAll:
 		n.Ins[i] = in

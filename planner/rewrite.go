@@ -138,6 +138,10 @@ func rewriteExprs(n Node, fn func(Expr) (Expr, error)) error {
 		for _, p := range n.exprPtrs() {
 			*p = r(*p)
 		}
+	case *Unnest:
+		for i := range n.Args {
+			n.Args[i] = r(n.Args[i])
+		}
 	case *Values:
 		for _, row := range n.Rows {
 			for i := range row {

@@ -137,6 +137,8 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 		return r.window(n, in)
 	case *planner.PartitionTopN:
 		return r.partitionTopN(n, in)
+	case *planner.Unnest:
+		return r.unnest(n, in)
 	case *planner.Distinct:
 		types := columnTypes(n)
 		seen := map[string]bool{}

@@ -70,3 +70,17 @@ func buildPartitionTopN(n *planner.PartitionTopN, in Operator, env *Env) (Operat
 	}
 	return NewPartitionTopN(in, part, partTypes, order, n.N, n.Label, n.Keep, env), nil
 }
+
+// buildUnnest compiles a planner.Unnest.
+func buildUnnest(n *planner.Unnest, in Operator, env *Env) (Operator, error) {
+	args, types, err := compileAll(n.Args, in.Schema(), env)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(n.Out))
+	outTypes := make([]planner.Type, len(n.Out))
+	for i, c := range n.Out {
+		names[i], outTypes[i] = c.Name, c.T
+	}
+	return NewUnnest(in, args, types, n.Expand, n.Ordinality, n.Outer, names, outTypes, env), nil
+}
