@@ -75,6 +75,8 @@ type Options struct {
 	// would read more, by their estimate from metadata, before anything
 	// is read (0: no limit). See estimate.go.
 	MaxBytesScanned, MaxEventsScanned int64
+	// SampleSeed fixes TABLESAMPLE's choices (0: random per query).
+	SampleSeed uint64
 }
 
 // JSONOptions are ingest's reading rules for JSON tables.
@@ -124,6 +126,7 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 		Folder:     exec.Folder{Env: q.env},
 		NoPushdown: o.NoPushdown,
 		NoRules:    o.NoRules,
+		SampleSeed: o.SampleSeed,
 	}
 	if e.catalog != nil {
 		opts.Stores = e.catalog

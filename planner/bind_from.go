@@ -28,16 +28,16 @@ func (b *binder) from(t sql.TableExpr) (Node, *scope, error) {
 						names[i] = c.Name
 					}
 				}
-				return b.derived(node, names, cte.Name, t.Alias)
+				return b.sampled(t.Sample)(b.derived(node, names, cte.Name, t.Alias))
 			}
 		}
-		return b.scan(t)
+		return b.sampled(t.Sample)(b.scan(t))
 	case *sql.DerivedTable:
 		node, names, err := b.queryExpr(t.Query)
 		if err != nil {
 			return nil, nil, err
 		}
-		return b.derived(node, names, "", t.Alias)
+		return b.sampled(t.Sample)(b.derived(node, names, "", t.Alias))
 	case *sql.Join:
 		if u, ok := t.Right.(*sql.Unnest); ok {
 			return b.unnestJoin(t, u)

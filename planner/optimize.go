@@ -38,6 +38,7 @@ const (
 	RuleDynamicFilter       = "dynamicFilter"
 	RulePartitionTopN       = "partitionTopN"
 	RulePushFilterUnnest    = "pushFilterThroughUnnest"
+	RulePushFilterSample    = "pushFilterBelowSample"
 )
 
 // optimize runs the rules on root and returns the new root.
@@ -52,6 +53,7 @@ func (b *binder) optimize(root Node) (Node, error) {
 		{RulePushJoinCondition, pushJoinCondition},
 		{RuleJoinKeys, joinKeys},
 		{RulePushFilterUnnest, pushFilterThroughUnnest},
+		{RulePushFilterSample, pushFilterBelowSample},
 	}
 	if !b.opts.NoPushdown {
 		rules = append(rules, rule{RuleTransitive, transitiveEqualities}, rule{RulePushFilterScan, pushFilterIntoScan})
@@ -123,6 +125,8 @@ func setInput(n Node, i int, in Node) {
 	case *PartitionTopN:
 		n.Input = in
 	case *Unnest:
+		n.Input = in
+	case *Sample:
 		n.Input = in
 	case *UnionAll:
 		n.Ins[i] = in

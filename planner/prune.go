@@ -173,6 +173,8 @@ func prune(n Node, nd needs) map[int]int {
 		return prune(n.Input, nd)
 	case *Unnest:
 		return pruneUnnest(n, nd)
+	case *Sample:
+		return prune(n.Input, nd)
 	}
 	// Distinct, UnionAll, SetOp, Values: every column of every input counts.
 	for _, in := range n.Inputs() {

@@ -172,13 +172,15 @@ type TableRef struct {
 	Name   string // as written (quotes removed)
 	Quoted bool
 	Alias  *Ident
+	Sample *TableSample // TABLESAMPLE, nil when not written
 }
 
 // DerivedTable is a subquery in FROM; Alias is nil when none was written.
 type DerivedTable struct {
-	Pos   int // the opening parenthesis
-	Query QueryExpr
-	Alias *Ident
+	Pos    int // the opening parenthesis
+	Query  QueryExpr
+	Alias  *Ident
+	Sample *TableSample // TABLESAMPLE, nil when not written
 }
 
 // Join is "left [kind] JOIN right ON cond | USING (cols)". Kind is

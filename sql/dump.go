@@ -140,6 +140,7 @@ func (d *dumper) node(n Node, depth int) {
 			s += " alias=" + d.ident(*n.Alias)
 		}
 		d.line(depth, "%s", s)
+		d.sample(depth+1, n.Sample)
 	case *Unnest:
 		d.unnest(n, depth)
 	case *DerivedTable:
@@ -149,6 +150,7 @@ func (d *dumper) node(n Node, depth int) {
 		}
 		d.line(depth, "%s", s)
 		d.node(n.Query, depth+1)
+		d.sample(depth+1, n.Sample)
 	case *Join:
 		d.line(depth, "join@%d %s@%d", n.Pos, n.Kind, n.OpPos)
 		d.node(n.Left, depth+1)

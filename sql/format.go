@@ -148,6 +148,7 @@ func (f *formatter) node(n Node) {
 			f.w(n.Name)
 		}
 		f.alias(n.Alias)
+		f.sample(n.Sample)
 	case *Unnest:
 		f.unnest(n)
 	case *DerivedTable:
@@ -155,6 +156,7 @@ func (f *formatter) node(n Node) {
 		f.node(n.Query)
 		f.w(")")
 		f.alias(n.Alias)
+		f.sample(n.Sample)
 	case *Join:
 		f.node(n.Left)
 		f.w(" ", n.Kind, " ")

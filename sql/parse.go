@@ -100,6 +100,9 @@ func (p *parser) statement() (Statement, *Error) {
 	if err := p.unclaimedWindow(); err != nil {
 		return nil, err
 	}
+	if err := p.unclaimedSample(); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 

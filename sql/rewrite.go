@@ -63,6 +63,9 @@ type rewriter struct {
 	// unnests are the UNNEST FROM items cut from the text, by their
 	// UNNEST token (rewrite_unnest.go).
 	unnests map[int]*unnestInfo
+	// samples are the TABLESAMPLE clauses cut from the text, by the token
+	// before them (tablesample.go).
+	samples map[int]*sampleInfo
 }
 
 func newRewriter(p *parser) *rewriter {
@@ -88,7 +91,7 @@ var unsupportedKeywords = map[string]string{
 	"UNNEST":      "UNNEST takes its arrays in parentheses: UNNEST(resources)",
 	"LATERAL":     "LATERAL is not supported yet",
 	"VALUES":      "VALUES is not supported yet",
-	"TABLESAMPLE": "TABLESAMPLE is not supported yet",
+	"TABLESAMPLE": "TABLESAMPLE must follow a table or subquery in FROM",
 	"WINDOW":      "expected WINDOW name AS (…)",
 	"WITH":        "WITH is only supported at the start of a query",
 	"RECURSIVE":   "recursive WITH is not supported",
@@ -269,6 +272,8 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 		return r.grouping(i, i+2)
 	case up == "UNNEST" && call:
 		return r.unnest(i, end)
+	case up == "TABLESAMPLE":
+		return r.tableSample(i, end)
 	case up == "WINDOW" && r.windowClauseAt(i, end):
 		return r.windowClause(i, end)
 	case up == "OVER" || up == "WINDOW" || up == "UNNEST":

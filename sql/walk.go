@@ -83,6 +83,13 @@ func children(n Node) []Node {
 		add(n.Expr)
 	case *DerivedTable:
 		add(n.Query)
+		if n.Sample != nil {
+			add(n.Sample.Percent)
+		}
+	case *TableRef:
+		if n.Sample != nil {
+			add(n.Sample.Percent)
+		}
 	case *Unnest:
 		addExprs(n.Args)
 	case *Join:
