@@ -68,7 +68,6 @@ var Suite = []Query{
 	{Name: "any-match-s3-objects", Kind: "full", Ordered: true,
 		SQL:  "SELECT count_if(any_match(resources, r -> r.type = 'AWS::S3::Object')) AS n FROM {T}",
 		Duck: "SELECT count_if(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object')) > 0) AS n FROM {T}"},
-<<<<<<< HEAD
 	// filter and transform over the same array, folded to one number.
 	{Name: "filter-s3-objects", Kind: "full", Ordered: true,
 		SQL:  "SELECT sum(cardinality(filter(resources, r -> r.type = 'AWS::S3::Object'))) AS n FROM {T}",
@@ -76,7 +75,6 @@ var Suite = []Query{
 	{Name: "transform-types", Kind: "full", Ordered: true,
 		SQL:  "SELECT count_if(contains(transform(resources, r -> lower(r.type)), 'aws::s3::object')) AS n FROM {T}",
 		Duck: "SELECT count_if(list_contains(list_transform(CAST(resources AS JSON[]), r -> lower(r->>'type')), 'aws::s3::object')) AS n FROM {T}"},
-=======
 	// The same question by UNNEST, and two window questions (issue 14):
 	// the first event of each principal (a per-partition top-1) and the
 	// time between consecutive calls of each principal (lag).
@@ -89,7 +87,6 @@ var Suite = []Query{
 	{Name: "lag-gaps-per-principal", Kind: "full", Ordered: true,
 		SQL:  "SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_diff('second', lag(eventTime) OVER (PARTITION BY userIdentity.arn ORDER BY eventTime, eventID), eventTime) AS gap FROM {T})",
 		Duck: "SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_sub('second', lag(eventTime) OVER (PARTITION BY userIdentity->>'arn' ORDER BY eventTime, eventID), eventTime) AS gap FROM {T})"},
->>>>>>> 39d2ad7 (bench, peer/duckdb: issue 14's window and UNNEST questions in the suite, and BenchmarkIssue14 timing all four against DuckDB's JSON and typed tables in one process)
 }
 
 // Params are the data-dependent values the suite's placeholders take.

@@ -106,6 +106,16 @@ var (
 	valueFuncs = map[string]bool{WinLag: true, WinLead: true, WinFirstValue: true, WinLastValue: true, WinNthValue: true}
 )
 
+// WindowFunctions are the window-only functions and their signatures,
+// for the function catalog's documentation; every aggregate is a window
+// function too.
+var WindowFunctions = map[string]string{
+	WinRowNumber: "() → bigint", WinRank: "() → bigint", WinDenseRank: "() → bigint",
+	WinPercentRank: "() → double", WinCumeDist: "() → double", WinNtile: "(bigint) → bigint",
+	WinLag: "(T[, bigint[, T]]) → T", WinLead: "(T[, bigint[, T]]) → T",
+	WinFirstValue: "(T) → T", WinLastValue: "(T) → T", WinNthValue: "(T, bigint) → T",
+}
+
 // IsWindowFunction reports whether name is a window-only function.
 func IsWindowFunction(name string) bool {
 	n := strings.ToLower(name)
@@ -119,7 +129,10 @@ func (b *binder) windowCall(sc *scope, e *sql.FuncCall, aggs *aggCollector) (Exp
 		return nil, b.errorf(e.Over.Pos, ErrType, "window function %s is not allowed here: only in the select list and ORDER BY, and not inside an aggregate or another window", e.Name)
 	}
 	if e.Filter != nil {
-		return nil, b.errorf(e.Filter.Position(), ErrUnsupported, "FILTER (WHERE …) with OVER is not supported yet; aggregate CASE WHEN … THEN x END instead")
+		var err error
+		if e, err = b.windowFilter(e, name); err != nil {
+			return nil, err
+		}
 	}
 	if len(e.OrderBy) > 0 {
 		return nil, b.errorf(e.OrderBy[0].Pos, ErrUnsupported, "ORDER BY inside a window function's arguments is not supported; order the window with OVER (ORDER BY …)")
@@ -226,7 +239,7 @@ func (b *binder) windowFunction(sc *scope, e *sql.FuncCall, name string, aggs *a
 		if b.knownFunction(name) {
 			return b.errorf(e.Pos, ErrType, "%s is not a window function or an aggregate, so it cannot have OVER", e.Name)
 		}
-		return b.errorf(e.Pos, ErrUnknownFunction, "unknown function %s", e.Name)
+		return b.errorf(e.Pos, ErrUnknownFunction, "unknown function %s%s", e.Name, b.suggestFunction(name))
 	}
 	if e.Distinct {
 		return b.errorf(e.Pos, ErrUnsupported, "DISTINCT is not supported in window aggregates (Trino does not support it either)")
@@ -396,4 +409,45 @@ func (b *binder) frameOffset(fr *sql.Frame, order []SortKey, x Expr, pos int) (E
 		return nil, b.errorf(pos, ErrType, "a RANGE offset over %s must be a number, got %s", kt, xt)
 	}
 	return nil, b.errorf(pos, ErrType, "a RANGE frame with an offset needs a numeric, date or timestamp ORDER BY key, not %s", kt)
+}
+
+// filterArgs are the aggregates whose FILTER (WHERE c) a window computes
+// as the aggregate of CASE WHEN c THEN x END: they skip rows whose
+// argument at these positions is NULL, so a row the filter rejects counts
+// for nothing. (array_agg and the map aggregates keep NULLs; they and the
+// aggregates with constant arguments in other places are refused.)
+var filterArgs = map[string][]int{
+	"count": {0}, "count_if": {0}, "sum": {0}, "avg": {0}, "min": {0}, "max": {0},
+	"min_by": {0, 1}, "max_by": {0, 1}, "arbitrary": {0}, "any_value": {0},
+	"bool_and": {0}, "bool_or": {0}, "every": {0}, "approx_distinct": {0},
+	"stddev": {0}, "stddev_samp": {0}, "stddev_pop": {0},
+	"variance": {0}, "var_samp": {0}, "var_pop": {0}, "geometric_mean": {0},
+	"corr": {0, 1}, "covar_samp": {0, 1}, "covar_pop": {0, 1},
+}
+
+// windowFilter rewrites agg(x) FILTER (WHERE c) OVER (…) as
+// agg(CASE WHEN c THEN x END) OVER (…); count(*) becomes
+// count(CASE WHEN c THEN 1 END).
+func (b *binder) windowFilter(e *sql.FuncCall, name string) (*sql.FuncCall, error) {
+	pos := e.Filter.Position()
+	if !b.opts.Functions.IsAggregate(name) {
+		return nil, b.errorf(pos, ErrType, "FILTER is only allowed with an aggregate function, not %s", e.Name)
+	}
+	at, ok := filterArgs[name]
+	if !ok {
+		return nil, b.errorf(pos, ErrUnsupported, "FILTER with OVER is not supported for %s yet; it is for count, sum, avg, min, max and the other aggregates that skip NULLs", e.Name)
+	}
+	c := *e
+	c.Filter = nil
+	c.Args = append([]sql.Expr(nil), e.Args...)
+	if c.Star {
+		c.Star = false
+		c.Args = []sql.Expr{&sql.Literal{Pos: e.Pos, Kind: sql.LitInteger, Value: "1"}}
+	}
+	for _, i := range at {
+		if i < len(c.Args) {
+			c.Args[i] = &sql.Case{Pos: c.Args[i].Position(), Whens: []*sql.When{{Pos: pos, Cond: e.Filter, Result: c.Args[i]}}}
+		}
+	}
+	return &c, nil
 }

@@ -64,6 +64,9 @@ var windowPairs = []pair{
 	{"latest events by a window in ORDER BY",
 		`SELECT eventID, eventName, row_number() OVER (ORDER BY eventTime DESC, eventID DESC) AS newest FROM events ORDER BY newest LIMIT 5`,
 		`SELECT eventID, eventName, row_number() OVER (ORDER BY eventTime DESC, eventID DESC) AS newest FROM events ORDER BY newest LIMIT 5`, true},
+	{"running error count per service (FILTER over a window)",
+		`SELECT eventSource, max(errs) AS errs, sum(errs) AS s FROM (SELECT eventSource, count(*) FILTER (WHERE errorCode IS NOT NULL) OVER (PARTITION BY eventSource ORDER BY eventTime, eventID) AS errs FROM events) GROUP BY 1`,
+		`SELECT eventSource, max(errs) AS errs, sum(errs) AS s FROM (SELECT eventSource, count(*) FILTER (WHERE errorCode IS NOT NULL) OVER (PARTITION BY eventSource ORDER BY eventTime, eventID) AS errs FROM events) GROUP BY 1`, false},
 }
 
 func init() { pairs = append(pairs, windowPairs...) }
