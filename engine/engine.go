@@ -78,6 +78,8 @@ type Options struct {
 	// TimeScope, when bounded, limits every scan to this eventTime range
 	// as if each table held only those events (the console's time picker).
 	TimeScope orcstore.TimeRange
+	// SampleSeed fixes TABLESAMPLE's choices (0: random per query).
+	SampleSeed uint64
 }
 
 // JSONOptions are ingest's reading rules for JSON tables.
@@ -128,6 +130,7 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 		NoPushdown: o.NoPushdown,
 		NoRules:    o.NoRules,
 		TimeScope:  o.TimeScope,
+		SampleSeed: o.SampleSeed,
 	}
 	if e.catalog != nil {
 		opts.Stores = e.catalog

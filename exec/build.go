@@ -113,6 +113,14 @@ func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (O
 			return nil, err
 		}
 		return NewTopNPruning(ins[0], keys, n.N, env, topNBound(ctx)), nil
+	case *planner.Window:
+		return buildWindow(n, ins[0], env)
+	case *planner.PartitionTopN:
+		return buildPartitionTopN(n, ins[0], env)
+	case *planner.Unnest:
+		return buildUnnest(n, ins[0], env)
+	case *planner.Sample:
+		return NewSample(ins[0], n.Percent, n.Seed), nil
 	case *planner.Limit:
 		return NewLimit(ins[0], n.N, n.Offset), nil
 	case *planner.Join:

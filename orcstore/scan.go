@@ -368,6 +368,9 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		BatchSize: spec.BatchSize,
 		RowGroups: func(s *orcfile.Stripe, rowIndex func(col int) ([]orcfile.RowGroup, error)) ([]bool, error) {
 			keep, skipped, err := selectRowGroups(f, s, rowIndex, spec)
+			if err == nil && spec.Sample != nil {
+				keep, skipped = sampleRowGroups(u, keep, skipped, spec.Sample)
+			}
 			if err == nil && sc.order != nil {
 				var n int
 				n, err = sc.pruneRowGroups(f, rowIndex, keep, spec)

@@ -42,6 +42,10 @@ type ScanSpec struct {
 	// those that cannot reach the top-N are skipped (see topn.go). Pruning
 	// only: it never changes which rows a complete scan would return.
 	TopN *TopNOrder
+	// Sample, when set, keeps only some row groups (TABLESAMPLE SYSTEM);
+	// unlike pruning it changes the result, so NoPruning does not turn it
+	// off. A sampled scan takes no TopN.
+	Sample *BlockSample
 }
 
 // TimeRange is an eventTime interval in Unix nanoseconds. Min is inclusive

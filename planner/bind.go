@@ -37,6 +37,9 @@ type Options struct {
 	// row groups, the time range applied as a filter). Results must not
 	// change; tests run both ways.
 	NoPushdown bool
+	// SampleSeed seeds TABLESAMPLE (0: a random seed per query); tests
+	// fix it so that samples repeat.
+	SampleSeed uint64
 	// JSONTables maps table names (as written in FROM, matched without
 	// regard to case) to JSON files read without ingest; they are looked up
 	// before Stores. The scan gets Scan.JSON set.
@@ -125,6 +128,10 @@ type binder struct {
 	corr  *correlation
 	subN  int            // subqueries bound so far, to name their columns
 	fired map[string]int // rule name → times it rewrote a node
+	// win is the enclosing SELECT's window state (bind_window.go).
+	win *windowScope
+	// samples counts the TABLESAMPLEs bound so far (sample.go).
+	samples int
 }
 
 func (b *binder) errorf(pos int, kind error, format string, args ...any) error {

@@ -66,7 +66,7 @@ func (b *binder) aggregateBlock(s *sql.Select, sc *scope, input Node, g *groupin
 				return nil, "", err
 			}
 			if containsAgg(e) {
-				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s refers to an aggregate", lit.Value)
+				return nil, "", b.errorf(lit.Pos, ErrType, "GROUP BY position %s refers to an aggregate or window function", lit.Value)
 			}
 			g.items[n-1].expr = e
 			return e, g.items[n-1].name, nil

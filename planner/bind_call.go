@@ -10,6 +10,12 @@ import (
 // (coalesce, if, nullif), aggregates, and scalar functions from the catalog.
 func (b *binder) call(sc *scope, e *sql.FuncCall, aggs *aggCollector) (Expr, error) {
 	name := strings.ToLower(e.Name)
+	if e.Over != nil {
+		return b.windowCall(sc, e, aggs)
+	}
+	if IsWindowFunction(name) {
+		return nil, b.errorf(e.Pos, ErrType, "%s is a window function: it needs OVER (…), e.g. %s() OVER (ORDER BY eventTime)", e.Name, name)
+	}
 	if x, ok, err := b.specialCall(sc, e, name, aggs); ok {
 		return x, err
 	}

@@ -240,6 +240,7 @@ func (b *binder) suggestFunction(name string) string {
 	}
 	names := append(b.opts.Functions.Names(), sortedKeys(HigherOrderFunctions)...)
 	names = append(names, specialFunctionNames...)
+	names = append(names, sortedKeys(WindowFunctions)...)
 	seen := map[string]bool{}
 	for _, n := range names {
 		if seen[n] || isOperatorName(n) {

@@ -28,18 +28,23 @@ func (b *binder) from(t sql.TableExpr) (Node, *scope, error) {
 						names[i] = c.Name
 					}
 				}
-				return b.derived(node, names, cte.Name, t.Alias)
+				return b.sampled(t.Sample)(b.derived(node, names, cte.Name, t.Alias))
 			}
 		}
-		return b.scan(t)
+		return b.sampled(t.Sample)(b.scan(t))
 	case *sql.DerivedTable:
 		node, names, err := b.queryExpr(t.Query)
 		if err != nil {
 			return nil, nil, err
 		}
-		return b.derived(node, names, "", t.Alias)
+		return b.sampled(t.Sample)(b.derived(node, names, "", t.Alias))
 	case *sql.Join:
+		if u, ok := t.Right.(*sql.Unnest); ok {
+			return b.unnestJoin(t, u)
+		}
 		return b.join(t)
+	case *sql.Unnest:
+		return b.unnest(&Values{Rows: [][]Expr{{}}}, b.newScope(nil), t, false)
 	}
 	return nil, nil, b.errorf(t.Position(), ErrUnsupported, "unsupported FROM item")
 }

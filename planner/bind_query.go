@@ -117,7 +117,8 @@ func (b *binder) overAgg(e Expr, m *groupMatch) (Expr, error) {
 func containsAgg(e Expr) bool {
 	found := false
 	Walk(e, func(x Expr) bool {
-		if _, ok := x.(*aggRef); ok {
+		switch x.(type) {
+		case *aggRef, *winRef:
 			found = true
 		}
 		return !found

@@ -18,6 +18,11 @@ type selItem struct {
 func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	corr := b.corr
 	b.corr = nil
+	exitWindows, err := b.enterWindows(s.Windows)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer exitWindows()
 	input, sc, err := b.from(s.From)
 	if err != nil {
 		return nil, nil, err
@@ -35,6 +40,7 @@ func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	itemSubs := &subqueries{}
 	sc.aggSubs = &subqueries{}
 	aggs := &aggCollector{}
+	b.allowWindows(true) // in the select list and ORDER BY only
 	items, err := b.selectItems(sc, s.Items, aggs, itemSubs)
 	if err != nil {
 		return nil, nil, err
@@ -43,6 +49,7 @@ func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	b.allowWindows(false)
 	havingSubs := &subqueries{}
 	var having Expr
 	if s.Having != nil {
@@ -88,6 +95,23 @@ func (b *binder) selectBlock(s *sql.Select) (Node, []string, error) {
 	}
 	if corr != nil {
 		corr.conds = corrConds
+	}
+	// Window functions are computed over the (aggregated) rows, before
+	// the projection.
+	if input, err = b.windowStep(input, func(visit func(*Expr)) {
+		for i := range items {
+			visit(&items[i].expr)
+		}
+		for i := range hidden {
+			visit(&hidden[i])
+		}
+		for i := range order {
+			if order[i].expr != nil {
+				visit(&order[i].expr)
+			}
+		}
+	}); err != nil {
+		return nil, nil, err
 	}
 	matchItems(order, items)
 

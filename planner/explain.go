@@ -58,6 +58,9 @@ func (n *Scan) Explain() (string, []Attr) {
 			attrs = append(attrs, Attr{"late materialization", late})
 		}
 	}
+	if n.Spec.Sample != nil {
+		attrs = append(attrs, Attr{"sample", n.Spec.Sample.String()})
+	}
 	if n.Dynamic != "" {
 		attrs = append(attrs, Attr{"dynamic filter", n.Dynamic + " IN the build keys of the join above"})
 	}

@@ -36,6 +36,9 @@ const (
 	RuleBuildSide           = "chooseBuildSide"
 	RuleMergeProjects       = "mergeProjects"
 	RuleDynamicFilter       = "dynamicFilter"
+	RulePartitionTopN       = "partitionTopN"
+	RulePushFilterUnnest    = "pushFilterThroughUnnest"
+	RulePushFilterSample    = "pushFilterBelowSample"
 )
 
 // optimize runs the rules on root and returns the new root.
@@ -49,6 +52,8 @@ func (b *binder) optimize(root Node) (Node, error) {
 		{RulePushFilterJoin, pushFilterIntoJoin},
 		{RulePushJoinCondition, pushJoinCondition},
 		{RuleJoinKeys, joinKeys},
+		{RulePushFilterUnnest, pushFilterThroughUnnest},
+		{RulePushFilterSample, pushFilterBelowSample},
 	}
 	if !b.opts.NoPushdown {
 		rules = append(rules, rule{RuleTransitive, transitiveEqualities}, rule{RulePushFilterScan, pushFilterIntoScan})
@@ -72,6 +77,7 @@ func (b *binder) optimize(root Node) (Node, error) {
 	}
 	if !b.opts.NoPushdown {
 		root = b.once(root, RuleLimitToTopN, limitSortToTopN)
+		root = b.once(root, RulePartitionTopN, partitionTopN)
 		root = b.once(root, RulePushTopN, pushTopN)
 	}
 	root = b.once(root, RuleBuildSide, chooseBuildSide)
@@ -113,6 +119,14 @@ func setInput(n Node, i int, in Node) {
 	case *Limit:
 		n.Input = in
 	case *Distinct:
+		n.Input = in
+	case *Window:
+		n.Input = in
+	case *PartitionTopN:
+		n.Input = in
+	case *Unnest:
+		n.Input = in
+	case *Sample:
 		n.Input = in
 	case *UnionAll:
 		n.Ins[i] = in

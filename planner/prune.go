@@ -171,6 +171,10 @@ func prune(n Node, nd needs) map[int]int {
 		return pruneSorted(n.Input, n.Keys, nd)
 	case *Limit:
 		return prune(n.Input, nd)
+	case *Unnest:
+		return pruneUnnest(n, nd)
+	case *Sample:
+		return prune(n.Input, nd)
 	}
 	// Distinct, UnionAll, SetOp, Values: every column of every input counts.
 	for _, in := range n.Inputs() {
@@ -373,5 +377,34 @@ func retarget(e Expr, remap map[int]int, cols []Column) Expr {
 		return &c
 	}
 	out, _ := mapChildren(e, func(c Expr) (Expr, error) { return retarget(c, remap, cols), nil })
+	return out
+}
+
+// pruneUnnest asks the input of an UNNEST for the columns read above it
+// and those its arguments read; its element columns stay, after the
+// narrowed input's.
+func pruneUnnest(u *Unnest, nd needs) map[int]int {
+	width := len(u.Input.Columns())
+	child := needs{}
+	for i, c := range nd {
+		if i < width {
+			child[i] = c
+		}
+	}
+	for _, a := range u.Args {
+		child.use(a)
+	}
+	rm := prune(u.Input, child)
+	cols := u.Input.Columns()
+	for i := range u.Args {
+		u.Args[i] = retarget(u.Args[i], rm, cols)
+	}
+	out := make(map[int]int, len(rm)+len(u.Out))
+	for old, nw := range rm {
+		out[old] = nw
+	}
+	for j := range u.Out {
+		out[width+j] = len(cols) + j
+	}
 	return out
 }

@@ -105,7 +105,7 @@ func pushTopN(n Node) (Node, bool) {
 			continue
 		case *Scan:
 			path, ok := columnPath(ref, n)
-			if !ok || path != "eventTime" || ref.T.Kind != KindTimestamp || n.Store == nil || len(n.JSON) > 0 || n.Spec.NoPruning {
+			if !ok || path != "eventTime" || ref.T.Kind != KindTimestamp || n.Store == nil || len(n.JSON) > 0 || n.Spec.NoPruning || n.Spec.Sample != nil {
 				return t, false
 			}
 			o := &orcstore.TopNOrder{Desc: t.Keys[0].Desc, NullsFirst: t.Keys[0].NullsFirst}

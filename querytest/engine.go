@@ -20,11 +20,17 @@ type Result struct {
 	Ordered bool // the plan ends in ORDER BY: row order is part of the answer
 }
 
+// FixtureSampleSeed is the TABLESAMPLE seed queries run with here, so that
+// block samples repeat between the runs with and without pushdown.
+const FixtureSampleSeed = 14
+
 // Runner runs queries against one catalog on the engine the ctlake CLI
 // uses (package engine), with a pinned now().
 type Runner struct {
 	Engine *engine.Engine
 	Now    int64 // Unix ns
+	// SampleSeed seeds TABLESAMPLE (0: FixtureSampleSeed).
+	SampleSeed uint64
 }
 
 // NewRunner returns a Runner over c with now() pinned to FixtureNow.
@@ -33,7 +39,11 @@ func NewRunner(c *orcstore.Catalog) *Runner {
 }
 
 func (r *Runner) options(noPushdown bool) engine.Options {
-	return engine.Options{Now: time.Unix(0, r.Now), MemoryLimit: 1 << 30, Workers: 2, NoPushdown: noPushdown}
+	seed := r.SampleSeed
+	if seed == 0 {
+		seed = FixtureSampleSeed
+	}
+	return engine.Options{Now: time.Unix(0, r.Now), MemoryLimit: 1 << 30, Workers: 2, NoPushdown: noPushdown, SampleSeed: seed}
 }
 
 // Plan parses and plans query.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"sort"
 
 	"github.com/ctlake/ctlake/orcstore"
@@ -133,6 +134,14 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 			return in, nil
 		}
 		return limit(in, n.N), nil
+	case *planner.Window:
+		return r.window(n, in)
+	case *planner.PartitionTopN:
+		return r.partitionTopN(n, in)
+	case *planner.Unnest:
+		return r.unnest(n, in)
+	case *planner.Sample:
+		return refSample(in, n.Percent, n.Seed), nil
 	case *planner.Distinct:
 		types := columnTypes(n)
 		seen := map[string]bool{}
@@ -283,7 +292,27 @@ func (r *Reference) scan(ctx context.Context, n *planner.Scan) ([][]any, error) 
 		}
 		out = append(out, o)
 	}
+	if s := n.Spec.Sample; s != nil {
+		// The reference has no row groups: it samples rows instead, which
+		// agrees with the engine at 0 and 100 percent and in distribution
+		// otherwise (goldens assert only what any sample must satisfy).
+		out = refSample(out, s.Percent, s.Seed)
+	}
 	return out, nil
+}
+
+// refSample keeps each row with probability percent/100, from its own
+// generator: which rows it keeps is not the engine's choice, so goldens
+// between 0 and 100 percent assert properties every sample has.
+func refSample(rows [][]any, percent float64, seed uint64) [][]any {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var out [][]any
+	for _, row := range rows {
+		if percent >= 100 || rng.Float64()*100 < percent {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // narrow keeps the parts of v (of type full) that type part names.

@@ -56,6 +56,7 @@ type Select struct {
 	Where    Expr
 	GroupBy  []Expr // an integer literal here is an ordinal (1-based)
 	Having   Expr
+	Windows  []*WindowDef // WINDOW name AS (…), …
 	OrderBy  []*OrderItem
 	Offset   *Offset
 	Limit    *Limit // LIMIT n or FETCH FIRST n ROWS ONLY; nil for none or LIMIT ALL
@@ -171,13 +172,15 @@ type TableRef struct {
 	Name   string // as written (quotes removed)
 	Quoted bool
 	Alias  *Ident
+	Sample *TableSample // TABLESAMPLE, nil when not written
 }
 
 // DerivedTable is a subquery in FROM; Alias is nil when none was written.
 type DerivedTable struct {
-	Pos   int // the opening parenthesis
-	Query QueryExpr
-	Alias *Ident
+	Pos    int // the opening parenthesis
+	Query  QueryExpr
+	Alias  *Ident
+	Sample *TableSample // TABLESAMPLE, nil when not written
 }
 
 // Join is "left [kind] JOIN right ON cond | USING (cols)". Kind is

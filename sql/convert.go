@@ -115,6 +115,7 @@ func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 		}
 		out.Having, last = e, sp.last
 	}
+	out.Windows, last = c.windowDefs(last)
 	if out.OrderBy, last, err = c.orderBy(s.OrderBy, last); err != nil {
 		return nil, span{}, err
 	}
@@ -243,8 +244,14 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 		var out TableExpr
 		var sp span
 		var alias **Ident
+		var sample **TableSample
 		switch e := te.Expr.(type) {
 		case sqlparser.TableName:
+			if n, ok := placeholderIndex(e.Name.String(), "_u"); ok && e.Qualifier.IsEmpty() && te.As.IsEmpty() {
+				if u, sp, ok := c.unnestTable(n); ok {
+					return u, sp, nil
+				}
+			}
 			n, ok := placeholderIndex(e.Name.String(), "_i")
 			if !ok || !e.Qualifier.IsEmpty() {
 				return nil, span{}, c.internalf(0, "table name")
@@ -254,6 +261,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 				return nil, span{}, c.p.errorf(t.pos, ErrUnsupported, "qualified table names are not supported; name the event data store by its ID")
 			}
 			ref := tableRef(t)
+			sample = &ref.Sample
 			out, sp, alias = ref, span{n, n}, &ref.Alias
 		case *sqlparser.Subquery:
 			q, qsp, err := c.query(e.Select, false)
@@ -265,7 +273,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 				return nil, span{}, c.internalf(qsp.first, "FROM subquery")
 			}
 			dt := &DerivedTable{Pos: c.tok(open).pos, Query: q}
-			out, sp, alias = dt, span{open, c.tok(open).match}, &dt.Alias
+			out, sp, alias, sample = dt, span{open, c.tok(open).match}, &dt.Alias, &dt.Sample
 		default:
 			return nil, span{}, c.internalf(0, "FROM item")
 		}
@@ -276,6 +284,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 			}
 			*alias, sp.last = a, l
 		}
+		*sample, sp.last = c.claimSample(sp.last)
 		return out, sp, nil
 	case *sqlparser.ParenTableExpr:
 		if len(te.Exprs) != 1 {

@@ -90,6 +90,7 @@ func (d *dumper) node(n Node, depth int) {
 		if n.Having != nil {
 			d.section(depth+1, "having", n.Having)
 		}
+		d.windowDefs(depth+1, n.Windows)
 		d.order(depth+1, n.OrderBy)
 		d.offset(depth+1, n.Offset)
 		d.limit(depth+1, n.Limit)
@@ -139,6 +140,9 @@ func (d *dumper) node(n Node, depth int) {
 			s += " alias=" + d.ident(*n.Alias)
 		}
 		d.line(depth, "%s", s)
+		d.sample(depth+1, n.Sample)
+	case *Unnest:
+		d.unnest(n, depth)
 	case *DerivedTable:
 		s := fmt.Sprintf("derived@%d", n.Pos)
 		if n.Alias != nil {
@@ -146,6 +150,7 @@ func (d *dumper) node(n Node, depth int) {
 		}
 		d.line(depth, "%s", s)
 		d.node(n.Query, depth+1)
+		d.sample(depth+1, n.Sample)
 	case *Join:
 		d.line(depth, "join@%d %s@%d", n.Pos, n.Kind, n.OpPos)
 		d.node(n.Left, depth+1)
@@ -257,6 +262,7 @@ func (d *dumper) expr(n Node, depth int) {
 			d.node(a, depth+1)
 		}
 		d.callClauses(n, depth+1)
+		d.over(depth+1, n)
 	case *Binary:
 		d.line(depth, "binary@%d %s@%d", n.Pos, n.Op, n.OpPos)
 		d.node(n.Left, depth+1)

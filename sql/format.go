@@ -148,11 +148,15 @@ func (f *formatter) node(n Node) {
 			f.w(n.Name)
 		}
 		f.alias(n.Alias)
+		f.sample(n.Sample)
+	case *Unnest:
+		f.unnest(n)
 	case *DerivedTable:
 		f.w("(")
 		f.node(n.Query)
 		f.w(")")
 		f.alias(n.Alias)
+		f.sample(n.Sample)
 	case *Join:
 		f.node(n.Left)
 		f.w(" ", n.Kind, " ")
@@ -246,6 +250,7 @@ func (f *formatter) sel(n *Select) {
 		f.w(" HAVING ")
 		f.expr(n.Having, 0)
 	}
+	f.windowDefs(n.Windows)
 	f.tail(n.OrderBy, n.Offset, n.Limit)
 }
 
@@ -375,6 +380,7 @@ func (f *formatter) expr(e Expr, min int) {
 		f.callArgsTail(e)
 		f.w(")")
 		f.callTail(e)
+		f.over(e)
 	case *Binary:
 		p := binaryPrec(e.Op)
 		if p == precCmp {

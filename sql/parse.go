@@ -97,6 +97,12 @@ func (p *parser) statement() (Statement, *Error) {
 	if err := p.unclaimedTail(); err != nil {
 		return nil, err
 	}
+	if err := p.unclaimedWindow(); err != nil {
+		return nil, err
+	}
+	if err := p.unclaimedSample(); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 

@@ -66,6 +66,9 @@ func children(n Node) []Node {
 		if n.Having != nil {
 			add(n.Having)
 		}
+		for _, w := range n.Windows {
+			add(w)
+		}
 		addOrder(n.OrderBy, n.Offset, n.Limit)
 	case *SetOp:
 		add(n.Left, n.Right)
@@ -80,6 +83,15 @@ func children(n Node) []Node {
 		add(n.Expr)
 	case *DerivedTable:
 		add(n.Query)
+		if n.Sample != nil {
+			add(n.Sample.Percent)
+		}
+	case *TableRef:
+		if n.Sample != nil {
+			add(n.Sample.Percent)
+		}
+	case *Unnest:
+		addExprs(n.Args)
 	case *Join:
 		add(n.Left, n.Right)
 		if n.On != nil {
@@ -87,6 +99,26 @@ func children(n Node) []Node {
 		}
 	case *FuncCall:
 		addExprs(n.Args)
+		if n.Over != nil {
+			add(n.Over)
+		}
+	case *WindowDef:
+		add(n.Spec)
+	case *WindowSpec:
+		addExprs(n.PartitionBy)
+		addOrder(n.OrderBy, nil, nil)
+		if n.Frame != nil {
+			add(n.Frame)
+		}
+	case *Frame:
+		add(n.Start)
+		if n.End != nil {
+			add(n.End)
+		}
+	case *FrameBound:
+		if n.Offset != nil {
+			add(n.Offset)
+		}
 	case *Binary:
 		add(n.Left, n.Right)
 	case *Unary:
