@@ -58,6 +58,11 @@ func Parse(name, text string) ([]Case, error) {
 		var in []string
 		i++
 		for ; i < len(lines) && lines[i] != "----"; i++ {
+			// A comment line inside the input is the next case's: this
+			// case lost its ---- line and would swallow that case whole.
+			if strings.HasPrefix(lines[i], "#") {
+				return nil, fmt.Errorf("%s:%d: a comment inside the input of %q (line %d): is its ---- line missing?", name, i+1, c.Command, i-len(in))
+			}
 			in = append(in, lines[i])
 		}
 		if i >= len(lines) {
