@@ -157,7 +157,7 @@ func (c *Catalog) Create(name string, opts CreateOptions) (*Store, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create store %q: %w", name, err)
 	}
-	if err := writeJSONAtomic(filepath.Join(tmp, manifestName), Manifest{Version: 0}); err != nil {
+	if err := (&Store{Dir: tmp}).writeManifest(Manifest{Version: 0}); err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create store %q: %w", name, err)
 	}

@@ -68,6 +68,7 @@ func readTestEvents(t *testing.T, s *Store) []testEvent {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer m.Release()
 	var out []testEvent
 	for _, fe := range m.Files {
 		f, err := orcfile.OpenFile(s.FilePath(fe.Path))
@@ -174,7 +175,7 @@ func compactFixture(t *testing.T) (s *Store, all []testEvent, now time.Time) {
 
 func TestCompactMergesWithoutLosingEvents(t *testing.T) {
 	s, all, now := compactFixture(t)
-	before, _ := s.Snapshot()
+	before, _ := s.ReadManifest()
 	res, err := s.Compact(context.Background(), CompactOptions{Now: func() time.Time { return now }, NoRetention: true})
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +184,7 @@ func TestCompactMergesWithoutLosingEvents(t *testing.T) {
 	if !reflect.DeepEqual(sortedEvents(got), sortedEvents(all)) {
 		t.Fatalf("compaction changed the events: %d before, %d after", len(all), len(got))
 	}
-	after, _ := s.Snapshot()
+	after, _ := s.ReadManifest()
 	perDate := map[string]int{}
 	for _, f := range after.Files {
 		perDate[f.Date]++
@@ -234,7 +235,7 @@ func TestCompactAppliesRetention(t *testing.T) {
 	if res.EventsExpired != expired || res.FilesExpired != 2 || res.EventsAfter != int64(len(want)) {
 		t.Errorf("result %+v, want %d expired in 2 whole files and part of 2024-06-03", res, expired)
 	}
-	after, _ := s.Snapshot()
+	after, _ := s.ReadManifest()
 	for _, f := range after.Files {
 		if f.Date == "2024-06-01" {
 			t.Errorf("expired partition still listed: %+v", f)
@@ -273,12 +274,20 @@ func TestCompactInterruptedLeavesStoreAsItWas(t *testing.T) {
 	if got := readTestEvents(t, s); !reflect.DeepEqual(sortedEvents(got), sortedEvents(all)) {
 		t.Fatal("events changed")
 	}
-	// A crash (no Close) is covered by Begin's orphan cleanup: simulate one
-	// by leaving a written-but-unpublished file behind.
-	orphan := filepath.Join(s.Dir, "data", "eventdate=2024-06-05", "crashed.orc")
-	if err := os.WriteFile(orphan, []byte("half a file"), 0o644); err != nil {
+	// A crash (no Close) is covered by the next writer's cleanup of what
+	// the dead one journaled: simulate one.
+	tx, err := s.Begin()
+	if err != nil {
 		t.Fatal(err)
 	}
+	rel, f, err := tx.NewFile("2024-06-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("half a file")
+	f.Close()
+	tx.crash()
+	orphan := s.FilePath(rel)
 	if _, err := s.Compact(context.Background(), CompactOptions{Now: func() time.Time { return now }, NoRetention: true}); err != nil {
 		t.Fatal(err)
 	}

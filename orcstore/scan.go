@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -34,6 +35,8 @@ type ScanOptions struct {
 // Scanner reads one snapshot of a store for a ScanSpec. Files and stripes
 // are read in parallel, so batches arrive in no particular order.
 type Scanner struct {
+	snap   *Manifest // kept reachable: its lease keeps the files (lease.go)
+	dirs   map[string]error
 	schema *arrow.Schema
 	out    chan scanResult
 	cancel context.CancelFunc
@@ -129,7 +132,7 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		opts.Allocator = memory.DefaultAllocator
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	sc := &Scanner{schema: schema, out: make(chan scanResult, opts.Workers), cancel: cancel}
+	sc := &Scanner{snap: m, dirs: map[string]error{}, schema: schema, out: make(chan scanResult, opts.Workers), cancel: cancel}
 	if spec.Time.Empty() && !spec.NoPruning {
 		sc.stats.FilesSkipped = len(m.Files)
 		close(sc.out)
@@ -191,7 +194,7 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 					}
 				}
 				if err := sc.scanUnit(ctx, u, spec, read, opts); err != nil {
-					sc.send(ctx, scanResult{err: err})
+					sc.send(ctx, scanResult{err: unitError(u, err)})
 					cancel()
 					return
 				}
@@ -261,9 +264,9 @@ func (sc *Scanner) addStats(st ScanStats) {
 // planFile opens a file, prunes its stripes by statistics and queues the
 // rest.
 func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec ScanSpec, units chan<- scanUnit) error {
-	f, err := orcfile.OpenFile(s.FilePath(fe.Path))
+	f, abs, err := s.openEntry(fe, sc.dirs)
 	if err != nil {
-		return fmt.Errorf("store %q: %w", s.Info.Name, err)
+		return err
 	}
 	sc.addStats(ScanStats{FilesRead: 1})
 	defer func() {
@@ -273,11 +276,11 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 	}()
 	var queued []scanUnit
 	for i := range f.Stripes() {
-		u := scanUnit{abs: s.FilePath(fe.Path), stripe: i}
+		u := scanUnit{abs: abs, stripe: i}
 		if !spec.NoPruning {
 			stats, err := f.StripeStatistics(i)
 			if err != nil {
-				return err
+				return s.fileError(fe.Path, abs, err)
 			}
 			if !mayMatch(f, stats, spec) {
 				sc.addStats(ScanStats{StripesSkipped: 1})
@@ -394,6 +397,14 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 	}
 	sc.addStats(st)
 	return nil
+}
+
+// unitError names the unit's file in err unless orcfile did.
+func unitError(u scanUnit, err error) error {
+	if strings.Contains(err.Error(), u.abs) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", u.abs, err)
 }
 
 func (b ScanBatch) len() int {

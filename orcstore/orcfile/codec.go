@@ -111,11 +111,14 @@ var ErrCorrupt = errors.New("corrupt ORC data")
 // EncodeAll/DecodeAll; flate writers and readers are pooled because creating
 // one costs hundreds of KB.
 var (
-	zstdEncOnce  sync.Once
-	zstdEnc      *zstd.Encoder
-	zstdDecOnce  sync.Once
-	zstdDec      *zstd.Decoder
-	flateWriters = sync.Pool{New: func() any {
+	zstdEncOnce sync.Once
+	zstdEnc     *zstd.Encoder
+	// zstdChecked* write frames with content checksums (checksum.go).
+	zstdCheckedEncOnce sync.Once
+	zstdCheckedEnc     *zstd.Encoder
+	zstdDecOnce        sync.Once
+	zstdDec            *zstd.Decoder
+	flateWriters       = sync.Pool{New: func() any {
 		w, _ := flate.NewWriter(nil, flate.DefaultCompression)
 		return w
 	}}
@@ -128,13 +131,22 @@ var (
 // faster than SpeedDefault for ~13% larger files (measured on 1M rows).
 // EncodeAll runs at most "concurrency" calls at once and blocks the rest,
 // so there is one encoder per CPU: ingest writes several files at once.
-// Frames carry no content checksum (optional in zstd; Apache ORC neither
-// writes nor needs one): hashing every byte was 1% of ingest's CPU.
+// Its frames carry no content checksum (optional in zstd; Apache ORC
+// neither writes nor needs one); files written with
+// WriterOptions.Checksums use zstdCheckedEncoder instead (checksum.go).
 func zstdEncoder() *zstd.Encoder {
 	zstdEncOnce.Do(func() {
 		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true), zstd.WithEncoderCRC(false))
 	})
 	return zstdEnc
+}
+
+// zstdCheckedEncoder is zstdEncoder with content checksums in every frame.
+func zstdCheckedEncoder() *zstd.Encoder {
+	zstdCheckedEncOnce.Do(func() {
+		zstdCheckedEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true), zstd.WithEncoderCRC(true))
+	})
+	return zstdCheckedEnc
 }
 
 func zstdDecoder() *zstd.Decoder {
@@ -145,11 +157,16 @@ func zstdDecoder() *zstd.Decoder {
 }
 
 // compressBlock appends the compressed form of src to dst. It returns dst
-// unchanged and ok=false when the codec cannot make src smaller.
-func compressBlock(c Compression, dst, src []byte) ([]byte, bool) {
+// unchanged and ok=false when the codec cannot make src smaller, except
+// for checked zstd (checksum.go), whose every chunk must be a frame with a
+// checksum.
+func compressBlock(c Compression, checked bool, dst, src []byte) ([]byte, bool) {
 	start := len(dst)
 	switch c {
 	case CompressionZstd:
+		if checked {
+			return zstdCheckedEncoder().EncodeAll(src, dst), true
+		}
 		dst = zstdEncoder().EncodeAll(src, dst)
 	case CompressionZlib:
 		w := flateWriters.Get().(*flate.Writer)
@@ -205,8 +222,15 @@ func growBy(dst []byte, n int) []byte {
 // decompressBlock appends the decompressed form of src to dst. limit is the
 // most bytes a chunk may expand to (the file's block size): a chunk that
 // claims more is corrupt, which also bounds memory on hostile input.
-func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) {
+// checked requires a zstd frame with a content checksum (checksum.go),
+// which the decoder verifies.
+func decompressBlock(c Compression, checked bool, dst, src []byte, limit int) ([]byte, error) {
 	start := len(dst)
+	if checked {
+		if err := checkFrameHeader(c, src); err != nil {
+			return dst, err
+		}
+	}
 	switch c {
 	case CompressionZstd:
 		// DecodeAll grows dst to exactly what one chunk needs; appending
@@ -287,6 +311,11 @@ func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) 
 // writer that recorded uncompressed positions can translate them into the
 // (chunk offset, offset in chunk) pairs of the row index with ChunkPosition.
 func CompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []int, error) {
+	return compressStream(c, false, dst, src, blockSize)
+}
+
+// compressStream is CompressStream, with frame checksums when checked.
+func compressStream(c Compression, checked bool, dst, src []byte, blockSize int) ([]byte, []int, error) {
 	if c == CompressionNone {
 		return append(dst, src...), nil, nil
 	}
@@ -301,7 +330,7 @@ func CompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []in
 		hdr := len(dst)
 		dst = append(dst, 0, 0, 0)
 		var ok bool
-		dst, ok = compressBlock(c, dst, block)
+		dst, ok = compressBlock(c, checked, dst, block)
 		n := len(dst) - hdr - 3
 		original := 0
 		if !ok {
@@ -351,6 +380,12 @@ type Chunk struct {
 // end of the stream, so that a reader can seek to a row index position
 // (chunk offset, offset in chunk) in the decompressed bytes.
 func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []Chunk, error) {
+	return decompressStream(c, false, dst, src, blockSize)
+}
+
+// decompressStream is DecompressStream; checked refuses chunks stored
+// without compression and zstd frames without a checksum (checksum.go).
+func decompressStream(c Compression, checked bool, dst, src []byte, blockSize int) ([]byte, []Chunk, error) {
 	if c == CompressionNone {
 		return append(dst, src...), nil, nil
 	}
@@ -381,13 +416,16 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 		}
 		chunks = append(chunks, Chunk{Offset: off, Uncompressed: len(dst) - base})
 		if original {
+			if checked {
+				return dst, chunks, fmt.Errorf("chunk at offset %d is stored uncompressed in a file whose chunks are all checksummed frames: %w", off, ErrCorrupt)
+			}
 			if n > blockSize {
 				return dst, chunks, fmt.Errorf("uncompressed chunk at offset %d is %d bytes, more than the block size %d: %w", off, n, blockSize, ErrCorrupt)
 			}
 			dst = append(dst, src[body:body+n]...)
 		} else {
 			var err error
-			dst, err = decompressBlock(c, dst, src[body:body+n], blockSize)
+			dst, err = decompressBlock(c, checked, dst, src[body:body+n], blockSize)
 			if err != nil {
 				if !errors.Is(err, ErrCorrupt) {
 					err = fmt.Errorf("%w: %w", ErrCorrupt, err)

@@ -547,7 +547,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 				from = int(at[slot])
 			}
 			if s.lazySlot(st, rc, slot) {
-				l, _, err := newLazyStream(s.f.compression, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
+				l, _, err := newLazyStream(s.f.compression, s.f.checked, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
 				if err != nil {
 					return rc.fail(slot, err)
 				}
@@ -613,7 +613,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 			rs.buf = readGetBuf()
 		}
 		// Chunk offsets stay relative to the stream.
-		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b, s.f.blockSize)
+		out, chunks, err := decompressStream(s.f.compression, s.f.checked, rs.buf[:0], b, s.f.blockSize)
 		if err != nil {
 			return w.rc.fail(w.slot, err)
 		}

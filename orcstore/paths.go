@@ -1,0 +1,148 @@
+package orcstore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// Paths read from manifest.json, store.json and the write journal are data,
+// not trust: a store folder may come from anyone (an incident's evidence, a
+// colleague's export), and a path such as "../../../victim.txt" must never
+// make a query read, or a writer delete, anything outside the store.
+//
+// Two checks guard every such path. The first is lexical and cheap, run on
+// every entry when a manifest is loaded: a data file must be exactly
+// data/eventdate=YYYY-MM-DD/NAME.orc (the date its entry's), a reject file
+// rejects/NAME.ndjson, with NAME free of slashes and not starting with a
+// dot, so no "..", no absolute path, no backslash can pass. The second runs
+// before a file is opened or deleted: each folder between the store and the
+// file must be a real folder and the file a regular file, checked with
+// Lstat, so a symbolic link planted inside the store cannot lead outside it.
+
+// ErrUnsafePath marks a path in a store's metadata that leaves, or could
+// leave, the store's folder.
+var ErrUnsafePath = errors.New("path is not inside the store's data folder")
+
+var (
+	dataPathRE   = regexp.MustCompile(`^data/eventdate=([0-9]{4}-[0-9]{2}-[0-9]{2})/[A-Za-z0-9_-][A-Za-z0-9._-]*\.orc$`)
+	rejectPathRE = regexp.MustCompile(`^rejects/[A-Za-z0-9_-][A-Za-z0-9._-]*\.ndjson$`)
+	sourcePathRE = regexp.MustCompile(`^sources/[A-Za-z0-9_-][A-Za-z0-9._-]*\.ndjson$`)
+	droppedRE    = regexp.MustCompile(`^dropped/[A-Za-z0-9_-][A-Za-z0-9._-]*\.ndjson\.gz$`)
+)
+
+// checkDataPath checks a data file's path lexically; date, if not empty,
+// must be its partition.
+func checkDataPath(rel, date string) error {
+	m := dataPathRE.FindStringSubmatch(rel)
+	if m == nil {
+		return fmt.Errorf("%q: %w (want data/eventdate=YYYY-MM-DD/NAME.orc)", rel, ErrUnsafePath)
+	}
+	if date != "" && m[1] != date {
+		return fmt.Errorf("%q is in partition %s, its entry says %s", rel, m[1], date)
+	}
+	return nil
+}
+
+// checkRejectPath checks a reject file's path lexically.
+func checkRejectPath(rel string) error {
+	if !rejectPathRE.MatchString(rel) {
+		return fmt.Errorf("%q: %w (want rejects/NAME.ndjson)", rel, ErrUnsafePath)
+	}
+	return nil
+}
+
+// checkStorePath accepts any kind of file a writer creates: data files,
+// reject files, source logs (sources.go), dropped-event files
+// (ingestlog.go).
+func checkStorePath(rel string) error {
+	switch {
+	case strings.HasPrefix(rel, "rejects/"):
+		return checkRejectPath(rel)
+	case strings.HasPrefix(rel, "sources/"):
+		if !sourcePathRE.MatchString(rel) {
+			return fmt.Errorf("%q: %w (want sources/NAME.ndjson)", rel, ErrUnsafePath)
+		}
+		return nil
+	case strings.HasPrefix(rel, droppedDir+"/"):
+		if !droppedRE.MatchString(rel) {
+			return fmt.Errorf("%q: %w (want dropped/NAME.ndjson.gz)", rel, ErrUnsafePath)
+		}
+		return nil
+	}
+	return checkDataPath(rel, "")
+}
+
+// resolve checks rel (lexically valid already, or checked here) and
+// returns its absolute path after making sure that no component under the
+// store's folder is a symbolic link: each folder must be a folder and the
+// file, if it exists, a regular file. A missing file is reported with an
+// error wrapping fs.ErrNotExist. dirs, if not nil, remembers folders
+// already checked (a scan resolves many files of a few partitions).
+func (s *Store) resolve(rel string, dirs map[string]error) (string, error) {
+	if err := checkStorePath(rel); err != nil {
+		return "", err
+	}
+	parts := strings.Split(rel, "/")
+	p := s.Dir
+	for i, part := range parts {
+		p = filepath.Join(p, part)
+		last := i == len(parts)-1
+		if !last && dirs != nil {
+			if err, ok := dirs[p]; ok {
+				if err != nil {
+					return "", err
+				}
+				continue
+			}
+		}
+		err := checkComponent(p, rel, last)
+		if !last && dirs != nil {
+			dirs[p] = err
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return p, nil
+}
+
+// checkComponent Lstats one component of rel's path.
+func checkComponent(p, rel string, last bool) error {
+	st, err := os.Lstat(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", rel, fs.ErrNotExist)
+		}
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	switch {
+	case st.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s: %s is a symbolic link: %w", rel, p, ErrUnsafePath)
+	case !last && !st.IsDir():
+		return fmt.Errorf("%s: %s is not a folder: %w", rel, p, ErrUnsafePath)
+	case last && !st.Mode().IsRegular():
+		return fmt.Errorf("%s: not a regular file: %w", rel, ErrUnsafePath)
+	}
+	return nil
+}
+
+// removeStoreFile deletes a file of the store after the same checks as
+// resolve; a file already gone is not an error.
+func (s *Store) removeStoreFile(rel string) error {
+	abs, err := s.resolve(rel, nil)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
