@@ -15,17 +15,26 @@ import (
 // The parsed tail is cached by orcfile, so for a file opened before this is
 // a stat and a few comparisons. dirs is as for resolve.
 func (s *Store) openEntry(fe FileEntry, dirs map[string]error) (*orcfile.File, string, error) {
+	f, abs, err := s.openChecked(fe, dirs)
+	if err != nil {
+		return nil, abs, s.fileError(fe.Path, abs, err)
+	}
+	return f, abs, nil
+}
+
+// openChecked is openEntry with errors that do not name the store.
+func (s *Store) openChecked(fe FileEntry, dirs map[string]error) (*orcfile.File, string, error) {
 	abs, err := s.resolve(fe.Path, dirs)
 	if err != nil {
-		return nil, "", s.fileError(fe.Path, "", err)
+		return nil, "", err
 	}
 	f, err := orcfile.OpenFile(abs)
 	if err != nil {
-		return nil, "", s.fileError(fe.Path, abs, err)
+		return nil, abs, err
 	}
 	if err := checkTail(f, fe); err != nil {
 		f.Close()
-		return nil, "", s.fileError(fe.Path, abs, err)
+		return nil, abs, err
 	}
 	return f, abs, nil
 }
