@@ -198,9 +198,9 @@ func (c *Catalog) Survey() ([]StoreEntry, error) {
 		se := StoreEntry{ID: e.Name(), Dir: filepath.Join(root, e.Name())}
 		switch {
 		case e.Type()&fs.ModeSymlink != 0:
-			se.Damage = fmt.Errorf("store %s: the folder is a symbolic link, which ctlake does not follow: %w", se.ID, ErrDamaged)
+			se.Damage = damaged(fmt.Errorf("store %s: the folder is a symbolic link, which ctlake does not follow", se.ID))
 		case !e.IsDir():
-			se.Damage = fmt.Errorf("store %s: not a folder: %w", se.ID, ErrDamaged)
+			se.Damage = damaged(fmt.Errorf("store %s: not a folder", se.ID))
 		default:
 			se.Info, se.Damage = readInfo(se.Dir)
 		}
@@ -230,7 +230,7 @@ func markDuplicates(es []StoreEntry) {
 		for _, i := range idx {
 			for _, j := range idx {
 				if i != j && es[i].Damage == nil {
-					es[i].Damage = fmt.Errorf("store %s: folder %s has the same ID: %w", es[i].ID, es[j].ID, ErrDamaged)
+					es[i].Damage = damaged(fmt.Errorf("store %s: folder %s has the same ID", es[i].ID, es[j].ID))
 				}
 			}
 		}
@@ -239,7 +239,7 @@ func markDuplicates(es []StoreEntry) {
 		for _, i := range idx {
 			for _, j := range idx {
 				if i != j && es[i].Damage == nil {
-					es[i].Damage = fmt.Errorf("store %s: store %s has the same name %q; use the ID, or rename one in its store.json: %w", es[i].ID, es[j].ID, name, ErrDamaged)
+					es[i].Damage = damaged(fmt.Errorf("store %s: store %s has the same name %q; use the ID, or rename one in its store.json", es[i].ID, es[j].ID, name))
 				}
 			}
 		}
@@ -269,7 +269,7 @@ func (c *Catalog) Open(ref string) (*Store, error) {
 		dir := filepath.Join(c.Dir, "stores", strings.ToLower(id))
 		if st, err := os.Lstat(dir); err == nil {
 			if !st.IsDir() {
-				return nil, fmt.Errorf("store %s: the folder is a symbolic link or not a folder: %w", id, ErrDamaged)
+				return nil, damaged(fmt.Errorf("store %s: the folder is a symbolic link or not a folder", id))
 			}
 			info, err := readInfo(dir)
 			if err != nil {
@@ -425,13 +425,13 @@ func readInfo(dir string) (Info, error) {
 	id := filepath.Base(dir)
 	b, err := os.ReadFile(filepath.Join(dir, "store.json"))
 	if err != nil {
-		return info, fmt.Errorf("store %s: %w: %w", id, err, ErrDamaged)
+		return info, damaged(fmt.Errorf("store %s: %w", id, err))
 	}
 	if err := json.Unmarshal(b, &info); err != nil {
-		return Info{}, fmt.Errorf("store %s: store.json: %v: %w", id, err, ErrDamaged)
+		return Info{}, damaged(fmt.Errorf("store %s: store.json: %w", id, err))
 	}
 	if err := checkInfo(info, id); err != nil {
-		return info, fmt.Errorf("store %s: store.json: %v: %w", id, err, ErrDamaged)
+		return info, damaged(fmt.Errorf("store %s: store.json: %w", id, err))
 	}
 	return info, nil
 }

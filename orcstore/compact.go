@@ -91,11 +91,15 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult
 	}
 	sort.Strings(dates)
 	changed := false
+	dirs := map[string]error{}
 	mg := &merger{ctx: ctx, s: s, tx: tx, cutoff: cutoff, maxRows: opts.MaxFileRows, limit: opts.MemoryLimit}
 	for _, date := range dates {
 		var merge []FileEntry
 		partlyExpired := false
 		for _, f := range byDate[date] {
+			if _, err := s.resolve(f.Path, dirs); err != nil {
+				return res, fmt.Errorf("store %q: %w", s.Info.Name, err)
+			}
 			switch {
 			case f.MaxTime.UnixNano() < cutoff:
 				tx.RemoveFile(f.Path)

@@ -1,6 +1,7 @@
 package orcstore
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,21 +57,21 @@ func checkTail(f *orcfile.File, fe FileEntry) error {
 			return err
 		}
 		if got := f.TailSum(); got != want {
-			return fmt.Errorf("the file's tail (footer, metadata, postscript) hashes to %s, the manifest recorded %s: %w", formatSum(got), fe.TailChecksum, ErrDamaged)
+			return damaged(fmt.Errorf("the file's tail (footer, metadata, postscript) hashes to %s, the manifest recorded %s", formatSum(got), fe.TailChecksum))
 		}
 		if !f.Checksummed() {
-			return fmt.Errorf("the manifest records checksums but the file's footer does not mark its frames checksummed: %w", ErrDamaged)
+			return damaged(errors.New("the manifest records checksums but the file's footer does not mark its frames checksummed"))
 		}
 	}
 	if got := int64(f.NumRows()); got != fe.Rows {
-		return fmt.Errorf("the manifest says %d events, the file's footer %d: %w", fe.Rows, got, ErrDamaged)
+		return damaged(fmt.Errorf("the manifest says %d events, the file's footer %d", fe.Rows, got))
 	}
 	lo, hi, ok := footerTimeRange(f)
 	if ok && fe.Rows > 0 && !fe.MinTime.IsZero() {
 		if lo != fe.MinTime.UnixMilli() || hi != fe.MaxTime.UnixMilli() {
-			return fmt.Errorf("the manifest gives eventTime %s .. %s, the file's footer %s .. %s: %w",
+			return damaged(fmt.Errorf("the manifest gives eventTime %s .. %s, the file's footer %s .. %s",
 				fe.MinTime.Format(time.RFC3339Nano), fe.MaxTime.Format(time.RFC3339Nano),
-				time.UnixMilli(lo).UTC().Format(time.RFC3339Nano), time.UnixMilli(hi).UTC().Format(time.RFC3339Nano), ErrDamaged)
+				time.UnixMilli(lo).UTC().Format(time.RFC3339Nano), time.UnixMilli(hi).UTC().Format(time.RFC3339Nano)))
 		}
 	}
 	return nil

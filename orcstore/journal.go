@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,20 +47,38 @@ func (j *journal) add(rel string) error {
 	return nil
 }
 
-// entries are the paths journaled so far. Lines that are not a store
-// file's path (a torn last line, an edited journal) are skipped.
+// entries are the paths journaled so far.
 func (j *journal) entries() ([]string, error) {
 	if _, err := j.f.Seek(0, 0); err != nil {
 		return nil, err
 	}
+	return journalEntries(j.f)
+}
+
+// journalEntries parses a journal. Lines that are not a store file's path
+// (a torn last line, an edited journal) are skipped.
+func journalEntries(r io.Reader) ([]string, error) {
 	var out []string
-	sc := bufio.NewScanner(j.f)
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		if rel := sc.Text(); checkStorePath(rel) == nil {
 			out = append(out, rel)
 		}
 	}
 	return out, sc.Err()
+}
+
+// journaled reads the journal without taking the writer's lock (verify).
+func (s *Store) journaled() ([]string, error) {
+	f, err := os.Open(filepath.Join(s.Dir, journalName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return journalEntries(f)
 }
 
 // reset empties the journal.

@@ -45,6 +45,21 @@ const (
 // files fail their checks.
 var ErrDamaged = errors.New("damaged")
 
+// damage is an error that is ErrDamaged (errors.Is) without saying so in
+// its message, which says what is wrong.
+type damage struct{ err error }
+
+func (d damage) Error() string   { return d.err.Error() }
+func (d damage) Unwrap() []error { return []error{d.err, ErrDamaged} }
+
+// damaged marks err as ErrDamaged.
+func damaged(err error) error {
+	if err == nil || errors.Is(err, ErrDamaged) {
+		return err
+	}
+	return damage{err}
+}
+
 // encodeManifest is the bytes of m as manifest.json: indented JSON with the
 // checksum trailer.
 func encodeManifest(m Manifest) ([]byte, error) {
@@ -74,22 +89,22 @@ func decodeManifest(b []byte) (*Manifest, error) {
 		hex := string(b[n-len(manifestSumTail)-16 : n-len(manifestSumTail)])
 		want, err := strconv.ParseUint(hex, 16, 64)
 		if err != nil {
-			return nil, fmt.Errorf("checksum %q is not 16 hex digits: %w", hex, ErrDamaged)
+			return nil, damaged(fmt.Errorf("checksum %q is not 16 hex digits", hex))
 		}
 		if got := xxh3.Hash(b[:n-manifestSumLen]); got != want {
-			return nil, fmt.Errorf("checksum mismatch (recorded %016x, content hashes to %016x): %w", want, got, ErrDamaged)
+			return nil, damaged(fmt.Errorf("checksum mismatch (recorded %016x, content hashes to %016x): the file is damaged or was edited", want, got))
 		}
 		hasSum = true
 	}
 	m := &Manifest{}
 	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("%v: %w", err, ErrDamaged)
+		return nil, damaged(err)
 	}
 	if !hasSum && (m.Format >= manifestFormat || m.Checksum != "" || m.hasFileChecksums()) {
-		return nil, fmt.Errorf("its checksum is missing or unreadable, though it is a format %d manifest with checksums: %w", manifestFormat, ErrDamaged)
+		return nil, damaged(fmt.Errorf("its checksum is missing or unreadable, though it is a format %d manifest with checksums", manifestFormat))
 	}
 	if err := m.validate(); err != nil {
-		return nil, fmt.Errorf("%v: %w", err, ErrDamaged)
+		return nil, damaged(err)
 	}
 	return m, nil
 }

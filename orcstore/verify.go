@@ -106,6 +106,22 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport, e
 	if held > 0 {
 		rep.Notes = append(rep.Notes, Finding{"data/", fmt.Sprintf("%d replaced files are kept until the queries reading them finish", held)})
 	}
+	left, err := s.journaled()
+	if err != nil {
+		return rep, err
+	}
+	pending := 0
+	for _, rel := range left {
+		if !known[rel] {
+			if _, err := s.resolve(rel, nil); err == nil {
+				known[rel] = true
+				pending++
+			}
+		}
+	}
+	if pending > 0 {
+		rep.Notes = append(rep.Notes, Finding{journalName, fmt.Sprintf("%d files of an unfinished or interrupted write, deleted by the next writer unless that write commits them", pending)})
+	}
 	strays, err := s.unlisted(known)
 	if err != nil {
 		return rep, err

@@ -14,6 +14,7 @@ func storeCompact(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlagSet("store compact", "NAME|ID", stderr)
 	open := dataFlag(fs)
 	noRetention := fs.Bool("no-retention", false, "only merge files; keep events older than the retention period")
+	maxRows := fs.Int("max-file-rows", 2_000_000, "cut merged files at this many events; files that hold this many already are left alone")
 	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held at once; larger partitions are merged through temporary sorted runs (see README for the process's peak)")
 	ref, err := oneArg(fs, args, "store name or ID")
 	if err != nil {
@@ -31,7 +32,7 @@ func storeCompact(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	res, err := s.Compact(ctx, orcstore.CompactOptions{NoRetention: *noRetention, MemoryLimit: limit})
+	res, err := s.Compact(ctx, orcstore.CompactOptions{NoRetention: *noRetention, MemoryLimit: limit, MaxFileRows: *maxRows})
 	if err != nil {
 		return err
 	}

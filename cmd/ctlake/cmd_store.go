@@ -26,7 +26,7 @@ Subcommands:
   update NAME|ID [--retention-days N] [--selectors FILE] [--termination-protection|--no-termination-protection]
   delete NAME|ID [--force]       refused while termination protection is on;
                                  --force deletes a damaged store (by ID)
-  compact NAME|ID [--memory-limit SIZE]
+  compact NAME|ID [--memory-limit SIZE] [--max-file-rows N] [--no-retention]
                                  merge small files and apply retention
   verify NAME|ID [--deep]        check every file against the manifest's
                                  checksums and the files' own footers
