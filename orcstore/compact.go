@@ -43,6 +43,9 @@ type CompactResult struct {
 	BytesAfter       int64
 	EventsBefore     int64
 	EventsAfter      int64
+	// Runs counts the intermediate sorted runs written for partitions
+	// larger than the memory limit (compact_merge.go).
+	Runs int
 	// KeptForReaders counts replaced files left on disk because running
 	// queries still read them; the next writer deletes them (lease.go).
 	KeptForReaders int
@@ -143,6 +146,7 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult
 	after := tx.Current()
 	res.FilesAfter, res.BytesAfter, res.EventsAfter = len(after.Files), after.Bytes(), after.Rows()
 	res.KeptForReaders = tx.KeptForReaders()
+	res.Runs = mg.runsWritten
 	return res, nil
 }
 

@@ -54,6 +54,8 @@ type merger struct {
 	runs    EventWriter // of the intermediate runs'
 	// rowBytes is the decoded size of a row seen so far, to size batches.
 	rowBytes int64
+	// runsWritten counts intermediate runs, merged ones included.
+	runsWritten int
 }
 
 // timedRecord is a buffered record and its rows' eventTimes (Unix ns;
@@ -532,6 +534,7 @@ func (k *sink) finishFile() error {
 	if k.final {
 		return k.m.tx.AddFile(e)
 	}
+	k.m.runsWritten++
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -312,4 +313,48 @@ func dataFiles(t *testing.T, s *Store) []string {
 	})
 	sort.Strings(out)
 	return out
+}
+
+// TestCompactExternalMerge: with a memory limit far below a partition's
+// size, compaction sorts through intermediate runs, merged two at a time
+// over several levels, and writes exactly what an in-memory merge writes,
+// in the same order (ties in eventTime keep input order), with no run
+// file left behind.
+func TestCompactExternalMerge(t *testing.T) {
+	type result struct {
+		events []testEvent
+		files  int
+		runs   int
+	}
+	compact := func(limit int64, maxRows int) result {
+		s, all, now := compactFixture(t)
+		res, err := s.Compact(context.Background(), CompactOptions{Now: func() time.Time { return now }, NoRetention: true, MemoryLimit: limit, MaxFileRows: maxRows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := readTestEvents(t, s)
+		if !reflect.DeepEqual(sortedEvents(got), sortedEvents(all)) {
+			t.Fatalf("limit %d: compaction changed the events: %d before, %d after", limit, len(all), len(got))
+		}
+		for _, f := range dataFiles(t, s) {
+			if strings.Contains(f, "_run-") {
+				t.Fatalf("limit %d: run file left: %s", limit, f)
+			}
+		}
+		if b, _ := os.ReadFile(filepath.Join(s.Dir, journalName)); len(b) != 0 {
+			t.Fatalf("limit %d: journal not emptied: %q", limit, b)
+		}
+		return result{got, res.FilesAfter, res.Runs}
+	}
+	for _, maxRows := range []int{0, 97} {
+		mem := compact(512<<20, maxRows)
+		ext := compact(24<<10, maxRows) // a run holds ~12 KiB of decoded rows: dozens of runs
+		if mem.runs != 0 || ext.runs < 5 {
+			t.Fatalf("runs: %d in memory, %d external (want 0, and 5 or more: the three merged partitions through runs, one merged in two levels)", mem.runs, ext.runs)
+		}
+		if !reflect.DeepEqual(mem.events, ext.events) || mem.files != ext.files {
+			t.Fatalf("maxRows %d: the external merge wrote %d events in %d files, in-memory %d in %d, or another order",
+				maxRows, len(ext.events), ext.files, len(mem.events), mem.files)
+		}
+	}
 }
