@@ -28,8 +28,10 @@ type Config struct {
 	// written (default 512 MiB). When reached, the largest partition is
 	// written out and committed, so memory stays bounded whatever the input
 	// size; a partition is also written once it holds a quarter of it. The
-	// process needs about twice this (decoding ahead, the ORC writer's
-	// stripe, the collector's headroom).
+	// process needs more beside it (decoding ahead, the ORC writers'
+	// stripes, recycled string buffers counted by their use rather than
+	// their room, the collector's headroom): about 1 GB more on two cores,
+	// measured from 128 MiB to 2 GiB (README).
 	MemoryLimit int64
 	// MaxFileRows cuts ORC files at this many events (default 2,000,000).
 	MaxFileRows int

@@ -365,3 +365,19 @@ func TestManifestChecksum(t *testing.T) {
 	}
 	m.Release()
 }
+
+// TestVerifyHealthyAndOld: a healthy store has no problems and Verify
+// hashes every byte; a store from before checksums has none either, with a
+// note per file, and every file decoded.
+func TestVerifyHealthyAndOld(t *testing.T) {
+	c := newCraftedStore(t)
+	rep, err := c.s.Verify(context.Background(), VerifyOptions{})
+	if err != nil || len(rep.Problems) != 0 || rep.Decoded != 0 || rep.Bytes != c.orig.Bytes() || rep.Elapsed <= 0 {
+		t.Fatalf("healthy store: %+v, %v", rep, err)
+	}
+	c.craft(t, true, func(m *Manifest) {})
+	rep, err = c.s.Verify(context.Background(), VerifyOptions{})
+	if err != nil || len(rep.Problems) != 0 || rep.Decoded != int64(c.events) || len(rep.Notes) != len(c.orig.Files)+1 {
+		t.Fatalf("old store: %+v, %v", rep, err)
+	}
+}

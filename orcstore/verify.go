@@ -56,14 +56,12 @@ type VerifyReport struct {
 // does not list; with Deep, every value decoded. Verify reads and never
 // changes anything. A manifest that cannot be read is the one problem
 // reported.
-func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport, error) {
+func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyReport, err error) {
 	start := time.Now()
-	var rep VerifyReport
 	defer func() { rep.Elapsed = time.Since(start) }()
 	m, err := s.readManifest()
 	if err != nil {
 		rep.Problems = append(rep.Problems, Finding{manifestName, err.Error()})
-		rep.Elapsed = time.Since(start)
 		return rep, nil
 	}
 	if m.Format < manifestFormat {

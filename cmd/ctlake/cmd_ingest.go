@@ -50,7 +50,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	noDedup := fs.Bool("no-dedup", false, "keep every copy of an eventID (by default the first occurrence wins)")
 	strict := fs.Bool("strict", false, "fail, leaving the store unchanged, if any event is rejected or any input is unreadable")
 	workers := fs.Int("workers", 0, "parallel decoders (default: one per CPU)")
-	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held in memory, buffered or being written (the process needs about twice this)")
+	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held in memory, buffered or being written (the process peaks at about this plus 1 GB; see README)")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	rf := remoteFlags(fs)
 	paths, err := parseInterspersed(fs, args)
