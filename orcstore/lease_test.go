@@ -2,6 +2,7 @@ package orcstore
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -104,4 +105,54 @@ func TestLeaseOfDeadReaderIsStale(t *testing.T) {
 	if rd.mayDelete(m.Version+1) || !rd.mayDelete(m.Version) {
 		t.Fatalf("a file retired after version %d must wait, one retired at it need not", m.Version)
 	}
+}
+
+// BenchmarkSnapshot is what a query pays for its snapshot: reading and
+// checking the manifest, with the reader lease (Snapshot) and without it
+// (ReadManifest).
+func BenchmarkSnapshot(b *testing.B) {
+	c, _ := OpenCatalog(b.TempDir())
+	s, _ := c.Create("bench", CreateOptions{})
+	tx, _ := s.Begin()
+	for i := 0; i < 300; i++ {
+		rel, f, _ := tx.NewFile("2024-05-01")
+		f.Close()
+		day := time.Date(2024, 5, 1, 1, 0, 0, 0, time.UTC)
+		tx.AddFile(FileEntry{Path: rel, Date: "2024-05-01", Rows: 1, MinTime: day, MaxTime: day, Checksum: "0123456789abcdef", TailChecksum: "0123456789abcdef"})
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	tx.Close()
+	b.Run("lease", func(b *testing.B) {
+		cpu := processCPU()
+		for i := 0; i < b.N; i++ {
+			m, err := s.Snapshot()
+			if err != nil {
+				b.Fatal(err)
+			}
+			m.Release()
+		}
+		b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
+	b.Run("no-lease", func(b *testing.B) {
+		cpu := processCPU()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.ReadManifest(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
+	b.Run("unmarshal-only", func(b *testing.B) {
+		raw, _ := os.ReadFile(filepath.Join(s.Dir, manifestName))
+		cpu := processCPU()
+		for i := 0; i < b.N; i++ {
+			var m Manifest
+			if err := json.Unmarshal(raw, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
 }

@@ -127,15 +127,14 @@ func (m *Manifest) validate() error {
 	if m.Version < 0 {
 		return fmt.Errorf("version %d is negative", m.Version)
 	}
-	seen := map[string]int{}
+	seen := make(map[string]int, len(m.Files))
 	for i, f := range m.Files {
-		where := fmt.Sprintf("file entry %d (%q)", i+1, f.Path)
 		if j, dup := seen[f.Path]; dup {
-			return fmt.Errorf("%s: listed twice (also entry %d)", where, j+1)
+			return fmt.Errorf("file entry %d (%q): listed twice (also entry %d)", i+1, f.Path, j+1)
 		}
 		seen[f.Path] = i
 		if err := checkEntry(f); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+			return fmt.Errorf("file entry %d (%q): %w", i+1, f.Path, err)
 		}
 	}
 	for i, r := range m.Retired {
@@ -202,7 +201,8 @@ func (m *Manifest) validateLogs() error {
 
 // checkEntry checks one file entry on its own.
 func checkEntry(f FileEntry) error {
-	if _, err := time.Parse("2006-01-02", f.Date); err != nil {
+	day, err := time.Parse("2006-01-02", f.Date)
+	if err != nil {
 		return fmt.Errorf("eventDate %q is not a date", f.Date)
 	}
 	if err := checkDataPath(f.Path, f.Date); err != nil {
@@ -215,7 +215,7 @@ func checkEntry(f FileEntry) error {
 		if f.MaxTime.Before(f.MinTime) {
 			return fmt.Errorf("eventTime range %s .. %s is reversed", f.MinTime.Format(time.RFC3339Nano), f.MaxTime.Format(time.RFC3339Nano))
 		}
-		if lo, hi := PartitionDate(f.MinTime), PartitionDate(f.MaxTime); lo != f.Date || hi != f.Date {
+		if f.MinTime.Before(day) || !f.MaxTime.Before(day.Add(24*time.Hour)) {
 			return fmt.Errorf("eventTime range %s .. %s is not inside partition %s", f.MinTime.Format(time.RFC3339Nano), f.MaxTime.Format(time.RFC3339Nano), f.Date)
 		}
 	}
