@@ -201,6 +201,9 @@ func (m *Manifest) validateLogs() error {
 
 // checkEntry checks one file entry on its own.
 func checkEntry(f FileEntry) error {
+	if err := checkDataPath(f.Path, ""); err != nil {
+		return err
+	}
 	day, err := time.Parse("2006-01-02", f.Date)
 	if err != nil {
 		return fmt.Errorf("eventDate %q is not a date", f.Date)

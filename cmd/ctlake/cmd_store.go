@@ -219,7 +219,7 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "damaged: %s\n", d)
 	}
 	if len(damaged) > 0 {
-		fmt.Fprintln(stdout, "(check one with 'ctlake store verify ID'; remove one with 'ctlake store delete --force ID')")
+		fmt.Fprintln(stdout, "(remove a damaged store with 'ctlake store delete --force ID')")
 	}
 	return nil
 }
