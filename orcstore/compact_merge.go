@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
@@ -18,13 +19,19 @@ import (
 // by CompactOptions.MemoryLimit whatever the partition's size:
 //
 //  1. Its files are read one after another; their rows (those retention
-//     keeps) are buffered until they hold half the limit, then sorted by
+//     keeps) are buffered until they hold a quarter of the limit, then sorted by
 //     eventTime and written out as a "run", an intermediate ORC file with
 //     small stripes. A partition that fits (the usual case) is sorted in
 //     memory and written straight as its final files.
 //  2. The runs are merged (a k-way merge over one batch of each) into the
 //     final files, cut at MaxFileRows. More runs than a merge may hold at
 //     once are first merged in groups into longer runs.
+//
+// The limit is shared so: a quarter for the buffered rows (or, merging, the
+// runs' batches), half for the runs' decompressed stripes, and the rest for
+// the file being read, the ORC writer's stripe and the garbage collector,
+// which runs at GOGC=25 during a compaction as during an ingest
+// (compactGCPercent).
 //
 // Rows are written from the records they were read into (orcfile.Run), never
 // gathered into new records, so the buffered bytes are the only copy.
@@ -38,8 +45,10 @@ const (
 	// each run decompressed.
 	runStripeSize = 8 << 20
 	// runCursorBytes is what a merge budgets per run it reads: one stripe
-	// decompressed, one decoded batch, the reader's scratch.
-	runCursorBytes = 3 * runStripeSize
+	// decompressed (the writer cuts stripes every 4,096 rows at the
+	// soonest, ~12 MB of events), its compressed bytes, one decoded batch,
+	// the reader's scratch: 40 MB measured per run in a heap profile.
+	runCursorBytes = 40 << 20
 )
 
 type merger struct {
@@ -52,8 +61,13 @@ type merger struct {
 	limit   int64
 	final   EventWriter // buffers of the final files' writer
 	runs    EventWriter // of the intermediate runs'
-	// rowBytes is the decoded size of a row seen so far, to size batches.
-	rowBytes int64
+	// rowBytes is the decoded size of a row seen so far, to size batches;
+	// seenBytes and seenRows are its parts.
+	rowBytes            int64
+	seenBytes, seenRows int64
+	// counted are the buffers of the buffered records already counted:
+	// records of one file share buffers, which count once.
+	counted map[*memory.Buffer]bool
 	// runsWritten counts intermediate runs, merged ones included.
 	runsWritten int
 }
@@ -76,6 +90,7 @@ func (m *merger) merge(files []FileEntry) (int64, error) {
 			r.rec.Release()
 		}
 		buf, bufBytes = nil, 0
+		clear(m.counted)
 	}
 	defer func() {
 		release()
@@ -102,10 +117,10 @@ func (m *merger) merge(files []FileEntry) (int64, error) {
 			}
 			rec.Retain() // readEvents releases its reference after fn
 			buf = append(buf, timedRecord{rec, ts})
-			n := recordBytes(rec)
+			n := m.newBytes(rec)
 			bufBytes += n
 			m.noteRows(n, rec.NumRows())
-			if bufBytes < m.limit/2 {
+			if bufBytes < m.limit/4 {
 				return nil
 			}
 			run, err := m.spill(buf, false)
@@ -133,7 +148,7 @@ func (m *merger) merge(files []FileEntry) (int64, error) {
 			runs = append(runs, run...)
 		}
 		release()
-		fanIn := int(max(2, m.limit/runCursorBytes))
+		fanIn := int(max(2, m.limit/2/runCursorBytes))
 		for len(runs) > fanIn {
 			merged, err := m.mergeRuns(runs[:fanIn], false)
 			if err != nil {
@@ -158,8 +173,10 @@ func (m *merger) merge(files []FileEntry) (int64, error) {
 const expiredRow = minInt64 + 1
 
 func (m *merger) noteRows(bytes, rows int64) {
-	if rows > 0 {
-		m.rowBytes = max(m.rowBytes, bytes/rows)
+	m.seenBytes += bytes
+	m.seenRows += rows
+	if m.seenRows > 0 {
+		m.rowBytes = m.seenBytes / m.seenRows
 	}
 }
 
@@ -202,7 +219,7 @@ func (m *merger) spill(buf []timedRecord, final bool) ([]string, error) {
 
 // mergeRuns merges sorted runs into the final files or into one new run.
 func (m *merger) mergeRuns(runs []string, final bool) ([]string, error) {
-	batch := int(max(256, min(64<<10, m.limit/4/int64(len(runs))/max(1, m.rowBytes))))
+	batch := int(max(256, min(4096, m.limit/4/int64(len(runs))/max(1, m.rowBytes))))
 	h := &cursorHeap{}
 	defer func() {
 		for _, c := range h.cs {
@@ -291,33 +308,37 @@ func scanEvents(f *orcfile.File, batch int, fn func(rec arrow.Record, ts []int64
 		if err != nil {
 			return wrap(err)
 		}
-		ts, err := eventTimes(rec)
-		if err == nil {
-			err = fn(rec, ts)
-		} else {
-			err = wrap(err)
-		}
+		ev, ts, err := eventRecord(rec)
 		rec.Release()
+		if err != nil {
+			return wrap(err)
+		}
+		err = fn(ev, ts)
+		ev.Release()
 		if err != nil {
 			return err
 		}
 	}
 }
 
-// eventTimes checks that rec has the event schema and returns its
-// eventTimes in Unix nanoseconds (minInt64 for NULL).
-func eventTimes(rec arrow.Record) ([]int64, error) {
+// eventRecord checks that rec has the event schema and returns it as a
+// record of EventSchema itself (the caller releases both), with its
+// eventTimes in Unix nanoseconds (minInt64 for NULL). The same schema
+// object matters: a writer checks a run's schema whenever the object
+// changes, and a merge alternates between records of many files (deep
+// schema comparisons were most of a merge's CPU).
+func eventRecord(rec arrow.Record) (arrow.Record, []int64, error) {
 	if !rec.Schema().Equal(EventSchema) {
-		return nil, fmt.Errorf("%d columns that are not the event schema's %d", rec.NumCols(), len(EventSchema.Fields()))
+		return nil, nil, fmt.Errorf("%d columns that are not the event schema's %d", rec.NumCols(), len(EventSchema.Fields()))
 	}
 	col := rec.Column(EventSchema.FieldIndices("eventTime")[0])
 	ts, ok := col.(*array.Timestamp)
 	if !ok {
-		return nil, fmt.Errorf("eventTime column is %s, not a timestamp", col.DataType())
+		return nil, nil, fmt.Errorf("eventTime column is %s, not a timestamp", col.DataType())
 	}
 	conv, err := toNanos(ts.DataType().(*arrow.TimestampType).Unit)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]int64, ts.Len())
 	for i := range out {
@@ -326,27 +347,31 @@ func eventTimes(rec arrow.Record) ([]int64, error) {
 			out[i] = int64(ts.Value(i)) * conv
 		}
 	}
-	return out, nil
+	return array.NewRecord(EventSchema, rec.Columns(), rec.NumRows()), out, nil
 }
 
-// recordBytes is the size of a record's buffers.
-func recordBytes(rec arrow.Record) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
+// newBytes is the size of the buffers of rec not counted yet (see
+// merger.counted). Summing each record's buffers instead counted about
+// twice the memory held.
+func (m *merger) newBytes(rec arrow.Record) int64 {
+	if m.counted == nil {
+		m.counted = map[*memory.Buffer]bool{}
 	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
 	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
+	var walk func(d arrow.ArrayData)
+	walk = func(d arrow.ArrayData) {
+		for _, b := range d.Buffers() {
+			if b != nil && !m.counted[b] {
+				m.counted[b] = true
+				n += int64(b.Len())
+			}
+		}
+		for _, c := range d.Children() {
+			walk(c)
 		}
 	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
+	for _, c := range rec.Columns() {
+		walk(c.Data())
 	}
 	return n
 }
@@ -398,12 +423,12 @@ func (c *cursor) next() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", c.rel, err)
 	}
-	ts, err := eventTimes(rec)
+	ev, ts, err := eventRecord(rec)
+	rec.Release()
 	if err != nil {
-		rec.Release()
 		return false, fmt.Errorf("%s: %w", c.rel, err)
 	}
-	c.rec, c.ts, c.row = rec, ts, 0
+	c.rec, c.ts, c.row = ev, ts, 0
 	return true, nil
 }
 

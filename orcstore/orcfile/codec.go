@@ -209,6 +209,10 @@ func compressBlock(c Compression, checked bool, dst, src []byte) ([]byte, bool) 
 	return dst, true
 }
 
+// oversized is the capacity beyond which a buffer for n bytes is not worth
+// keeping.
+func oversized(n int) int { return 4*n + 1<<20 }
+
 // growBy extends dst by n bytes of capacity-backed length.
 func growBy(dst []byte, n int) []byte {
 	if cap(dst)-len(dst) < n {
@@ -243,7 +247,7 @@ func decompressBlock(c Compression, checked bool, dst, src []byte, limit int) ([
 		// a scratch buffer and copies it over (klauspost/compress keeps the
 		// bytes before a frame as "history"), which was a third of the CPU
 		// of reading a stripe of every column.
-		dst = growBy(dst, limit)[:start]
+		dst = growBy(dst, chunkReserve(c, src, limit))[:start]
 		tail := dst[start:start:cap(dst)]
 		out, err := zstdDecoder().DecodeAll(src, tail)
 		if err != nil {
@@ -395,8 +399,12 @@ func decompressStream(c Compression, checked bool, dst, src []byte, blockSize in
 	// Reserve the whole stream once: growing chunk by chunk copied the
 	// bytes decompressed so far again at every doubling (a fifth of the CPU
 	// of reading one stripe of every column, measured on SELECT * … LIMIT).
-	nChunks, bound := streamBound(src, blockSize)
-	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need {
+	nChunks, bound := streamBound(c, src, blockSize)
+	// A buffer far larger than needed (pooled from a big stream, see
+	// read_bufpool.go) is not kept for a small one: a compaction merge reads
+	// every column of many files at once, and each small stream pinning a
+	// large buffer multiplied its memory.
+	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need || cap(dst) > oversized(len(dst)+need) {
 		nd := make([]byte, len(dst), len(dst)+need)
 		copy(nd, dst)
 		dst = nd
@@ -443,11 +451,15 @@ func decompressStream(c Compression, checked bool, dst, src []byte, blockSize in
 
 // streamBound walks a stream's chunk headers and returns the number of
 // chunks and the most bytes they can decompress to: an original chunk's
-// size, or the block size (as decompressBlock reserves) for a compressed
-// one. It stops at the first malformed header, which DecompressStream then
-// reports; the caller caps the bound, since a hostile stream of empty
-// chunks would otherwise claim a block each.
-func streamBound(src []byte, blockSize int) (chunks, bound int) {
+// size, a compressed one's content size where its header records it (zstd,
+// snappy), else the block size (as decompressBlock reserves). Reserving a
+// block for each small stream's one chunk was most of the memory of reading
+// every column of many files at once (a compaction's merge: 256 KiB for
+// each of a stripe's few hundred streams, mostly a few bytes long). It stops
+// at the first malformed header, which DecompressStream then reports; the
+// caller caps the bound, since a hostile stream of empty chunks would
+// otherwise claim a block each.
+func streamBound(c Compression, src []byte, blockSize int) (chunks, bound int) {
 	for off := 0; len(src)-off >= 3; {
 		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
 		n := int(h >> 1)
@@ -458,11 +470,25 @@ func streamBound(src []byte, blockSize int) (chunks, bound int) {
 		if h&1 == 1 {
 			bound += n
 		} else {
-			bound += blockSize
+			bound += chunkReserve(c, src[off+3:off+3+n], blockSize)
 		}
 		off += 3 + n
 	}
 	return chunks, bound
+}
+
+// chunkReserve is the room to reserve for decompressing a compressed chunk:
+// its content size where the codec's header records it, else (zstd frames
+// the Go encoder wrote from under 256 bytes; zlib; lz4) a guess for a
+// small chunk, or the limit. A guess too small costs the decoder one copy.
+func chunkReserve(c Compression, body []byte, limit int) int {
+	if n, ok := chunkContentSize(c, body); ok && n <= limit {
+		return n
+	}
+	if c == CompressionZstd {
+		return min(limit, 256+4*len(body))
+	}
+	return limit
 }
 
 // SeekPosition turns a row index position pair into an offset in the bytes

@@ -588,7 +588,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 	if s.raw == nil {
 		s.raw = readGetBuf()
 	}
-	if uint64(cap(s.raw)) < total {
+	if uint64(cap(s.raw)) < total || cap(s.raw) > oversized(int(total)) {
 		readPutBuf(s.raw)
 		s.raw = make([]byte, total)
 	}
