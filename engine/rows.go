@@ -55,11 +55,13 @@ type Rows struct {
 func (q *Query) Open(ctx context.Context) (*Rows, error) {
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
+		q.Close()
 		return nil, Positioned(q.Text, err)
 	}
 	st, err := exec.NewStream(op, q.Plan.Names, q.env)
 	if err != nil {
 		op.Close()
+		q.Close()
 		return nil, err
 	}
 	return &Rows{q: q, ctx: ctx, stream: st}, nil
@@ -97,6 +99,7 @@ func (r *Rows) Next() (arrow.Record, error) {
 // finish closes the operators once and freezes the figures.
 func (r *Rows) finish(err error) {
 	cerr := r.stream.Close()
+	r.q.Close() // the operators are closed: no file is read any more
 	st := r.q.stats(exec.Stats(r.stream.Operator()))
 	r.mu.Lock()
 	defer r.mu.Unlock()

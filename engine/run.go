@@ -56,6 +56,7 @@ func (e *Engine) Run(ctx context.Context, text string, o Options) (*Output, erro
 func (q *Query) Collect(ctx context.Context, times TimeFormat) (*Output, error) {
 	switch {
 	case q.IsExplain():
+		q.Close()
 		return &Output{Explain: q.Explain(), Stats: Stats{Elapsed: time.Since(q.start)}}, nil
 	case q.IsAnalyze():
 		text, st, err := q.Analyze(ctx, times)
@@ -94,6 +95,7 @@ func HiddenTimes(time.Duration) string { return "<hidden>" }
 // Analyze runs the query to the end, dropping its rows, and prints the plan
 // with each operator's figures.
 func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, error) {
+	defer q.Close()
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
 		return "", Stats{}, Positioned(q.Text, err)

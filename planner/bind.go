@@ -61,15 +61,18 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 		return nil, b.errorf(stmt.Position(), ErrUnsupported, "only SELECT queries are supported")
 	}
 	root, names, err := b.bindQuery(q)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = b.foldConstants(root)
 	}
-	if err := b.foldConstants(root); err != nil {
+	if err != nil {
+		for _, s := range b.snapshots {
+			s.Release()
+		}
 		return nil, err
 	}
 	b.pushFilters(root)
 	pruneColumns(root)
-	p.Root, p.Names = root, names
+	p.Root, p.Names, p.Snapshots = root, names, b.snapshots
 	return p, nil
 }
 
@@ -83,6 +86,8 @@ type binder struct {
 	growable map[*Logic]bool
 	// lambdaIDs numbers the lambdas bound so far (LambdaVar.ID).
 	lambdaIDs int
+	// snapshots are the store snapshots taken so far (Plan.Snapshots).
+	snapshots []*orcstore.Manifest
 }
 
 func (b *binder) errorf(pos int, kind error, format string, args ...any) error {

@@ -3,11 +3,13 @@ package planner
 // ReleaseSnapshots ends the reader leases of the store snapshots a plan
 // holds (orcstore.Manifest.Release), so that compaction and retention may
 // delete the files they replaced. Call it when the query has finished
-// reading; a plan dropped without it releases them when garbage collected.
-func ReleaseSnapshots(n Node) {
-	walkNodes(n, func(n Node) {
-		if s, ok := n.(*Scan); ok && s.Snapshot != nil {
-			s.Snapshot.Release()
-		}
-	})
+// reading; it is safe to call more than once. A plan dropped without it
+// releases them when garbage collected.
+func (p *Plan) ReleaseSnapshots() {
+	if p == nil {
+		return
+	}
+	for _, s := range p.Snapshots {
+		s.Release()
+	}
 }

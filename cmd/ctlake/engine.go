@@ -58,6 +58,7 @@ func (q *querier) start(ctx context.Context, query string) (*queryOutput, error)
 	}
 	switch {
 	case pq.IsExplain():
+		pq.Close()
 		return &queryOutput{Explain: pq.Explain()}, nil
 	case pq.IsAnalyze():
 		text, st, err := pq.Analyze(ctx, engine.AnalyzeTimes)
