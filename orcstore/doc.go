@@ -14,6 +14,8 @@
 //	stores/<id>/readers/*.lease  one per running query (lease.go)
 //	stores/<id>/data/eventdate=YYYY-MM-DD/<uuid>.orc
 //	stores/<id>/rejects/<time>-<id>.ndjson
+//	stores/<id>/sources/<time>-<id>.ndjson      the source log (sources.go)
+//	stores/<id>/dropped/<time>-<id>.ndjson.gz   events left out (ingestlog.go)
 //
 // # File lifetime
 //
@@ -23,10 +25,10 @@
 // deletion. Snapshot publishes a lease file in readers/ before reading
 // manifest.json and writes the version it read into it; the reader holds a
 // shared flock on it, which the kernel drops if the reader dies. A commit
-// that drops files (compaction, retention) does not delete them: it lists
-// them as retired at the new version, and a writer (right after its commit,
-// and at every Begin) deletes a retired file only when no live lease holds
-// an older version. A lease without its version yet holds everything; a
+// that drops files (compaction, retention, a rewrite of the source log)
+// does not delete them: it lists them as retired at the new version, and a
+// writer (right after its commit, and at every Begin) deletes a retired
+// file only when no live lease holds an older version. A lease without its version yet holds everything; a
 // lease whose lock can be taken belongs to a dead reader and is removed.
 // The order (lease first, then manifest) is what makes this exact: a
 // reader that publishes its lease after a writer looked reads a manifest
@@ -64,7 +66,8 @@
 //
 // Every path read from manifest.json, the journal and the retired list is
 // checked lexically when loaded (paths.go: data/eventdate=D/NAME.orc with D
-// the entry's date, rejects/NAME.ndjson) and, before a file is opened or
+// the entry's date, rejects/NAME.ndjson, sources/NAME.ndjson,
+// dropped/NAME.ndjson.gz) and, before a file is opened or
 // deleted, with Lstat on each component under the store folder: no
 // symbolic link is followed. A store folder that is a link is damaged, not
 // followed. store.json must name the folder's ID, a valid name and a
