@@ -381,3 +381,41 @@ func TestVerifyHealthyAndOld(t *testing.T) {
 		t.Fatalf("old store: %+v, %v", rep, err)
 	}
 }
+
+// TestCraftedLogs: the source log's and the dropped-event files' entries
+// are paths too: one leading out is refused on load, and a source log that
+// is a symbolic link out of the store is refused before it is read (the
+// canary holds no JSON an ingest could take as a source object).
+func TestCraftedLogs(t *testing.T) {
+	c := newCraftedStore(t)
+	rel, _ := filepath.Rel(c.s.Dir, c.canary)
+	for _, edit := range []func(m *Manifest){
+		func(m *Manifest) { m.Sources = []SourceLog{{Path: filepath.ToSlash(rel), Count: 1}} },
+		func(m *Manifest) { m.Sources = []SourceLog{{Path: "sources/../../victim.ndjson", Count: 1}} },
+		func(m *Manifest) { m.Dropped = []DroppedFile{{Path: "/tmp/x.ndjson.gz"}} },
+	} {
+		c.craft(t, false, edit)
+		snap, _, begin, _, _ := c.everyWriter(t)
+		wantErr(t, "snapshot", snap, "not inside the store's data folder")
+		wantErr(t, "begin", begin, "not inside the store's data folder")
+		c.intact(t)
+	}
+
+	os.MkdirAll(filepath.Join(c.s.Dir, "sources"), 0o755)
+	link := "sources/link.ndjson"
+	if err := os.Symlink(c.canary, c.s.FilePath(link)); err != nil {
+		t.Fatal(err)
+	}
+	c.craft(t, false, func(m *Manifest) { m.Sources = []SourceLog{{Path: link, Count: 1}} })
+	m, err := c.s.Snapshot()
+	if err != nil {
+		t.Fatalf("a lexically valid log should load: %v", err)
+	}
+	defer m.Release()
+	err = c.s.Sources(m, func(SourceObject) {})
+	wantErr(t, "sources", err, "symbolic link")
+	if _, err := c.s.ListedPath(link); !errors.Is(err, ErrUnsafePath) {
+		t.Fatalf("ListedPath of a link: %v", err)
+	}
+	c.intact(t)
+}

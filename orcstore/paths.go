@@ -134,6 +134,20 @@ func (s *Store) resolve(rel string, dirs map[string]error) (string, error) {
 	return p, nil
 }
 
+// ListedPath is the absolute path of a file the manifest lists (a data,
+// reject, source-log or dropped-event file) for a reader outside orcstore
+// (export, ingest's reject matching): rel must have a listed file's form
+// and lead, through folders that are not symbolic links, to a regular
+// file under the store's folder, so that a crafted manifest cannot make
+// ctlake read, or upload, anything outside the store.
+func (s *Store) ListedPath(rel string) (string, error) {
+	abs, err := s.resolve(rel, nil)
+	if err != nil {
+		return "", fmt.Errorf("store %q: %w", s.Info.Name, err)
+	}
+	return abs, nil
+}
+
 // checkComponent Lstats one component of rel's path.
 func checkComponent(p, rel string, last bool) error {
 	st, err := os.Lstat(p)

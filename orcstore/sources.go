@@ -164,7 +164,11 @@ func (s *txSources) committed(created map[string]bool) {
 // may appear more than once when a changed object was ingested again).
 func (s *Store) Sources(m *Manifest, fn func(SourceObject)) error {
 	for _, l := range m.Sources {
-		f, err := os.Open(s.FilePath(l.Path))
+		abs, err := s.resolve(l.Path, nil)
+		if err != nil {
+			return fmt.Errorf("store %q: source log: %w", s.Info.Name, err)
+		}
+		f, err := os.Open(abs)
 		if err != nil {
 			return fmt.Errorf("store %q: source log: %w", s.Info.Name, err)
 		}

@@ -200,7 +200,10 @@ func partitionDate(rel string) (string, bool) {
 func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, prefix string, store *orcstore.Store, fe orcstore.FileEntry, existing map[string]Object, partSize int64) (ExportedFile, bool, error) {
 	rel := "eventdate=" + fe.Date + "/" + path.Base(fe.Path)
 	key := prefix + rel
-	local := store.FilePath(fe.Path)
+	local, err := store.ListedPath(fe.Path) // no link out of the store
+	if err != nil {
+		return ExportedFile{}, false, err
+	}
 	sum, etag, size, err := fileDigests(local, partSize)
 	if err != nil {
 		return ExportedFile{}, false, err
