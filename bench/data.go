@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/ctlake/ctlake/gen"
@@ -92,6 +93,12 @@ func IngestInto(ctx context.Context, c *orcstore.Catalog, name, layout, path str
 	inputs, errs := ingest.Discover([]string{path}, ingest.DiscoverOptions{})
 	if len(errs) > 0 {
 		return nil, res, errs[0]
+	}
+	// The runtime's soft memory limit as 'ctlake ingest' sets it (1.5x its
+	// default --memory-limit of 512 MiB), so that peak RSS is the
+	// command's.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(768 << 20))
 	}
 	meter := startMeter()
 	sum, err := ingest.Ingest(ctx, ingest.Config{Store: st}, inputs)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,10 +64,12 @@ func BuildDuck(ctx context.Context, src, cache string) (*Duck, error) {
 	return &Duck{Bin: bin}, nil
 }
 
+// The peer's output patterns, compiled on first use (bench is linked into
+// every ctlake process).
 var (
-	duckLoaded = regexp.MustCompile(`loaded \d+ events from \d+ files in (\S+)`)
-	duckRows   = regexp.MustCompile(`(?m)^\d+ rows in (\S+)$`)
-	duckTime   = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$`)
+	duckLoaded = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`loaded \d+ events from \d+ files in (\S+)`) })
+	duckRows   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\d+ rows in (\S+)$`) })
+	duckTime   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$`) })
 )
 
 // DuckRun is one duckpeer invocation's rows (canonical text) and times.
@@ -83,7 +86,10 @@ func (d *Duck) Query(ctx context.Context, path string, view bool, sql string) (*
 	if view {
 		args = append(args, "-view")
 	}
-	args = append(args, path, sql)
+	return d.run(ctx, append(args, path, sql))
+}
+
+func (d *Duck) run(ctx context.Context, args []string) (*DuckRun, error) {
 	cmd := exec.CommandContext(ctx, d.Bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -91,13 +97,13 @@ func (d *Duck) Query(ctx context.Context, path string, view bool, sql string) (*
 		return nil, fmt.Errorf("duckpeer: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	run := &DuckRun{}
-	if m := duckLoaded.FindStringSubmatch(stderr.String()); m != nil {
+	if m := duckLoaded().FindStringSubmatch(stderr.String()); m != nil {
 		dur, err := time.ParseDuration(m[1])
 		if err == nil {
 			run.LoadSeconds = dur.Seconds()
 		}
 	}
-	m := duckRows.FindStringSubmatch(stderr.String())
+	m := duckRows().FindStringSubmatch(stderr.String())
 	if m == nil {
 		return nil, fmt.Errorf("duckpeer: no timing in %q", stderr.String())
 	}
@@ -106,17 +112,29 @@ func (d *Duck) Query(ctx context.Context, path string, view bool, sql string) (*
 		return nil, fmt.Errorf("duckpeer timing %q: %w", m[1], err)
 	}
 	run.Seconds = dur.Seconds()
-	lines := strings.Split(strings.TrimRight(stdout.String(), "\n"), "\n")
-	for _, l := range lines[1:] { // the header first
+	run.Rows = duckTSV(strings.Split(strings.TrimRight(stdout.String(), "\n"), "\n"))
+	return run, nil
+}
+
+// duckTSV turns duckpeer's TSV lines (a header first) into canonical rows.
+func duckTSV(lines []string) []string {
+	var rows []string
+	for _, l := range lines[min(1, len(lines)):] {
 		cells := strings.Split(l, "\t")
 		for i, c := range cells {
-			if duckTime.MatchString(c) {
+			if duckTime().MatchString(c) {
 				cells[i] = canonicalTime(c)
 			}
 		}
-		run.Rows = append(run.Rows, strings.Join(cells, "\t"))
+		rows = append(rows, strings.Join(cells, "\t"))
 	}
-	return run, nil
+	return rows
+}
+
+// QueryDB runs sql on DuckDB's table kept in the database file db,
+// importing the JSON at path into it first when the file has no table.
+func (d *Duck) QueryDB(ctx context.Context, db, path, sql string) (*DuckRun, error) {
+	return d.run(ctx, []string{"query", "-timing", "-db", db, path, sql})
 }
 
 // canonicalTime pads a time's fraction to nine digits, as Canonical prints.

@@ -68,7 +68,7 @@ func writeSize(w io.Writer, s *SizeReport) {
 		line := fmt.Sprintf("%s\t%s\t%.1f\t%s\t%s\t%d/%d/%d\t%.1f\t%s\t%.1f×",
 			q.Name, q.Kind, q.ORC.Median*1e3, rate(q.ORC.RowsPerSec), mb(q.ORC.BytesRead),
 			q.ORC.FilesSkipped, q.ORC.StripesSkipped, q.ORC.RowGroupsSkipped,
-			q.JSON.Median*1e3, rate(q.JSON.RowsPerSec), q.Ratio())
+			q.JSON.median()*1e3, rate(q.JSON.rowsPerSec()), q.Ratio())
 		if duck {
 			line += fmt.Sprintf("\t%.1f\t%.1f\t%.2f×\t%.1f×", q.DuckTable.Median*1e3, q.DuckJSON.Median*1e3,
 				q.DuckTable.Median/q.ORC.Median, q.DuckJSON.Median/q.ORC.Median)
@@ -76,10 +76,43 @@ func writeSize(w io.Writer, s *SizeReport) {
 		fmt.Fprintln(tw, line+"\t"+q.Check+"\t")
 	}
 	tw.Flush()
+	if s.Cold != nil {
+		writeCold(w, s.Cold)
+	}
 	fmt.Fprintln(w)
 	for _, t := range Targets(s) {
 		fmt.Fprintln(w, t)
 	}
+}
+
+// writeCold prints the cold mode's table: medians of wall and CPU time per
+// process.
+func writeCold(w io.Writer, c *ColdReport) {
+	fmt.Fprintf(w, "\ncold: one process per query (%d runs each, interleaved); wall time from start to exit, median", c.Runs)
+	if c.DuckImportSeconds > 0 {
+		fmt.Fprintf(w, "; DuckDB's table imported once into a database file (%.1fs)", c.DuckImportSeconds)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	duck := len(c.Queries) > 0 && c.Queries[0].DuckTable != nil
+	head := "query	kind	ctlake ms	ctlake CPU-ms"
+	if duck {
+		head += "	DuckDB table ms	DuckDB NDJSON ms	table/ctlake	NDJSON/ctlake"
+	}
+	fmt.Fprintln(tw, head+"	")
+	for _, q := range c.Queries {
+		line := fmt.Sprintf("%s	%s	%.1f	%.1f", q.Name, q.Kind, q.ORC.Median*1e3, q.ORC.CPUMedian*1e3)
+		if q.DuckTable != nil {
+			line += fmt.Sprintf("	%.1f", q.DuckTable.Median*1e3)
+			if q.DuckJSON != nil {
+				line += fmt.Sprintf("	%.1f	%.2f×	%.1f×", q.DuckJSON.Median*1e3, q.DuckTable.Median/q.ORC.Median, q.DuckJSON.Median/q.ORC.Median)
+			} else {
+				line += fmt.Sprintf("		%.2f×	", q.DuckTable.Median/q.ORC.Median)
+			}
+		}
+		fmt.Fprintln(tw, line+"	")
+	}
+	tw.Flush()
 }
 
 func rate(r float64) string {
@@ -109,9 +142,12 @@ func Targets(s *SizeReport) []string {
 			med = (ratios[n/2-1] + ratios[n/2]) / 2
 		}
 	}
+	if len(s.Queries) == 0 {
+		return coldTargets(s.Cold) // cold mode only
+	}
 	out := []string{fmt.Sprintf("target columnar ≥ 30× JSON (median over the suite): %.1f× — %s", med, metOrNot(med >= 30))}
-	if len(s.Queries) == 0 || s.Queries[0].DuckTable == nil {
-		return append(out, "DuckDB targets: not measured (no --peer duckdb)")
+	if s.Queries[0].DuckTable == nil {
+		return append(append(out, "DuckDB targets: not measured (no --peer duckdb)"), coldTargets(s.Cold)...)
 	}
 	var missJSON, missTable []string
 	for _, q := range s.Queries {
@@ -129,6 +165,76 @@ func Targets(s *SizeReport) []string {
 	}
 	out = append(out, "target ≥ 10× faster than DuckDB on NDJSON, every query: "+verdict(missJSON))
 	out = append(out, "target within 1.5× of DuckDB's table (faster on time-pruned and lookup): "+verdict(missTable))
+	out = append(out, jsonRouteTarget(s), ingestTarget(s))
+	return append(out, coldTargets(s.Cold)...)
+}
+
+// jsonRouteTarget judges the JSON route: ctlake's query over the NDJSON at
+// least as fast as DuckDB's read_ndjson, median over the suite.
+func jsonRouteTarget(s *SizeReport) string {
+	var r []float64
+	for _, q := range s.Queries {
+		if q.DuckJSON != nil && q.JSON != nil && q.DuckJSON.Median > 0 {
+			r = append(r, q.JSON.Median/q.DuckJSON.Median)
+		}
+	}
+	if len(r) == 0 {
+		return "target JSON route at least as fast as DuckDB's read_ndjson: not measured"
+	}
+	m := median(r)
+	return fmt.Sprintf("target JSON route at least as fast as DuckDB's read_ndjson (median over the suite of ctlake ÷ DuckDB time): %.2f× — %s", m, metOrNot(m <= 1))
+}
+
+// ingestTarget judges ingest: the NDJSON into a store at least twice as
+// fast as DuckDB's import of it into its (in-memory) table.
+func ingestTarget(s *SizeReport) string {
+	var duck []float64
+	for _, q := range s.Queries {
+		if q.DuckTable != nil && q.DuckTable.LoadSeconds > 0 {
+			duck = append(duck, q.DuckTable.LoadSeconds)
+		}
+	}
+	var nd *IngestResult
+	for i := range s.Ingest {
+		if s.Ingest[i].Layout == "ndjson" {
+			nd = &s.Ingest[i]
+		}
+	}
+	if len(duck) == 0 || nd == nil || nd.Seconds == 0 {
+		return "target ingest ≥ 2× DuckDB's import: not measured"
+	}
+	d := median(duck)
+	x := d / nd.Seconds
+	return fmt.Sprintf("target ingest ≥ 2× DuckDB's import of the NDJSON (%.1fs, median of %d imports): ctlake %.1fs, %.2f× — %s", d, len(duck), nd.Seconds, x, metOrNot(x >= 2))
+}
+
+// coldTargets judges the cold mode: SELECT 1 ≤ 15 ms, the eventID lookup
+// ≤ 30 ms, every query faster than a DuckDB process on its table and ≥ 10×
+// faster than one on the NDJSON.
+func coldTargets(c *ColdReport) []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	var missTable, missJSON []string
+	for _, q := range c.Queries {
+		switch q.Name {
+		case coldSelect1:
+			out = append(out, fmt.Sprintf("target cold SELECT 1 ≤ 15 ms: %.1f ms — %s", q.ORC.Median*1e3, metOrNot(q.ORC.Median <= 0.015)))
+		case "eventid-lookup":
+			out = append(out, fmt.Sprintf("target cold eventID lookup ≤ 30 ms: %.1f ms — %s", q.ORC.Median*1e3, metOrNot(q.ORC.Median <= 0.030)))
+		}
+		if q.DuckTable != nil && q.DuckTable.Median < q.ORC.Median {
+			missTable = append(missTable, fmt.Sprintf("%s %.2f×", q.Name, q.DuckTable.Median/q.ORC.Median))
+		}
+		if q.DuckJSON != nil && q.DuckJSON.Median < 10*q.ORC.Median {
+			missJSON = append(missJSON, fmt.Sprintf("%s %.1f×", q.Name, q.DuckJSON.Median/q.ORC.Median))
+		}
+	}
+	if len(c.Queries) > 0 && c.Queries[0].DuckTable != nil {
+		out = append(out, "target cold: every query faster than a DuckDB process on its table: "+verdict(missTable))
+		out = append(out, "target cold: ≥ 10× faster than a DuckDB process on the NDJSON: "+verdict(missJSON))
+	}
 	return out
 }
 

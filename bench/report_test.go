@@ -104,3 +104,30 @@ func TestDiffAndCanonicalTime(t *testing.T) {
 		}
 	}
 }
+
+// Cold targets: SELECT 1 at 12 ms meets ≤ 15 ms; the lookup at 40 ms misses
+// ≤ 30 ms and is slower than DuckDB's table process (35 ms); the NDJSON
+// process is 10× the lookup but 9× SELECT-free scan "a".
+func TestColdTargets(t *testing.T) {
+	c := &ColdReport{Runs: 3, Queries: []*ColdResult{
+		{Name: coldSelect1, Kind: "startup", ORC: timing(12, 11, 13), DuckTable: timing(100)},
+		{Name: "eventid-lookup", Kind: "selective", ORC: timing(40), DuckTable: timing(35), DuckJSON: timing(400)},
+		{Name: "a", Kind: "full", ORC: timing(50), DuckTable: timing(60), DuckJSON: timing(450)},
+	}}
+	got := strings.Join(coldTargets(c), "\n")
+	for _, want := range []string{
+		"target cold SELECT 1 ≤ 15 ms: 12.0 ms — met",
+		"target cold eventID lookup ≤ 30 ms: 40.0 ms — MISSED",
+		"every query faster than a DuckDB process on its table: MISSED on eventid-lookup 0.88×",
+		"≥ 10× faster than a DuckDB process on the NDJSON: MISSED on a 9.0×",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("targets lack %q:\n%s", want, got)
+		}
+	}
+	var b bytes.Buffer
+	writeCold(&b, c)
+	if !strings.Contains(b.String(), "eventid-lookup") || !strings.Contains(b.String(), "10.0×") {
+		t.Errorf("cold table:\n%s", b.String())
+	}
+}

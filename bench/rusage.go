@@ -35,7 +35,12 @@ func peakRSSBytes() int64 {
 	if err != nil {
 		return 0
 	}
-	for _, l := range strings.Split(string(b), "\n") {
+	return vmHWM(string(b))
+}
+
+// vmHWM reads the resident set high-water mark from a /proc status file.
+func vmHWM(status string) int64 {
+	for _, l := range strings.Split(status, "\n") {
 		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
 			f := strings.Fields(v)
 			if len(f) == 2 && f[1] == "kB" {

@@ -68,11 +68,31 @@ var Suite = []Query{
 	{Name: "any-match-s3-objects", Kind: "full", Ordered: true,
 		SQL:  "SELECT count_if(any_match(resources, r -> r.type = 'AWS::S3::Object')) AS n FROM {T}",
 		Duck: "SELECT count_if(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object')) > 0) AS n FROM {T}"},
+	// filter and transform over the same array, folded to one number.
+	{Name: "filter-s3-objects", Kind: "full", Ordered: true,
+		SQL:  "SELECT sum(cardinality(filter(resources, r -> r.type = 'AWS::S3::Object'))) AS n FROM {T}",
+		Duck: "SELECT sum(len(list_filter(CAST(resources AS JSON[]), r -> (r->>'type') = 'AWS::S3::Object'))) AS n FROM {T}"},
+	{Name: "transform-types", Kind: "full", Ordered: true,
+		SQL:  "SELECT count_if(contains(transform(resources, r -> lower(r.type)), 'aws::s3::object')) AS n FROM {T}",
+		Duck: "SELECT count_if(list_contains(list_transform(CAST(resources AS JSON[]), r -> lower(r->>'type')), 'aws::s3::object')) AS n FROM {T}"},
+	// The same question by UNNEST, and two window questions (issue 14):
+	// the first event of each principal (a per-partition top-1) and the
+	// time between consecutive calls of each principal (lag).
+	{Name: "unnest-s3-objects", Kind: "full", Ordered: true,
+		SQL:  "SELECT count(DISTINCT r.ARN) AS objects FROM {T} CROSS JOIN UNNEST(resources) AS t(r) WHERE r.type = 'AWS::S3::Object'",
+		Duck: "SELECT count(DISTINCT r->>'ARN') AS objects FROM {T} CROSS JOIN UNNEST(CAST(resources AS JSON[])) AS t(r) WHERE (r->>'type') = 'AWS::S3::Object'"},
+	{Name: "first-per-principal", Kind: "full", Ordered: true,
+		SQL:  "SELECT count(*) AS n, count(DISTINCT eventName) AS apis FROM (SELECT eventName, row_number() OVER (PARTITION BY userIdentity.arn ORDER BY eventTime, eventID) AS rn FROM {T}) WHERE rn = 1",
+		Duck: "SELECT count(*) AS n, count(DISTINCT eventName) AS apis FROM (SELECT eventName, row_number() OVER (PARTITION BY userIdentity->>'arn' ORDER BY eventTime, eventID) AS rn FROM {T}) WHERE rn = 1"},
+	{Name: "lag-gaps-per-principal", Kind: "full", Ordered: true,
+		SQL:  "SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_diff('second', lag(eventTime) OVER (PARTITION BY userIdentity.arn ORDER BY eventTime, eventID), eventTime) AS gap FROM {T})",
+		Duck: "SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_sub('second', lag(eventTime) OVER (PARTITION BY userIdentity->>'arn' ORDER BY eventTime, eventID), eventTime) AS gap FROM {T})"},
 }
 
 // Params are the data-dependent values the suite's placeholders take.
 type Params struct {
 	Day, DayEnd, Hour  string // 'YYYY-MM-DD hh:mm:ss'
+	HourEnd            string `json:",omitempty"` // the join suite's hour
 	EventID, ARN, Rare string
 }
 

@@ -56,6 +56,9 @@ type Options struct {
 	MemoryLimit int64
 	// NoPushdown reads every file, stripe and row group (to compare results).
 	NoPushdown bool
+	// NoRules plans without the optimizer's rewrite rules (the plan as
+	// bound): for the golden tests' reference evaluator, never to run.
+	NoRules bool
 	// Workers is the number of parallel scan workers (0: one per CPU).
 	Workers int
 	// JSONTables are tables read straight from JSON files (name → files,
@@ -68,6 +71,15 @@ type Options struct {
 	JSON JSONOptions
 	// Now pins now() and current_timestamp (zero: the time of Prepare).
 	Now time.Time
+	// MaxBytesScanned and MaxEventsScanned refuse a query whose scans
+	// would read more, by their estimate from metadata, before anything
+	// is read (0: no limit). See estimate.go.
+	MaxBytesScanned, MaxEventsScanned int64
+	// TimeScope, when bounded, limits every scan to this eventTime range
+	// as if each table held only those events (the console's time picker).
+	TimeScope orcstore.TimeRange
+	// SampleSeed fixes TABLESAMPLE's choices (0: random per query).
+	SampleSeed uint64
 }
 
 // JSONOptions are ingest's reading rules for JSON tables.
@@ -86,8 +98,10 @@ type Query struct {
 	env   *exec.Env
 	start time.Time
 
+	opts      Options
 	mu        sync.Mutex
 	jsonScans []*jsontable.Scan
+	estimate  *Estimate // computed once (estimate.go)
 }
 
 // Prepare parses and plans text. Errors are positioned (*sql.Error) where
@@ -106,7 +120,7 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 	if limit == 0 {
 		limit = DefaultMemoryLimit
 	}
-	q := &Query{Text: text, start: start}
+	q := &Query{Text: text, start: start, opts: o}
 	q.env = &exec.Env{Now: now.UnixNano(), MemoryLimit: limit, Catalog: e.functions}
 	q.env.Scan = q.scanHook(o)
 	opts := planner.Options{
@@ -114,6 +128,9 @@ func (e *Engine) Prepare(ctx context.Context, text string, o Options) (*Query, e
 		Functions:  e.functions,
 		Folder:     exec.Folder{Env: q.env},
 		NoPushdown: o.NoPushdown,
+		NoRules:    o.NoRules,
+		TimeScope:  o.TimeScope,
+		SampleSeed: o.SampleSeed,
 	}
 	if e.catalog != nil {
 		opts.Stores = e.catalog
@@ -159,8 +176,21 @@ func (q *Query) IsExplain() bool { return q.Plan.Explain && !q.Plan.Analyze }
 // plan with each operator's figures.
 func (q *Query) IsAnalyze() bool { return q.Plan.Explain && q.Plan.Analyze }
 
-// Explain is the plan as EXPLAIN prints it.
-func (q *Query) Explain() string { return planner.Format(q.Plan.Root, nil) }
+// Explain is the plan as EXPLAIN prints it, each scan with its estimate
+// of what it will read (estimate.go).
+func (q *Query) Explain() string {
+	est, err := q.Estimate(context.Background())
+	return planner.Format(q.Plan.Root, func(n planner.Node) string {
+		s, ok := n.(*planner.Scan)
+		switch {
+		case !ok:
+			return ""
+		case err != nil:
+			return "(estimate unavailable: " + err.Error() + ")"
+		}
+		return "(estimate: " + est.ByScan[s].String() + ")"
+	})
+}
 
 // Names are the result's column names (Lake's naming).
 func (q *Query) Names() []string { return q.Plan.Names }

@@ -53,6 +53,10 @@ type Rows struct {
 // Open builds the query's operators and starts its scans. The query runs as
 // the caller pulls records; ctx cancels it. For EXPLAIN ANALYZE use Analyze.
 func (q *Query) Open(ctx context.Context) (*Rows, error) {
+	if err := q.checkLimits(ctx); err != nil {
+		q.Close() // refused: it never runs
+		return nil, err
+	}
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
 		q.Close()

@@ -56,8 +56,10 @@ func (e *Engine) Run(ctx context.Context, text string, o Options) (*Output, erro
 func (q *Query) Collect(ctx context.Context, times TimeFormat) (*Output, error) {
 	switch {
 	case q.IsExplain():
+		// The estimates read the snapshots' metadata: print, then release.
+		text := q.Explain()
 		q.Close()
-		return &Output{Explain: q.Explain(), Stats: Stats{Elapsed: time.Since(q.start)}}, nil
+		return &Output{Explain: text, Stats: Stats{Elapsed: time.Since(q.start)}}, nil
 	case q.IsAnalyze():
 		text, st, err := q.Analyze(ctx, times)
 		return &Output{Explain: text, Stats: st}, err
@@ -96,14 +98,34 @@ func HiddenTimes(time.Duration) string { return "<hidden>" }
 // with each operator's figures.
 func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, error) {
 	defer q.Close()
+	opStats, s, err := q.Profile(ctx)
+	if err != nil {
+		return "", s, err
+	}
+	// Each scan's estimate beside what it read (the estimate is computed
+	// from metadata, now or before the run for a scan limit).
+	est, _ := q.Estimate(ctx)
+	return FormatAnalyze(q.Plan, opStats, times, est.ByScan), s, nil
+}
+
+// Profile runs the query to the end, dropping its rows, and returns each
+// operator's figures (exec.StatsByNode pairs them with the plan's nodes)
+// and the query's: what Analyze prints, for callers that read the figures
+// (the benchmarks report one join side's pruning). It leaves the query's
+// snapshots leased, for the estimate printed beside the figures: the
+// caller closes the query.
+func (q *Query) Profile(ctx context.Context) (*exec.OpStats, Stats, error) {
+	if err := q.checkLimits(ctx); err != nil {
+		return nil, Stats{}, err
+	}
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
-		return "", Stats{}, Positioned(q.Text, err)
+		return nil, Stats{}, Positioned(q.Text, err)
 	}
 	st, err := exec.NewStream(op, q.Plan.Names, q.env)
 	if err != nil {
 		op.Close()
-		return "", Stats{}, err
+		return nil, Stats{}, err
 	}
 	var rows int64
 	for {
@@ -112,7 +134,7 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 			st.Close()
 			s := q.stats(exec.Stats(op))
 			s.RowsOut = rows
-			return "", s, Positioned(q.Text, err)
+			return nil, s, Positioned(q.Text, err)
 		}
 		if rec == nil {
 			break
@@ -123,12 +145,13 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 	opStats := exec.Stats(op)
 	s := q.stats(opStats)
 	s.RowsOut = rows
-	return FormatAnalyze(q.Plan, opStats, times), s, nil
+	return opStats, s, nil
 }
 
-// FormatAnalyze prints the plan with each operator's runtime figures. The
-// operator tree mirrors the plan node for node.
-func FormatAnalyze(plan *planner.Plan, root *exec.OpStats, times TimeFormat) string {
+// FormatAnalyze prints the plan with each operator's runtime figures, and
+// each scan's estimate when estimates has it. The operator tree mirrors the
+// plan node for node.
+func FormatAnalyze(plan *planner.Plan, root *exec.OpStats, times TimeFormat, estimates map[*planner.Scan]Estimate) string {
 	figures := exec.StatsByNode(plan.Root, root)
 	return planner.Format(plan.Root, func(n planner.Node) string {
 		s := figures[n]
@@ -143,6 +166,11 @@ func FormatAnalyze(plan *planner.Plan, root *exec.OpStats, times TimeFormat) str
 		sort.Strings(keys)
 		for _, k := range keys {
 			parts = append(parts, k+": "+s.Extra[k])
+		}
+		if sc, ok := n.(*planner.Scan); ok && estimates != nil {
+			if e, ok := estimates[sc]; ok {
+				parts = append(parts, "estimated: ["+e.String()+"]")
+			}
 		}
 		return "(" + strings.Join(parts, ", ") + ")"
 	})

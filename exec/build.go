@@ -113,8 +113,20 @@ func buildNode(ctx context.Context, n planner.Node, ins []Operator, env *Env) (O
 			return nil, err
 		}
 		return NewTopNPruning(ins[0], keys, n.N, env, topNBound(ctx)), nil
+	case *planner.Window:
+		return buildWindow(n, ins[0], env)
+	case *planner.PartitionTopN:
+		return buildPartitionTopN(n, ins[0], env)
+	case *planner.Unnest:
+		return buildUnnest(n, ins[0], env)
+	case *planner.Sample:
+		return NewSample(ins[0], n.Percent, n.Seed), nil
 	case *planner.Limit:
-		return NewLimit(ins[0], n.N), nil
+		return NewLimit(ins[0], n.N, n.Offset), nil
+	case *planner.Join:
+		return buildJoin(n, ins, env)
+	case *planner.SetOp:
+		return NewSetOp(ins[0], ins[1], n.Op == planner.SetIntersect, n.All, env), nil
 	case *planner.Distinct:
 		return NewDistinct(ins[0], env), nil
 	case *planner.UnionAll:
@@ -173,4 +185,43 @@ func aggNames(aggs []planner.AggCall) []string {
 		out[i] = a.Label
 	}
 	return out
+}
+
+// buildJoin compiles a planned join: keys over each input, conditions over
+// the left input's columns then the right's.
+func buildJoin(n *planner.Join, ins []Operator, env *Env) (Operator, error) {
+	l, r := ins[0].Schema(), ins[1].Schema()
+	both := arrow.NewSchema(append(l.Fields(), r.Fields()...), nil)
+	spec := HashJoinSpec{Kind: n.Kind, BuildLeft: n.Build == planner.BuildLeft, NullAware: n.NullAware, Single: n.Single, Pos: n.Pos}
+	var err error
+	if spec.LeftKeys, spec.KeyTypes, err = compileAll(n.LeftKeys, l, env); err != nil {
+		return nil, err
+	}
+	if spec.RightKeys, _, err = compileAll(n.RightKeys, r, env); err != nil {
+		return nil, err
+	}
+	if n.Cond != nil {
+		if spec.Cond, err = CompileSelector(n.Cond, both, env); err != nil {
+			return nil, err
+		}
+	}
+	if n.MarkCond != nil {
+		if spec.MarkCond, err = Compile(n.MarkCond, both, env); err != nil {
+			return nil, err
+		}
+	}
+	if n.NullAware && (len(n.LeftKeys) != 1 || n.Cond != nil || n.MarkCond != nil || spec.BuildLeft) {
+		return nil, fmt.Errorf("internal error: a NULL-aware join needs one key pair, no condition and the right side built")
+	}
+	if n.Dynamic != nil {
+		spec.Dynamic, spec.DynamicKey, spec.DynamicPath = env.DynamicSlot(n.Dynamic), n.DynamicKey, n.DynamicPath
+	}
+	spec.Name = n.Name()
+	if k := n.KeysText(); k != "" {
+		spec.Name += " on " + k
+	}
+	for _, c := range n.Columns() {
+		spec.Names, spec.Types = append(spec.Names, c.Name), append(spec.Types, c.T)
+	}
+	return NewHashJoin(ins[0], ins[1], spec, env), nil
 }

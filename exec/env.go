@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 )
 
@@ -40,6 +41,24 @@ type Env struct {
 	held  map[any]int64
 	total int64
 	peak  int64
+	// dynamic are the slots through which hash joins hand their build keys
+	// to the scans of their probe sides, by scan node.
+	dynamic map[*planner.Scan]*orcstore.DynamicFilter
+}
+
+// DynamicSlot is the slot of a scan a join filters dynamically; the scan
+// (built first) and the join meet there. Operators are built on one
+// goroutine.
+func (e *Env) DynamicSlot(s *planner.Scan) *orcstore.DynamicFilter {
+	if e.dynamic == nil {
+		e.dynamic = map[*planner.Scan]*orcstore.DynamicFilter{}
+	}
+	d, ok := e.dynamic[s]
+	if !ok {
+		d = &orcstore.DynamicFilter{}
+		e.dynamic[s] = d
+	}
+	return d
 }
 
 func (e *Env) mem() memory.Allocator {

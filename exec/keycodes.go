@@ -230,32 +230,39 @@ func (c *colCoder) dictionary(a *array.Dictionary, dict *array.String, out []uin
 
 // dictTable returns the cached codes of dict's entries, or a new table.
 func (c *colCoder) dictTable(dict *array.String) []uint32 {
+	codes, grown := dictCache(&c.dicts, &c.next, dict)
+	c.bytes += grown
+	return codes
+}
+
+// dictCache finds dict's table of codes among a round-robin cache of the
+// last dictionaries, or takes a slot for it (every entry noCode); grown is
+// the change of the cache's bytes.
+func dictCache(dicts *[dictCacheSize]dictCodes, next *int, dict *array.String) (codes []uint32, grown int64) {
 	data := dict.Data()
-	for i := range c.dicts {
-		if c.dicts[i].data == data {
-			return c.dicts[i].codes
+	for i := range dicts {
+		if dicts[i].data == data {
+			return dicts[i].codes, 0
 		}
 	}
-	slot := &c.dicts[c.next]
-	c.next = (c.next + 1) % len(c.dicts)
+	slot := &dicts[*next]
+	*next = (*next + 1) % len(dicts)
 	if slot.data != nil {
 		slot.data.Release()
-		c.bytes -= int64(cap(slot.codes)) * 4
+		grown -= int64(cap(slot.codes)) * 4
 	}
 	data.Retain()
-	codes := slot.codes[:0]
+	codes = slot.codes[:0]
 	if cap(codes) < dict.Len() {
 		codes = make([]uint32, 0, dict.Len())
-		c.bytes += int64(cap(codes)) * 4
-	} else {
-		c.bytes += int64(cap(codes)) * 4
 	}
+	grown += int64(cap(codes)) * 4
 	codes = codes[:dict.Len()]
 	for k := range codes {
 		codes[k] = noCode
 	}
 	*slot = dictCodes{data: data, codes: codes}
-	return codes
+	return codes, grown
 }
 
 // pairCoder numbers pairs of codes densely, in the order rows first show

@@ -42,7 +42,7 @@ func TestNoLeaks(t *testing.T) {
 				},
 				"topn+distinct+limit": func(env *Env, in Operator) Operator {
 					k, _ := Compile(x, in.Schema(), env)
-					return NewLimit(NewDistinct(NewTopN(in, []SortKey{{Ev: k, T: planner.Bigint}}, 5, env), env), 3)
+					return NewLimit(NewDistinct(NewTopN(in, []SortKey{{Ev: k, T: planner.Bigint}}, 5, env), env), 3, 0)
 				},
 			}
 			for name, mk := range plans {

@@ -297,7 +297,7 @@ func TestLimitStopsInput(t *testing.T) {
 		cols := []col{{"x", planner.Bigint, false, vals}}
 		bs, recs := splitBatches(10, withSel, cols...)
 		src := &source{schema: logicalSchema(cols...), batches: bs}
-		l := NewLimit(src, 12)
+		l := NewLimit(src, 12, 0)
 		rows, err := rowsOf(l)
 		if err != nil {
 			t.Fatal(err)

@@ -24,6 +24,11 @@ type StoreScan struct {
 	stats   orcstore.ScanStats
 	closed  bool
 	workers int
+	// start opens the scan: at once, or at the first Next for the probe
+	// side of a join that filters it dynamically (the join has then read
+	// its build side and published its keys, so that no batch is decoded
+	// before the filter is in place).
+	start func() error
 }
 
 // NewStoreScan starts the scan. workers ≤ 0 means one per CPU.
@@ -36,11 +41,28 @@ func NewStoreScan(ctx context.Context, node *planner.Scan, env *Env, workers int
 	if spec.TopN != nil {
 		opts.Bound = topNBound(ctx) // set by the top-N above (topn_prune.go)
 	}
-	sc, err := node.Store.Scan(ctx, node.Snapshot, spec, opts)
+	schema, err := orcstore.OutputSchema(spec)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", node.Table, err)
 	}
-	return &StoreScan{node: node, sc: sc, schema: sc.Schema(), workers: workers}, nil
+	s := &StoreScan{node: node, schema: schema, workers: workers}
+	s.start = func() error {
+		sc, err := node.Store.Scan(ctx, node.Snapshot, spec, opts)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", node.Table, err)
+		}
+		s.sc, s.schema = sc, sc.Schema()
+		return nil
+	}
+	if node.Dynamic != "" && env != nil {
+		opts.Dynamic = env.DynamicSlot(node)
+		return s, nil
+	}
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	s.start = nil
+	return s, nil
 }
 
 // StoreScanHook adapts NewStoreScan to Env.Scan.
@@ -62,6 +84,16 @@ func (s *StoreScan) Next(ctx context.Context) (Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return Batch{}, err
 	}
+	if s.start != nil {
+		start := s.start
+		s.start = nil
+		if err := start(); err != nil {
+			return Batch{}, err
+		}
+	}
+	if s.sc == nil {
+		return Batch{}, nil // closed before it started
+	}
 	b, err := s.sc.Next()
 	if errors.Is(err, io.EOF) {
 		s.stats = s.sc.Stats()
@@ -80,18 +112,21 @@ func (s *StoreScan) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.start = nil
 	if s.prev != nil {
 		s.prev.Release()
 		s.prev = nil
 	}
-	s.sc.Close()
-	s.stats = s.sc.Stats()
+	if s.sc != nil {
+		s.sc.Close()
+		s.stats = s.sc.Stats()
+	}
 	return nil
 }
 
 // ScanStats reports what the scan read and skipped.
 func (s *StoreScan) ScanStats() orcstore.ScanStats {
-	if !s.closed && s.stats == (orcstore.ScanStats{}) {
+	if !s.closed && s.sc != nil && s.stats == (orcstore.ScanStats{}) {
 		return s.sc.Stats()
 	}
 	return s.stats
@@ -109,6 +144,9 @@ func (s *StoreScan) Extra() map[string]string {
 		"row groups": rw(st.RowGroupsRead, st.RowGroupsSkipped),
 		"bytes read": FormatBytes(st.BytesRead),
 		"rows read":  strconv.FormatInt(st.RowsRead, 10),
+	}
+	if s.node.Dynamic != "" {
+		m["dynamic filter"] = strconv.FormatInt(st.RowsDynFiltered, 10) + " rows dropped"
 	}
 	if s.node.Spec.TopN != nil && !s.node.Spec.NoPruning {
 		m["top-N pruning"] = TopNPruned(st)

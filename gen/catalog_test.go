@@ -6,10 +6,10 @@ import (
 )
 
 func TestCatalog(t *testing.T) {
-	if catalogErr != nil {
-		t.Fatal(catalogErr)
+	c, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
 	}
-	c := defaultCatalog
 	if len(c.ops) < 300 {
 		t.Errorf("catalog has %d (eventSource, eventName) pairs, want hundreds", len(c.ops))
 	}

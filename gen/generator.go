@@ -35,10 +35,11 @@ func newWorld(cfg Config) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	if catalogErr != nil {
-		return nil, catalogErr
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
 	}
-	w := &world{cfg: cfg, cat: defaultCatalog}
+	w := &world{cfg: cfg, cat: cat}
 	wr := rng{s: streamSeed(cfg.Seed, streamWorld)}
 	orgOffset := wr.intn(len(orgNames))
 	taken := map[string]bool{}

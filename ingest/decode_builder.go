@@ -35,17 +35,24 @@ func (b *Builder) Len() int { return b.rows }
 // NewRecord returns the rows appended so far and resets the Builder. The
 // caller owns (and must Release) the record.
 func (b *Builder) NewRecord() arrow.Record {
-	arrs := make([]arrow.Array, len(b.cols))
-	for i, c := range b.cols {
+	rec := finishRecord(orcstore.EventSchema, b.cols, b.rows)
+	b.rows = 0
+	return rec
+}
+
+// finishRecord cuts the columns' accumulated values into a record of
+// schema with rows rows.
+func finishRecord(schema *arrow.Schema, cols []*bnode, rows int) arrow.Record {
+	arrs := make([]arrow.Array, len(cols))
+	for i, c := range cols {
 		d := c.finish()
 		arrs[i] = array.MakeFromData(d)
 		d.Release()
 	}
-	rec := array.NewRecord(orcstore.EventSchema, arrs, int64(b.rows))
+	rec := array.NewRecord(schema, arrs, int64(rows))
 	for _, a := range arrs {
 		a.Release()
 	}
-	b.rows = 0
 	return rec
 }
 

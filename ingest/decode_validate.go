@@ -40,6 +40,12 @@ type validator struct {
 	// of an input that object is a CloudTrail file's wrapper, not an event
 	// (the Framer then takes the structural path that unwraps it).
 	wrapperCheck bool
+	// members, when set, receives the top-level object's members as they
+	// are validated: a Projection then finds its values without a second
+	// pass over the event (decode_project.go).
+	members *[]member
+	// esc is set by str when the string it read held an escape.
+	esc bool
 }
 
 var errWrapper = errors.New(`a {"Records":[...]} wrapper`)
@@ -111,7 +117,7 @@ func (v *validator) object(depth int) error {
 		if err := v.str(); err != nil {
 			return err
 		}
-		keyEnd := v.i
+		keyEnd, keyEsc := v.i, v.esc
 		v.skipWS()
 		if v.i >= len(v.b) || v.b[v.i] != ':' {
 			return v.fail("':' expected")
@@ -120,7 +126,14 @@ func (v *validator) object(depth int) error {
 		if depth == 1 && v.wrapperCheck && keyEnd-key == 9 && v.isWrapperKey(key) {
 			return errWrapper
 		}
-		if err := v.value(depth); err != nil {
+		if v.members != nil && depth == 1 {
+			v.skipWS()
+			val := v.i
+			if err := v.value(depth); err != nil {
+				return err
+			}
+			*v.members = append(*v.members, member{key: int32(key + 1), keyEnd: int32(keyEnd - 1), val: int32(val), valEnd: int32(v.i), esc: keyEsc})
+		} else if err := v.value(depth); err != nil {
 			return err
 		}
 		v.skipWS()
@@ -182,6 +195,7 @@ func (v *validator) array(depth int) error {
 func (v *validator) str() error {
 	b := v.b
 	i := v.i + 1 // past '"'
+	v.esc = false
 	for {
 		i += strSpecial(b[i:])
 		if i >= len(b) {
@@ -193,6 +207,7 @@ func (v *validator) str() error {
 			v.i = i + 1
 			return nil
 		case c == '\\':
+			v.esc = true
 			if i+1 >= len(b) {
 				v.i = i + 1
 				return v.fail("unterminated escape")

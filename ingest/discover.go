@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ctlake/ctlake/orcstore"
@@ -126,6 +127,12 @@ func Discover(args []string, opts DiscoverOptions) ([]Input, []error) {
 func walk(root string, opts DiscoverOptions, add func(string)) []error {
 	var errs []error
 	skipSiblings := map[string]bool{} // directories holding a CloudTrail folder
+	// WalkDir does not follow a root that is a symbolic link to a folder
+	// (`ctlake ingest ./trail` of a linked folder found no input); with a
+	// trailing separator the link is followed and the names keep its path.
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		root += string(filepath.Separator)
+	}
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			errs = append(errs, err)
@@ -181,9 +188,10 @@ func isLogName(name string) bool {
 	return false
 }
 
+// pathDate and nameDate are compiled on first use, not in every process.
 var (
-	pathDate = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)`)
-	nameDate = regexp.MustCompile(`_(\d{8})T\d{4}Z_`)
+	pathDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)`) })
+	nameDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`_(\d{8})T\d{4}Z_`) })
 )
 
 // dateInRange reports whether a path may hold events in [Since, Until]. A
@@ -196,9 +204,9 @@ func dateInRange(p string, dir bool, opts DiscoverOptions) bool {
 	slash := filepath.ToSlash(p)
 	var day time.Time
 	var err error
-	if m := nameDate.FindStringSubmatch(filepath.Base(slash)); m != nil && !dir {
+	if m := nameDate().FindStringSubmatch(filepath.Base(slash)); m != nil && !dir {
 		day, err = time.Parse("20060102", m[1])
-	} else if ms := pathDate.FindAllStringSubmatch(slash, -1); ms != nil {
+	} else if ms := pathDate().FindAllStringSubmatch(slash, -1); ms != nil {
 		m := ms[len(ms)-1]
 		day, err = time.Parse("2006/01/02", m[1]+"/"+m[2]+"/"+m[3])
 	} else {

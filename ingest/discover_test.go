@@ -136,3 +136,22 @@ func TestDiscoverUnreadable(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestDiscoverLinkedFolder: a folder named through a symbolic link is
+// walked (WalkDir alone does not follow a linked root), and the inputs keep
+// the link's path.
+func TestDiscoverLinkedFolder(t *testing.T) {
+	dir := t.TempDir()
+	mkfiles(t, filepath.Join(dir, "real"), "AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01/a.json.gz", "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/d.json.gz")
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "real"), link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	ins, errs := Discover([]string{link}, DiscoverOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got, want := rel(t, link, ins), []string{"AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/01/a.json.gz"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("inputs %v, want %v", got, want)
+	}
+}

@@ -49,16 +49,29 @@ type Follower struct {
 	CompactAt int
 	// OnCycle, if set, is told about every cycle (on the Run goroutine).
 	OnCycle func(Cycle)
+	// Paused, if set, is asked before each cycle. A non-empty answer (the
+	// reason) skips the cycle: nothing is listed or ingested, OnCycle gets
+	// a Cycle whose Paused says why, and the follower asks again after
+	// Interval or PauseCheck, whichever is shorter. `ctlake ingest
+	// --follow` pauses this way while the Lake API has the store's
+	// ingestion stopped (StopEventDataStoreIngestion) or the store is
+	// pending deletion. A cycle under way when the answer changes
+	// finishes first.
+	Paused func() string
+	// PauseCheck bounds the wait between two questions while paused
+	// (default 5 s), so a resumed store does not wait a whole Interval.
+	PauseCheck time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
 
 // Cycle is what one round of a Follower did.
 type Cycle struct {
-	N       int
+	N       int // the ingesting cycles so far; a paused one repeats the last number
 	Started time.Time
-	Listed  int // candidate inputs listed
-	Already int // of which the store held already
+	Paused  string // why this cycle was skipped (Follower.Paused), or empty
+	Listed  int    // candidate inputs listed
+	Already int    // of which the store held already
 	Changed []ChangedObject
 	Summary Summary // the ingest of the new inputs (zero if none)
 	Err     error   // the cycle's error; the follower goes on unless it is fatal
@@ -84,12 +97,28 @@ func (f *Follower) Run(ctx context.Context) error {
 	if f.Config.CommitInterval <= 0 {
 		f.Config.CommitInterval = f.Interval
 	}
+	if f.PauseCheck <= 0 {
+		f.PauseCheck = 5 * time.Second
+	}
 	known := newKnownObjects()
 	bg := &background{}
 	defer bg.wait()
 	for n := 1; ; n++ {
 		c := Cycle{N: n, Started: f.Now()}
 		c.Compaction, c.CompactErr = bg.wait()
+		if f.Paused != nil {
+			if c.Paused = f.Paused(); c.Paused != "" {
+				c.N = n - 1
+				if f.OnCycle != nil {
+					f.OnCycle(c)
+				}
+				n--
+				if !sleepCtx(ctx, min(f.Interval, f.PauseCheck)) {
+					return nil
+				}
+				continue
+			}
+		}
 		err := f.cycle(ctx, known, &c, n == 1 && f.Backfill)
 		c.Err = err
 		if f.OnCycle != nil {
@@ -104,13 +133,21 @@ func (f *Follower) Run(ctx context.Context) error {
 		if err == nil && f.compactionDue() {
 			bg.start(ctx, f.Config.Store)
 		}
-		next := time.NewTimer(time.Until(c.Started.Add(f.Interval)))
-		select {
-		case <-ctx.Done():
-			next.Stop()
+		if !sleepCtx(ctx, time.Until(c.Started.Add(f.Interval))) {
 			return nil
-		case <-next.C:
 		}
+	}
+}
+
+// sleepCtx waits d; false if ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

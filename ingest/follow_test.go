@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -206,3 +207,47 @@ func TestFollowLocalFolder(t *testing.T) {
 }
 
 var _ = s3io.URL
+
+// TestFollowPaused: while Paused answers a reason, cycles list and ingest
+// nothing and say why (with the last cycle's number); once it answers ""
+// the next check ingests the folder, well before a whole Interval.
+func TestFollowPaused(t *testing.T) {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	dir, sum := genTrail(t, gen.Config{Events: 200, Seed: 12, Start: today, Days: 1, Accounts: 1})
+	s := newTestStore(t)
+	var paused atomic.Bool
+	paused.Store(true)
+	cycles := make(chan Cycle, 100)
+	f := &Follower{Source: &LocalSource{Dir: dir, Settle: time.Nanosecond}, Config: Config{Store: s},
+		Interval: time.Hour, PauseCheck: 20 * time.Millisecond,
+		Paused: func() string {
+			if paused.Load() {
+				return "ingestion stopped"
+			}
+			return ""
+		},
+		OnCycle: func(c Cycle) { cycles <- c }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	for i := 0; i < 3; i++ {
+		c := <-cycles
+		if c.Paused != "ingestion stopped" || c.N != 0 || c.Listed != 0 || c.Summary.Ingested != 0 {
+			t.Fatalf("paused cycle %d: %+v", i, c)
+		}
+	}
+	if ids := storeIDs(t, s); len(ids) != 0 {
+		t.Fatalf("%d events ingested while paused", len(ids))
+	}
+	paused.Store(false)
+	var c Cycle
+	for c = <-cycles; c.Paused != ""; c = <-cycles {
+	}
+	if c.N != 1 || c.Err != nil || c.Summary.Ingested != sum.Events {
+		t.Fatalf("first cycle after resuming: N=%d err=%v ingested %d of %d", c.N, c.Err, c.Summary.Ingested, sum.Events)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

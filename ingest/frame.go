@@ -27,6 +27,16 @@ type RawEvent struct {
 	// fastEvent), so the Decoder need not scan it again; hasWS is then the
 	// validator's whitespace report.
 	checked, hasWS bool
+	// members are the event's top-level members, found while validating
+	// it, when the Framer records them (RecordMembers); valid until Next.
+	members []member
+}
+
+// member is one top-level member of an event: the key's bytes between its
+// quotes and the value's text, as offsets into the event's Data.
+type member struct {
+	key, keyEnd, val, valEnd int32
+	esc                      bool // the key holds escapes
 }
 
 // DefaultMaxEventSize bounds one event's size (CloudTrail's own events stay
@@ -115,6 +125,11 @@ type Framer struct {
 	out    RawEvent // result of the last step that completed an element
 	outErr error
 
+	// recordMembers makes fastEvent record each event's top-level
+	// members (RecordMembers), into members.
+	recordMembers bool
+	members       []member
+
 	skip    bool    // the current element is oversized: track it, do not keep it
 	skipRej *Reject // the reject for that element, returned when it ends
 	markOff int64   // offset of the element when skip is set
@@ -125,6 +140,11 @@ type Framer struct {
 func NewFramer(r io.Reader, name string) *Framer {
 	return &Framer{name: name, in: r, mark: -1}
 }
+
+// RecordMembers makes the Framer note where each event's top-level members
+// lie while it validates the event, so that a Projection decodes the
+// event without scanning it again. Call it before the first Next.
+func (f *Framer) RecordMembers() { f.recordMembers = true }
 
 // Offset is the number of decompressed bytes scanned so far (for progress
 // reports).

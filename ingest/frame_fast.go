@@ -14,11 +14,23 @@ var framerFastPath = true
 // it was.
 func (f *Framer) fastEvent() bool {
 	start := f.pos
-	v := validator{b: f.buf[start:f.end], wrapperCheck: len(f.stack) == 0}
-	if v.object(1) != nil {
-		return false
+	var members *[]member
+	if f.recordMembers {
+		f.members = f.members[:0]
+		members = &f.members
 	}
-	n := v.i
+	n, ok := fastObject(f.buf[start:f.end], members, len(f.stack) == 0)
+	ws := false
+	if !ok {
+		v := validator{b: f.buf[start:f.end], wrapperCheck: len(f.stack) == 0, members: members}
+		if members != nil {
+			f.members = f.members[:0]
+		}
+		if v.object(1) != nil {
+			return false
+		}
+		n, ws = v.i, v.ws
+	}
 	if n > f.MaxEventSize {
 		return false
 	}
@@ -35,5 +47,9 @@ func (f *Framer) fastEvent() bool {
 	f.prevSig = '}'
 	line := f.lineOf(start)
 	f.pos = start + n
-	return f.emit(RawEvent{Data: f.buf[start:f.pos], Line: line, Offset: f.base + int64(start), checked: true, hasWS: v.ws}, nil)
+	ev := RawEvent{Data: f.buf[start:f.pos], Line: line, Offset: f.base + int64(start), checked: true, hasWS: ws}
+	if f.recordMembers {
+		ev.members = f.members
+	}
+	return f.emit(ev, nil)
 }

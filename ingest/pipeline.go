@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -24,14 +25,14 @@ type Config struct {
 	Strict bool
 	// Workers decode inputs in parallel (default: one per CPU).
 	Workers int
-	// MemoryLimit bounds the decoded events held, buffered or being
-	// written (default 512 MiB). When reached, the largest partition is
-	// written out and committed, so memory stays bounded whatever the input
-	// size; a partition is also written once it holds a quarter of it. The
-	// process needs more beside it (decoding ahead, the ORC writers'
-	// stripes, recycled string buffers counted by their use rather than
-	// their room, the collector's headroom): about 1 GB more on two cores,
-	// measured from 128 MiB to 2 GiB (README).
+	// MemoryLimit is what the ingest may use (default 512 MiB): decoded
+	// events held, buffered or being written, stay within half of it
+	// (heldLimit). When reached, the largest partition is written out and
+	// committed, so memory stays bounded whatever the input size; a
+	// partition is also written once it holds a quarter of the limit. The
+	// process stays under about twice this (decoding ahead, the ORC
+	// writers' stripes, the collector's headroom; `ctlake ingest` also
+	// sets the runtime's soft memory limit).
 	MemoryLimit int64
 	// MaxFileRows cuts ORC files at this many events (default 2,000,000).
 	MaxFileRows int
@@ -39,6 +40,13 @@ type Config struct {
 	Progress func(Progress)
 	// Now is the clock retention is judged by (default time.Now).
 	Now func() time.Time
+	// EventsFrom and EventsUntil (zero: unbounded) keep only the events
+	// whose eventTime is in [EventsFrom, EventsUntil]; the others count as
+	// Filtered. StartImport's StartEventTime and EndEventTime. Inputs
+	// read under such a window should carry no Object: the source log
+	// would otherwise record them as read whole, and a later run without
+	// the window would skip their other events.
+	EventsFrom, EventsUntil time.Time
 
 	// CommitInterval bounds the time between commits of a run whose
 	// inputs carry an Object (S3, --follow; see pipeline_track.go), which
@@ -58,7 +66,7 @@ type Progress struct {
 	Events             int64 // events framed
 	Ingested           int64 // events written to committed files
 	Duplicates         int64 // events dropped because their eventID is already in the store
-	Filtered           int64 // events not chosen by the store's selectors, or older than its retention
+	Filtered           int64 // events not chosen by the store's selectors, older than its retention, or outside EventsFrom..EventsUntil
 	Expired            int64 // of Filtered, those older than the retention period
 	StoredLater        int64 // events an earlier ingest rejected that this one stored
 	Rejected           int64 // events that could not be stored (see the store's rejects)
@@ -139,6 +147,13 @@ func Ingest(ctx context.Context, cfg Config, inputs []Input) (Summary, error) {
 	}
 	p.selectors = cfg.Store.Info.Selectors
 	p.cutoff = cfg.Now().Add(-time.Duration(cfg.Store.Info.RetentionDays) * 24 * time.Hour).UnixNano()
+	p.from, p.until = math.MinInt64, math.MaxInt64
+	if !cfg.EventsFrom.IsZero() {
+		p.from = cfg.EventsFrom.UnixNano()
+	}
+	if !cfg.EventsUntil.IsZero() {
+		p.until = cfg.EventsUntil.UnixNano()
+	}
 	if !cfg.NoDedup {
 		p.dedup = newDedup(cfg.Store, tx.Current())
 	}
@@ -172,6 +187,8 @@ type pipeline struct {
 	start     time.Time
 	selectors []orcstore.Selector
 	cutoff    int64 // events before this (Unix ns) are past retention
+	from      int64 // Config.EventsFrom in Unix ns (MinInt64: unbounded)
+	until     int64 // Config.EventsUntil in Unix ns (MaxInt64: unbounded)
 	dedup     *dedup
 
 	pending   map[int64]*partition // by day number
@@ -422,6 +439,14 @@ type resultBuilder struct {
 // that their column slices, grown once, are reused.
 type builderCache struct{ free []*Builder }
 
+// maxCachedBuilders bounds a builderCache. A result needs one Builder per
+// day its inputs hold, usually one or two; a batch of CloudTrail-Insight
+// files can span every day of the trail. Each Builder keeps its columns'
+// slices at the size of its largest batch, and keeping them all (11
+// Builders in a 1M-event ingest of the S3 layout) held over 100 MB that no
+// --memory-limit accounting saw; the rare extra Builder is made afresh.
+const maxCachedBuilders = 2
+
 func (c *builderCache) get() *Builder {
 	if n := len(c.free); n > 0 {
 		b := c.free[n-1]
@@ -438,7 +463,9 @@ func newResultBuilder(free *builderCache) *resultBuilder {
 func (rb *resultBuilder) finish() *fileResult {
 	for day, b := range rb.builders {
 		rb.res.parts[day].rec = b.NewRecord()
-		rb.free.free = append(rb.free.free, b)
+		if len(rb.free.free) < maxCachedBuilders {
+			rb.free.free = append(rb.free.free, b)
+		}
 	}
 	return rb.res
 }
@@ -532,7 +559,7 @@ func (p *pipeline) addEvent(dec *Decoder, rb *resultBuilder, name string, raw Ra
 		rb.res.filtered++
 		return
 	}
-	if len(p.selectors) > 0 && !p.selected(ev, fieldBuf) {
+	if t < p.from || t > p.until || len(p.selectors) > 0 && !p.selected(ev, fieldBuf) {
 		rb.res.filtered++
 		return
 	}

@@ -86,14 +86,14 @@ func (p *pipeline) merge(r *fileResult) error {
 		p.buffered += size
 	}
 	// Decoded events held — buffered here plus handed to the flushers and
-	// not yet written — stay within MemoryLimit: once over it, hand the
+	// not yet written — stay within heldLimit: once over it, hand the
 	// largest partition over, waiting while the flushers are busy. A
-	// partition is also written once it alone holds a quarter of the limit,
-	// so that one big day (an NDJSON export sorted by time) is written in
-	// pieces while decoding goes on, instead of being held whole.
+	// partition is also written once it alone holds a quarter of
+	// MemoryLimit, so that one big day (an NDJSON export sorted by time) is
+	// written in pieces while decoding goes on, instead of being held whole.
 	for {
 		big := p.largestPending()
-		if big == nil || (p.buffered+p.flushingBytes() <= p.cfg.MemoryLimit && big.bytes < p.cfg.MemoryLimit/4) {
+		if big == nil || (p.buffered+p.flushingBytes() <= heldLimit(p.cfg.MemoryLimit) && big.bytes < p.cfg.MemoryLimit/4) {
 			return nil
 		}
 		if p.track != nil {
@@ -109,6 +109,26 @@ func (p *pipeline) merge(r *fileResult) error {
 		}
 	}
 }
+
+// heldShareNum/heldShareDen is the part of MemoryLimit that decoded events
+// waiting to be written may fill. The rest of the process's memory does
+// not shrink with it: the ORC writers' stripe buffers (a copy of the
+// strings being encoded and zstd's state, ~100 MB per flusher), the
+// results decoded ahead of the merge, the Builders' slices, the recycling
+// pool's buffers, S3's read-ahead window, and the garbage collector's
+// headroom over all of it. With the whole limit for held events, a
+// 1M-event ingest of the S3 layout at --memory-limit 512MiB had 1.1 GB
+// live at its peak and 1.46 GiB peak RSS, where Config.MemoryLimit
+// promises about twice the limit (heap profile at the peak: 617 MB of
+// records, 145 MB of ORC stripe buffers, the rest Builders and idle string
+// buffers). Half, with idle Builders holding no buffers (strCol.take), at
+// most maxCachedBuilders per worker, and the command's soft memory limit
+// (cmd/ctlake/memlimit.go), keeps it under twice (bench/RESULTS.md). Files
+// are still cut at a quarter of MemoryLimit.
+const heldShareNum, heldShareDen = 1, 2
+
+// heldLimit is the most bytes of decoded events the pipeline holds.
+func heldLimit(memoryLimit int64) int64 { return memoryLimit / heldShareDen * heldShareNum }
 
 func (p *pipeline) largestPending() *partition {
 	var big *partition

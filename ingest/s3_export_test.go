@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,8 +15,9 @@ import (
 
 // TestS3ExportAndReingest exports a store to a bucket in the Hive layout,
 // checks that a second export uploads nothing, that an export after a
-// compaction uploads the merged files, moves the marker and deletes the
-// replaced files, and that ingesting the exported prefix (and, locally, the
+// compaction uploads the merged files and moves the marker, keeps the
+// replaced files for one more export (queries planned on the previous
+// manifests may still read them) and that the next deletes them, and that ingesting the exported prefix (and, locally, the
 // store's own ORC files) gives back exactly the store's events.
 func TestS3ExportAndReingest(t *testing.T) {
 	srv := s3Env(t)
@@ -41,7 +43,7 @@ func TestS3ExportAndReingest(t *testing.T) {
 		}
 		return keys
 	}
-	matchesSnapshot := func(m *orcstore.Manifest) {
+	matchesSnapshot := func(m *orcstore.Manifest, kept int) {
 		t.Helper()
 		snap, err := c.ReadSnapshot(context.Background(), "exp/")
 		if err != nil || snap == nil {
@@ -57,8 +59,8 @@ func TestS3ExportAndReingest(t *testing.T) {
 			}
 			delete(keys, "exp/"+f.Key)
 		}
-		if len(keys) > 0 {
-			t.Errorf("files in the bucket beyond the snapshot: %v", keys)
+		if len(keys) != kept {
+			t.Errorf("files in the bucket beyond the snapshot: %v, want %d of the previous one", keys, kept)
 		}
 	}
 
@@ -69,7 +71,7 @@ func TestS3ExportAndReingest(t *testing.T) {
 	if res.Files != len(m.Files) || res.Uploaded != res.Files || len(m.Files) < 4 {
 		t.Fatalf("first export: %+v of %d files", res, len(m.Files))
 	}
-	matchesSnapshot(m)
+	matchesSnapshot(m, 0)
 
 	srv.Reset()
 	res, err = s3io.Export(context.Background(), c, "exp/", a, m, s3io.ExportOptions{})
@@ -89,10 +91,20 @@ func TestS3ExportAndReingest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Uploaded == 0 || res.Deleted == 0 {
+	if res.Uploaded == 0 || res.Deleted != 0 {
 		t.Errorf("export after compaction: %+v", res)
 	}
-	matchesSnapshot(m2)
+	replaced := 0
+	for _, f := range m.Files {
+		if !slices.ContainsFunc(m2.Files, func(g orcstore.FileEntry) bool { return g.Path == f.Path }) {
+			replaced++
+		}
+	}
+	matchesSnapshot(m2, replaced)
+	if res, err = s3io.Export(context.Background(), c, "exp/", a, m2, s3io.ExportOptions{}); err != nil || res.Deleted != replaced || res.Uploaded != 0 {
+		t.Errorf("the export after: %+v %v, want the %d replaced files deleted", res, err, replaced)
+	}
+	matchesSnapshot(m2, 0)
 
 	b := newTestStore(t)
 	src := openTestS3(t, srv.URL, "s3://"+testBucket+"/exp/", S3Options{})

@@ -3,6 +3,7 @@ package jsontable
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"strconv"
 	"sync"
@@ -19,33 +20,32 @@ import (
 
 // Scan reads a planned Scan whose table is a set of JSON files (any
 // shape ingest accepts: CloudTrail {"Records":[…]}, NDJSON, arrays, gzip),
-// with ingest's framer and decoder, so a query over raw logs runs through
-// the same engine as one over a store — and, by default, with ingest's
-// rules, so that the same SQL gives the same answer over the files as over
-// a store built from them: events ingest would reject are skipped and
-// counted, and an eventID seen before is skipped as a duplicate (the first
-// occurrence in input order wins, as in ingest; Config.NoDedup keeps every
-// copy).
+// with ingest's framer and its projected decoder, so a query over raw logs
+// runs through the same engine as one over a store — and, by default, with
+// ingest's rules, so that the same SQL gives the same answer over the files
+// as over a store built from them: events ingest would reject are skipped
+// and counted, and an eventID seen before is skipped as a duplicate (the
+// first occurrence in input order wins, as in ingest; Config.NoDedup keeps
+// every copy).
 //
-// Each input is framed on its own goroutine (up to one per worker; gunzip
-// happens there) into chunks of raw events, which the workers decode in
-// parallel; one merge goroutine takes the decoded chunks back in input
-// order (see order.go), which is what makes "first occurrence" well
-// defined. Every event is decoded into the whole orcstore.EventSchema
-// (ingest's Builder) and the columns the query asks for are then selected:
-// the cost of a JSON scan is the same whatever the projection, which is
-// the point of comparing it with a columnar scan. Spec.Time is applied
-// exactly, after dedup (as a store holds the first copy whatever the
-// query's time range), as a selection vector; Spec.Prune is ignored (JSON
-// has no statistics).
+// Inputs are cut into parts (parts.go: a large NDJSON file into
+// line-aligned ranges, anything else whole) and each worker frames and
+// decodes whole parts, so every core reads. Only the columns the query
+// reads are decoded (project.go); Spec.Time and the simple conjuncts of
+// Spec.Prune are applied while decoding, before any column is built. One
+// merge goroutine takes the workers' pieces back in input order (order.go)
+// and deduplicates there, over every stored event's eventID — also those
+// the time range or a predicate dropped, since a store keeps the first
+// copy whatever a later query asks.
 type Scan struct {
 	schema *arrow.Schema
 	out    chan result
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	wg     sync.WaitGroup // the merge goroutine
+	pool   sync.WaitGroup // the producer and the workers
 	prev   arrow.Record
 	closed bool
-	order  *ordered // the pieces in input order, for Close to release
+	slots  chan *slot // the parts in input order, for Close to release
 
 	files    int
 	bytes    atomic.Int64
@@ -76,18 +76,6 @@ type result struct {
 	err error
 }
 
-// rawChunk is a run of framed events copied out of the framer's buffer.
-type rawChunk struct {
-	name    string
-	data    []byte
-	ends    []int
-	lines   []int            // line of each event, for rejects
-	offsets []int64          // offset of each event, for rejects
-	rejects []*ingest.Reject // the framer's rejects among them (Raw dropped)
-}
-
-const chunkEvents = 4096
-
 // New starts reading node.JSON (files, folders or globs, expanded as ingest
 // does).
 func New(ctx context.Context, node *planner.Scan, cfg Config) (*Scan, error) {
@@ -103,18 +91,19 @@ func New(ctx context.Context, node *planner.Scan, cfg Config) (*Scan, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	idx := make([]int, schema.NumFields())
-	for i, f := range schema.Fields() {
-		is := orcstore.EventSchema.FieldIndices(f.Name)
-		if len(is) != 1 {
-			return nil, fmt.Errorf("scan %s: no column %q in the event schema", node.Table, f.Name)
+	ws := make([]*worker, workers)
+	for i := range ws {
+		if ws[i], err = newWorker(schema, node.Spec, cfg); err != nil {
+			for _, w := range ws[:i] {
+				w.release()
+			}
+			return nil, fmt.Errorf("scan %s: %w", node.Table, err)
 		}
-		idx[i] = is[0]
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Scan{schema: schema, out: make(chan result, 1), cancel: cancel, files: len(inputs), hints: ingest.TimeHints{}}
-	s.order = s.start(ctx, inputs, cfg, workers)
-	m := &merger{s: s, spec: node.Spec, idx: idx, timeIdx: orcstore.EventSchema.FieldIndices("eventTime")[0]}
+	s.slots = s.start(ctx, inputs, ws)
+	m := &merger{s: s, lines: map[int]*lineCount{}}
 	if !cfg.NoDedup {
 		m.seen = map[[16]byte]struct{}{}
 	}
@@ -122,42 +111,19 @@ func New(ctx context.Context, node *planner.Scan, cfg Config) (*Scan, error) {
 	go func() {
 		defer s.wg.Done()
 		defer close(s.out)
-		m.run(ctx, s.order)
+		m.run(ctx, s.slots, inputs)
 	}()
 	return s, nil
 }
 
-// fail reports err to the reader of the scan and stops it.
-func (s *Scan) fail(ctx context.Context, err error) {
+// fail reports a scan error and stops the scan; it returns false.
+func (s *Scan) fail(ctx context.Context, err error) bool {
 	select {
 	case s.out <- result{err: err}:
 	case <-ctx.Done():
 	}
 	s.cancel()
-}
-
-// project selects the scan's columns from a record of the whole event
-// schema, keeping the rows of sel (nil: all).
-func (s *Scan) project(rec arrow.Record, sel []int32, idx []int) exec.Batch {
-	n := int(rec.NumRows())
-	cols := make([]arrow.Array, len(idx))
-	for i, j := range idx {
-		want := s.schema.Field(i).Type
-		col := rec.Column(j)
-		if arrow.TypeEqual(col.DataType(), want) {
-			col.Retain()
-			cols[i] = col
-			continue
-		}
-		d := narrowData(col.Data(), want)
-		cols[i] = array.MakeFromData(d)
-		d.Release()
-	}
-	out := array.NewRecord(s.schema, cols, int64(n))
-	for _, c := range cols {
-		c.Release()
-	}
-	return exec.Batch{Rec: out, Sel: sel}
+	return false
 }
 
 // narrowData keeps the struct children want names (recursively), sharing
@@ -221,8 +187,7 @@ func (s *Scan) Close() error {
 		}
 	}
 	s.wg.Wait()
-	s.order.wait()
-	s.order.release()
+	releaseSlots(s.slots)
 	return nil
 }
 
@@ -272,4 +237,15 @@ func (s *Scan) Extra() map[string]string {
 		"duplicate events": strconv.FormatInt(s.dups.Load(), 10),
 		"damaged inputs":   strconv.FormatInt(s.inputErrs.Load(), 10),
 	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n.Add(int64(n))
+	return n, err
 }

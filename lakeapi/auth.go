@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,7 +34,7 @@ const signingService = "cloudtrail"
 // request that signs one cannot be verified by re-signing.
 var unsignable = map[string]bool{"user-agent": true, "x-amzn-trace-id": true, "expect": true, "transfer-encoding": true}
 
-var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256\s+(.*)$`)
+var authRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^AWS4-HMAC-SHA256\s+(.*)$`) })
 
 // sigv4 is a parsed Authorization header.
 type sigv4 struct {
@@ -46,7 +47,7 @@ type sigv4 struct {
 }
 
 func parseAuthorization(h string) (*sigv4, *apiError) {
-	m := authRE.FindStringSubmatch(strings.TrimSpace(h))
+	m := authRE().FindStringSubmatch(strings.TrimSpace(h))
 	if m == nil {
 		return nil, errorf("IncompleteSignature", "Authorization header must start with 'AWS4-HMAC-SHA256 ' (only SigV4 is accepted)")
 	}

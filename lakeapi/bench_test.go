@@ -28,7 +28,10 @@ import (
 // in wall time and in the process's CPU time (which a loaded, shared
 // machine disturbs far less). A third run per iteration waits for the query
 // inside the process instead of polling (overhead-nopoll): what the API
-// adds besides answering DescribeQuery calls.
+// adds besides answering DescribeQuery calls. polls is the median number of
+// DescribeQuery calls a query needed: 1 when StartQuery's wait
+// (Config.StartWait) saw the query end, so the first poll read FINISHED.
+// CTLAKE_BENCH_START_WAIT=0 measures the server without that wait.
 //
 // The store has CTLAKE_BENCH_EVENTS events (default 1,000,000), generated
 // and ingested once; set CTLAKE_BENCH_API_DATA=DIR to keep the data
@@ -37,7 +40,18 @@ import (
 //	go test ./lakeapi -run '^$' -bench APILatency -benchtime 40x
 func BenchmarkAPILatency(b *testing.B) {
 	cat := benchStore(b)
-	h := startServer(b, cat.Dir, Config{})
+	cfg := Config{}
+	if v := os.Getenv("CTLAKE_BENCH_START_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatalf("CTLAKE_BENCH_START_WAIT: %v", err)
+		}
+		cfg.StartWait = d
+		if d == 0 {
+			cfg.StartWait = -1
+		}
+	}
+	h := startServer(b, cat.Dir, cfg)
 	ct := sdkClient(b, h.url, staticCreds{testAKID, testSecret})
 	probe, _ := probeEvent(b, h)
 	eng := engine.New(cat)
@@ -49,6 +63,7 @@ func BenchmarkAPILatency(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var api, direct, diff, apiCPU, engCPU, diffCPU, quiet, quietDiff, quietCPU []float64
 			var apiRows, engRows int
+			var polls []float64
 			for i := 0; i < b.N; i++ {
 				// The API without polling: StartQuery, then wait for the
 				// end inside the process, then the pages. What remains is
@@ -75,10 +90,11 @@ func BenchmarkAPILatency(b *testing.B) {
 				quietCPU = append(quietCPU, ms(cq-(processCPU()-c0)))
 
 				t0, c0 = time.Now(), processCPU()
-				_, rows, err := runSDKQuery(ctx, ct, bc.sql)
+				_, rows, np, err := runSDKQueryPolls(ctx, ct, bc.sql)
 				if err != nil {
 					b.Fatal(err)
 				}
+				polls = append(polls, float64(np))
 				ta, ca := time.Since(t0), processCPU()-c0
 				apiRows = len(rows)
 				t0, c0 = time.Now(), processCPU()
@@ -109,6 +125,7 @@ func BenchmarkAPILatency(b *testing.B) {
 			b.ReportMetric(median(quiet), "api-nopoll-ms")
 			b.ReportMetric(median(quietDiff), "overhead-nopoll-ms")
 			b.ReportMetric(median(quietCPU), "overhead-nopoll-cpu-ms")
+			b.ReportMetric(median(polls), "polls")
 		})
 	}
 }

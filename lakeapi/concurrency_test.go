@@ -197,25 +197,34 @@ func probeEvent(t testing.TB, h *harness) (string, string) {
 
 // runSDKQuery starts sql, polls until it ends and reads every page.
 func runSDKQuery(ctx context.Context, ct *cloudtrail.Client, sql string) (string, [][]map[string]string, error) {
+	id, rows, _, err := runSDKQueryPolls(ctx, ct, sql)
+	return id, rows, err
+}
+
+// runSDKQueryPolls is runSDKQuery that also counts the DescribeQuery calls
+// made until the query had ended.
+func runSDKQueryPolls(ctx context.Context, ct *cloudtrail.Client, sql string) (string, [][]map[string]string, int, error) {
 	sq, err := ct.StartQuery(ctx, &cloudtrail.StartQueryInput{QueryStatement: aws.String(sql)})
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	id := aws.ToString(sq.QueryId)
 	start := time.Now()
+	polls := 0
 	for deadline := start.Add(5 * time.Minute); ; {
 		d, err := ct.DescribeQuery(ctx, &cloudtrail.DescribeQueryInput{QueryId: sq.QueryId})
+		polls++
 		if err != nil {
-			return id, nil, err
+			return id, nil, polls, err
 		}
 		if d.QueryStatus == types.QueryStatusFinished {
 			break
 		}
 		if d.QueryStatus != types.QueryStatusQueued && d.QueryStatus != types.QueryStatusRunning {
-			return id, nil, fmt.Errorf("%s: %s", d.QueryStatus, aws.ToString(d.ErrorMessage))
+			return id, nil, polls, fmt.Errorf("%s: %s", d.QueryStatus, aws.ToString(d.ErrorMessage))
 		}
 		if time.Now().After(deadline) {
-			return id, nil, fmt.Errorf("still %s after 5 minutes", d.QueryStatus)
+			return id, nil, polls, fmt.Errorf("still %s after 5 minutes", d.QueryStatus)
 		}
 		// Poll often at first and back off (a twentieth of the time so
 		// far, 1 to 10 ms): each DescribeQuery costs the server CPU the
@@ -227,11 +236,11 @@ func runSDKQuery(ctx context.Context, ct *cloudtrail.Client, sql string) (string
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return id, nil, err
+			return id, nil, polls, err
 		}
 		rows = append(rows, page.QueryResultRows...)
 	}
-	return id, rows, nil
+	return id, rows, polls, nil
 }
 
 // checkAgainstSnapshot checks one answer against the manifest its query

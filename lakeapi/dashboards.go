@@ -2,6 +2,7 @@ package lakeapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,22 +65,37 @@ type dashboard struct {
 	LastRefreshID         string           `json:"lastRefreshId,omitempty"`
 	LastRefreshAt         time.Time        `json:"lastRefreshAt,omitzero"`
 	LastRefreshFailure    string           `json:"lastRefreshFailureReason,omitempty"`
+	managed               bool             // built in (dashboards_managed.go); only its refresh state is saved
 }
 
 type dashboardStore struct {
 	s   *Server
 	dir string
 	mu  sync.Mutex
-	all map[string]*dashboard // by name
-	seq int64                 // keeps RefreshIds unique within a millisecond
+	all map[string]*dashboard // custom dashboards by name
+	// managed are the built-in dashboards by name; their refresh state is
+	// DATA/api/dashboards/managed/<name>.json.
+	managed map[string]*dashboard
+	seq     int64 // keeps RefreshIds unique within a millisecond
 }
 
-var dashboardNameRE = regexp.MustCompile(`^[a-zA-Z0-9_\-]{3,128}$`)
+var dashboardNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_\-]{3,128}$`) })
 
 func newDashboardStore(s *Server) (*dashboardStore, error) {
-	d := &dashboardStore{s: s, dir: filepath.Join(s.dir, "dashboards"), all: map[string]*dashboard{}}
-	if err := os.MkdirAll(d.dir, 0o700); err != nil {
+	d := &dashboardStore{s: s, dir: filepath.Join(s.dir, "dashboards"), all: map[string]*dashboard{}, managed: newManaged()}
+	if err := os.MkdirAll(filepath.Join(d.dir, "managed"), 0o700); err != nil {
 		return nil, fmt.Errorf("api state: %w", err)
+	}
+	region := s.cfg.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+	for name, db := range d.managed {
+		db.ARN = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:dashboard/%s", region, s.cfg.AccountID, name)
+		var state dashboard
+		if b, err := os.ReadFile(filepath.Join(d.dir, "managed", name+".json")); err == nil && json.Unmarshal(b, &state) == nil {
+			db.LastRefreshID, db.LastRefreshAt, db.LastRefreshFailure = state.LastRefreshID, state.LastRefreshAt, state.LastRefreshFailure
+		}
 	}
 	ents, err := os.ReadDir(d.dir)
 	if err != nil {
@@ -87,7 +103,7 @@ func newDashboardStore(s *Server) (*dashboardStore, error) {
 	}
 	for _, de := range ents {
 		name, ok := strings.CutSuffix(de.Name(), ".json")
-		if !ok || !dashboardNameRE.MatchString(name) {
+		if !ok || !dashboardNameRE().MatchString(name) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(d.dir, de.Name()))
@@ -106,6 +122,9 @@ func newDashboardStore(s *Server) (*dashboardStore, error) {
 
 // save writes db; the caller holds d.mu.
 func (d *dashboardStore) save(db *dashboard) error {
+	if db.managed {
+		return orcstore.WriteJSONAtomic(filepath.Join(d.dir, "managed", db.Name+".json"), db)
+	}
 	return orcstore.WriteJSONAtomic(filepath.Join(d.dir, db.Name+".json"), db)
 }
 
@@ -117,7 +136,10 @@ func (d *dashboardStore) lookup(ref string) (*dashboard, error) {
 		name = ref[i+len(":dashboard/"):]
 	}
 	db, ok := d.all[name]
-	if !dashboardNameRE.MatchString(name) || !ok {
+	if m, isManaged := d.managed[name]; isManaged {
+		db, ok = m, true
+	}
+	if !dashboardNameRE().MatchString(name) || !ok {
 		return nil, errorf("ResourceNotFoundException", "The dashboard %s was not found.", ref)
 	}
 	return db, nil
@@ -175,11 +197,19 @@ type dashboardOut struct {
 
 func (db *dashboard) view() dashboardOut {
 	return dashboardOut{
-		DashboardArn: db.ARN, Name: db.Name, Type: "CUSTOM", Status: db.Status, Widgets: db.Widgets, TagsList: db.Tags,
+		DashboardArn: db.ARN, Name: db.Name, Type: db.kind(), Status: db.Status, Widgets: db.Widgets, TagsList: db.Tags,
 		RefreshSchedule: db.RefreshSchedule, TerminationProtectionEnabled: db.TerminationProtection,
 		CreatedTimestamp: at(db.CreatedAt), UpdatedTimestamp: at(db.UpdatedAt),
 		LastRefreshId: db.LastRefreshID, LastRefreshFailureReason: db.LastRefreshFailure,
 	}
+}
+
+// kind is the dashboard's Type.
+func (db *dashboard) kind() string {
+	if db.managed {
+		return "MANAGED"
+	}
+	return "CUSTOM"
 }
 
 // checkWidgets plans each widget's query (with its placeholders bound to
@@ -199,7 +229,7 @@ func (s *Server) checkWidgets(name string, ws []widget) ([]widget, error) {
 		stmt, err := bindParams(w.QueryStatement, sample)
 		if err == nil {
 			var q *engine.Query
-			if q, err = s.eng.Prepare(s.queries.base, stmt, s.queryOptions()); err == nil {
+			if q, err = s.eng.Prepare(s.queries.base, stmt, s.queryOptions(orcstore.TimeRange{})); err == nil {
 				q.Close() // only checked, never run
 			}
 		}
@@ -218,6 +248,9 @@ func (s *Server) createDashboard(c *call) (any, error) {
 	var in dashboardIn
 	if err := c.decode(&in); err != nil {
 		return nil, err
+	}
+	if strings.HasPrefix(in.Name, ManagedPrefix) {
+		return nil, errorf("ConflictException", "dashboard names starting with %s are the managed dashboards'; choose another name", ManagedPrefix)
 	}
 	ws, err := s.checkWidgets(in.Name, in.Widgets)
 	if err != nil {
@@ -272,6 +305,11 @@ func (s *Server) listDashboards(c *call) (any, error) {
 			list = append(list, db)
 		}
 	}
+	for _, db := range d.managed {
+		if strings.HasPrefix(db.Name, in.NamePrefix) && (in.Type == "" || in.Type == "MANAGED") {
+			list = append(list, db)
+		}
+	}
 	d.mu.Unlock()
 	page, next, err := pageOf(c.op, list, func(db *dashboard) string { return db.Name }, in.NextToken, in.MaxResults)
 	if err != nil {
@@ -286,7 +324,7 @@ func (s *Server) listDashboards(c *call) (any, error) {
 		NextToken  string `json:"NextToken,omitempty"`
 	}{Dashboards: []item{}, NextToken: next}
 	for _, db := range page {
-		out.Dashboards = append(out.Dashboards, item{db.ARN, "CUSTOM"})
+		out.Dashboards = append(out.Dashboards, item{db.ARN, db.kind()})
 	}
 	return out, nil
 }
@@ -295,6 +333,9 @@ func (s *Server) updateDashboard(c *call) (any, error) {
 	db, in, err := s.dashboardCall(c)
 	if err != nil {
 		return nil, err
+	}
+	if db.managed {
+		return nil, errorf("UnsupportedOperationException", "%s is a managed dashboard and cannot be changed; create a custom dashboard with its widgets instead", db.Name)
 	}
 	d := s.dashboards
 	var ws []widget
@@ -330,6 +371,9 @@ func (s *Server) deleteDashboard(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if db.managed {
+		return nil, errorf("UnsupportedOperationException", "%s is a managed dashboard and cannot be deleted", db.Name)
+	}
 	d := s.dashboards
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -362,7 +406,12 @@ func (s *Server) startDashboardRefresh(c *call) (any, error) {
 
 // refresh runs every widget of db with values for its parameters
 // ($StartTime$ and $EndTime$ default to the last span, $Period$ to the
-// span in seconds) and records the refresh.
+// span in seconds; a managed dashboard needs $EventDataStoreId$) and
+// records the refresh. Values are bound as given (the engine reads times
+// as Lake prints them and in RFC 3339, the only form QueryParameterValues'
+// pattern lets through, as it refuses spaces); widgets scoped to the
+// dashboard's time range (ViewProperties TimeScope=Dashboard) need times
+// it can read.
 func (s *Server) refresh(db *dashboard, values map[string]string, span time.Duration) (string, error) {
 	d := s.dashboards
 	now := s.now()
@@ -374,10 +423,33 @@ func (s *Server) refresh(db *dashboard, values map[string]string, span time.Dura
 	for k, v := range values {
 		vals[k] = v
 	}
+	storeID := ""
+	if db.managed {
+		ref, ok := values[storeParam]
+		if !ok {
+			return "", errorf("InvalidParameterException", "refreshing the managed dashboard %s needs the %s query parameter", db.Name, storeParam)
+		}
+		st, _, err := s.resolveActive(ref)
+		if err != nil {
+			return "", err
+		}
+		storeID = st.Info.ID
+	}
+	from, ferr := parseParamTime(vals["$StartTime$"])
+	to, terr := parseParamTime(vals["$EndTime$"])
+	d.mu.Lock()
+	widgets := append([]widget(nil), db.Widgets...)
+	d.mu.Unlock()
+	for _, w := range widgets {
+		if w.ViewProperties["TimeScope"] == "Dashboard" {
+			if err := errors.Join(ferr, terr); err != nil {
+				return "", errorf("InvalidParameterException", "%v", err)
+			}
+		}
+	}
 	d.mu.Lock()
 	d.seq++
 	refreshID := strconv.FormatInt(now.UnixMilli()*1000+d.seq%1000, 10)
-	widgets := append([]widget(nil), db.Widgets...)
 	d.mu.Unlock()
 	var failure string
 	for i, w := range widgets {
@@ -389,9 +461,17 @@ func (s *Server) refresh(db *dashboard, values map[string]string, span time.Dura
 				params[j] = p
 			}
 		}
-		stmt, err := bindParams(w.QueryStatement, params)
+		stmt := w.QueryStatement
+		if db.managed {
+			stmt = bindStore(stmt, storeID)
+		}
+		stmt, err := bindParams(stmt, params)
 		if err == nil {
-			_, err = s.queries.start(s.queries.base, stmt, startOptions{alias: w.QueryAlias, refreshID: refreshID})
+			so := startOptions{alias: w.QueryAlias, refreshID: refreshID, source: "dashboard"}
+			if w.ViewProperties["TimeScope"] == "Dashboard" {
+				so.scope = timeScope(from, to)
+			}
+			_, err = s.queries.start(s.queries.base, stmt, so)
 		}
 		if err != nil {
 			failure = fmt.Sprintf("widget %d (%s): %v", i+1, w.QueryAlias, err)
@@ -432,6 +512,13 @@ func (d *dashboardStore) scheduled() {
 func (d *dashboardStore) aliasStatement(alias string, params []string) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	for _, db := range d.managed {
+		for _, w := range db.Widgets {
+			if w.QueryAlias == alias {
+				return "", errorf("InvalidParameterException", "%s is a widget of the managed dashboard %s; run it with StartDashboardRefresh and %s", alias, db.Name, storeParam)
+			}
+		}
+	}
 	for _, db := range d.all {
 		for _, w := range db.Widgets {
 			if w.QueryAlias == alias {
@@ -522,4 +609,18 @@ func scanPlaceholders(stmt string, fn func(pos int, quoted bool)) {
 			fn(i, false)
 		}
 	}
+}
+
+// parseParamTime reads a $StartTime$ or $EndTime$ value: Lake's printed
+// form, RFC 3339, or epoch seconds.
+func parseParamTime(v string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04:05.000", "2006-01-02 15:04:05", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && n < 1e11 {
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (want RFC 3339, e.g. 2024-05-01T00:00:00Z, or epoch seconds)", v)
 }

@@ -24,8 +24,8 @@ func FuzzValidate(f *testing.F) {
 	} {
 		f.Add(0, []byte(s))
 	}
-	ops := make([]string, 0, len(lakeModel.Operations))
-	for op := range lakeModel.Operations {
+	ops := make([]string, 0, len(lakeModel().Operations))
+	for op := range lakeModel().Operations {
 		ops = append(ops, op)
 	}
 	f.Fuzz(func(t *testing.T, i int, body []byte) {
@@ -33,7 +33,7 @@ func FuzzValidate(f *testing.F) {
 			i = -i
 		}
 		op := ops[i%len(ops)]
-		if err := lakeModel.validate(op, body); err != nil {
+		if err := lakeModel().validate(op, body); err != nil {
 			if err.Status < 400 || err.Status > 499 || err.Message == "" {
 				t.Fatalf("%s: %+v", op, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -248,6 +249,9 @@ func (s *Server) startImport(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if role := e.rec.Source.S3.S3BucketAccessRoleArn; s.cfg.S3AssumeRole && s3io.IsURL(path) && !roleARN.MatchString(role) {
+		return nil, errorf("InvalidImportSourceException", "S3BucketAccessRoleArn %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); this server assumes it to read the bucket (--s3-assume-role)", role)
+	}
 	st, _, err := s.resolveActive(e.rec.StoreID)
 	if err != nil {
 		return nil, err
@@ -278,6 +282,9 @@ func (s *Server) startImport(c *call) (any, error) {
 	m.mu.Unlock()
 	return out, nil
 }
+
+// roleARN is an IAM role's ARN, in any partition.
+var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 
 // importPath checks S3LocationUri: an s3:// URL (returned as it is) or a
 // local path, file:///abs or /abs (returned cleaned).
@@ -332,7 +339,9 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 	if e.rec.EndEventTime != nil {
 		dopts.Until = *e.rec.EndEventTime
 	}
-	cfg := ingest.Config{Store: st}
+	// The window applies event by event; the path dates above only spare
+	// reading files that cannot hold events in it.
+	cfg := ingest.Config{Store: st, EventsFrom: dopts.Since, EventsUntil: dopts.Until}
 	var inputs []ingest.Input
 	var problems []error
 	nprefixes := 0
@@ -361,6 +370,9 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 	e.rec.Stats.FailedEntries = int64(len(problems))
 	m.mu.Unlock()
 	m.persist(e)
+	if h := s.cfg.hooks; h != nil && h.importing != nil {
+		h.importing(ctx, e.rec.ID)
+	}
 
 	var sum ingest.Summary
 	var err error
@@ -421,10 +433,15 @@ func (m *importManager) run(ctx context.Context, e *importEntry, st *orcstore.St
 // listS3 lists an s3:// import the way `ctlake ingest s3://…` does: the
 // CloudTrail layout under the prefix, the days of the time range, minus the
 // objects the store's source log says it already holds (so a restarted
-// import fetches only the rest). The server's own AWS credentials are used
-// (S3BucketAccessRoleArn is not assumed); S3BucketRegion names the region.
+// import fetches only the rest). The server's own AWS credentials are used,
+// or with Config.S3AssumeRole the S3BucketAccessRoleArn they assume;
+// S3BucketRegion names the region.
 func (m *importManager) listS3(ctx context.Context, e *importEntry, st *orcstore.Store, url string, dopts ingest.DiscoverOptions, cfg *ingest.Config) ([]ingest.Input, int, error) {
 	opts := ingest.S3Options{Options: m.s.cfg.S3, Since: dopts.Since, Until: dopts.Until}
+	if m.s.cfg.S3AssumeRole {
+		opts.AssumeRole = e.rec.Source.S3.S3BucketAccessRoleArn
+		opts.RoleSessionName = "ctlake-import-" + e.rec.ID[:8]
+	}
 	if opts.Region == "" {
 		opts.Region = e.rec.Source.S3.S3BucketRegion
 	}
@@ -441,6 +458,14 @@ func (m *importManager) listS3(ctx context.Context, e *importEntry, st *orcstore
 		return nil, 0, err
 	}
 	plan := ingest.PlanInputs(src.Inputs(l.Objects), known, false)
+	if !dopts.Since.IsZero() || !dopts.Until.IsZero() {
+		// Read under a time window, an object is not read whole: left out
+		// of the source log, a later import without the window reads it
+		// again (its events deduplicated) rather than skipping the rest.
+		for i := range plan.Inputs {
+			plan.Inputs[i].Object = nil
+		}
+	}
 	cfg.SourceStats = src.Stats
 	cfg.CommitInterval = 5 * time.Minute // durable progress on a slow network
 	return plan.Inputs, l.Prefixes, nil

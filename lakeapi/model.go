@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -45,7 +46,9 @@ type serviceModel struct {
 	Shapes        map[string]*shape    `json:"shapes"`
 }
 
-var lakeModel = mustLoadModel()
+// lakeModel parses the embedded model on first use: at package init it
+// cost every ctlake process, `ctlake query` included, 2 ms and 0.3 MB.
+var lakeModel = sync.OnceValue(mustLoadModel)
 
 func mustLoadModel() *serviceModel {
 	m := &serviceModel{}

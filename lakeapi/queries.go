@@ -57,6 +57,7 @@ func (s *Server) startQuery(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.queries.awaitEnd(c.ctx, id, s.cfg.StartWait)
 	return struct {
 		QueryId string `json:"QueryId"`
 	}{id}, nil
@@ -103,7 +104,7 @@ func (s *Server) describeQuery(c *call) (any, error) {
 	if err := s.checkOwner(in.EventDataStoreOwnerAccountId); err != nil {
 		return nil, err
 	}
-	var rec queryRecord
+	var rec QueryRecord
 	switch {
 	case in.QueryId != "":
 		r, err := s.queryFor(in.QueryId, in.EventDataStore)
@@ -145,10 +146,10 @@ func (s *Server) describeQuery(c *call) (any, error) {
 
 // queryFor finds a query, checking the (deprecated) EventDataStore member
 // when the client sends it.
-func (s *Server) queryFor(id, store string) (queryRecord, error) {
+func (s *Server) queryFor(id, store string) (QueryRecord, error) {
 	if store != "" {
 		if _, _, err := s.resolveActive(store); err != nil {
-			return queryRecord{}, err
+			return QueryRecord{}, err
 		}
 	}
 	rec, _, ok := s.queries.get(id)
@@ -270,14 +271,14 @@ func (s *Server) listQueries(c *call) (any, error) {
 	if !from.IsZero() && !to.IsZero() && from.After(to) {
 		return nil, errorf("InvalidDateRangeException", "StartTime %s is after EndTime %s", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
 	}
-	recs := s.queries.list(func(r *queryRecord) bool {
+	recs := s.queries.list(func(r *QueryRecord) bool {
 		return contains(r.Stores, st.Info.ID) &&
 			(in.QueryStatus == "" || r.Status == in.QueryStatus) &&
 			(from.IsZero() || !r.CreatedAt.Before(from)) &&
 			(to.IsZero() || !r.CreatedAt.After(to))
 	})
 	// Newest first, as Lake lists them.
-	key := func(r queryRecord) string {
+	key := func(r QueryRecord) string {
 		return fmt.Sprintf("%020d|%s", int64(1<<62)-r.CreatedAt.UnixNano(), r.ID)
 	}
 	page, next, err := pageOf(c.op, recs, key, in.NextToken, in.MaxResults)

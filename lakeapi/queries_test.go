@@ -385,3 +385,35 @@ func TestListQueries(t *testing.T) {
 		t.Fatalf("%v", out)
 	}
 }
+
+// TestStartQueryWaits: StartQuery answers once its query has ended when
+// that happens within StartWait, so the first DescribeQuery reads
+// FINISHED (and GetQueryResults has the rows) without a second poll; a
+// query still running when the budget runs out is answered RUNNING, and
+// with StartWait negative StartQuery answers at once.
+func TestStartQueryWaits(t *testing.T) {
+	g := newGate("/*hold*/")
+	h := startServer(t, fixtureData(t), Config{StartWait: time.Minute, hooks: &hooks{afterRecord: g.hold}})
+	for _, sql := range []string{"SELECT 1", "SELECT eventName, count(*) AS n FROM events GROUP BY 1", "SELECT * FROM events LIMIT 3"} {
+		id := h.startQuery(sql)
+		if d := h.mustOK("DescribeQuery", map[string]any{"QueryId": id}); d["QueryStatus"] != "FINISHED" {
+			t.Fatalf("%s: first DescribeQuery after StartQuery: %v", sql, d)
+		}
+		if r := h.mustOK("GetQueryResults", map[string]any{"QueryId": id}); r["QueryStatus"] != "FINISHED" || len(r["QueryResultRows"].([]any)) == 0 {
+			t.Fatalf("%s: first GetQueryResults: %v", sql, r)
+		}
+	}
+	for _, wait := range []time.Duration{50 * time.Millisecond, -1} {
+		h := startServer(t, fixtureData(t), Config{StartWait: wait, hooks: &hooks{afterRecord: g.hold}})
+		t0 := time.Now()
+		id := h.startQuery("SELECT eventID FROM events /*hold*/")
+		if took := time.Since(t0); took > 30*time.Second {
+			t.Fatalf("StartWait %v: StartQuery of a held query took %v", wait, took)
+		}
+		if d := h.mustOK("DescribeQuery", map[string]any{"QueryId": id}); d["QueryStatus"] != "RUNNING" && d["QueryStatus"] != "QUEUED" {
+			t.Fatalf("StartWait %v: a held query reads %v", wait, d["QueryStatus"])
+		}
+		h.mustOK("CancelQuery", map[string]any{"QueryId": id})
+		h.waitStatus(id)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 	"github.com/ctlake/ctlake/sql"
 )
@@ -37,8 +38,9 @@ func terminal(status string) bool {
 	return status != stQueued && status != stRunning
 }
 
-// queryRecord is a query's persistent state.
-type queryRecord struct {
+// QueryRecord is a query's persistent state, DATA/api/queries/<id>.json:
+// what Lake's DescribeQuery tells, plus what the console shows.
+type QueryRecord struct {
 	ID              string    `json:"id"`
 	Statement       string    `json:"statement"`
 	Status          string    `json:"status"`
@@ -55,15 +57,53 @@ type queryRecord struct {
 	ExecutionMillis int64     `json:"executionTimeInMillis"`
 	Rows            int64     `json:"rows"`        // result rows in the results file
 	ResultBytes     int64     `json:"resultBytes"` // its size; only this much is read
+
+	// What the console shows beside Lake's fields.
+	Source        string           `json:"source,omitempty"`  // who ran it: "" (the API), console, dashboard, shell
+	Columns       []ResultColumn   `json:"columns,omitempty"` // the result's columns and their types
+	NestedJSON    bool             `json:"nestedJSON,omitempty"`
+	TimeFrom      *time.Time       `json:"timeFrom,omitempty"` // the time scope, when the query had one
+	TimeTo        *time.Time       `json:"timeTo,omitempty"`
+	Scan          ScanFigures      `json:"scan,omitzero"`
+	StoreVersions map[string]int64 `json:"storeVersions,omitempty"` // manifest version of each store read, when planned
+	// Plan is an EXPLAIN's plan as data (with EXPLAIN ANALYZE's figures),
+	// which the console draws as a tree.
+	Plan *engine.PlanNode `json:"plan,omitempty"`
+	// NoResults marks a query whose rows were printed, not kept (the
+	// shell's runs, recorded for the history only).
+	NoResults bool `json:"noResults,omitempty"`
+}
+
+// ResultColumn is one column of a query's result.
+type ResultColumn struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // as Trino spells it: varchar, bigint, timestamp(3), map(varchar, varchar), ...
+}
+
+// ScanFigures are what a query's scans read and skipped.
+type ScanFigures struct {
+	FilesRead        int `json:"filesRead"`
+	FilesSkipped     int `json:"filesSkipped"`
+	StripesRead      int `json:"stripesRead"`
+	StripesSkipped   int `json:"stripesSkipped"`
+	RowGroupsRead    int `json:"rowGroupsRead"`
+	RowGroupsSkipped int `json:"rowGroupsSkipped"`
+}
+
+func scanFigures(s orcstore.ScanStats) ScanFigures {
+	return ScanFigures{FilesRead: s.FilesRead, FilesSkipped: s.FilesSkipped, StripesRead: s.StripesRead,
+		StripesSkipped: s.StripesSkipped, RowGroupsRead: s.RowGroupsRead, RowGroupsSkipped: s.RowGroupsSkipped}
 }
 
 // hasResults reports whether the query's rows are readable.
-func (r *queryRecord) hasResults() bool { return r.Status == stFinished || r.Status == stTimedOut }
+func (r *QueryRecord) hasResults() bool {
+	return (r.Status == stFinished || r.Status == stTimedOut) && !r.NoResults
+}
 
 // queryEntry is a query the manager knows; rec is guarded by the
 // manager's mutex.
 type queryEntry struct {
-	rec     queryRecord
+	rec     QueryRecord
 	prep    *engine.Query // until the runner takes it
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -81,8 +121,10 @@ type queryManager struct {
 	slots  chan struct{}
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex
-	entries map[string]*queryEntry
+	mu         sync.Mutex
+	entries    map[string]*queryEntry
+	dirTime    time.Time // the folder's modification time when refresh last read it
+	dirScanned time.Time // when that was
 }
 
 func newQueryManager(ctx context.Context, s *Server) (*queryManager, error) {
@@ -123,7 +165,7 @@ func (m *queryManager) load() error {
 		if err != nil {
 			return err
 		}
-		var rec queryRecord
+		var rec QueryRecord
 		if err := json.Unmarshal(b, &rec); err != nil || rec.ID+".json" != name {
 			m.s.log.Printf("query history: skipping unreadable record %s: %v", name, err)
 			continue
@@ -154,6 +196,7 @@ func (m *queryManager) load() error {
 				}
 			} else {
 				keep[rec.ID+".ndjson"] = true
+				keep[rec.ID+".idx"] = true
 			}
 		}
 	}
@@ -172,6 +215,7 @@ func (m *queryManager) load() error {
 
 func (m *queryManager) recordPath(id string) string { return filepath.Join(m.dir, id+".json") }
 func (m *queryManager) resultPath(id string) string { return filepath.Join(m.resDir, id+".ndjson") }
+func (m *queryManager) indexPath(id string) string  { return filepath.Join(m.resDir, id+".idx") }
 
 // persist writes e's current record. Writes of one record are ordered, and
 // each writes the state current when it starts, so the last write wins
@@ -218,14 +262,21 @@ func writeRecord(path string, v any) error {
 	return nil
 }
 
+// refreshHeadroom is how far dashboard refreshes may queue queries beyond
+// MaxQueries.
+const refreshHeadroom = 20
+
 // startOptions are what a query is started with beyond its statement.
 type startOptions struct {
 	alias, refreshID string
+	source           string
+	scope            orcstore.TimeRange // eventTime scope of every scan (the console's picker)
+	nestedJSON       bool               // nested values as JSON text (the console's grid), not Lake's Java form
 }
 
 // start prepares statement and queues it.
 func (m *queryManager) start(ctx context.Context, statement string, so startOptions) (string, error) {
-	prep, err := m.s.eng.Prepare(ctx, statement, m.s.queryOptions())
+	prep, err := m.s.eng.Prepare(ctx, statement, m.s.queryOptions(so.scope))
 	if err != nil {
 		var se *sql.Error
 		if errors.As(err, &se) {
@@ -241,21 +292,33 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 	id := newUUID()
 	qctx, cancel := context.WithCancel(m.base)
 	e := &queryEntry{
-		rec:    queryRecord{ID: id, Statement: statement, Status: stQueued, Stores: stores, Alias: so.alias, RefreshID: so.refreshID, CreatedAt: m.s.now().Truncate(time.Millisecond)},
+		rec: QueryRecord{ID: id, Statement: statement, Status: stQueued, Stores: stores, Alias: so.alias, RefreshID: so.refreshID, CreatedAt: m.s.now().Truncate(time.Millisecond),
+			Source: so.source, Columns: resultColumns(prep), NestedJSON: so.nestedJSON, StoreVersions: storeVersions(prep.Plan)},
 		prep:   prep,
 		ctx:    qctx,
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
 	m.mu.Lock()
-	if n := m.activeLocked(); n >= m.s.cfg.MaxQueries {
+	limit := m.s.cfg.MaxQueries
+	if so.refreshID != "" {
+		// A dashboard refresh starts up to 10 widget queries at once, as
+		// many as MaxQueries allows by default: they may queue beyond it
+		// (by two refreshes' worth), so that a refresh does not fail for
+		// one query running in the console.
+		limit += refreshHeadroom
+	}
+	if n := m.activeLocked(); n >= limit {
 		m.mu.Unlock()
 		cancel()
 		prep.Close()
-		return "", errorf("MaxConcurrentQueriesException", "You are already running the maximum number of concurrent queries (%d queued or running); wait for one to end or cancel one.", m.s.cfg.MaxQueries)
+		return "", errorf("MaxConcurrentQueriesException", "You are already running the maximum number of concurrent queries (%d queued or running); wait for one to end or cancel one.", limit)
 	}
 	m.entries[id] = e
 	m.mu.Unlock()
+	if !so.scope.All() {
+		e.rec.TimeFrom, e.rec.TimeTo = scopeTimes(so.scope)
+	}
 	if err := m.persist(e); err != nil {
 		m.mu.Lock()
 		delete(m.entries, id)
@@ -273,9 +336,10 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 }
 
 // queryOptions are the engine options of an API query: no JSON tables
-// (a query reads stores only), the server's clock for now().
-func (s *Server) queryOptions() engine.Options {
-	opts := engine.Options{MemoryLimit: s.cfg.MemoryLimit, Now: s.now()}
+// (a query reads stores only), the server's clock for now(), and the
+// console's time scope when it gives one.
+func (s *Server) queryOptions(scope orcstore.TimeRange) engine.Options {
+	opts := engine.Options{MemoryLimit: s.cfg.MemoryLimit, Now: s.now(), TimeScope: scope}
 	if s.cfg.engineOptions != nil {
 		s.cfg.engineOptions(&opts)
 	}
@@ -296,16 +360,36 @@ func (m *queryManager) activeLocked() int {
 // checkStores lists the stores a plan reads and refuses one that is
 // PENDING_DELETION, as Lake does.
 func (s *Server) checkStores(p *planner.Plan) ([]string, error) {
+	return planStores(p, s.stores.read)
+}
+
+// CheckQueryable refuses a plan that reads a store pending deletion
+// through the API, with the error the API answers; `ctlake query`, the
+// shell and batch files call it so that the CLI and the server agree on
+// which stores can be read.
+func CheckQueryable(p *planner.Plan) error {
+	_, err := planStores(p, readStoreState)
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return errors.New(ae.Message)
+	}
+	return err
+}
+
+// planStores walks a plan's scans: the IDs of the stores it reads, or an
+// InactiveEventDataStoreException for one pending deletion.
+func planStores(p *planner.Plan, read func(*orcstore.Store) (storeState, error)) ([]string, error) {
 	var ids []string
 	var walk func(n planner.Node) error
 	walk = func(n planner.Node) error {
 		if sc, ok := n.(*planner.Scan); ok && sc.Store != nil {
-			state, err := s.stores.read(sc.Store)
+			state, err := read(sc.Store)
 			if err != nil {
 				return err
 			}
 			if state.DeletedAt != nil {
-				return errorf("InactiveEventDataStoreException", "The event data store %s is pending deletion and cannot be queried; restore it with RestoreEventDataStore.", sc.Store.Info.ARN)
+				return errorf("InactiveEventDataStoreException", "The event data store %s (%s) is pending deletion since %s and cannot be queried; restore it with RestoreEventDataStore (aws cloudtrail restore-event-data-store --event-data-store %s).",
+					sc.Store.Info.Name, sc.Store.Info.ARN, state.DeletedAt.UTC().Format(time.RFC3339), sc.Store.Info.ID)
 			}
 			if !contains(ids, sc.Store.Info.ID) {
 				ids = append(ids, sc.Store.Info.ID)
@@ -332,13 +416,31 @@ func (m *queryManager) ended(id string) <-chan struct{} {
 	return nil
 }
 
+// awaitEnd waits up to d for query id to end: StartQuery's budget (see
+// Config.StartWait). It returns early when the client goes away or the
+// server shuts down.
+func (m *queryManager) awaitEnd(ctx context.Context, id string, d time.Duration) {
+	done := m.ended(id)
+	if d <= 0 || done == nil {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	case <-ctx.Done():
+	case <-m.base.Done():
+	}
+}
+
 // get returns a copy of a query's record.
-func (m *queryManager) get(id string) (queryRecord, *engine.Rows, bool) {
+func (m *queryManager) get(id string) (QueryRecord, *engine.Rows, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.entries[id]
 	if !ok {
-		return queryRecord{}, nil, false
+		return QueryRecord{}, nil, false
 	}
 	return e.rec, e.rows, true
 }
@@ -408,6 +510,7 @@ func (m *queryManager) expire() {
 		// A write in flight finishes first; later ones see the entry gone.
 		e.writeMu.Lock()
 		os.Remove(m.resultPath(e.rec.ID))
+		os.Remove(m.indexPath(e.rec.ID))
 		if err := os.Remove(m.recordPath(e.rec.ID)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			m.s.log.Printf("query %s: removing expired record: %v", e.rec.ID, err)
 		}
@@ -416,10 +519,10 @@ func (m *queryManager) expire() {
 }
 
 // list returns copies of every record matching keep.
-func (m *queryManager) list(keep func(*queryRecord) bool) []queryRecord {
+func (m *queryManager) list(keep func(*QueryRecord) bool) []QueryRecord {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []queryRecord
+	var out []QueryRecord
 	for _, e := range m.entries {
 		if keep(&e.rec) {
 			out = append(out, e.rec)
@@ -430,11 +533,11 @@ func (m *queryManager) list(keep func(*queryRecord) bool) []queryRecord {
 
 // lastByAlias returns the newest query run under alias (and refreshID,
 // when given).
-func (m *queryManager) lastByAlias(alias, refreshID string) (queryRecord, bool) {
-	recs := m.list(func(r *queryRecord) bool {
+func (m *queryManager) lastByAlias(alias, refreshID string) (QueryRecord, bool) {
+	recs := m.list(func(r *QueryRecord) bool {
 		return r.Alias == alias && (refreshID == "" || r.RefreshID == refreshID)
 	})
-	var best queryRecord
+	var best QueryRecord
 	found := false
 	for _, r := range recs {
 		if !found || r.CreatedAt.After(best.CreatedAt) || r.CreatedAt.Equal(best.CreatedAt) && r.ID > best.ID {

@@ -31,7 +31,8 @@ import (
 // one response hundreds of megabytes.
 const maxPageBytes = 16 << 20
 
-// resultWriter appends a query's rows to its results file.
+// resultWriter appends a query's rows to its results file, noting where
+// every indexEvery-th row starts (rowindex.go).
 type resultWriter struct {
 	f     *os.File
 	w     *bufio.Writer
@@ -39,6 +40,7 @@ type resultWriter struct {
 	buf   []byte
 	rows  int64
 	bytes int64
+	index []int64
 }
 
 func createResults(path string, enc *rowEncoder) (*resultWriter, error) {
@@ -62,6 +64,9 @@ func (rw *resultWriter) writeRecord(rec arrow.Record) error {
 
 // writeRaw appends one rendered row.
 func (rw *resultWriter) writeRaw(line []byte) error {
+	if rw.rows%indexEvery == 0 {
+		rw.index = append(rw.index, rw.bytes)
+	}
 	rw.rows++
 	rw.bytes += int64(len(line)) + 1
 	if _, err := rw.w.Write(line); err != nil {

@@ -48,6 +48,9 @@ func (m *queryManager) run(e *queryEntry) {
 	if h := m.s.cfg.hooks; h != nil && h.beforeRun != nil {
 		h.beforeRun(e.ctx, e.rec.ID, e.rec.Statement)
 	}
+	if f := m.s.cfg.BeforeRun; f != nil {
+		f(e.ctx, e.rec.ID, e.rec.Statement)
+	}
 	ctx, cancel := context.WithTimeout(e.ctx, m.s.cfg.QueryTimeout)
 	defer cancel()
 	m.end(e, m.execute(ctx, e, prep))
@@ -61,7 +64,8 @@ type outcome struct {
 	started time.Time
 	rows    int64
 	bytes   int64
-	partial string // results file written (to rename or remove)
+	partial string  // results file written (to rename or remove)
+	index   []int64 // where every indexEvery-th row starts
 }
 
 // execute runs a prepared query, streaming its rows to the results file.
@@ -73,15 +77,19 @@ func (m *queryManager) execute(ctx context.Context, e *queryEntry, prep *engine.
 	var err error
 	switch {
 	case prep.IsExplain() || prep.IsAnalyze():
-		rw, err = createResults(partial, newRowEncoder(nil, nil))
+		rw, err = createResults(partial, newRowEncoder(nil, nil, false))
 		if err != nil {
 			out.status, out.err = stFailed, err
 			return out
 		}
 		text := prep.Explain()
+		plan := prep.PlanTree()
 		if prep.IsAnalyze() {
-			text, out.stats, err = prep.Analyze(ctx, engine.AnalyzeTimes)
+			text, plan, out.stats, err = prep.AnalyzeTree(ctx, engine.AnalyzeTimes)
 		}
+		m.mu.Lock()
+		e.rec.Plan = plan
+		m.mu.Unlock()
 		if err == nil {
 			err = rw.writeRaw(appendPlanRow(nil, text))
 		}
@@ -94,7 +102,7 @@ func (m *queryManager) execute(ctx context.Context, e *queryEntry, prep *engine.
 		m.mu.Lock()
 		e.rows = rows
 		m.mu.Unlock()
-		rw, err = createResults(partial, newRowEncoder(rows.Names(), prep.Types()))
+		rw, err = createResults(partial, newRowEncoder(rows.Names(), prep.Types(), e.rec.NestedJSON))
 		if err == nil {
 			err = m.drain(ctx, e, rows, rw)
 		}
@@ -105,7 +113,7 @@ func (m *queryManager) execute(ctx context.Context, e *queryEntry, prep *engine.
 		m.mu.Unlock()
 	}
 	if rw != nil {
-		out.rows, out.bytes = rw.rows, rw.bytes
+		out.rows, out.bytes, out.index = rw.rows, rw.bytes, rw.index
 		if ferr := rw.finish(); err == nil {
 			err = ferr
 		}
@@ -160,7 +168,13 @@ func (m *queryManager) end(e *queryEntry, o outcome) {
 	keep := o.status == stFinished || o.status == stTimedOut
 	if o.partial != "" {
 		if keep {
-			if err := os.Rename(o.partial, m.resultPath(e.rec.ID)); err != nil {
+			// The index first: a results file is never there without it.
+			err := writeIndex(m.indexPath(e.rec.ID), o.index)
+			if err == nil {
+				err = os.Rename(o.partial, m.resultPath(e.rec.ID))
+			}
+			if err != nil {
+				os.Remove(m.indexPath(e.rec.ID))
 				o.status, o.err, keep = stFailed, fmt.Errorf("keeping the results: %w", err), false
 			}
 		}
@@ -174,6 +188,7 @@ func (m *queryManager) end(e *queryEntry, o outcome) {
 		r.ExecutionMillis = time.Since(o.started).Milliseconds()
 	}
 	r.EventsScanned, r.EventsMatched, r.BytesScanned = o.stats.EventsScanned, o.stats.EventsMatched, o.stats.BytesScanned
+	r.Scan = scanFigures(o.stats.Scan)
 	if keep {
 		r.Rows, r.ResultBytes = o.rows, o.bytes
 	}

@@ -37,6 +37,7 @@ const (
 	DefaultQueryTimeout     = time.Hour
 	DefaultResultsRetention = 7 * 24 * time.Hour
 	DefaultMaxBodyBytes     = 1 << 20
+	DefaultStartWait        = time.Second
 	DefaultAccountID        = "000000000000"
 	DefaultRegion           = "us-east-1"
 )
@@ -57,8 +58,15 @@ type Config struct {
 	MaxQueries int
 	// MaxRunning bounds the queries running at once; the rest wait QUEUED
 	// (default: one per CPU, as each query already scans on every CPU).
-	MaxRunning       int
-	QueryTimeout     time.Duration // a query running longer is TIMED_OUT (default 1h)
+	MaxRunning   int
+	QueryTimeout time.Duration // a query running longer is TIMED_OUT (default 1h)
+	// StartWait is how long StartQuery waits for its query to end before
+	// answering with the QueryId (default DefaultStartWait; negative: not
+	// at all). Clients poll DescribeQuery every second or two after
+	// StartQuery; a query that ends within this budget is FINISHED at the
+	// first poll instead of one polling interval later. The answer is the
+	// same QueryId either way: only its timing changes.
+	StartWait        time.Duration
 	ResultsRetention time.Duration // queries and results are deleted after this (default 7 days)
 	// StoreDeletionDelay is how long a deleted store stays PENDING_DELETION
 	// (restorable) before its files are removed (default 7 days, as Lake).
@@ -66,13 +74,24 @@ type Config struct {
 	// S3 connects StartImport's s3:// sources (endpoint, profile, ...);
 	// credentials come from the server's AWS credential chain.
 	S3 s3io.Options
+	// S3AssumeRole makes StartImport of an s3:// source read the bucket
+	// as its S3BucketAccessRoleArn (STS AssumeRole with the server's
+	// credentials), as Lake does. Off by default: Lake's import roles
+	// trust cloudtrail.amazonaws.com, which a local user's credentials
+	// cannot act as, so the ARN is recorded and echoed and the server's
+	// own credentials read the bucket.
+	S3AssumeRole bool
 	// ImportRoot, when set, confines StartImport to local paths under it
 	// (symbolic links resolved); otherwise any path the server can read.
-	ImportRoot    string
-	MaxBodyBytes  int64                 // request bodies above this are refused (default 1 MiB)
-	MemoryLimit   int64                 // per query (0: the engine's default)
-	Now           func() time.Time      // the clock (tests move it)
-	Log           *log.Logger           // request errors and lifecycle events (nil: discarded)
+	ImportRoot   string
+	MaxBodyBytes int64            // request bodies above this are refused (default 1 MiB)
+	MemoryLimit  int64            // per query (0: the engine's default)
+	Now          func() time.Time // the clock (tests move it)
+	Log          *log.Logger      // request errors and lifecycle events (nil: discarded)
+	// BeforeRun, when set, is called in the runner before each query
+	// opens, and may block until ctx is done: tests of front-ends hold a
+	// query RUNNING with it.
+	BeforeRun     func(ctx context.Context, id, statement string)
 	hooks         *hooks                // tests only
 	janitorEvery  time.Duration         // how often expired things are removed (default 1 min)
 	engineOptions func(*engine.Options) // tests only
@@ -83,6 +102,7 @@ type hooks struct {
 	beforeRun   func(ctx context.Context, id, statement string) // in the runner, before the query opens
 	afterRecord func(ctx context.Context, id, statement string) // after each batch of rows is written
 	prepared    func(id string, p *planner.Plan)                // when StartQuery has planned the query
+	importing   func(ctx context.Context, id string)            // in an import's runner, once IN_PROGRESS is recorded
 }
 
 // Server answers the CloudTrail Lake API.
@@ -100,6 +120,7 @@ type Server struct {
 	stores     *storeStates
 	imports    *importManager
 	dashboards *dashboardStore
+	saved      savedStore
 
 	stop    context.CancelFunc
 	bg      sync.WaitGroup
@@ -143,6 +164,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.QueryTimeout <= 0 {
 		cfg.QueryTimeout = DefaultQueryTimeout
+	}
+	if cfg.StartWait == 0 {
+		cfg.StartWait = DefaultStartWait
 	}
 	if cfg.ResultsRetention <= 0 {
 		cfg.ResultsRetention = DefaultResultsRetention
@@ -280,10 +304,20 @@ func (s *Server) sweep() {
 }
 
 // serveAPI answers one API request.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) { s.serveOperation(w, r, true) }
+
+// AuthenticatedHandler answers Lake API operations exactly as Handler does
+// but without checking a SigV4 signature, for a front-end that has
+// authenticated the request itself (the console's session, which also
+// checks its CSRF token). Mount it only behind such a check.
+func (s *Server) AuthenticatedHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveOperation(w, r, false) })
+}
+
+func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, verify bool) {
 	id := newUUID()
 	w.Header().Set("x-amzn-RequestId", id)
-	op, err := s.answer(w, r)
+	op, err := s.answer(w, r, verify)
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {
@@ -298,7 +332,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 // answer reads, authenticates, routes and validates a request, runs its
 // handler and writes the result; it returns the error to write instead.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request) (string, error) {
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, verify bool) (string, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -308,7 +342,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) (string, error) 
 		return "", errorf("SerializationException", "reading the request body: %v", err)
 	}
 	region := s.cfg.Region
-	if !s.cfg.NoAuth {
+	if verify && !s.cfg.NoAuth {
 		signed, aerr := s.verify.verify(r, body)
 		if aerr != nil {
 			return "", aerr
@@ -326,7 +360,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) (string, error) 
 	}
 	h, ok := s.ops[op]
 	if !ok {
-		if lakeModel.knownOperation(op) {
+		if lakeModel().knownOperation(op) {
 			return op, errorf("UnsupportedOperationException", "ctlake serve does not implement %s; it answers the CloudTrail Lake operations (%s)", op, strings.Join(s.operationNames(), ", "))
 		}
 		return op, errorf("UnknownOperationException", "%s is not a CloudTrail operation", op)
@@ -334,7 +368,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) (string, error) 
 	if len(body) == 0 {
 		body = []byte("{}")
 	}
-	if verr := lakeModel.validate(op, body); verr != nil {
+	if verr := lakeModel().validate(op, body); verr != nil {
 		return op, verr
 	}
 	out, err := h(&call{ctx: r.Context(), op: op, body: body, region: region})

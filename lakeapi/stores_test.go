@@ -2,6 +2,7 @@ package lakeapi
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -260,7 +261,7 @@ func TestDashboards(t *testing.T) {
 	h.mustOK("UpdateDashboard", map[string]any{"DashboardId": "ops", "TerminationProtectionEnabled": false})
 	h.mustOK("DeleteDashboard", map[string]any{"DashboardId": "ops"})
 	h.mustFail("GetDashboard", map[string]any{"DashboardId": "ops"}, "ResourceNotFoundException", 404)
-	for _, id := range h.srv.queries.list(func(*queryRecord) bool { return true }) {
+	for _, id := range h.srv.queries.list(func(*QueryRecord) bool { return true }) {
 		h.waitStatus(id.ID)
 	}
 }
@@ -293,7 +294,7 @@ func TestScheduledRefresh(t *testing.T) {
 		"RefreshSchedule": map[string]any{"Frequency": map[string]any{"Unit": "HOURS", "Value": 6}, "Status": "ENABLED"}})
 	refreshes := func() int {
 		n := 0
-		for _, r := range h.srv.queries.list(func(r *queryRecord) bool { return r.Alias == "dashboard-hourly-1" }) {
+		for _, r := range h.srv.queries.list(func(r *QueryRecord) bool { return r.Alias == "dashboard-hourly-1" }) {
 			h.waitStatus(r.ID, "FINISHED")
 			n++
 		}
@@ -320,9 +321,11 @@ func TestScheduledRefresh(t *testing.T) {
 	}
 }
 
-// TestImportS3 imports an s3:// prefix (an in-process S3) with ingest's S3
-// reader; a second import of the same prefix fetches nothing again.
-func TestImportS3(t *testing.T) {
+// s3ImportFixture starts an in-process S3 whose bucket trail-bucket holds
+// 400 generated events over two days from day0 in CloudTrail's layout, with
+// the environment's AWS settings replaced by a test key; it returns the
+// server and the number of objects.
+func s3ImportFixture(t *testing.T, day0 time.Time) (*s3fake.Server, int) {
 	dir := t.TempDir()
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDS3TEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "s3-secret")
@@ -335,7 +338,7 @@ func TestImportS3(t *testing.T) {
 	fake := s3fake.Start(t)
 	fake.CreateBucket(t, "trail-bucket")
 	logs := filepath.Join(dir, "logs")
-	if _, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 9, Days: 2}, gen.LayoutS3, logs); err != nil {
+	if _, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 9, Start: day0, Days: 2}, gen.LayoutS3, logs); err != nil {
 		t.Fatal(err)
 	}
 	files := 0
@@ -355,6 +358,14 @@ func TestImportS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fake, files
+}
+
+// TestImportS3 imports an s3:// prefix (an in-process S3) with ingest's S3
+// reader; a second import of the same prefix fetches nothing again.
+func TestImportS3(t *testing.T) {
+	day0 := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	fake, files := s3ImportFixture(t, day0)
 	h := startServer(t, "", Config{S3: s3io.Options{Endpoint: fake.URL, PathStyle: true, MaxBackoff: 20 * time.Millisecond, Timeout: 5 * time.Second}})
 	arn := h.mustOK("CreateEventDataStore", map[string]any{"Name": "froms3", "AdvancedEventSelectors": []any{
 		map[string]any{"Name": "all", "FieldSelectors": []any{map[string]any{"Field": "eventCategory", "Equals": []string{"Management", "Data", "NetworkActivity", "Insight"}}}}}})["EventDataStoreArn"].(string)
@@ -371,18 +382,30 @@ func TestImportS3(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	g := wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
+	// An import with a time window keeps the events inside it (bounds
+	// included), whatever the dates of the files holding them.
+	from, until := day0.Add(12*time.Hour), day0.Add(30*time.Hour)
+	g := wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src,
+		"StartEventTime": from.Unix(), "EndEventTime": until.Unix()})["ImportId"].(string))
+	windowed := g["ImportStatistics"].(map[string]any)["EventsCompleted"].(float64)
+	if g["ImportStatus"] != "COMPLETED" || windowed == 0 || windowed >= 400 {
+		t.Fatalf("windowed import: %v", g)
+	}
+	// The objects it read are not recorded as read whole: the import
+	// without a window reads them again and adds the rest.
+	g = wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
 	stats := g["ImportStatistics"].(map[string]any)
 	// Every generated event arrives; the bucket also holds digest files,
 	// which the listing skips.
-	if g["ImportStatus"] != "COMPLETED" || stats["EventsCompleted"].(float64) != 400 || stats["FilesCompleted"].(float64) == 0 || stats["FilesCompleted"].(float64) > float64(files) {
-		t.Fatalf("%v (%d objects in the bucket)", g, files)
+	if g["ImportStatus"] != "COMPLETED" || windowed+stats["EventsCompleted"].(float64) != 400 || stats["FilesCompleted"].(float64) == 0 || stats["FilesCompleted"].(float64) > float64(files) {
+		t.Fatalf("%v (%d objects in the bucket; %v events imported in the window)", g, files, windowed)
 	}
-	q := h.startQuery("SELECT count(*) AS n FROM froms3")
+	q := h.startQuery(fmt.Sprintf("SELECT count(*) AS n, count_if(eventTime BETWEEN timestamp '%s' AND timestamp '%s') AS w FROM froms3",
+		from.Format(time.DateTime), until.Format(time.DateTime)))
 	h.waitStatus(q, "FINISHED")
 	rows, _ := h.allRows(q, 1)
-	if rows[0][0]["n"] != strconv.FormatInt(int64(stats["EventsCompleted"].(float64)), 10) {
-		t.Fatalf("store holds %v, import says %v", rows[0][0]["n"], stats["EventsCompleted"])
+	if rows[0][0]["n"] != "400" || rows[0][1]["w"] != strconv.FormatInt(int64(windowed), 10) {
+		t.Fatalf("store holds %v events, %v in the window; the windowed import took %v", rows[0][0]["n"], rows[0][1]["w"], windowed)
 	}
 	gets := fake.Count("GET")
 	g = wait(h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string))
@@ -392,5 +415,75 @@ func TestImportS3(t *testing.T) {
 	f := h.mustOK("ListImportFailures", map[string]any{"ImportId": g["ImportId"]})
 	if msg := f["Failures"].([]any)[0].(map[string]any)["ErrorMessage"].(string); !strings.Contains(msg, "no new CloudTrail files") {
 		t.Fatalf("%v", f)
+	}
+}
+
+// TestImportInterrupted: a server that dies during an import (its record
+// left IN_PROGRESS, as after kill -9) reads the import FAILED after a
+// restart, with a ServerStopped failure saying how to resume; StartImport
+// with the ImportId resumes it to COMPLETED and the store holds every event
+// once. A clean shutdown during an import records STOPPED instead.
+func TestImportInterrupted(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "logs")
+	gs, err := gen.Write(context.Background(), gen.Config{Events: 400, Seed: 5}, gen.LayoutS3, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan string, 1)
+	hold := func(ctx context.Context, id string) {
+		started <- id
+		<-ctx.Done()
+	}
+	h := startServer(t, "", Config{hooks: &hooks{importing: hold}})
+	arn := h.mustOK("CreateEventDataStore", map[string]any{"Name": "interrupted", "AdvancedEventSelectors": []any{
+		map[string]any{"Name": "all", "FieldSelectors": []any{map[string]any{"Field": "eventCategory", "Equals": []string{"Management", "Data"}}}}}})["EventDataStoreArn"].(string)
+	src := map[string]any{"S3": map[string]any{"S3LocationUri": "file://" + in, "S3BucketRegion": "us-east-1", "S3BucketAccessRoleArn": "arn:aws:iam::000000000000:role/x"}}
+	id := h.mustOK("StartImport", map[string]any{"Destinations": []string{arn}, "ImportSource": src})["ImportId"].(string)
+	<-started
+	record := filepath.Join(h.data, "api", "imports", id+".json")
+	running, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(running), `"IN_PROGRESS"`) {
+		t.Fatalf("record while held: %s", running)
+	}
+	h.stop() // a clean shutdown cancels the import: STOPPED
+	h = startServer(t, h.data, Config{})
+	if g := h.mustOK("GetImport", map[string]any{"ImportId": id}); g["ImportStatus"] != "STOPPED" {
+		t.Fatalf("after a clean shutdown: %v", g)
+	}
+	h.stop()
+	// What kill -9 leaves: the record as it was while the import ran.
+	if err := os.WriteFile(record, running, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h = startServer(t, h.data, Config{})
+	g := h.mustOK("GetImport", map[string]any{"ImportId": id})
+	if g["ImportStatus"] != "FAILED" {
+		t.Fatalf("after a crash: %v", g)
+	}
+	fails := h.mustOK("ListImportFailures", map[string]any{"ImportId": id})["Failures"].([]any)
+	last := fails[len(fails)-1].(map[string]any)
+	if last["ErrorType"] != "ServerStopped" || !strings.Contains(last["ErrorMessage"].(string), "resumes it") {
+		t.Fatalf("failures: %v", fails)
+	}
+	if s := h.mustOK("ListImports", map[string]any{"ImportStatus": "FAILED"})["Imports"].([]any); len(s) != 1 {
+		t.Fatalf("ListImports FAILED: %v", s)
+	}
+	h.mustOK("StartImport", map[string]any{"ImportId": id})
+	h.srv.imports.wg.Wait()
+	g = h.mustOK("GetImport", map[string]any{"ImportId": id})
+	// The logs' events, less those of categories the selectors leave out.
+	done := int64(g["ImportStatistics"].(map[string]any)["EventsCompleted"].(float64))
+	if g["ImportStatus"] != "COMPLETED" || done < gs.Events*9/10 || done > gs.Events {
+		t.Fatalf("resumed: %v (the logs hold %d events)", g, gs.Events)
+	}
+	q := h.startQuery("SELECT count(*) AS n, count(DISTINCT eventID) AS d FROM interrupted")
+	h.waitStatus(q, "FINISHED")
+	rows, _ := h.allRows(q, 1)
+	want := strconv.FormatInt(done, 10)
+	if rows[0][0]["n"] != want || rows[0][1]["d"] != want {
+		t.Fatalf("store holds %v; the import says %s events", rows, want)
 	}
 }

@@ -62,6 +62,27 @@ func (st *storeState) billingMode() string {
 	return st.BillingMode
 }
 
+// StoreStatus is a store's Lake status as GetEventDataStore reports it:
+// ENABLED, STOPPED_INGESTION (StopEventDataStoreIngestion, or created with
+// StartIngestion false) or PENDING_DELETION (DeleteEventDataStore, until
+// RestoreEventDataStore or the end of the 7 days). The CLI reads it so that
+// `ctlake ingest --follow` honours the API's ingestion switch and `ctlake
+// store list` and `ctlake query` know a store the API is deleting.
+func StoreStatus(st *orcstore.Store) (string, error) {
+	state, err := readStoreState(st)
+	if err != nil {
+		return "", err
+	}
+	return state.status(), nil
+}
+
+// The Lake statuses StoreStatus answers.
+const (
+	StatusEnabled          = statusEnabled
+	StatusStoppedIngestion = statusStoppedIngest
+	StatusPendingDeletion  = statusPendingDeletion
+)
+
 // storeStates reads and writes the state files; writes are serialised so
 // that two requests changing one store do not lose each other's change.
 type storeStates struct {
@@ -71,7 +92,9 @@ type storeStates struct {
 
 func newStoreStates(s *Server) *storeStates { return &storeStates{s: s} }
 
-func (ss *storeStates) read(st *orcstore.Store) (storeState, error) {
+func (ss *storeStates) read(st *orcstore.Store) (storeState, error) { return readStoreState(st) }
+
+func readStoreState(st *orcstore.Store) (storeState, error) {
 	var out storeState
 	b, err := os.ReadFile(filepath.Join(st.Dir, storeStateFile))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ctlake/ctlake/exec/fn"
 	"github.com/ctlake/ctlake/planner"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 // Lake returns every value as a string, in rows of one-key maps:
@@ -33,14 +34,18 @@ import (
 //     can tell NULL from an empty string.
 
 // rowEncoder appends result rows in the wire form, one JSON array per row.
+// With nestedJSON, maps, rows and arrays are JSON text instead of Lake's
+// Java form (the console's queries: its grid opens nested values as JSON,
+// and Java's {k=v} form cannot be read back when a value holds "=" or ", ").
 type rowEncoder struct {
-	keys  [][]byte // `{"name":` per column
-	types []planner.Type
-	tmp   []byte
+	keys       [][]byte // `{"name":` per column
+	types      []planner.Type
+	nestedJSON bool
+	tmp        []byte
 }
 
-func newRowEncoder(names []string, types []planner.Type) *rowEncoder {
-	e := &rowEncoder{types: types}
+func newRowEncoder(names []string, types []planner.Type, nestedJSON bool) *rowEncoder {
+	e := &rowEncoder{types: types, nestedJSON: nestedJSON}
 	for _, n := range names {
 		k, _ := json.Marshal(n)
 		e.keys = append(e.keys, append(append([]byte{'{'}, k...), ':'))
@@ -64,12 +69,25 @@ func (e *rowEncoder) appendRow(buf []byte, rec arrow.Record, i int) []byte {
 			if c < len(e.types) {
 				t = e.types[c]
 			}
-			e.tmp = appendLakeValue(e.tmp[:0], col, i, t, false)
+			if e.nestedJSON && isNested(col) {
+				e.tmp = resultfmt.AppendJSONValue(e.tmp[:0], col, i)
+			} else {
+				e.tmp = appendLakeValue(e.tmp[:0], col, i, t, false)
+			}
 			buf = appendJSONString(buf, e.tmp)
 		}
 		buf = append(buf, '}')
 	}
 	return append(buf, ']')
+}
+
+// isNested reports a map, struct or list column.
+func isNested(a arrow.Array) bool {
+	switch a.DataType().ID() {
+	case arrow.MAP, arrow.STRUCT, arrow.LIST, arrow.LARGE_LIST:
+		return true
+	}
+	return false
 }
 
 // appendLakeValue appends value i of arr as Lake prints it; nested marks a

@@ -137,3 +137,43 @@ func trinoType(dt arrow.DataType) string {
 		return dt.String()
 	}
 }
+
+// SymlinkDDL returns the Hive DDL of a table that reads the files named in
+// the symlink manifests under manifests (s3://…/_symlink_format_manifest/,
+// one folder per eventdate, written by `ctlake store export` after the
+// files they name are uploaded), so that a query sees each day of one
+// exported snapshot, never a half-uploaded one. Athena runs it as it is;
+// Trino's Hive connector reads such tables but cannot create them, so for
+// dialect "trino" the same statement is meant for the metastore (Hive,
+// Spark SQL, or Athena for Glue), with the Trino call that follows. Spark
+// cannot read ORC through symlink manifests: ask DDL for it instead.
+func (s *Store) SymlinkDDL(dialect, table, manifests string) (string, error) {
+	if table == "" {
+		table = regexp.MustCompile(`[^A-Za-z0-9_]`).ReplaceAllString(s.Info.Name, "_")
+	}
+	if !strings.HasSuffix(manifests, "/") {
+		manifests += "/"
+	}
+	if strings.ContainsAny(manifests, "'\n") {
+		return "", fmt.Errorf("location %q: quotes and newlines are not allowed", manifests)
+	}
+	var b strings.Builder
+	switch strings.ToLower(dialect) {
+	case "athena":
+		fmt.Fprintf(&b, "-- Athena: reads the files the export's manifests name (one exported snapshot per day). After creating it, and after each export that adds dates: MSCK REPAIR TABLE %s;\n", table)
+	case "trino":
+		b.WriteString("-- Trino's Hive connector reads this symlink table but cannot create it: run this in the catalog's metastore\n")
+		b.WriteString("-- (Hive, Spark SQL, or Athena for AWS Glue), then in Trino, after each export that adds dates:\n")
+		fmt.Fprintf(&b, "--   CALL system.sync_partition_metadata('default', '%s', 'ADD');\n", table)
+	default:
+		return "", fmt.Errorf("dialect %q cannot read symlink manifests (want athena or trino)", dialect)
+	}
+	fmt.Fprintf(&b, "CREATE EXTERNAL TABLE %s (\n", table)
+	writeHiveColumns(&b)
+	b.WriteString("\n)\nPARTITIONED BY (eventdate string)\n")
+	b.WriteString("ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.orc.OrcSerde'\n")
+	b.WriteString("STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'\n")
+	b.WriteString("OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'\n")
+	fmt.Fprintf(&b, "LOCATION '%s';\n", manifests)
+	return b.String(), nil
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile"
+	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
 )
 
 // Pruning decides, from statistics and bloom filters alone, that a stripe or
@@ -13,13 +14,18 @@ import (
 // mayMatch tests a stripe's statistics against the time range and the
 // pruning predicates.
 func mayMatch(f *orcfile.File, stats []orcfile.Statistics, spec ScanSpec) bool {
-	col := func(path string) (orcfile.Statistics, bool) {
+	return mayMatchCols(func(path string) (orcfile.Statistics, bool) {
 		c, ok := f.Root().Find(path)
 		if !ok || c.ID >= len(stats) {
 			return orcfile.Statistics{}, false
 		}
 		return stats[c.ID], true
-	}
+	}, spec)
+}
+
+// mayMatchCols is mayMatch over statistics found by column path (from a
+// file's metadata or from the store's metadata snapshot).
+func mayMatchCols(col func(path string) (orcfile.Statistics, bool), spec ScanSpec) bool {
 	if !spec.Time.All() {
 		if st, ok := col("eventTime"); ok && !timeMayMatch(st, spec.Time) {
 			return false
@@ -118,6 +124,13 @@ func applyBloom(f *orcfile.File, s *orcfile.Stripe, p Predicate, keep []bool) er
 	if err != nil || set == nil || !utf8 {
 		return err // legacy (pre-UTF-8) filters are not trusted
 	}
+	applyBloomSet(set, p, keep)
+	return nil
+}
+
+// applyBloomSet clears the row groups whose filter in set rules out every
+// value of an equality or IN predicate.
+func applyBloomSet(set []*bloom.Filter, p Predicate, keep []bool) {
 	for g, bf := range set {
 		if g >= len(keep) || !keep[g] || bf == nil {
 			continue // a malformed filter (nil) prunes nothing
@@ -133,7 +146,6 @@ func applyBloom(f *orcfile.File, s *orcfile.Stripe, p Predicate, keep []bool) er
 			keep[g] = false
 		}
 	}
-	return nil
 }
 
 // timeMayMatch tests eventTime statistics (milliseconds) against a range in

@@ -30,6 +30,9 @@ type ScanOptions struct {
 	// spec with TopN set (nil: the scan keeps its own, fed only by
 	// statistics).
 	Bound *TimeBound
+	// Dynamic, when set, is where a join above publishes a filter on its
+	// keys; the workers apply it to every batch after the time range.
+	Dynamic *DynamicFilter
 }
 
 // Scanner reads one snapshot of a store for a ScanSpec. Files and stripes
@@ -56,6 +59,9 @@ type Scanner struct {
 	// latePick holds the k best eventTimes of the first passes so far
 	// (scan_late.go); under mu.
 	latePick lateTopK
+
+	// meta is the store's metadata snapshot (nil: plan from file tails).
+	meta *metaSnapshot
 }
 
 type scanResult struct {
@@ -69,7 +75,27 @@ type scanResult struct {
 type scanUnit struct {
 	abs    string
 	stripe int
-	span   timeSpan // the stripe's eventTime statistics (top-N pruning)
+	span   timeSpan  // the stripe's eventTime statistics (top-N pruning)
+	fm     *fileMeta // the file's snapshot entry, when planned from it (scan_meta.go)
+	// fe is the file's manifest entry when planned from the snapshot: the
+	// worker that opens the file checks its tail against it (openUnit).
+	fe *FileEntry
+}
+
+// openUnit opens a unit's file. A file planned from its tail was checked
+// against its manifest entry then (openEntry); one planned from the
+// metadata snapshot is checked here, by the first worker that opens it
+// (orcfile caches the parsed tail, so later units pay a comparison).
+func openUnit(u scanUnit) (*orcfile.File, error) {
+	f, err := orcfile.OpenFile(u.abs)
+	if err != nil || u.fe == nil {
+		return f, err
+	}
+	if err := checkTail(f, *u.fe); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // OutputSchema is the schema of a scan's records for spec: one column per
@@ -155,6 +181,9 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		}
 		sortFiles(files, *spec.TopN)
 		sc.gate = newFirstGate()
+	}
+	if !spec.NoPruning {
+		sc.meta = metaSnapshotOf(s.Dir)
 	}
 	read := readColumns(spec)
 	units := make(chan scanUnit)
@@ -264,6 +293,9 @@ func (sc *Scanner) addStats(st ScanStats) {
 // planFile opens a file, prunes its stripes by statistics and queues the
 // rest.
 func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec ScanSpec, units chan<- scanUnit) error {
+	if fm, ok := sc.meta.lookup(fe); ok {
+		return sc.planFileMeta(ctx, s, fe, fm, spec, units)
+	}
 	f, abs, err := s.openEntry(fe, sc.dirs)
 	if err != nil {
 		return err
@@ -295,13 +327,7 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 	}
 	f.Close()
 	f = nil
-	for _, u := range queued {
-		select {
-		case units <- u:
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	sendUnits(ctx, units, queued)
 	return nil
 }
 
@@ -311,6 +337,16 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 	if sc.bound.Excludes(u.span) {
 		sc.addStats(ScanStats{StripesSkipped: 1, TopNStripesSkipped: 1})
 		return nil
+	}
+	if u.fm != nil {
+		n, out, err := screenUnit(u, spec)
+		if err != nil {
+			return err
+		}
+		if out {
+			sc.addStats(ScanStats{StripesSkipped: 1, RowGroupsSkipped: n})
+			return nil
+		}
 	}
 	if sc.order != nil && len(read) > 1 {
 		// Top-N scans read few rows of few stripes: choose the rows from
@@ -324,7 +360,7 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		}
 	}
 	st := ScanStats{StripesRead: 1}
-	f, err := orcfile.OpenFile(u.abs)
+	f, err := openUnit(u)
 	if err != nil {
 		return err
 	}
@@ -354,6 +390,9 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		BatchSize: spec.BatchSize,
 		RowGroups: func(s *orcfile.Stripe, rowIndex func(col int) ([]orcfile.RowGroup, error)) ([]bool, error) {
 			keep, skipped, err := selectRowGroups(f, s, rowIndex, spec)
+			if err == nil && spec.Sample != nil {
+				keep, skipped = sampleRowGroups(u, keep, skipped, spec.Sample)
+			}
 			if err == nil && sc.order != nil {
 				var n int
 				n, err = sc.pruneRowGroups(f, rowIndex, keep, spec)
@@ -379,6 +418,9 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		}
 		st.RowsRead += rec.NumRows()
 		b, ok := sc.shape(rec, spec)
+		if ok && opts.Dynamic != nil {
+			b, ok = applyDynamic(opts.Dynamic, b, &st)
+		}
 		if !ok {
 			continue
 		}

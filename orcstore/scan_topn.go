@@ -38,6 +38,12 @@ func stripeSpan(f *orcfile.File, stats []orcfile.Statistics) timeSpan {
 // sorts the rest into visiting order. It runs on the planning goroutine
 // only.
 func (sc *Scanner) orderStripes(f *orcfile.File, units []scanUnit, spec ScanSpec) []scanUnit {
+	return sc.orderUnits(units, spec, func(u scanUnit) { sc.seedFromRowIndex(f, u, spec) })
+}
+
+// orderUnits is orderStripes with the row-index seeding of the first unit
+// left to seed (from the file or from the metadata snapshot).
+func (sc *Scanner) orderUnits(units []scanUnit, spec ScanSpec, seed func(scanUnit)) []scanUnit {
 	o := sc.order
 	if o.Limit > 0 {
 		for _, u := range units {
@@ -53,7 +59,7 @@ func (sc *Scanner) orderStripes(f *orcfile.File, units []scanUnit, spec ScanSpec
 		// its row groups' statistics give a tighter bound than the
 		// stripe's, which may rule out the next files before they are
 		// opened.
-		sc.seedFromRowIndex(f, units[0], spec)
+		seed(units[0])
 	}
 	out := units[:0]
 	for _, u := range units {
@@ -86,6 +92,11 @@ func (sc *Scanner) seedFromRowIndex(f *orcfile.File, u scanUnit, spec ScanSpec) 
 	for i, g := range groups {
 		spans[i] = spanOf(g.Stats)
 	}
+	sc.seedSpans(spans, spec)
+}
+
+// seedSpans offers the bound what row-group spans allow.
+func (sc *Scanner) seedSpans(spans []timeSpan, spec ScanSpec) {
 	if t, ok := seedBound(spans, sc.order.Limit, sc.order.Desc, spec.Time); ok {
 		sc.bound.Offer(t)
 	}

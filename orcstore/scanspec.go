@@ -42,6 +42,10 @@ type ScanSpec struct {
 	// those that cannot reach the top-N are skipped (see topn.go). Pruning
 	// only: it never changes which rows a complete scan would return.
 	TopN *TopNOrder
+	// Sample, when set, keeps only some row groups (TABLESAMPLE SYSTEM);
+	// unlike pruning it changes the result, so NoPruning does not turn it
+	// off. A sampled scan takes no TopN.
+	Sample *BlockSample
 }
 
 // TimeRange is an eventTime interval in Unix nanoseconds. Min is inclusive
@@ -182,7 +186,8 @@ type ScanStats struct {
 	RowGroupsRead, RowGroupsSkipped int
 	BytesRead                       int64 // compressed bytes of the streams read
 	RowsRead                        int64 // rows decoded
-	RowsOut                         int64 // rows returned (after the exact time range)
+	RowsOut                         int64 // rows returned (after the exact time range and a dynamic filter)
+	RowsDynFiltered                 int64 // rows a join's dynamic filter dropped in the scan
 	// RowsLate are the rows whose other columns a top-N scan read after
 	// choosing them by eventTime alone (late materialization).
 	RowsLate int64
@@ -201,6 +206,7 @@ func (s *ScanStats) Add(s2 ScanStats) {
 	s.BytesRead += s2.BytesRead
 	s.RowsRead += s2.RowsRead
 	s.RowsOut += s2.RowsOut
+	s.RowsDynFiltered += s2.RowsDynFiltered
 	s.RowsLate += s2.RowsLate
 	s.TopNFilesSkipped += s2.TopNFilesSkipped
 	s.TopNStripesSkipped += s2.TopNStripesSkipped

@@ -378,6 +378,9 @@ func (tx *Tx) Commit() error {
 	if err := next.validate(); err != nil {
 		return fmt.Errorf("store %q: commit: %w", tx.store.Info.Name, err)
 	}
+	// The pruning metadata of the new snapshot (metasnap.go). Best effort:
+	// files without an entry are planned from their tails.
+	writeMetaSnapshot(tx.store.Dir, &next)
 	if err := tx.store.writeManifest(next); err != nil {
 		return fmt.Errorf("store %q: commit: %w", tx.store.Info.Name, err)
 	}

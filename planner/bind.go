@@ -17,12 +17,15 @@ var (
 	ErrUnknownTable    = errors.New("unknown table")
 	ErrUnknownFunction = errors.New("unknown function")
 	ErrType            = errors.New("type error")
+	ErrAmbiguous       = errors.New("ambiguous column")
 	ErrUnsupported     = sql.ErrUnsupported
 )
 
-// Stores resolves the table names a query uses (store name, ID or ARN).
+// Stores resolves the table names a query uses (store name, ID or ARN)
+// and lists the stores for SHOW TABLES.
 type Stores interface {
 	Open(ref string) (*orcstore.Store, error)
+	List() ([]orcstore.Info, error)
 }
 
 // Options configure planning.
@@ -34,10 +37,21 @@ type Options struct {
 	// row groups, the time range applied as a filter). Results must not
 	// change; tests run both ways.
 	NoPushdown bool
+	// SampleSeed seeds TABLESAMPLE (0: a random seed per query); tests
+	// fix it so that samples repeat.
+	SampleSeed uint64
 	// JSONTables maps table names (as written in FROM, matched without
 	// regard to case) to JSON files read without ingest; they are looked up
 	// before Stores. The scan gets Scan.JSON set.
 	JSONTables map[string][]string
+	// NoRules returns the plan as bound, constants folded: no rewrite
+	// rule and no column pruning. The reference evaluator of the golden
+	// tests runs it, so that every rule is checked against a plan it did
+	// not touch. Joins in it have no hash keys; it is not for the executor.
+	NoRules bool
+	// TimeScope, when bounded, limits every scan to this eventTime range
+	// (the console's time-range picker; see scopeScans).
+	TimeScope orcstore.TimeRange
 }
 
 // Build plans a parsed statement. query is the statement's text, for error
@@ -49,31 +63,63 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 	if err := sql.CheckDepth(query, stmt); err != nil {
 		return nil, err // the binder recurses over expressions
 	}
-	b := &binder{query: query, opts: opts, ctes: map[string]*sql.CTE{}}
+	b := &binder{query: query, opts: opts, ctes: map[string]*sql.CTE{}, fired: map[string]int{}}
 	var q *sql.Query
 	p := &Plan{}
+	var root Node
+	var names []string
+	var err error
 	switch s := stmt.(type) {
 	case *sql.Explain:
 		q, p.Explain, p.Analyze = s.Query, true, s.Analyze
 	case *sql.Query:
 		q = s
+	case *sql.ShowTables:
+		root, names, err = b.showTables(s)
+	case *sql.ShowColumns:
+		root, names, err = b.showColumns(s)
 	default:
 		return nil, b.errorf(stmt.Position(), ErrUnsupported, "only SELECT queries are supported")
 	}
-	root, names, err := b.bindQuery(q)
+	if q != nil {
+		root, names, err = b.bindQuery(q)
+	}
 	if err == nil {
 		err = b.foldConstants(root)
 	}
 	if err != nil {
-		for _, s := range b.snapshots {
-			s.Release()
-		}
+		b.releaseSnapshots()
 		return nil, err
 	}
-	b.pushFilters(root)
-	pruneColumns(root)
-	p.Root, p.Names, p.Snapshots = root, names, b.snapshots
+	// The console's time range narrows every scan before the rules run,
+	// so that estimates and transitive time facts see it too.
+	scopeScans(root, opts.TimeScope)
+	if !opts.NoRules {
+		if root, err = b.optimize(root); err != nil {
+			b.releaseSnapshots()
+			return nil, err
+		}
+		pruneColumns(root)
+		for {
+			n := b.fired[RuleMergeProjects]
+			if root = b.once(root, RuleMergeProjects, mergeProjects); b.fired[RuleMergeProjects] == n {
+				break
+			}
+		}
+		if !opts.NoPushdown {
+			root = b.once(root, RuleDynamicFilter, dynamicFilter)
+		}
+	}
+	p.Root, p.Names, p.Fired, p.Snapshots = root, names, b.fired, b.snapshots
 	return p, nil
+}
+
+// releaseSnapshots ends the leases of the snapshots taken so far, for a
+// statement that fails to bind: no plan holds them.
+func (b *binder) releaseSnapshots() {
+	for _, s := range b.snapshots {
+		s.Release()
+	}
 }
 
 // binder holds what binding one statement needs.
@@ -88,91 +134,29 @@ type binder struct {
 	lambdaIDs int
 	// snapshots are the store snapshots taken so far (Plan.Snapshots).
 	snapshots []*orcstore.Manifest
+	rels      int // relations (FROM items) numbered so far
+	// corr is set while the block of a subquery is bound: the enclosing
+	// scope, and what the block found correlated (see bind_subquery.go).
+	corr  *correlation
+	subN  int            // subqueries bound so far, to name their columns
+	fired map[string]int // rule name → times it rewrote a node
+	// win is the enclosing SELECT's window state (bind_window.go).
+	win *windowScope
+	// samples counts the TABLESAMPLEs bound so far (sample.go).
+	samples int
 }
 
 func (b *binder) errorf(pos int, kind error, format string, args ...any) error {
 	return sql.NewError(b.query, pos, kind, format, args...)
 }
 
-// scope is what names in an expression can refer to: the columns of the
-// node below, with the qualifiers (table name, alias) they can be prefixed
-// with.
-type scope struct {
-	cols       []Column
-	qualifiers []string     // lower-case names that may prefix a column
-	lambdas    *lambdaScope // parameters of the lambdas around the expression
-}
-
-// resolveColumn binds a dotted reference: an optional qualifier, a column,
-// then struct fields. Names match case-insensitively, exact case first.
-func (b *binder) resolveColumn(sc *scope, ref *sql.ColumnRef) (Expr, error) {
-	if e, ok, err := b.resolveLambdaVar(sc, ref); ok {
-		return e, err
-	}
-	parts, pos := ref.Parts, ref.PartPos
-	if len(parts) > 1 {
-		for _, q := range sc.qualifiers {
-			if strings.EqualFold(parts[0], q) {
-				if e, err := b.resolveColumnParts(sc, parts[1:], pos[1:]); err == nil {
-					return e, nil
-				}
-			}
-		}
-	}
-	return b.resolveColumnParts(sc, parts, pos)
-}
-
-func (b *binder) resolveColumnParts(sc *scope, parts []string, pos []int) (Expr, error) {
-	idx := -1
-	for i, c := range sc.cols {
-		if c.Name == parts[0] {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 {
-		for i, c := range sc.cols {
-			if strings.EqualFold(c.Name, parts[0]) {
-				idx = i
-				break
-			}
-		}
-	}
-	if idx < 0 {
-		return nil, b.errorf(pos[0], ErrUnknownColumn, "unknown column %q%s", parts[0], b.suggest(parts[0], sc))
-	}
-	var e Expr = &InputRef{Index: idx, Name: sc.cols[idx].Name, T: sc.cols[idx].T, P: pos[0]}
-	for i := 1; i < len(parts); i++ {
-		fe, err := b.field(e, parts[i], pos[i])
-		if err != nil {
-			return nil, err
-		}
-		e = fe
-	}
-	return e, nil
-}
-
-// field binds row.name.
-func (b *binder) field(row Expr, name string, pos int) (Expr, error) {
-	t := row.Type()
-	if t.Kind != KindRow {
-		return nil, b.errorf(pos, ErrType, "%s is %s, not a row: it has no field %q", row.String(), t, name)
-	}
-	_, f, ok := t.Field(name)
-	if !ok {
-		names := make([]string, len(t.Fields))
-		for i, f := range t.Fields {
-			names[i] = f.Name
-		}
-		return nil, b.errorf(pos, ErrUnknownColumn, "%s has no field %q (fields: %s)", row.String(), name, strings.Join(names, ", "))
-	}
-	return &FieldRef{Row: row, Name: f.Name, T: f.Type, P: pos}, nil
-}
-
 // suggest names a column that differs only slightly, for "did you mean".
 func (b *binder) suggest(name string, sc *scope) string {
 	best, bestD := "", 3
-	for _, c := range sc.cols {
+	for i, c := range sc.cols {
+		if sc.hidden[i] {
+			continue
+		}
 		if d := EditDistance(strings.ToLower(name), strings.ToLower(c.Name)); d < bestD {
 			best, bestD = c.Name, d
 		}

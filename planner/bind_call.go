@@ -10,6 +10,12 @@ import (
 // (coalesce, if, nullif), aggregates, and scalar functions from the catalog.
 func (b *binder) call(sc *scope, e *sql.FuncCall, aggs *aggCollector) (Expr, error) {
 	name := strings.ToLower(e.Name)
+	if e.Over != nil {
+		return b.windowCall(sc, e, aggs)
+	}
+	if IsWindowFunction(name) {
+		return nil, b.errorf(e.Pos, ErrType, "%s is a window function: it needs OVER (…), e.g. %s() OVER (ORDER BY eventTime)", e.Name, name)
+	}
 	if x, ok, err := b.specialCall(sc, e, name, aggs); ok {
 		return x, err
 	}
@@ -125,6 +131,11 @@ func (b *binder) aggregate(sc *scope, e *sql.FuncCall, name string, aggs *aggCol
 	if aggs == nil {
 		return nil, b.errorf(e.Pos, ErrType, "aggregate function %s is not allowed here", e.Name)
 	}
+	// Subqueries in the arguments join the rows before they are
+	// aggregated (count_if(x IN (SELECT …))).
+	subs, where := sc.subs, sc.where
+	sc.subs, sc.where = sc.aggSubs, "the arguments of an aggregate"
+	defer func() { sc.subs, sc.where = subs, where }()
 	var args []Expr
 	for _, a := range e.Args {
 		x, err := b.expr(sc, a, nil)

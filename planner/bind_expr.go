@@ -105,7 +105,7 @@ func (b *binder) expr(sc *scope, e sql.Expr, aggs *aggCollector) (Expr, error) {
 		return l, nil
 	case *sql.In:
 		if e.Subquery != nil {
-			return nil, b.errorf(e.Subquery.Pos, ErrUnsupported, "IN (subquery) is not supported yet")
+			return b.inSubquery(sc, e, aggs)
 		}
 		x, err := b.expr(sc, e.Expr, aggs)
 		if err != nil {
@@ -207,9 +207,9 @@ func (b *binder) expr(sc *scope, e sql.Expr, aggs *aggCollector) (Expr, error) {
 		}
 		return b.field(x, e.Field, e.FieldPos)
 	case *sql.Subquery:
-		return nil, b.errorf(e.Pos, ErrUnsupported, "scalar subqueries are not supported yet")
+		return b.scalarSubquery(sc, e)
 	case *sql.Exists:
-		return nil, b.errorf(e.Pos, ErrUnsupported, "EXISTS is not supported yet")
+		return b.existsSubquery(sc, e)
 	}
 	if x, ok, err := b.formExpr(sc, e, aggs); ok {
 		return x, err

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,6 +222,16 @@ func (e *groupingCall) String() string {
 func (*groupingCall) exprNode() {}
 
 // suggestFunction names known functions close to name, for "did you mean".
+// specialFunctionNames are the functions the binder handles itself (not
+// in the catalog), for did-you-mean and for telling a typo from a misuse.
+var specialFunctionNames = []string{"coalesce", "if", "nullif", "try", "grouping", "at_timezone", "with_timezone", "json_exists", "json_value", "json_query"}
+
+// isFunction reports whether name is any function a call can name.
+func (b *binder) isFunction(name string) bool {
+	_, hof := HigherOrderFunctions[name]
+	return hof || b.knownFunction(name) || b.opts.Functions.IsAggregate(name) || slices.Contains(specialFunctionNames, name)
+}
+
 func (b *binder) suggestFunction(name string) string {
 	var best []string
 	bestD := 3
@@ -228,7 +239,8 @@ func (b *binder) suggestFunction(name string) string {
 		bestD = 2
 	}
 	names := append(b.opts.Functions.Names(), sortedKeys(HigherOrderFunctions)...)
-	names = append(names, "coalesce", "if", "nullif", "try", "grouping", "at_timezone", "with_timezone", "json_exists", "json_value", "json_query")
+	names = append(names, specialFunctionNames...)
+	names = append(names, sortedKeys(WindowFunctions)...)
 	seen := map[string]bool{}
 	for _, n := range names {
 		if seen[n] || isOperatorName(n) {

@@ -8,33 +8,23 @@ import (
 // columns gives 2^n): every input row is aggregated once per set.
 const maxGroupingSets = 4096
 
-// groupBy binds a block's GROUP BY items: plain expressions (or ordinals,
-// through ordinal) and ROLLUP / CUBE / GROUPING SETS. It returns the
-// distinct group expressions, their names and, when a grouping element was
-// written, the grouping sets as indexes into the groups: the cross product
-// of the items' alternatives, as Trino defines it.
+// groupBy binds a block's GROUP BY items: plain expressions (bound by
+// bind, which also reads ordinals) and ROLLUP / CUBE / GROUPING SETS. It
+// returns the distinct group expressions, their names and, when a grouping
+// element was written, the grouping sets as indexes into the groups: the
+// cross product of the items' alternatives, as Trino defines it.
 //
 //	GROUP BY a, ROLLUP (b, c)  =>  groups [a, b, c], sets [[0 1 2] [0 1] [0]]
-func (b *binder) groupBy(sc *scope, items []sql.Expr, ordinal func(*sql.Literal) (Expr, string, error)) ([]Expr, []string, [][]int, error) {
+func (b *binder) groupBy(items []sql.Expr, bind func(sql.Expr) (Expr, string, error)) ([]Expr, []string, [][]int, error) {
 	var groups []Expr
 	var names []string
 	index := map[string]int{}
 	add := func(e sql.Expr) (int, error) {
-		var x Expr
-		var name string
-		var err error
-		if lit, ok := e.(*sql.Literal); ok && lit.Kind == sql.LitInteger {
-			x, name, err = ordinal(lit)
-		} else {
-			x, err = b.expr(sc, e, nil)
-			if x != nil {
-				name = x.String()
-			}
-		}
+		x, name, err := bind(e)
 		if err != nil {
 			return 0, err
 		}
-		k := x.String() + "\x00" + x.Type().String()
+		k := exprKey(x)
 		if i, ok := index[k]; ok {
 			return i, nil
 		}

@@ -59,6 +59,9 @@ func (b *binder) resolveLambdaVar(sc *scope, ref *sql.ColumnRef) (Expr, bool, er
 func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCollector) (Expr, error) {
 	sig, ok := HigherOrderFunctions[name]
 	if !ok {
+		if !b.isFunction(name) { // a typo of transform is not "does not take a lambda"
+			return nil, b.errorf(e.Pos, ErrUnknownFunction, "unknown function %s%s", name, b.suggestFunction(name))
+		}
 		for _, a := range e.Args {
 			if l, isLambda := a.(*sql.Lambda); isLambda {
 				return nil, b.errorf(l.Pos, ErrType, "%s does not take a lambda expression", e.Name)
@@ -265,8 +268,10 @@ func (b *binder) bindLambda(sc *scope, l *sql.Lambda, fn string, types []Type) (
 	for i, p := range l.Params {
 		ls.params = append(ls.params, Column{Name: p.Name, T: types[i]})
 	}
-	inner := &scope{cols: sc.cols, qualifiers: sc.qualifiers, lambdas: ls}
-	body, err := b.expr(inner, l.Body, nil)
+	inner := *sc
+	inner.lambdas = ls
+	inner.subs, inner.where = nil, "a lambda expression"
+	body, err := b.expr(&inner, l.Body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +295,7 @@ func (b *binder) bindLambda(sc *scope, l *sql.Lambda, fn string, types []Type) (
 				return &InputRef{Index: x.Index, Name: x.Name, T: x.T, P: x.P}, nil
 			}
 			return capture(x), nil
-		case *InputRef, *aggRef:
+		case *InputRef, *aggRef, *OuterRef:
 			return capture(x), nil
 		case *FieldRef:
 			if root := fieldRoot(x); root != nil {
@@ -327,6 +332,8 @@ func captureKey(e Expr) string {
 	switch x := e.(type) {
 	case *InputRef:
 		return "#" + strconv.Itoa(x.Index)
+	case *OuterRef:
+		return "^" + strconv.Itoa(x.Index)
 	case *LambdaVar:
 		return "λ" + strconv.Itoa(x.ID) + "." + strconv.Itoa(x.Index)
 	case *FieldRef:

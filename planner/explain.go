@@ -58,6 +58,12 @@ func (n *Scan) Explain() (string, []Attr) {
 			attrs = append(attrs, Attr{"late materialization", late})
 		}
 	}
+	if n.Spec.Sample != nil {
+		attrs = append(attrs, Attr{"sample", n.Spec.Sample.String()})
+	}
+	if n.Dynamic != "" {
+		attrs = append(attrs, Attr{"dynamic filter", n.Dynamic + " IN the build keys of the join above"})
+	}
 	if n.Spec.NoPruning {
 		attrs = append(attrs, Attr{"pruning", "off"})
 	}
@@ -104,7 +110,15 @@ func (n *TopN) Explain() (string, []Attr) {
 	}
 	return fmt.Sprintf("top %d by %s", n.N, keyList(n.Keys)), attrs
 }
-func (n *Limit) Explain() (string, []Attr)    { return fmt.Sprintf("limit %d", n.N), nil }
+func (n *Limit) Explain() (string, []Attr) {
+	switch {
+	case n.Offset == 0:
+		return fmt.Sprintf("limit %d", n.N), nil
+	case n.N < 0:
+		return fmt.Sprintf("offset %d", n.Offset), nil
+	}
+	return fmt.Sprintf("limit %d offset %d", n.N, n.Offset), nil
+}
 func (n *Distinct) Explain() (string, []Attr) { return "distinct", nil }
 func (n *UnionAll) Explain() (string, []Attr) { return "union all", nil }
 func (n *Values) Explain() (string, []Attr)   { return fmt.Sprintf("values (%d rows)", len(n.Rows)), nil }

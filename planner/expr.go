@@ -355,6 +355,8 @@ func Children(e Expr) []Expr {
 		return e.Args
 	case *Try:
 		return []Expr{e.X}
+	case *winRef:
+		return e.exprs()
 	}
 	return nil
 }

@@ -71,11 +71,12 @@ func scalarResult(e Expr) bool {
 
 // markRowFree records in m, for e and every node under it, whether it
 // depends on no row (no column reference, no aggregate, no grouping set,
-// no function with a new value per row such as uuid()), and returns e's.
+// no outer reference or subquery, no function with a new value per row
+// such as uuid()), and returns e's.
 func markRowFree(e Expr, m map[Expr]bool) bool {
 	free := true
 	switch x := e.(type) {
-	case *InputRef, *aggRef, *groupingCall:
+	case *InputRef, *aggRef, *groupingCall, *OuterRef, *subRef:
 		free = false
 	case *Call:
 		if v, isPerRow := x.Fn.(PerRow); isPerRow && v.Volatile() {

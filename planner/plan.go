@@ -15,6 +15,9 @@ type Plan struct {
 	// holding a reader lease on its files (orcstore.Manifest.Release):
 	// every one taken while binding, also of scans later rewritten away.
 	Snapshots []*orcstore.Manifest
+	// Fired counts the optimizer's rewrites by rule name (optimize.go), so
+	// that tests can require a rule to fire.
+	Fired map[string]int
 }
 
 // Node is a logical plan node: plain data that EXPLAIN prints and exec turns
@@ -51,6 +54,10 @@ type Scan struct {
 	Snapshot *orcstore.Manifest
 	Spec     orcstore.ScanSpec
 	Out      []Column // one per top-level column read, in Spec.Columns order
+	// Dynamic, when set, is the column a hash join above filters this scan
+	// on: it publishes its build keys once it has read them
+	// (rule_dynamic_filter.go).
+	Dynamic string
 	// JSON, when set, names the JSON files (CloudTrail Records, NDJSON,
 	// arrays, gzip) the table is read from instead of a store; Store and
 	// Snapshot are then nil. Such a scan decodes every event, applies
@@ -132,10 +139,12 @@ type TopN struct {
 	Prune *orcstore.TopNOrder
 }
 
-// Limit passes at most N rows and then stops pulling its input.
+// Limit skips the first Offset rows, then passes at most N rows (all
+// when N < 0) and stops pulling its input.
 type Limit struct {
-	Input Node
-	N     int64
+	Input  Node
+	N      int64
+	Offset int64
 }
 
 // Distinct removes duplicate rows.

@@ -5,103 +5,274 @@ import (
 	"strings"
 )
 
-// pruneColumns narrows every scan to the columns (and struct children) its
-// consumers use, so the ORC reader decodes only those streams.
+// pruneColumns narrows every node to the columns (and struct children)
+// the nodes above it read, so that each scan decodes only those streams:
 //
-//	Project(userIdentity.arn) / Scan(all 34 columns)
-//	  => Project(userIdentity.arn) / Scan(columns: userIdentity.arn)
+//	Project(userIdentity.arn) / Filter(eventName = 'x') / Scan(all 34 columns)
+//	  => Project(userIdentity.arn) / Filter(eventName = 'x') / Scan(columns: eventName, userIdentity.arn)
 //
-// A scan's consumers are the filters directly above it and the first
-// Project or Aggregate over them; they are the only nodes whose
-// expressions refer to the scan's columns.
+// Projections drop the expressions no one reads (a CTE's SELECT * costs
+// only what its users read), and a join asks each side for the columns
+// read above it plus its keys and conditions. Unlike the rules, this pass
+// changes what nodes produce: each node reports where its columns went,
+// and the node above rewrites its expressions.
 func pruneColumns(root Node) {
-	var visit func(n Node)
-	visit = func(n Node) {
-		for _, in := range n.Inputs() {
-			visit(in)
-		}
-		chain, scan := consumers(n)
-		if scan != nil {
-			narrowScan(scan, chain)
-		}
-	}
-	visit(root)
+	prune(root, allNeeds(len(root.Columns())))
 }
 
-// consumers returns, for a Project or Aggregate whose input is a scan
-// (possibly under filters), that node and the filters, and the scan.
-func consumers(n Node) ([]Node, *Scan) {
-	var in Node
-	switch n := n.(type) {
-	case *Project:
-		in = n.Input
-	case *Aggregate:
-		in = n.Input
-	default:
-		return nil, nil
+// colNeed is how the nodes above read one column: whole, or only some
+// paths of struct fields.
+type colNeed struct {
+	whole bool
+	paths [][]string
+}
+
+// needs are a node's columns the nodes above read, by index.
+type needs map[int]*colNeed
+
+func allNeeds(n int) needs {
+	nd := needs{}
+	for i := 0; i < n; i++ {
+		nd[i] = &colNeed{whole: true}
 	}
-	chain := []Node{n}
-	for {
-		switch x := in.(type) {
-		case *Filter:
-			chain = append(chain, x)
-			in = x.Input
-			continue
-		case *Scan:
-			return chain, x
-		}
-		return nil, nil
+	return nd
+}
+
+func (nd needs) at(i int) *colNeed {
+	c := nd[i]
+	if c == nil {
+		c = &colNeed{}
+		nd[i] = c
+	}
+	return c
+}
+
+// use records the columns e reads: a field path of a column, or a column.
+func (nd needs) use(e Expr) {
+	if e == nil {
+		return
+	}
+	if p, idx, ok := fieldPath(e); ok {
+		c := nd.at(idx)
+		c.paths = append(c.paths, p)
+		return
+	}
+	if r, ok := e.(*InputRef); ok {
+		nd.at(r.Index).whole = true
+		return
+	}
+	for _, c := range Children(e) {
+		nd.use(c)
 	}
 }
 
-func exprsOf(n Node) []Expr {
+// useParts records that paths of e's value are read (all of it when whole).
+func (nd needs) useParts(e Expr, c *colNeed) {
+	if c.whole {
+		nd.use(e)
+		return
+	}
+	base, idx, isPath := fieldPath(e)
+	if r, ok := e.(*InputRef); ok {
+		base, idx, isPath = nil, r.Index, true
+	}
+	if !isPath {
+		nd.use(e)
+		return
+	}
+	for _, p := range c.paths {
+		at := nd.at(idx)
+		at.paths = append(at.paths, append(append([]string(nil), base...), p...))
+	}
+}
+
+func (nd needs) sorted() []int {
+	out := make([]int, 0, len(nd))
+	for i := range nd {
+		out = append(out, i)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func identityMap(n int) map[int]int {
+	m := make(map[int]int, n)
+	for i := 0; i < n; i++ {
+		m[i] = i
+	}
+	return m
+}
+
+// prune narrows n (in place) to nd and returns where each of its former
+// columns went; columns nd does not name may be dropped.
+func prune(n Node, nd needs) map[int]int {
 	switch n := n.(type) {
+	case *Scan:
+		return narrowScan(n, nd)
 	case *Filter:
-		return []Expr{n.Cond}
+		in := copyNeeds(nd)
+		in.use(n.Cond)
+		rm := prune(n.Input, in)
+		n.Cond = retarget(n.Cond, rm, n.Input.Columns())
+		return rm
 	case *Project:
-		return n.Exprs
+		keep := nd.sorted()
+		child := needs{}
+		for _, i := range keep {
+			child.useParts(n.Exprs[i], nd[i])
+		}
+		rm := prune(n.Input, child)
+		cols := n.Input.Columns()
+		exprs := make([]Expr, len(keep))
+		names := make([]string, len(keep))
+		out := map[int]int{}
+		for k, i := range keep {
+			exprs[k], names[k], out[i] = retarget(n.Exprs[i], rm, cols), n.Names[i], k
+		}
+		n.Exprs, n.Names = exprs, names
+		return out
 	case *Aggregate:
-		out := append([]Expr(nil), n.Groups...)
+		child := needs{}
+		for _, g := range n.Groups {
+			child.use(g)
+		}
 		for _, a := range n.Aggs {
-			out = append(out, a.Args...)
-			if a.Filter != nil {
-				out = append(out, a.Filter)
+			for _, x := range a.Args {
+				child.use(x)
 			}
+			child.use(a.Filter)
 			for _, k := range a.OrderBy {
-				out = append(out, k.Expr)
+				child.use(k.Expr)
 			}
+		}
+		rm := prune(n.Input, child)
+		cols := n.Input.Columns()
+		for i := range n.Groups {
+			n.Groups[i] = retarget(n.Groups[i], rm, cols)
+		}
+		for i := range n.Aggs {
+			a := &n.Aggs[i]
+			for k := range a.Args {
+				a.Args[k] = retarget(a.Args[k], rm, cols)
+			}
+			if a.Filter != nil {
+				a.Filter = retarget(a.Filter, rm, cols)
+			}
+			for k := range a.OrderBy {
+				a.OrderBy[k].Expr = retarget(a.OrderBy[k].Expr, rm, cols)
+			}
+		}
+		return identityMap(len(n.Columns()))
+	case *Join:
+		return pruneJoin(n, nd)
+	case *Sort:
+		return pruneSorted(n.Input, n.Keys, nd)
+	case *TopN:
+		return pruneSorted(n.Input, n.Keys, nd)
+	case *Limit:
+		return prune(n.Input, nd)
+	case *Unnest:
+		return pruneUnnest(n, nd)
+	case *Sample:
+		return prune(n.Input, nd)
+	}
+	// Distinct, UnionAll, SetOp, Values: every column of every input counts.
+	for _, in := range n.Inputs() {
+		prune(in, allNeeds(len(in.Columns())))
+	}
+	return identityMap(len(n.Columns()))
+}
+
+// pruneSorted narrows the input of a sort or top-N to what is read above
+// and its keys read, and rewrites the keys.
+func pruneSorted(in Node, keys []SortKey, nd needs) map[int]int {
+	need := copyNeeds(nd)
+	for _, k := range keys {
+		need.use(k.Expr)
+	}
+	rm := prune(in, need)
+	for i := range keys {
+		keys[i].Expr = retarget(keys[i].Expr, rm, in.Columns())
+	}
+	return rm
+}
+
+func copyNeeds(nd needs) needs {
+	out := needs{}
+	for i, c := range nd {
+		cc := *c
+		cc.paths = append([][]string(nil), c.paths...)
+		out[i] = &cc
+	}
+	return out
+}
+
+// pruneJoin asks each side of a join for the columns read above it plus
+// those its keys and conditions read.
+func pruneJoin(j *Join, nd needs) map[int]int {
+	nl := len(j.Left.Columns())
+	nr := len(j.Right.Columns())
+	both := needs{}
+	for i, c := range nd {
+		if i < nl || j.Kind != JoinSemi && j.Kind != JoinAnti && j.Kind != JoinMark && i < nl+nr {
+			both[i] = c
+		}
+	}
+	both.use(j.Cond)
+	both.use(j.MarkCond)
+	ln, rn := needs{}, needs{}
+	for i, c := range both {
+		if i < nl {
+			ln[i] = c
+		} else {
+			rn[i-nl] = c
+		}
+	}
+	for _, k := range j.LeftKeys {
+		ln.use(k)
+	}
+	for _, k := range j.RightKeys {
+		rn.use(k)
+	}
+	lrm := prune(j.Left, ln)
+	rrm := prune(j.Right, rn)
+	lcols, rcols := j.Left.Columns(), j.Right.Columns()
+	for i := range j.LeftKeys {
+		j.LeftKeys[i] = retarget(j.LeftKeys[i], lrm, lcols)
+		j.RightKeys[i] = retarget(j.RightKeys[i], rrm, rcols)
+	}
+	all := map[int]int{}
+	for old, nw := range lrm {
+		all[old] = nw
+	}
+	for old, nw := range rrm {
+		all[nl+old] = len(lcols) + nw
+	}
+	cols := append(append([]Column(nil), lcols...), rcols...)
+	if j.Cond != nil {
+		j.Cond = retarget(j.Cond, all, cols)
+	}
+	if j.MarkCond != nil {
+		j.MarkCond = retarget(j.MarkCond, all, cols)
+	}
+	switch j.Kind {
+	case JoinSemi, JoinAnti:
+		return lrm
+	case JoinMark:
+		out := map[int]int{nl: len(lcols)}
+		for old, nw := range lrm {
+			out[old] = nw
 		}
 		return out
 	}
-	return nil
+	return all
 }
 
-// narrowScan rewrites scan and its consumers' column references.
-func narrowScan(scan *Scan, chain []Node) {
-	whole := map[int]bool{}
-	paths := map[int][][]string{}
-	var use func(e Expr)
-	use = func(e Expr) {
-		if p, idx, ok := fieldPath(e); ok {
-			paths[idx] = append(paths[idx], p)
-			return
-		}
-		if r, ok := e.(*InputRef); ok {
-			whole[r.Index] = true
-			return
-		}
-		for _, c := range Children(e) {
-			use(c)
-		}
-	}
-	for _, n := range chain {
-		for _, e := range exprsOf(n) {
-			use(e)
-		}
-	}
+// narrowScan narrows a scan to the columns and struct children nd names.
+func narrowScan(scan *Scan, nd needs) map[int]int {
 	var used []int
-	for i := range scan.Out {
-		if whole[i] || len(paths[i]) > 0 {
+	for _, i := range nd.sorted() {
+		if i < len(scan.Out) {
 			used = append(used, i)
 		}
 	}
@@ -111,21 +282,20 @@ func narrowScan(scan *Scan, chain []Node) {
 	for newIdx, old := range used {
 		remap[old] = newIdx
 		c := scan.Out[old]
-		if whole[old] {
+		need := nd[old]
+		if need.whole || len(need.paths) == 0 {
 			out = append(out, c)
 			spec = append(spec, c.Name)
 			continue
 		}
-		out = append(out, Column{Name: c.Name, T: narrowType(c.T, paths[old])})
-		for _, p := range dedupPaths(paths[old]) {
+		out = append(out, Column{Name: c.Name, T: narrowType(c.T, need.paths)})
+		for _, p := range dedupPaths(need.paths) {
 			spec = append(spec, c.Name+"."+strings.Join(p, "."))
 		}
 	}
 	scan.Out = out
 	scan.Spec.Columns = spec
-	for _, n := range chain {
-		rewriteExprs(n, func(e Expr) (Expr, error) { return retarget(e, remap, out), nil })
-	}
+	return remap
 }
 
 // fieldPath recognises a FieldRef chain over an InputRef.
@@ -207,5 +377,34 @@ func retarget(e Expr, remap map[int]int, cols []Column) Expr {
 		return &c
 	}
 	out, _ := mapChildren(e, func(c Expr) (Expr, error) { return retarget(c, remap, cols), nil })
+	return out
+}
+
+// pruneUnnest asks the input of an UNNEST for the columns read above it
+// and those its arguments read; its element columns stay, after the
+// narrowed input's.
+func pruneUnnest(u *Unnest, nd needs) map[int]int {
+	width := len(u.Input.Columns())
+	child := needs{}
+	for i, c := range nd {
+		if i < width {
+			child[i] = c
+		}
+	}
+	for _, a := range u.Args {
+		child.use(a)
+	}
+	rm := prune(u.Input, child)
+	cols := u.Input.Columns()
+	for i := range u.Args {
+		u.Args[i] = retarget(u.Args[i], rm, cols)
+	}
+	out := make(map[int]int, len(rm)+len(u.Out))
+	for old, nw := range rm {
+		out[old] = nw
+	}
+	for j := range u.Out {
+		out[width+j] = len(cols) + j
+	}
 	return out
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/ctlake/ctlake/orcstore"
 )
 
-// pushFilters moves what a store can do for a filter into its scan.
+// pushFilterIntoScan moves what a store can do for a filter into its scan.
 //
 // Conjuncts on eventTime against constants become the scan's time range:
 // it prunes files, stripes and row groups and drops rows outside it
@@ -20,33 +20,21 @@ import (
 // and row groups whose statistics or bloom filters rule them out, and the
 // conjunct stays in the filter, because statistics cannot prove that a row
 // matches.
-func (b *binder) pushFilters(root Node) {
-	if b.opts.NoPushdown {
-		return
+func pushFilterIntoScan(n Node) (Node, bool) {
+	f, ok := n.(*Filter)
+	if !ok {
+		return n, false
 	}
-	walkNodes(root, func(n Node) {
-		for _, in := range n.Inputs() {
-			f, ok := in.(*Filter)
-			if !ok {
-				continue
-			}
-			if scan, ok := f.Input.(*Scan); ok {
-				f.Cond = pushIntoScan(f.Cond, scan)
-			}
-		}
-	})
-	// A filter that lost every conjunct is removed.
-	removeTrueFilters(root)
-	walkNodes(root, func(n Node) {
-		if l, ok := n.(*Limit); ok {
-			limitSortToTopN(l)
-		}
-	})
-	walkNodes(root, func(n Node) {
-		if t, ok := n.(*TopN); ok {
-			pushTopN(t)
-		}
-	})
+	scan, ok := f.Input.(*Scan)
+	if !ok {
+		return n, false
+	}
+	cond, changed := pushIntoScan(f.Cond, scan)
+	if !changed {
+		return n, false
+	}
+	f.Cond = cond
+	return f, true
 }
 
 // limitSortToTopN turns a sort under a limit (through projections, which
@@ -55,7 +43,11 @@ func (b *binder) pushFilters(root Node) {
 //
 //	Limit(10) / Project / Sort(eventTime DESC) / ...
 //	  => Limit(10) / Project / TopN(eventTime DESC; 10) / ...
-func limitSortToTopN(l *Limit) {
+func limitSortToTopN(n Node) (Node, bool) {
+	l, ok := n.(*Limit)
+	if !ok || l.N < 0 {
+		return n, false
+	}
 	var parent Node = l
 	in := l.Input
 	for {
@@ -67,15 +59,16 @@ func limitSortToTopN(l *Limit) {
 	}
 	s, ok := in.(*Sort)
 	if !ok {
-		return
+		return n, false
 	}
-	t := &TopN{Input: s.Input, Keys: s.Keys, N: l.N}
+	t := &TopN{Input: s.Input, Keys: s.Keys, N: l.N + l.Offset}
 	switch p := parent.(type) {
 	case *Limit:
 		p.Input = t
 	case *Project:
 		p.Input = t
 	}
+	return n, true
 }
 
 // pushTopN links a top-N whose first key is a bare eventTime column to the
@@ -91,16 +84,17 @@ func limitSortToTopN(l *Limit) {
 // (string =, IN, LIKE 'prefix%') is also applied by the scan (Spec.Filter):
 // every row the scan returns then reaches the top-N too, and it may choose
 // rows by eventTime before reading their other columns (Rows).
-func pushTopN(t *TopN) {
-	if len(t.Keys) == 0 || t.N <= 0 {
-		return
+func pushTopN(n Node) (Node, bool) {
+	t, ok := n.(*TopN)
+	if !ok || len(t.Keys) == 0 || t.N <= 0 {
+		return n, false
 	}
 	e, in := t.Keys[0].Expr, t.Input
 	var filters []*Filter
 	for {
 		ref, ok := e.(*InputRef)
 		if !ok {
-			return
+			return n, false
 		}
 		switch n := in.(type) {
 		case *Project:
@@ -111,8 +105,8 @@ func pushTopN(t *TopN) {
 			continue
 		case *Scan:
 			path, ok := columnPath(ref, n)
-			if !ok || path != "eventTime" || ref.T.Kind != KindTimestamp || n.Store == nil || len(n.JSON) > 0 || n.Spec.NoPruning {
-				return
+			if !ok || path != "eventTime" || ref.T.Kind != KindTimestamp || n.Store == nil || len(n.JSON) > 0 || n.Spec.NoPruning || n.Spec.Sample != nil {
+				return t, false
 			}
 			o := &orcstore.TopNOrder{Desc: t.Keys[0].Desc, NullsFirst: t.Keys[0].NullsFirst}
 			if len(filters) == 0 {
@@ -121,8 +115,9 @@ func pushTopN(t *TopN) {
 				n.Spec.Filter, o.Rows = preds, t.N
 			}
 			n.Spec.TopN, t.Prune = o, o
+			return t, true
 		}
-		return
+		return t, false
 	}
 }
 
@@ -172,26 +167,36 @@ func exactFilter(filters []*Filter, scan *Scan) ([]orcstore.Predicate, bool) {
 	return preds, len(preds) > 0
 }
 
-// pushIntoScan returns what remains of cond after the scan took its share.
-func pushIntoScan(cond Expr, scan *Scan) Expr {
+// pushIntoScan returns what remains of cond after the scan took its share,
+// and whether the scan took anything new (the rule runs to a fixpoint, so
+// a pruning predicate the scan has already is not added again).
+func pushIntoScan(cond Expr, scan *Scan) (Expr, bool) {
 	var keep []Expr
+	changed := false
+	have := map[string]bool{}
+	for _, p := range scan.Spec.Prune {
+		have[p.String()] = true
+	}
 	for _, c := range conjuncts(cond) {
 		if r, ok := timeConjunct(c, scan); ok {
 			scan.Spec.Time = scan.Spec.Time.Intersect(r)
+			changed = true
 			continue
 		}
-		if p, ok := prunePredicate(c, scan); ok {
+		if p, ok := prunePredicate(c, scan); ok && !have[p.String()] {
+			have[p.String()] = true
 			scan.Spec.Prune = append(scan.Spec.Prune, p)
+			changed = true
 		}
 		keep = append(keep, c)
 	}
 	switch len(keep) {
 	case 0:
-		return &Literal{V: Value{Bool: true}, T: Boolean}
+		return &Literal{V: Value{Bool: true}, T: Boolean}, changed
 	case 1:
-		return keep[0]
+		return keep[0], changed
 	}
-	return &Logic{Args: keep, P: cond.Pos()}
+	return &Logic{Args: keep, P: cond.Pos()}, changed
 }
 
 func conjuncts(e Expr) []Expr {
@@ -203,40 +208,6 @@ func conjuncts(e Expr) []Expr {
 		return out
 	}
 	return []Expr{e}
-}
-
-func removeTrueFilters(n Node) {
-	for _, in := range n.Inputs() {
-		removeTrueFilters(in)
-	}
-	replace := func(in Node) Node {
-		if f, ok := in.(*Filter); ok {
-			if lit, ok := f.Cond.(*Literal); ok && lit.T.Kind == KindBoolean && !lit.V.Null && lit.V.Bool {
-				return f.Input
-			}
-		}
-		return in
-	}
-	switch n := n.(type) {
-	case *Filter:
-		n.Input = replace(n.Input)
-	case *Project:
-		n.Input = replace(n.Input)
-	case *Aggregate:
-		n.Input = replace(n.Input)
-	case *Sort:
-		n.Input = replace(n.Input)
-	case *TopN:
-		n.Input = replace(n.Input)
-	case *Limit:
-		n.Input = replace(n.Input)
-	case *Distinct:
-		n.Input = replace(n.Input)
-	case *UnionAll:
-		for i := range n.Ins {
-			n.Ins[i] = replace(n.Ins[i])
-		}
-	}
 }
 
 // timeConjunct recognises eventTime <op> constant.

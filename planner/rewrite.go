@@ -82,6 +82,8 @@ func mapChildren(e Expr, fn func(Expr) (Expr, error)) (Expr, error) {
 		c := *e
 		c.X = m(e.X)
 		out = &c
+	case *winRef:
+		out = e.mapExprs(m)
 	default:
 		return e, nil
 	}
@@ -127,6 +129,18 @@ func rewriteExprs(n Node, fn func(Expr) (Expr, error)) error {
 	case *TopN:
 		for i := range n.Keys {
 			n.Keys[i].Expr = r(n.Keys[i].Expr)
+		}
+	case *Window:
+		for _, p := range n.exprPtrs() {
+			*p = r(*p)
+		}
+	case *PartitionTopN:
+		for _, p := range n.exprPtrs() {
+			*p = r(*p)
+		}
+	case *Unnest:
+		for i := range n.Args {
+			n.Args[i] = r(n.Args[i])
 		}
 	case *Values:
 		for _, row := range n.Rows {

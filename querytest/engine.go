@@ -20,11 +20,17 @@ type Result struct {
 	Ordered bool // the plan ends in ORDER BY: row order is part of the answer
 }
 
+// FixtureSampleSeed is the TABLESAMPLE seed queries run with here, so that
+// block samples repeat between the runs with and without pushdown.
+const FixtureSampleSeed = 14
+
 // Runner runs queries against one catalog on the engine the ctlake CLI
 // uses (package engine), with a pinned now().
 type Runner struct {
 	Engine *engine.Engine
 	Now    int64 // Unix ns
+	// SampleSeed seeds TABLESAMPLE (0: FixtureSampleSeed).
+	SampleSeed uint64
 }
 
 // NewRunner returns a Runner over c with now() pinned to FixtureNow.
@@ -33,12 +39,29 @@ func NewRunner(c *orcstore.Catalog) *Runner {
 }
 
 func (r *Runner) options(noPushdown bool) engine.Options {
-	return engine.Options{Now: time.Unix(0, r.Now), MemoryLimit: 1 << 30, Workers: 2, NoPushdown: noPushdown}
+	seed := r.SampleSeed
+	if seed == 0 {
+		seed = FixtureSampleSeed
+	}
+	return engine.Options{Now: time.Unix(0, r.Now), MemoryLimit: 1 << 30, Workers: 2, NoPushdown: noPushdown, SampleSeed: seed}
 }
 
 // Plan parses and plans query.
 func (r *Runner) Plan(query string, noPushdown bool) (*planner.Plan, error) {
 	q, err := r.Engine.Prepare(context.Background(), query, r.options(noPushdown))
+	if err != nil {
+		return nil, err
+	}
+	return q.Plan, nil
+}
+
+// RawPlan parses and binds query without the optimizer's rules: the plan
+// the reference evaluator runs, so that every rule is checked against a
+// plan it did not touch.
+func (r *Runner) RawPlan(query string) (*planner.Plan, error) {
+	o := r.options(true)
+	o.NoRules = true
+	q, err := r.Engine.Prepare(context.Background(), query, o)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +75,7 @@ func (r *Runner) Query(ctx context.Context, query string, noPushdown bool) (*Res
 		return nil, err
 	}
 	if q.Plan.Explain {
+		q.Close()
 		return nil, fmt.Errorf("EXPLAIN statement where a query was expected")
 	}
 	rows, err := q.Open(ctx)
@@ -85,6 +109,7 @@ func (r *Runner) Explain(query string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer q.Close()
 	return q.Explain(), nil
 }
 

@@ -115,7 +115,8 @@ func runCase(t *testing.T, cat *orcstore.Catalog, c *Case) string {
 }
 
 // runThreeWays runs a query with pushdown, without it, and on the reference
-// evaluator; it returns the first's text (rows or error).
+// evaluator (over the plan as bound, before the optimizer's rules); it
+// returns the first's text (rows or error).
 func runThreeWays(t *testing.T, r *Runner, c *Case) (string, bool) {
 	ctx := context.Background()
 	on, errOn := r.Query(ctx, c.Input, false)
@@ -139,7 +140,7 @@ func runThreeWays(t *testing.T, r *Runner, c *Case) (string, bool) {
 			t.Errorf("%s: pushdown on vs off: %s\n%s", c.Pos, d, c.Input)
 		}
 	}
-	plan, err := r.Plan(c.Input, true)
+	plan, err := r.RawPlan(c.Input)
 	if err != nil {
 		return text, true // a planning error: nothing for the reference to run
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"sort"
 
 	"github.com/ctlake/ctlake/orcstore"
@@ -58,6 +59,10 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 			out = append(out, row)
 		}
 		return out, nil
+	case *planner.Join:
+		return r.join(ctx, n, nil)
+	case *planner.SetOp:
+		return r.setOp(ctx, n)
 	case *planner.UnionAll:
 		var out [][]any
 		for _, in := range n.Ins {
@@ -69,7 +74,21 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 		}
 		return out, nil
 	}
-	in, err := r.node(ctx, n.Inputs()[0])
+	var in [][]any
+	var err error
+	if f, ok := n.(*planner.Filter); ok {
+		if j, ok := f.Input.(*planner.Join); ok {
+			var hints []hint
+			for _, c := range andArgs(f.Cond) {
+				hints = append(hints, hint{c, 0})
+			}
+			in, err = r.join(ctx, j, hints)
+		} else {
+			in, err = r.node(ctx, f.Input)
+		}
+	} else {
+		in, err = r.node(ctx, n.Inputs()[0])
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +126,22 @@ func (r *Reference) node(ctx context.Context, n planner.Node) ([][]any, error) {
 		}
 		return limit(out, n.N), nil
 	case *planner.Limit:
+		if int64(len(in)) <= n.Offset {
+			return nil, nil
+		}
+		in = in[n.Offset:]
+		if n.N < 0 {
+			return in, nil
+		}
 		return limit(in, n.N), nil
+	case *planner.Window:
+		return r.window(n, in)
+	case *planner.PartitionTopN:
+		return r.partitionTopN(n, in)
+	case *planner.Unnest:
+		return r.unnest(n, in)
+	case *planner.Sample:
+		return refSample(in, n.Percent, n.Seed), nil
 	case *planner.Distinct:
 		types := columnTypes(n)
 		seen := map[string]bool{}
@@ -258,7 +292,27 @@ func (r *Reference) scan(ctx context.Context, n *planner.Scan) ([][]any, error) 
 		}
 		out = append(out, o)
 	}
+	if s := n.Spec.Sample; s != nil {
+		// The reference has no row groups: it samples rows instead, which
+		// agrees with the engine at 0 and 100 percent and in distribution
+		// otherwise (goldens assert only what any sample must satisfy).
+		out = refSample(out, s.Percent, s.Seed)
+	}
 	return out, nil
+}
+
+// refSample keeps each row with probability percent/100, from its own
+// generator: which rows it keeps is not the engine's choice, so goldens
+// between 0 and 100 percent assert properties every sample has.
+func refSample(rows [][]any, percent float64, seed uint64) [][]any {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var out [][]any
+	for _, row := range rows {
+		if percent >= 100 || rng.Float64()*100 < percent {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // narrow keeps the parts of v (of type full) that type part names.

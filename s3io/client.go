@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -37,6 +38,14 @@ type Options struct {
 	// Profile selects a shared config profile (default: AWS_PROFILE, else
 	// "default").
 	Profile string
+	// AssumeRole, when set, is the ARN of an IAM role to read the bucket
+	// as: the credentials loaded above call STS AssumeRole (through the
+	// SDK's stscreds, refreshed before they expire), as Lake does with an
+	// import's S3BucketAccessRoleArn. STS is AWS's unless the environment
+	// names another (AWS_ENDPOINT_URL_STS).
+	AssumeRole string
+	// RoleSessionName names the assumed role's session (default "ctlake").
+	RoleSessionName string
 	// HTTPClient replaces the SDK's HTTP client (tests).
 	HTTPClient aws.HTTPClient
 	// MaxAttempts bounds the tries of one request, the first included
@@ -129,6 +138,19 @@ func Connect(ctx context.Context, bucket string, opts Options) (*Client, error) 
 	cfg, err := config.LoadDefaultConfig(ctx, loads...)
 	if err != nil {
 		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	if opts.AssumeRole != "" {
+		name := opts.RoleSessionName
+		if name == "" {
+			name = "ctlake"
+		}
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), opts.AssumeRole, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = name
+		})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, fmt.Errorf("assuming role %s to read s3://%s: %w", opts.AssumeRole, bucket, err)
+		}
 	}
 	c := &Client{Bucket: bucket, Stats: stats, cfg: cfg, opts: opts}
 	c.Region = cfg.Region

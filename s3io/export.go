@@ -23,14 +23,20 @@ import (
 )
 
 // Exporting a store to S3 for Athena, Trino or Spark. The ORC files go
-// under PREFIX/eventdate=YYYY-MM-DD/ (the Hive layout `store ddl` declares),
-// keeping their unique names; files already there with the same size and
-// MD5 are skipped. Only after every file of the snapshot is uploaded is the
-// snapshot marker written, PREFIX/_ctlake/snapshot.json (and a copy under
+// under PREFIX/eventdate=YYYY-MM-DD/ (the Hive layout), keeping their
+// unique names; files already there with the same size and MD5 are
+// skipped. Uploading is not visible to the tables `store export` prints:
+// they read symlink manifests (export_manifest.go), one per partition,
+// PREFIX/_symlink_format_manifest/eventdate=YYYY-MM-DD/manifest, listing
+// that day's files of the snapshot. Only after every file is uploaded are
+// the manifests of the exported days replaced, each in one PUT, then the
+// snapshot marker, PREFIX/_ctlake/snapshot.json (and a copy under
 // _ctlake/snapshots/): the exact list of files of one committed store
-// snapshot. Files of the exported dates that the snapshot no longer holds
-// (merged by compaction, expired) are deleted after that. Folders starting
-// with "_" are ignored by Hive, Athena, Trino and Spark.
+// snapshot, which `ctlake ingest s3://PREFIX/` reads. Files the snapshot
+// no longer holds (merged by compaction, expired) are deleted one export
+// later, so that a query planned on the previous manifests still finds its
+// files. Folders starting with "_" are ignored by Hive, Athena, Trino and
+// Spark when they list a table's folder.
 
 // MarkerKey is the snapshot marker's key under an export prefix.
 const MarkerKey = "_ctlake/snapshot.json"
@@ -95,9 +101,11 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 	}
 	snap := Snapshot{Store: store.Info.Name, StoreID: store.Info.ID, Version: m.Version, CommittedAt: m.CommittedAt}
 	// Files of dates outside the range stay as the previous export left them.
+	var prevFiles []ExportedFile
 	if prev, err := c.readMarker(ctx, prefix); err != nil {
 		return res, err
 	} else if prev != nil {
+		prevFiles = prev.Files
 		for _, f := range prev.Files {
 			if !inRange(f.Date) {
 				snap.Files = append(snap.Files, f)
@@ -126,7 +134,13 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			ef, uploaded, err := c.exportFile(ctx, up, prefix, store, fe, existing, opts.PartSize)
+			rel := "eventdate=" + fe.Date + "/" + path.Base(fe.Path)
+			ef := ExportedFile{Key: rel, Date: fe.Date, Rows: fe.Rows, MinTime: fe.MinTime, MaxTime: fe.MaxTime}
+			local, err := store.ListedPath(fe.Path) // no link out of the store
+			uploaded := false
+			if err == nil {
+				uploaded, err = c.exportFile(ctx, up, prefix+rel, local, &ef, existing[prefix+rel], opts.PartSize)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -162,17 +176,28 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 	if err != nil {
 		return res, err
 	}
-	// The history copy first, the marker readers look at last.
+	// The history copy first, then the manifests the tables read (one
+	// PUT each: a partition switches from the old snapshot to the new one
+	// at once), the marker ctlake reads last.
 	hist := fmt.Sprintf("%s_ctlake/snapshots/v%012d.json", prefix, snap.Version)
-	for _, key := range []string{hist, prefix + MarkerKey} {
-		if err := c.put(ctx, key, body, "application/json"); err != nil {
-			return res, err
-		}
+	if err := c.put(ctx, hist, body, "application/json"); err != nil {
+		return res, err
+	}
+	if err := c.writeManifests(ctx, prefix, snap.Files, existing, inRange); err != nil {
+		return res, err
+	}
+	if err := c.put(ctx, prefix+MarkerKey, body, "application/json"); err != nil {
+		return res, err
 	}
 	res.Marker = URL(c.Bucket, prefix+MarkerKey)
-	// Stale files of the exported dates: not in the snapshot any more.
+	// Stale files of the exported dates: in neither this snapshot nor the
+	// previous one (which queries planned before the manifests changed may
+	// still be reading).
 	keep := map[string]bool{}
 	for _, f := range snap.Files {
+		keep[prefix+f.Key] = true
+	}
+	for _, f := range prevFiles {
 		keep[prefix+f.Key] = true
 	}
 	for key := range existing {
@@ -196,32 +221,32 @@ func partitionDate(rel string) (string, bool) {
 	return date, ok && isPart && len(date) == len("2006-01-02")
 }
 
-// exportFile uploads one store file unless the same bytes are there.
-func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, prefix string, store *orcstore.Store, fe orcstore.FileEntry, existing map[string]Object, partSize int64) (ExportedFile, bool, error) {
-	rel := "eventdate=" + fe.Date + "/" + path.Base(fe.Path)
-	key := prefix + rel
-	local, err := store.ListedPath(fe.Path) // no link out of the store
-	if err != nil {
-		return ExportedFile{}, false, err
-	}
+// exportFile uploads the file at local to key unless the same bytes are
+// there (old, from the listing of the prefix; zero if none), and sets ef's
+// size and MD5.
+func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, key, local string, ef *ExportedFile, old Object, partSize int64) (bool, error) {
 	sum, etag, size, err := fileDigests(local, partSize)
 	if err != nil {
-		return ExportedFile{}, false, err
+		return false, err
 	}
-	ef := ExportedFile{Key: rel, Date: fe.Date, Rows: fe.Rows, Bytes: size, MD5: sum, MinTime: fe.MinTime, MaxTime: fe.MaxTime}
-	if o, ok := existing[key]; ok && o.Size == size {
-		if o.ETag == etag || o.ETag == sum {
-			return ef, false, nil
+	ef.Bytes, ef.MD5 = size, sum
+	if old.Key != "" && old.Size == size {
+		// S3's ETag of a single PUT is the MD5; of a multipart upload, the
+		// MD5 of the parts' MD5s and the part count (etag, for the part
+		// size we upload with). Some S3-compatible stores give the whole
+		// MD5 either way (sum).
+		if old.ETag == etag || old.ETag == sum {
+			return false, nil
 		}
 		// SSE-KMS and some S3-compatible stores do not use MD5 ETags: the
 		// MD5 we stored in the object's metadata decides.
 		if _, meta, err := c.Head(ctx, key); err == nil && meta[md5Meta] == sum {
-			return ef, false, nil
+			return false, nil
 		}
 	}
 	f, err := os.Open(local)
 	if err != nil {
-		return ExportedFile{}, false, err
+		return false, err
 	}
 	defer f.Close()
 	c.Stats.Puts.Add(1)
@@ -233,9 +258,9 @@ func (c *Client) exportFile(ctx context.Context, up *manager.Uploader, prefix st
 		Metadata:    map[string]string{md5Meta: sum},
 	})
 	if err != nil {
-		return ExportedFile{}, false, c.wrap(ctx, "upload", key, err)
+		return false, c.wrap(ctx, "upload", key, err)
 	}
-	return ef, true, nil
+	return true, nil
 }
 
 // fileDigests returns a file's MD5 and the ETag S3 gives it when uploaded

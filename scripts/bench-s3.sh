@@ -19,7 +19,7 @@ mkdir -p "$DIR"
 cd "$ROOT"
 go build -o "$DIR/ctlake" ./cmd/ctlake
 go build -o "$DIR/s3serve" ./internal/s3fake/s3serve
-TRAIL="$DIR/trail-$EVENTS"
+TRAIL=${TRAIL:-$DIR/trail-$EVENTS} # TRAIL=DIR: an existing trail (gen --layout s3) instead
 if [ ! -d "$TRAIL" ]; then
   "$DIR/ctlake" gen --events "$EVENTS" --seed 1 --layout s3 --out "$TRAIL"
 fi

@@ -14,7 +14,8 @@ func TestErrorFields(t *testing.T) {
 		{"SELECT a\nFROM t\nWHERE b = = 1", 26, 3, 11, ErrSyntax},
 		{"DELETE FROM t", 0, 1, 1, ErrUnsupported},
 		{"SELECT 'éé' = FROM t", 16, 1, 15, ErrSyntax}, // col counts characters, pos bytes
-		{"SELECT rank() OVER () FROM t", 14, 1, 15, ErrUnsupported},
+		{"SELECT ? FROM t", 7, 1, 8, ErrUnsupported},
+		{"SELECT rank() OVER (ORDER BY a ROWS 2) FROM t", 37, 1, 38, ErrSyntax},
 	}
 	for _, c := range cases {
 		_, err := Parse(c.query)

@@ -10,7 +10,8 @@ type Node interface {
 	Position() int
 }
 
-// Statement is what Parse returns: *Query or *Explain.
+// Statement is what Parse returns: *Query, *Explain, *ShowTables or
+// *ShowColumns.
 type Statement interface {
 	Node
 	statementNode()
@@ -55,20 +56,31 @@ type Select struct {
 	Where    Expr
 	GroupBy  []Expr // an integer literal here is an ordinal (1-based)
 	Having   Expr
+	Windows  []*WindowDef // WINDOW name AS (…), …
 	OrderBy  []*OrderItem
-	Limit    *Limit
+	Offset   *Offset
+	Limit    *Limit // LIMIT n or FETCH FIRST n ROWS ONLY; nil for none or LIMIT ALL
 }
 
-// SetOp combines two query bodies: UNION [ALL|DISTINCT]. OrderBy and Limit
-// apply to the combined result.
+// Set operations, in Trino's precedence: INTERSECT binds tighter than
+// UNION and EXCEPT, which associate to the left.
+const (
+	SetUnion     = "UNION"
+	SetExcept    = "EXCEPT"
+	SetIntersect = "INTERSECT"
+)
+
+// SetOp combines two query bodies: UNION, EXCEPT or INTERSECT, each
+// [ALL|DISTINCT]. OrderBy, Offset and Limit apply to the combined result.
 type SetOp struct {
 	Pos     int    // the start of Left
-	OpPos   int    // the UNION keyword
-	Op      string // "UNION"
-	All     bool   // UNION ALL
+	OpPos   int    // the operator keyword
+	Op      string // SetUnion, SetExcept or SetIntersect
+	All     bool   // ALL (else DISTINCT, written or not)
 	Left    QueryExpr
 	Right   QueryExpr
 	OrderBy []*OrderItem
+	Offset  *Offset
 	Limit   *Limit
 }
 
@@ -109,11 +121,32 @@ const (
 	NullsLast
 )
 
-// Limit is LIMIT n.
+// Limit is LIMIT n, or FETCH {FIRST|NEXT} [n] {ROW|ROWS} ONLY (Pos is
+// then the FETCH keyword, and CountPos is FETCH's when n is left out).
 type Limit struct {
-	Pos      int // the LIMIT keyword
+	Pos      int // the LIMIT or FETCH keyword
 	Count    int64
 	CountPos int
+}
+
+// Offset is OFFSET n [ROW|ROWS]: the first n rows are skipped.
+type Offset struct {
+	Pos      int // the OFFSET keyword
+	Count    int64
+	CountPos int
+}
+
+// ShowTables is SHOW TABLES [LIKE 'pattern']: the event data stores.
+type ShowTables struct {
+	Pos  int
+	Like *Literal // nil without LIKE
+}
+
+// ShowColumns is SHOW COLUMNS FROM t, DESCRIBE t or DESC t: a table's
+// columns and their types.
+type ShowColumns struct {
+	Pos   int
+	Table *TableRef
 }
 
 // TableExpr is an item of FROM: *TableRef, *DerivedTable or *Join.
@@ -139,21 +172,24 @@ type TableRef struct {
 	Name   string // as written (quotes removed)
 	Quoted bool
 	Alias  *Ident
+	Sample *TableSample // TABLESAMPLE, nil when not written
 }
 
 // DerivedTable is a subquery in FROM; Alias is nil when none was written.
 type DerivedTable struct {
-	Pos   int // the opening parenthesis
-	Query QueryExpr
-	Alias *Ident
+	Pos    int // the opening parenthesis
+	Query  QueryExpr
+	Alias  *Ident
+	Sample *TableSample // TABLESAMPLE, nil when not written
 }
 
-// Join is "left [kind] JOIN right ON cond | USING (cols)". JOINs are
-// parsed so that errors are good; binding them is a later issue.
+// Join is "left [kind] JOIN right ON cond | USING (cols)". Kind is
+// normalised without INNER and OUTER; a comma between FROM items is a
+// CROSS JOIN whose OpPos is the comma.
 type Join struct {
 	Pos   int
 	OpPos int    // the first join keyword
-	Kind  string // "JOIN", "LEFT JOIN", "RIGHT JOIN", "CROSS JOIN", "NATURAL JOIN", …
+	Kind  string // "JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN", "NATURAL JOIN", …
 	Left  TableExpr
 	Right TableExpr
 	On    Expr
@@ -168,14 +204,19 @@ func (n *SetOp) Position() int        { return n.Pos }
 func (n *SelectItem) Position() int   { return n.Pos }
 func (n *OrderItem) Position() int    { return n.Pos }
 func (n *Limit) Position() int        { return n.Pos }
+func (n *Offset) Position() int       { return n.Pos }
+func (n *ShowTables) Position() int   { return n.Pos }
+func (n *ShowColumns) Position() int  { return n.Pos }
 func (n *TableRef) Position() int     { return n.Pos }
 func (n *DerivedTable) Position() int { return n.Pos }
 func (n *Join) Position() int         { return n.Pos }
 
-func (*Explain) statementNode()  {}
-func (*Query) statementNode()    {}
-func (*Select) queryNode()       {}
-func (*SetOp) queryNode()        {}
-func (*TableRef) tableNode()     {}
-func (*DerivedTable) tableNode() {}
-func (*Join) tableNode()         {}
+func (*Explain) statementNode()     {}
+func (*Query) statementNode()       {}
+func (*ShowTables) statementNode()  {}
+func (*ShowColumns) statementNode() {}
+func (*Select) queryNode()          {}
+func (*SetOp) queryNode()           {}
+func (*TableRef) tableNode()        {}
+func (*DerivedTable) tableNode()    {}
+func (*Join) tableNode()            {}

@@ -68,34 +68,6 @@ func (c *converter) query(s sqlparser.SelectStatement, paren bool) (QueryExpr, s
 	return nil, span{}, c.internalf(0, "statement")
 }
 
-func (c *converter) union(s *sqlparser.Union) (QueryExpr, span, *Error) {
-	left, lsp, err := c.query(s.Left, false)
-	if err != nil {
-		return nil, span{}, err
-	}
-	if ls, ok := s.Left.(*sqlparser.Select); ok && (len(ls.OrderBy) > 0 || ls.Limit != nil) {
-		return nil, span{}, c.p.errorf(left.Position(), ErrSyntax, "ORDER BY or LIMIT before UNION needs parentheses around that SELECT")
-	}
-	right, rsp, err := c.query(s.Right, false)
-	if err != nil {
-		return nil, span{}, err
-	}
-	op := rsp.first - 1
-	all := c.has(op, "ALL")
-	if all || c.has(op, "DISTINCT") {
-		op--
-	}
-	u := &SetOp{Pos: c.tok(lsp.first).pos, OpPos: c.tok(op).pos, Op: "UNION", All: all, Left: left, Right: right}
-	last := rsp.last
-	if u.OrderBy, last, err = c.orderBy(s.OrderBy, last); err != nil {
-		return nil, span{}, err
-	}
-	if u.Limit, last, err = c.limit(s.Limit, last); err != nil {
-		return nil, span{}, err
-	}
-	return u, span{lsp.first, last}, nil
-}
-
 func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 	if len(s.Comments) != 1 {
 		return nil, span{}, c.internalf(0, "SELECT marker")
@@ -143,10 +115,11 @@ func (c *converter) sel(s *sqlparser.Select) (QueryExpr, span, *Error) {
 		}
 		out.Having, last = e, sp.last
 	}
+	out.Windows, last = c.windowDefs(last)
 	if out.OrderBy, last, err = c.orderBy(s.OrderBy, last); err != nil {
 		return nil, span{}, err
 	}
-	if out.Limit, last, err = c.limit(s.Limit, last); err != nil {
+	if out.Offset, out.Limit, last, err = c.tail(s.Limit, last); err != nil {
 		return nil, span{}, err
 	}
 	return out, span{kw, last}, nil
@@ -230,7 +203,7 @@ func (c *converter) limit(l *sqlparser.Limit, last int) (*Limit, int, *Error) {
 		return nil, 0, err
 	}
 	if l.Offset != nil {
-		return nil, 0, c.p.errorf(c.tok(sp.first).pos, ErrUnsupported, "LIMIT with an offset is not supported")
+		return nil, 0, c.p.errorf(c.tok(sp.first).pos, ErrSyntax, "LIMIT m, n is MySQL: write OFFSET m LIMIT n")
 	}
 	if lit, ok := e.(*Literal); ok && lit.Kind == LitInteger {
 		if n, perr := strconv.ParseInt(lit.Value, 10, 64); perr == nil {
@@ -255,10 +228,12 @@ func (c *converter) from(te sqlparser.TableExprs, last int) (TableExpr, int, *Er
 		if err != nil {
 			return nil, 0, err
 		}
-		if k > 0 {
-			return nil, 0, c.p.errorf(x.Position(), ErrUnsupported, "comma-separated FROM items are not supported; use JOIN … ON")
+		if k > 0 { // a comma: CROSS JOIN, binding looser than any JOIN
+			out = &Join{Pos: out.Position(), OpPos: c.tok(sp.first - 1).pos, Kind: "CROSS JOIN", Left: out, Right: x}
+		} else {
+			out = x
 		}
-		out, last = x, sp.last
+		last = sp.last
 	}
 	return out, last, nil
 }
@@ -269,8 +244,14 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 		var out TableExpr
 		var sp span
 		var alias **Ident
+		var sample **TableSample
 		switch e := te.Expr.(type) {
 		case sqlparser.TableName:
+			if n, ok := placeholderIndex(e.Name.String(), "_u"); ok && e.Qualifier.IsEmpty() && te.As.IsEmpty() {
+				if u, sp, ok := c.unnestTable(n); ok {
+					return u, sp, nil
+				}
+			}
 			n, ok := placeholderIndex(e.Name.String(), "_i")
 			if !ok || !e.Qualifier.IsEmpty() {
 				return nil, span{}, c.internalf(0, "table name")
@@ -279,13 +260,8 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 			if c.rw.paths[n] != n {
 				return nil, span{}, c.p.errorf(t.pos, ErrUnsupported, "qualified table names are not supported; name the event data store by its ID")
 			}
-			ref := &TableRef{Pos: t.pos, Kind: TableName, Name: identName(t), Quoted: t.kind == tkQuoted}
-			switch t.kind {
-			case tkUUID:
-				ref.Kind = TableUUID
-			case tkARN:
-				ref.Kind = TableARN
-			}
+			ref := tableRef(t)
+			sample = &ref.Sample
 			out, sp, alias = ref, span{n, n}, &ref.Alias
 		case *sqlparser.Subquery:
 			q, qsp, err := c.query(e.Select, false)
@@ -297,7 +273,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 				return nil, span{}, c.internalf(qsp.first, "FROM subquery")
 			}
 			dt := &DerivedTable{Pos: c.tok(open).pos, Query: q}
-			out, sp, alias = dt, span{open, c.tok(open).match}, &dt.Alias
+			out, sp, alias, sample = dt, span{open, c.tok(open).match}, &dt.Alias, &dt.Sample
 		default:
 			return nil, span{}, c.internalf(0, "FROM item")
 		}
@@ -308,6 +284,7 @@ func (c *converter) table(te sqlparser.TableExpr) (TableExpr, span, *Error) {
 			}
 			*alias, sp.last = a, l
 		}
+		*sample, sp.last = c.claimSample(sp.last)
 		return out, sp, nil
 	case *sqlparser.ParenTableExpr:
 		if len(te.Exprs) != 1 {

@@ -356,6 +356,9 @@ func (c *converter) funcExpr(e *sqlparser.FuncExpr) (Expr, span, *Error) {
 	if n, ok := placeholderIndex(name, "_s"); ok && len(args) == 2 {
 		return &Subscript{Pos: c.tok(spans[0].first).pos, Expr: args[0], Index: args[1]}, span{spans[0].first, c.tok(n).match}, nil
 	}
+	if n, ok := placeholderIndex(name, "_v"); ok {
+		return c.over(n, args, spans)
+	}
 	if n, ok := placeholderIndex(name, "_d"); ok && len(args) == 1 {
 		t := c.tok(n)
 		return &FieldAccess{Pos: c.tok(spans[0].first).pos, Expr: args[0], Field: identName(t), FieldPos: t.pos}, span{spans[0].first, n}, nil

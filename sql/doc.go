@@ -41,9 +41,14 @@
 //
 // Parsed: SELECT [DISTINCT] items FROM store [[AS] alias] (a name, a
 // quoted name, a bare UUID or an ARN), FROM subqueries with or without
-// alias, JOIN … ON/USING, WHERE, GROUP BY, HAVING, ORDER BY with ASC/DESC
-// and NULLS FIRST/LAST as written, LIMIT n, UNION [ALL|DISTINCT], EXPLAIN
-// [ANALYZE], WITH; expressions of every kind in expr.go; and the Trino
+// alias, [INNER|LEFT|RIGHT|FULL [OUTER]|CROSS] JOIN … ON/USING and comma
+// joins (CROSS JOIN), WHERE, GROUP BY, HAVING, ORDER BY with ASC/DESC and
+// NULLS FIRST/LAST as written, OFFSET n [ROWS], LIMIT n, LIMIT ALL, FETCH
+// {FIRST|NEXT} [n] {ROW|ROWS} ONLY, UNION/INTERSECT/EXCEPT [ALL|DISTINCT]
+// with Trino's precedence (rewrite_query.go, convert_query.go), subqueries
+// in expressions (IN, EXISTS, scalar), EXPLAIN [ANALYZE], WITH, and the
+// catalog statements SHOW TABLES [LIKE 'p'], SHOW COLUMNS FROM t, DESCRIBE
+// t (parse_show.go); expressions of every kind in expr.go; and the Trino
 // forms of expr_forms.go, which become marker calls (rewrite_forms.go):
 // lambdas (x -> …, (x, y) -> …) as function arguments, ARRAY[…], AT TIME
 // ZONE, GROUP BY ROLLUP/CUBE/GROUPING SETS, aggregate FILTER (WHERE …),
@@ -51,7 +56,7 @@
 // OVERFLOW, the clauses of json_exists/json_value/json_query, typed
 // literals (IPADDRESS '…', X'…', …) and interval ranges ('1-2' YEAR TO
 // MONTH). Not supported yet, with a positioned ErrUnsupported: OVER
-// (window functions), UNNEST, EXCEPT/INTERSECT, FULL JOIN, OFFSET.
+// (window functions), UNNEST, LATERAL, FETCH … WITH TIES.
 //
 // # Using the result
 //

@@ -90,18 +90,30 @@ func (d *dumper) node(n Node, depth int) {
 		if n.Having != nil {
 			d.section(depth+1, "having", n.Having)
 		}
+		d.windowDefs(depth+1, n.Windows)
 		d.order(depth+1, n.OrderBy)
+		d.offset(depth+1, n.Offset)
 		d.limit(depth+1, n.Limit)
 	case *SetOp:
 		all := ""
 		if n.All {
 			all = " all"
 		}
-		d.line(depth, "union@%d op@%d%s", n.Pos, n.OpPos, all)
+		d.line(depth, "%s@%d op@%d%s", strings.ToLower(n.Op), n.Pos, n.OpPos, all)
 		d.node(n.Left, depth+1)
 		d.node(n.Right, depth+1)
 		d.order(depth+1, n.OrderBy)
+		d.offset(depth+1, n.Offset)
 		d.limit(depth+1, n.Limit)
+	case *ShowTables:
+		if n.Like != nil {
+			d.line(depth, "show-tables@%d like=%q", n.Pos, n.Like.Value)
+		} else {
+			d.line(depth, "show-tables@%d", n.Pos)
+		}
+	case *ShowColumns:
+		d.line(depth, "show-columns@%d", n.Pos)
+		d.node(n.Table, depth+1)
 	case *SelectItem:
 		s := fmt.Sprintf("item@%d", n.Pos)
 		if n.Star {
@@ -128,6 +140,9 @@ func (d *dumper) node(n Node, depth int) {
 			s += " alias=" + d.ident(*n.Alias)
 		}
 		d.line(depth, "%s", s)
+		d.sample(depth+1, n.Sample)
+	case *Unnest:
+		d.unnest(n, depth)
 	case *DerivedTable:
 		s := fmt.Sprintf("derived@%d", n.Pos)
 		if n.Alias != nil {
@@ -135,6 +150,7 @@ func (d *dumper) node(n Node, depth int) {
 		}
 		d.line(depth, "%s", s)
 		d.node(n.Query, depth+1)
+		d.sample(depth+1, n.Sample)
 	case *Join:
 		d.line(depth, "join@%d %s@%d", n.Pos, n.Kind, n.OpPos)
 		d.node(n.Left, depth+1)
@@ -182,6 +198,12 @@ func (d *dumper) order(depth int, items []*OrderItem) {
 		}
 		d.line(depth+1, "%s", s)
 		d.node(o.Expr, depth+2)
+	}
+}
+
+func (d *dumper) offset(depth int, o *Offset) {
+	if o != nil {
+		d.line(depth, "offset@%d %d@%d", o.Pos, o.Count, o.CountPos)
 	}
 }
 
@@ -240,6 +262,7 @@ func (d *dumper) expr(n Node, depth int) {
 			d.node(a, depth+1)
 		}
 		d.callClauses(n, depth+1)
+		d.over(depth+1, n)
 	case *Binary:
 		d.line(depth, "binary@%d %s@%d", n.Pos, n.Op, n.OpPos)
 		d.node(n.Left, depth+1)

@@ -69,6 +69,11 @@ type FuncCall struct {
 	Filter      Expr         // FILTER (WHERE cond)
 	Overflow    *Overflow    // listagg(… ON OVERFLOW …)
 	JSON        *JSONClauses // json_exists/json_value/json_query clauses
+	// Over is the window of a window function call, f(x) OVER (…), nil
+	// for a plain call; IgnoreNulls is IGNORE NULLS written before OVER
+	// (RESPECT NULLS is the default).
+	Over        *WindowSpec
+	IgnoreNulls bool
 }
 
 // Binary operators. Comparison and logic are binary too.

@@ -67,7 +67,7 @@ func quoteIdent(s string, quoted bool) string {
 		simple = identEnd(s, 0) == len(s)
 	}
 	up := strings.ToUpper(s)
-	if quoted || !simple || passKeywords[up] || unsupportedKeywords[up] != "" {
+	if quoted || !simple || passKeywords[up] || unsupportedKeywords[up] != "" || up == "EXCEPT" || up == "INTERSECT" {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
@@ -127,12 +127,20 @@ func (f *formatter) node(n Node) {
 		f.sel(n)
 	case *SetOp:
 		f.operand(n.Left)
-		f.w(" UNION ")
+		f.w(" ", n.Op, " ")
 		if n.All {
 			f.w("ALL ")
 		}
 		f.operand(n.Right)
-		f.tail(n.OrderBy, n.Limit)
+		f.tail(n.OrderBy, n.Offset, n.Limit)
+	case *ShowTables:
+		f.w("SHOW TABLES")
+		if n.Like != nil {
+			f.w(" LIKE ", quoteString(n.Like.Value))
+		}
+	case *ShowColumns:
+		f.w("SHOW COLUMNS FROM ")
+		f.node(n.Table)
 	case *TableRef:
 		if n.Kind == TableName {
 			f.w(quoteIdent(n.Name, n.Quoted))
@@ -140,11 +148,15 @@ func (f *formatter) node(n Node) {
 			f.w(n.Name)
 		}
 		f.alias(n.Alias)
+		f.sample(n.Sample)
+	case *Unnest:
+		f.unnest(n)
 	case *DerivedTable:
 		f.w("(")
 		f.node(n.Query)
 		f.w(")")
 		f.alias(n.Alias)
+		f.sample(n.Sample)
 	case *Join:
 		f.node(n.Left)
 		f.w(" ", n.Kind, " ")
@@ -180,7 +192,7 @@ func (f *formatter) operand(q QueryExpr) {
 	paren := false
 	switch q := q.(type) {
 	case *Select:
-		paren = len(q.OrderBy) > 0 || q.Limit != nil
+		paren = len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil
 	case *SetOp:
 		paren = true
 	}
@@ -238,12 +250,16 @@ func (f *formatter) sel(n *Select) {
 		f.w(" HAVING ")
 		f.expr(n.Having, 0)
 	}
-	f.tail(n.OrderBy, n.Limit)
+	f.windowDefs(n.Windows)
+	f.tail(n.OrderBy, n.Offset, n.Limit)
 }
 
-func (f *formatter) tail(order []*OrderItem, limit *Limit) {
+func (f *formatter) tail(order []*OrderItem, offset *Offset, limit *Limit) {
 	if len(order) > 0 {
 		f.orderItems(" ORDER BY ", order)
+	}
+	if offset != nil {
+		f.w(" OFFSET ", strconv.FormatInt(offset.Count, 10))
 	}
 	if limit != nil {
 		f.w(" LIMIT ", strconv.FormatInt(limit.Count, 10))
@@ -364,6 +380,7 @@ func (f *formatter) expr(e Expr, min int) {
 		f.callArgsTail(e)
 		f.w(")")
 		f.callTail(e)
+		f.over(e)
 	case *Binary:
 		p := binaryPrec(e.Op)
 		if p == precCmp {

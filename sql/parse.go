@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -61,7 +62,9 @@ func (p *parser) statement() (Statement, *Error) {
 		}
 	}
 	var st Statement
-	if t := &p.toks[0]; t.isWord("EXPLAIN") {
+	if t := &p.toks[0]; t.isWord("SHOW") || t.isWord("DESCRIBE") || t.isWord("DESC") {
+		return p.show(0, n)
+	} else if t.isWord("EXPLAIN") {
 		ex := &Explain{Pos: t.pos}
 		i := 1
 		if i < n && p.toks[i].isWord("ANALYZE") {
@@ -90,6 +93,15 @@ func (p *parser) statement() (Statement, *Error) {
 			first = min(first, m.tok)
 		}
 		return nil, p.errorf(p.toks[first].pos, ErrSyntax, "NULLS FIRST/LAST is only allowed after an ORDER BY term")
+	}
+	if err := p.unclaimedTail(); err != nil {
+		return nil, err
+	}
+	if err := p.unclaimedWindow(); err != nil {
+		return nil, err
+	}
+	if err := p.unclaimedSample(); err != nil {
+		return nil, err
 	}
 	return st, nil
 }
@@ -239,13 +251,16 @@ var statementKeywords = map[string]bool{
 	"VACUUM": true, "COPY": true, "LOAD": true, "UNLOAD": true, "VALUES": true, "TABLE": true,
 }
 
-var sqlparserErr = regexp.MustCompile(`^(.*) at position (\d+)(?: near '(.*)')?$`)
+// sqlparserErr is compiled on first use: only failed parses need it.
+var sqlparserErr = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(.*) at position (\d+)(?: near '(.*)')?$`)
+})
 
 // mapError turns sqlparser's "syntax error at position N near 'x'" about
 // the rewritten text into an error at the matching token of the user's
 // text, naming that token as the user wrote it.
 func (p *parser) mapError(msg, text string, pieces []piece, offs []int, end int) *Error {
-	m := sqlparserErr.FindStringSubmatch(msg)
+	m := sqlparserErr().FindStringSubmatch(msg)
 	if m == nil || len(pieces) == 0 {
 		return p.errorf(p.endPos(end), ErrSyntax, "syntax error")
 	}

@@ -57,12 +57,21 @@ type rewriter struct {
 	funcs map[int]span // function-name token → span of the whole call
 	casts map[int]*castInfo
 	nulls map[int]nullsMark // token before NULLS → mark
+	tails map[int]tailMark  // token before OFFSET, FETCH, LIMIT ALL → mark
 	forms *formState        // lambdas, ARRAY[…], AT TIME ZONE, … (rewrite_forms.go)
+	win   *windowState      // OVER and WINDOW (rewrite_window.go); nil until used
+	// unnests are the UNNEST FROM items cut from the text, by their
+	// UNNEST token (rewrite_unnest.go).
+	unnests map[int]*unnestInfo
+	// samples are the TABLESAMPLE clauses cut from the text, by the token
+	// before them (tablesample.go).
+	samples map[int]*sampleInfo
 }
 
 func newRewriter(p *parser) *rewriter {
 	return &rewriter{p: p, paths: map[int]int{}, lits: map[int]int{}, funcs: map[int]span{},
-		casts: map[int]*castInfo{}, nulls: map[int]nullsMark{}, forms: newFormState()}
+		casts: map[int]*castInfo{}, nulls: map[int]nullsMark{}, tails: map[int]tailMark{},
+		forms: newFormState()}
 }
 
 // passKeywords are the Trino reserved words handed to sqlparser as
@@ -78,17 +87,12 @@ var passKeywords = map[string]bool{
 
 // unsupportedKeywords are valid Trino that ctlake does not accept yet.
 var unsupportedKeywords = map[string]string{
-	"OVER":        "window functions (OVER) are not supported yet",
-	"UNNEST":      "UNNEST is not supported yet",
-	"EXCEPT":      "EXCEPT is not supported yet",
-	"INTERSECT":   "INTERSECT is not supported yet",
-	"FULL":        "FULL JOIN is not supported yet",
+	"OVER":        "OVER must follow a function call, as in row_number() OVER (ORDER BY eventTime)",
+	"UNNEST":      "UNNEST takes its arrays in parentheses: UNNEST(resources)",
 	"LATERAL":     "LATERAL is not supported yet",
 	"VALUES":      "VALUES is not supported yet",
-	"TABLESAMPLE": "TABLESAMPLE is not supported yet",
-	"WINDOW":      "window functions (WINDOW) are not supported yet",
-	"OFFSET":      "OFFSET is not supported yet",
-	"FETCH":       "FETCH FIRST is not supported yet; use LIMIT",
+	"TABLESAMPLE": "TABLESAMPLE must follow a table or subquery in FROM",
+	"WINDOW":      "expected WINDOW name AS (…)",
 	"WITH":        "WITH is only supported at the start of a query",
 	"RECURSIVE":   "recursive WITH is not supported",
 }
@@ -190,7 +194,7 @@ func (r *rewriter) hasAlias(i, end int) bool {
 	if t.kind == tkQuoted || t.isWord("AS") {
 		return true
 	}
-	return t.kind == tkWord && !passKeywords[t.up] && unsupportedKeywords[t.up] == "" && t.up != "NULLS"
+	return t.kind == tkWord && !passKeywords[t.up] && unsupportedKeywords[t.up] == "" && !notAlias(t)
 }
 
 func isNameTok(t *token) bool { return t != nil && (t.kind == tkWord || t.kind == tkQuoted) }
@@ -207,6 +211,11 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 	next := r.at(i+1, end)
 	call := next != nil && next.isOp("(")
 	start := len(r.out)
+	if queryWords[t.up] || t.up == "LIMIT" {
+		if n, ok, err := r.queryWord(i, end); ok {
+			return n, err
+		}
+	}
 	switch up := t.up; {
 	case up == "SELECT":
 		r.emit("SELECT", i)
@@ -261,6 +270,14 @@ func (r *rewriter) word(i, end int) (int, *Error) {
 		return r.grouping(i, i+1)
 	case up == "GROUPING" && next != nil && next.isWord("SETS") && r.at(i+2, end) != nil && r.tok(i+2).isOp("("):
 		return r.grouping(i, i+2)
+	case up == "UNNEST" && call:
+		return r.unnest(i, end)
+	case up == "TABLESAMPLE":
+		return r.tableSample(i, end)
+	case up == "WINDOW" && r.windowClauseAt(i, end):
+		return r.windowClause(i, end)
+	case up == "OVER" || up == "WINDOW" || up == "UNNEST":
+		return 0, r.p.errorf(t.pos, ErrSyntax, "%s", unsupportedKeywords[up])
 	case unsupportedKeywords[up] != "":
 		return 0, r.p.errorf(t.pos, ErrUnsupported, "%s", unsupportedKeywords[up])
 	case passKeywords[up]:
@@ -305,6 +322,9 @@ func (r *rewriter) name(i, end int) (int, *Error) {
 			}
 		}
 		if next, err = r.callClauses(start, p.match+1, end); err != nil {
+			return 0, err
+		}
+		if next, err = r.overClause(start, next, end); err != nil {
 			return 0, err
 		}
 	}

@@ -28,9 +28,12 @@ func children(n Node) []Node {
 			add(e)
 		}
 	}
-	addOrder := func(items []*OrderItem, l *Limit) {
+	addOrder := func(items []*OrderItem, off *Offset, l *Limit) {
 		for _, o := range items {
 			add(o)
+		}
+		if off != nil {
+			add(off)
 		}
 		if l != nil {
 			add(l)
@@ -63,10 +66,15 @@ func children(n Node) []Node {
 		if n.Having != nil {
 			add(n.Having)
 		}
-		addOrder(n.OrderBy, n.Limit)
+		for _, w := range n.Windows {
+			add(w)
+		}
+		addOrder(n.OrderBy, n.Offset, n.Limit)
 	case *SetOp:
 		add(n.Left, n.Right)
-		addOrder(n.OrderBy, n.Limit)
+		addOrder(n.OrderBy, n.Offset, n.Limit)
+	case *ShowColumns:
+		add(n.Table)
 	case *SelectItem:
 		if n.Expr != nil {
 			add(n.Expr)
@@ -75,6 +83,15 @@ func children(n Node) []Node {
 		add(n.Expr)
 	case *DerivedTable:
 		add(n.Query)
+		if n.Sample != nil {
+			add(n.Sample.Percent)
+		}
+	case *TableRef:
+		if n.Sample != nil {
+			add(n.Sample.Percent)
+		}
+	case *Unnest:
+		addExprs(n.Args)
 	case *Join:
 		add(n.Left, n.Right)
 		if n.On != nil {
@@ -82,6 +99,26 @@ func children(n Node) []Node {
 		}
 	case *FuncCall:
 		addExprs(n.Args)
+		if n.Over != nil {
+			add(n.Over)
+		}
+	case *WindowDef:
+		add(n.Spec)
+	case *WindowSpec:
+		addExprs(n.PartitionBy)
+		addOrder(n.OrderBy, nil, nil)
+		if n.Frame != nil {
+			add(n.Frame)
+		}
+	case *Frame:
+		add(n.Start)
+		if n.End != nil {
+			add(n.End)
+		}
+	case *FrameBound:
+		if n.Offset != nil {
+			add(n.Offset)
+		}
 	case *Binary:
 		add(n.Left, n.Right)
 	case *Unary:

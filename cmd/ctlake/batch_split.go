@@ -3,6 +3,7 @@ package main
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ctlake/ctlake/sql"
 )
@@ -133,7 +134,7 @@ type statement struct {
 	Err *sql.Error
 }
 
-var nameComment = regexp.MustCompile(`^--\s*name\s*:\s*(.*?)\s*$`)
+var nameComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^--\s*name\s*:\s*(.*?)\s*$`) })
 
 // splitStatements cuts src at every ';' that is code. Statements that are
 // only space and comments are dropped. rest is the text after the last ';'
@@ -177,7 +178,7 @@ func split(src string, segs []segment) (stmts []statement, rest string, open boo
 		switch s.kind {
 		case segLineComment:
 			if first < 0 {
-				if m := nameComment.FindStringSubmatch(src[s.start:s.end]); m != nil {
+				if m := nameComment().FindStringSubmatch(src[s.start:s.end]); m != nil {
 					name = m[1]
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 func TestSplitStatements(t *testing.T) {
@@ -280,7 +281,7 @@ func readResultFile(t *testing.T, path, format string) [][]string {
 			t.Errorf("%s: column %s is %s", path, f.Name, f.Type)
 		}
 	}
-	rs := &resultSet{}
+	rs := &resultfmt.Result{}
 	for _, f := range tbl.Schema().Fields() {
 		rs.Names = append(rs.Names, f.Name)
 	}
@@ -292,7 +293,7 @@ func readResultFile(t *testing.T, path, format string) [][]string {
 		rs.Records = append(rs.Records, rec)
 	}
 	var b strings.Builder
-	if err := writeResult(&b, "csv", rs); err != nil {
+	if err := resultfmt.Write(&b, "csv", rs); err != nil {
 		t.Fatal(err)
 	}
 	return readCSV(t, b.String())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	runs := fs.Int("runs", 5, "timed runs per query on the store (the median is reported)")
 	jsonRuns := fs.Int("json-runs", 0, "timed runs per query on JSON (default: --runs up to 200,000 events, else 1: each run decodes every event)")
 	duckRuns := fs.Int("duck-runs", 1, "runs per query through DuckDB (each one a duckpeer process that imports the events again)")
+	jsonMax := fs.Int64("json-max-events", 0, "skip the JSON route for sizes above N events (0: never skip; at 10M each JSON run decodes 16 GB)")
+	mode := fs.String("mode", "warm", "warm: each query timed inside one process; cold: each query its own ctlake (and duckpeer) process, as a script runs it; both")
+	coldRuns := fs.Int("cold-runs", 5, "processes per query in cold mode (the median is reported)")
 	cache := fs.String("cache", "", "folder caching generated events by seed and size, and the duckpeer binary (default: <user cache dir>/ctlake/bench)")
 	format := fs.String("format", "text", "report format: text or json")
 	plot := fs.String("plot", "", "also draw the report as an SVG chart into FILE.svg")
@@ -33,6 +37,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
 	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
+	joins := fs.Bool("joins", false, "run the join suite instead: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -64,7 +69,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		*cache = filepath.Join(dir, "ctlake", "bench")
 	}
-	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile}
+	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile, JSONMaxEvents: *jsonMax}
+	switch *mode {
+	case "warm":
+	case "cold", "both":
+		if *coldRuns < 1 {
+			return fmt.Errorf("%w: --cold-runs must be at least 1", errUsage)
+		}
+		if cfg.Exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("cold mode needs this program's path: %w", err)
+		}
+		cfg.ColdRuns = *coldRuns
+		cfg.NoWarm = *mode == "cold"
+	default:
+		return fmt.Errorf("%w: --mode %q (want warm, cold or both)", errUsage, *mode)
+	}
 	if cfg.JSONRuns == 0 {
 		cfg.JSONRuns = 1
 		if sizes[len(sizes)-1] <= 200_000 {
@@ -80,6 +99,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	default:
 		return fmt.Errorf("%w: --peer %q (want duckdb)", errUsage, *peer)
+	}
+	if *joins {
+		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
+			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
+		rep, err := bench.RunJoins(ctx, jc)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		return bench.WriteJoinsText(stdout, rep)
 	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {

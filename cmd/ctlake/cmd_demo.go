@@ -12,10 +12,11 @@ import (
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 func init() {
-	register(command{name: "demo", summary: "generate CloudTrail events, ingest them into a demo store and run showcase Lake queries", run: runDemo})
+	register(command{name: "demo", summary: "generate CloudTrail events, ingest them into a demo store and run showcase Lake queries", run: runDemo, data: true})
 }
 
 // demoQuery is one showcase query. {id} stands for the store ID, {day} for
@@ -144,7 +145,7 @@ func sampleEventID(ctx context.Context, eng *querier, id string) (string, error)
 	if len(out.Records) == 0 || out.Records[0].NumRows() == 0 {
 		return "", nil
 	}
-	return textValue(out.Records[0].Column(0), 0), nil
+	return resultfmt.TextValue(out.Records[0].Column(0), 0), nil
 }
 
 func dirSize(dir string) int64 {

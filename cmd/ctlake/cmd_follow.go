@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/lakeapi"
+	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/s3io"
 )
 
@@ -38,9 +40,23 @@ func runFollow(ctx context.Context, rf *ingestRemoteFlags, path string, opts ing
 		Interval:        *rf.interval,
 		Backfill:        !dopts.Since.IsZero() || !dopts.Until.IsZero(),
 		ReingestChanged: *rf.reingestChanged,
+		Paused:          lakePaused(store, stderr),
 	}
 	fmt.Fprintf(stderr, "following %s into %q every %s (Ctrl-C stops after committing what was read)\n", src, store.Info.Name, f.Interval)
+	lastPause := ""
 	f.OnCycle = func(c ingest.Cycle) {
+		if c.Paused != lastPause {
+			switch {
+			case c.Paused != "":
+				fmt.Fprintf(stderr, "%s paused: %s\n", c.Started.Format("15:04:05"), c.Paused)
+			default:
+				fmt.Fprintf(stderr, "%s resumed: the store's ingestion is on again\n", c.Started.Format("15:04:05"))
+			}
+			lastPause = c.Paused
+		}
+		if c.Paused != "" {
+			return
+		}
 		s := c.Summary
 		line := fmt.Sprintf("%s cycle %d: %d listed, %d new", c.Started.Format("15:04:05"), c.N, c.Listed, c.Listed-c.Already-len(c.Changed))
 		if s.Done {
@@ -68,4 +84,31 @@ func runFollow(ctx context.Context, rf *ingestRemoteFlags, path string, opts ing
 	}
 	fmt.Fprintf(stderr, "stopped after %s; everything read is committed\n", time.Since(began).Round(time.Second))
 	return nil
+}
+
+// lakePaused is the follower's pause switch: the store's Lake status, which
+// `ctlake serve` sets with StopEventDataStoreIngestion and
+// StartEventDataStoreIngestion (Lake's live ingestion is what a follower
+// does here) and with DeleteEventDataStore. A status that cannot be read
+// is reported once and does not pause: following goes on as before the
+// API existed.
+func lakePaused(store *orcstore.Store, stderr io.Writer) func() string {
+	warned := false
+	return func() string {
+		status, err := lakeapi.StoreStatus(store)
+		if err != nil {
+			if !warned {
+				fmt.Fprintf(stderr, "reading the store's ingestion switch: %v (following regardless)\n", err)
+				warned = true
+			}
+			return ""
+		}
+		switch status {
+		case lakeapi.StatusStoppedIngestion:
+			return "the store's ingestion is stopped (aws cloudtrail stop-event-data-store-ingestion); start-event-data-store-ingestion resumes it"
+		case lakeapi.StatusPendingDeletion:
+			return "the store is pending deletion (aws cloudtrail delete-event-data-store); restore-event-data-store resumes it"
+		}
+		return ""
+	}
 }

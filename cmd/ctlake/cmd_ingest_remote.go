@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/s3io"
 )
 
@@ -79,7 +80,7 @@ func splitList(s string) []string {
 }
 
 // runRemoteIngest ingests s3:// URLs, or follows a folder or a bucket.
-func runRemoteIngest(ctx context.Context, rf *ingestRemoteFlags, paths []string, dopts ingest.DiscoverOptions, cfg ingest.Config, tty bool, stdout, stderr io.Writer) error {
+func runRemoteIngest(ctx context.Context, rf *ingestRemoteFlags, paths []string, dopts ingest.DiscoverOptions, cfg ingest.Config, pf *lakeapi.ProgressFile, tty bool, stdout, stderr io.Writer) error {
 	for _, p := range paths {
 		if s3io.IsURL(p) != s3io.IsURL(paths[0]) {
 			return fmt.Errorf("%w: mix of s3:// URLs and local paths; ingest them in separate runs", errUsage)
@@ -96,7 +97,7 @@ func runRemoteIngest(ctx context.Context, rf *ingestRemoteFlags, paths []string,
 	}
 	var failed error
 	for _, url := range paths {
-		if err := ingestS3(ctx, url, opts, *rf.reingestChanged, cfg, tty, stdout, stderr); err != nil {
+		if err := ingestS3(ctx, url, opts, *rf.reingestChanged, cfg, pf, tty, stdout, stderr); err != nil {
 			if ctx.Err() != nil || s3io.Fatal(err) {
 				return err
 			}
@@ -108,7 +109,7 @@ func runRemoteIngest(ctx context.Context, rf *ingestRemoteFlags, paths []string,
 }
 
 // ingestS3 lists one s3:// URL and ingests what the store does not hold.
-func ingestS3(ctx context.Context, url string, opts ingest.S3Options, reingest bool, cfg ingest.Config, tty bool, stdout, stderr io.Writer) error {
+func ingestS3(ctx context.Context, url string, opts ingest.S3Options, reingest bool, cfg ingest.Config, pf *lakeapi.ProgressFile, tty bool, stdout, stderr io.Writer) error {
 	store := cfg.Store
 	began := time.Now()
 	src, err := ingest.OpenS3(ctx, url, opts)
@@ -147,6 +148,7 @@ func ingestS3(ctx context.Context, url string, opts ingest.S3Options, reingest b
 	if tty {
 		cfg.Progress = func(p ingest.Progress) { fmt.Fprintf(stderr, "\r\033[K%s", remoteProgressLine(p)) }
 	}
+	cfg.Progress = publishing(pf, cfg.Progress)
 	sum, err := ingest.Ingest(ctx, cfg, plan.Inputs)
 	if tty {
 		fmt.Fprint(stderr, "\r\033[K")

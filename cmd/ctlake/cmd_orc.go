@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // ctlake orc inspects ORC files with ctlake's own reader: meta shows the
@@ -187,7 +187,7 @@ func buildOrcMeta(f *orcfile.File) (*orcMeta, error) {
 		}
 		for _, s := range st.Streams {
 			ms.Streams = append(ms.Streams, orcMetaStream{Column: s.Column, Kind: s.Kind.String(), Offset: s.Offset, Length: s.Length})
-			if s.Kind == proto.Stream_BLOOM_FILTER || s.Kind == proto.Stream_BLOOM_FILTER_UTF8 {
+			if s.Kind == orcproto.Stream_BLOOM_FILTER || s.Kind == orcproto.Stream_BLOOM_FILTER_UTF8 {
 				ms.BloomFilters = append(ms.BloomFilters, s.Column)
 			}
 		}

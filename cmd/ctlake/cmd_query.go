@@ -10,18 +10,20 @@ import (
 	"strings"
 
 	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/resultfmt"
 	"github.com/ctlake/ctlake/sql"
 )
 
 func init() {
-	register(command{name: "query", summary: "run CloudTrail Lake SQL against a store", run: runQuery})
+	register(command{name: "query", summary: "run CloudTrail Lake SQL against a store", run: runQuery, data: true})
 }
 
 func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("query", "(SQL | -f FILE)", stderr)
+	fs := newFlagSet("query", "(SQL | -f FILE | --saved [NAME])", stderr)
 	open := dataFlag(fs)
-	format := fs.String("format", "table", "output format: "+strings.Join(resultFormats, ", ")+" (parquet and arrow need --out or a redirected stdout)")
+	format := fs.String("format", "table", "output format: "+strings.Join(resultfmt.Formats, ", ")+" (parquet and arrow need --out or a redirected stdout)")
 	stats := fs.Bool("stats", false, "print scan statistics on stderr (events scanned and matched, bytes, files/stripes/row groups read and skipped, time)")
+	saved := fs.Bool("saved", false, "list the queries saved in the web console; with NAME (or ID) as the argument, run that one")
 	file := fs.String("f", "", "read the query, or several ';'-separated statements, from FILE ('-' for stdin)")
 	store := fs.String("store", "", "store name or ID that $EDS_ID in the query stands for")
 	outPath := fs.String("out", "", "a folder for the results of -f FILE or of several statements (one NN-name.<format> file per statement, and summary.csv); for one query on the command line, the FILE to write (a folder if it is one or ends in /)")
@@ -31,12 +33,31 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations, sorts and joins may hold; the process stays under about twice this")
 	noPushdown := fs.Bool("no-pushdown", false, "read every file, stripe and row group (for comparing results; slower)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	scanLim := addScanLimitFlags(fs)
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob, as ingest reads them) as table NAME without ingesting them (repeatable)")
 	jsonOpts := jsonFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
+	}
+	if *saved {
+		// --saved: the argument names a saved query, not SQL.
+		if *file != "" {
+			return fmt.Errorf("%w: give --saved or -f, not both", errUsage)
+		}
+		c, err := open()
+		if err != nil {
+			return err
+		}
+		if len(pos) == 0 {
+			return listSaved(stdout, c.Dir)
+		}
+		stmt, err := savedStatement(c.Dir, strings.Join(pos, " "))
+		if err != nil {
+			return err
+		}
+		pos = []string{stmt}
 	}
 	var stmts []statement
 	switch {
@@ -72,14 +93,15 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
 	}
 	setSoftMemoryLimit(limit)
+	tuneQueryGC()
 	if !isResultFormat(*format) {
-		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultFormats, ", "))
+		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultfmt.Formats, ", "))
 	}
 	// With -f or several statements --out is a folder (a file per
 	// statement and summary.csv); a single query on the command line
 	// writes the file --out names, unless it names a folder.
 	toDir := *outPath != "" && (*file != "" || len(stmts) > 1 || isDir(*outPath))
-	if isBinaryFormat(*format) && *outPath == "" && isTerminal(stdout) {
+	if resultfmt.IsBinary(*format) && *outPath == "" && isTerminal(stdout) {
 		return fmt.Errorf("%w: --format %s writes a binary file: give --out FILE or redirect stdout", errUsage, *format)
 	}
 	c, err := open()
@@ -95,6 +117,9 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	eng := newQuerier(c)
 	eng.opts = engine.Options{MemoryLimit: limit, NoPushdown: *noPushdown, Workers: *workers, JSONTables: tables, JSON: *jsonOpts}
+	if err := scanLim.apply(&eng.opts); err != nil {
+		return err
+	}
 	if len(stmts) > 1 || toDir || *file != "" {
 		return runBatch(ctx, eng, stmts, batchOptions{
 			format: *format, outDir: *outPath, params: ps, continueOnError: *cont, stats: *stats, source: cmp.Or(*file, "query"),
@@ -132,7 +157,7 @@ func writeOutput(w io.Writer, format string, out *queryOutput) error {
 		_, err := io.WriteString(w, out.Explain)
 		return err
 	}
-	err := writeResult(w, format, out.Result)
+	err := resultfmt.Write(w, format, out.Result)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -169,7 +194,7 @@ func isDir(path string) bool {
 }
 
 func isResultFormat(f string) bool {
-	for _, x := range resultFormats {
+	for _, x := range resultfmt.Formats {
 		if f == x {
 			return true
 		}

@@ -10,15 +10,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
+	"github.com/ctlake/ctlake/console"
 	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/s3io"
 )
 
 func init() {
-	register(command{name: "serve", summary: "answer the CloudTrail Lake API (AWS CLI, boto3, SDKs, Grafana) over the stores", run: runServe})
+	register(command{name: "serve", summary: "answer the CloudTrail Lake API (AWS CLI, boto3, SDKs, Grafana) and serve the web console over the stores", run: runServe, data: true})
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,14 +34,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noAuth := fs.Bool("no-auth", false, "accept requests without checking signatures (aws --no-sign-request); loopback only")
 	maxQueries := fs.Int("max-queries", lakeapi.DefaultMaxQueries, "most queued plus running queries (beyond: MaxConcurrentQueriesException)")
 	timeout := fs.Duration("query-timeout", lakeapi.DefaultQueryTimeout, "a query running longer ends TIMED_OUT (its rows so far stay readable)")
+	startWait := fs.Duration("start-wait", lakeapi.DefaultStartWait, "StartQuery answers once its query has ended or after this long, so a short query is FINISHED at the client's first poll (0: answer at once)")
 	retention := fs.Duration("results-retention", lakeapi.DefaultResultsRetention, "how long query results and history are kept")
 	maxBody := fs.String("max-body", "1MiB", "largest request body accepted")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory one query's aggregations, sorts and joins may hold; the process stays under about twice this per running query")
 	s3Endpoint := fs.String("s3-endpoint-url", "", "StartImport of s3:// URIs: an S3-compatible endpoint (MinIO, ...) instead of AWS")
 	s3PathStyle := fs.Bool("s3-path-style", false, "StartImport of s3:// URIs: path-style addressing, which most S3-compatible stores need")
 	s3Profile := fs.String("s3-profile", "", "StartImport of s3:// URIs: the AWS profile whose credentials read the bucket (default: $AWS_PROFILE, else default)")
+	s3AssumeRole := fs.Bool("s3-assume-role", false, "StartImport of s3:// URIs: read the bucket as the import's S3BucketAccessRoleArn (STS AssumeRole with the server's credentials) instead of with the credentials themselves")
 	importRoot := fs.String("import-root", "", "StartImport reads local paths only under this folder (default: any path this process can read)")
 	quiet := fs.Bool("quiet", false, "do not log requests that fail or lifecycle events on stderr")
+	noConsole := fs.Bool("no-console", false, "serve the Lake API only, without the web console at /")
+	consoleToken := fs.String("console-token", "", "the token that logs in to the console (default: a new random one each start, printed in the console's address)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
@@ -69,11 +75,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if *startWait <= 0 {
+		*startWait = -1 // Config: negative is no wait, zero the default
+	}
 	cfg := lakeapi.Config{
-		Catalog: c, Region: *region, AccountID: *account, NoAuth: *noAuth,
+		StartWait: *startWait,
+		Catalog:   c, Region: *region, AccountID: *account, NoAuth: *noAuth,
 		MaxQueries: *maxQueries, QueryTimeout: *timeout, ResultsRetention: *retention,
 		MaxBodyBytes: bodyLimit, MemoryLimit: memory, ImportRoot: *importRoot,
-		S3: s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
+		S3:           s3io.Options{Endpoint: *s3Endpoint, PathStyle: *s3PathStyle, Profile: *s3Profile},
+		S3AssumeRole: *s3AssumeRole,
 	}
 	if !*quiet {
 		cfg.Log = log.New(stderr, "ctlake serve: ", log.LstdFlags)
@@ -114,6 +125,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		srv.Close()
 		return err
 	}
+	url := "http://" + ln.Addr().String()
+	var cons *console.Console
+	if !*noConsole {
+		var hosts []string
+		if loopback {
+			hosts = consoleHosts(ln.Addr().(*net.TCPAddr).Port)
+		}
+		cons, err = console.New(srv, console.Options{Token: *consoleToken, AllowedHosts: hosts, Log: cfg.Log})
+		if err != nil {
+			ln.Close()
+			srv.Close()
+			return fmt.Errorf("%w: --console-token: %v", errUsage, err)
+		}
+		cons.Register(srv.Mux())
+	}
 	// SIGINT (Ctrl-C) and SIGTERM (service managers, docker stop) both
 	// shut down cleanly: queued and running queries are cancelled and
 	// recorded as CANCELLED.
@@ -122,9 +148,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stderr, "ctlake serve: CloudTrail Lake API on %s (data %s)\n", url, c.Dir)
 	fmt.Fprintf(stderr, "  try: aws --endpoint-url %s --region us-east-1 cloudtrail list-event-data-stores\n", url)
+	if cons != nil {
+		fmt.Fprintf(stderr, "  console: open %s\n", cons.LoginURL(url))
+	}
 	var serveErr error
 	select {
 	case <-ctx.Done():
@@ -142,6 +170,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return herr
 	}
 	return cerr
+}
+
+// consoleHosts are the Host headers the console answers on a loopback
+// listener: the loopback names with its port (anything else is a page of
+// another site reaching it through DNS rebinding).
+func consoleHosts(port int) []string {
+	p := strconv.Itoa(port)
+	return []string{"127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p}
 }
 
 func isLoopback(host string) bool {

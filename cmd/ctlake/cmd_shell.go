@@ -16,10 +16,11 @@ import (
 
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 func init() {
-	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell})
+	register(command{name: "shell", summary: "interactive SQL shell (runs statements from stdin when it is not a terminal)", run: runShell, data: true})
 }
 
 // shell is the state of one `ctlake shell` session: settings changed by
@@ -41,6 +42,8 @@ type shell struct {
 	tty     bool // reading from a terminal
 	hinted  bool // the "wider than the terminal" hint was given
 	stopped bool // Ctrl-C cancelled a query: the script (stdin, .read) it came from stops too
+
+	historyWarned bool // the query history could not be written (said once)
 }
 
 func runShell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,6 +58,7 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	history := fs.String("history", "", "history file (default: shell_history in the data directory)")
 	memLimit := fs.String("memory-limit", "2GiB", "most memory a query's aggregations, sorts and joins may hold; the process stays under about twice this")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
+	scanLim := addScanLimitFlags(fs)
 	tables := jsonTables{}
 	fs.Var(tables, "table", "NAME=PATH: query JSON files (file, folder or glob) as table NAME without ingesting them (repeatable)")
 	jsonOpts := jsonFlags(fs)
@@ -80,6 +84,9 @@ func runShellIO(ctx context.Context, args []string, stdin *os.File, stdout, stde
 	sh := &shell{eng: newQuerier(c), catalog: c, format: *format, params: params{},
 		out: stdout, stdout: stdout, msg: stderr, sigs: make(chan os.Signal, 1)}
 	sh.eng.opts = engine.Options{MemoryLimit: limit, Workers: *workers, JSONTables: tables, JSON: *jsonOpts}
+	if err := scanLim.apply(&sh.eng.opts); err != nil {
+		return err
+	}
 	if *store != "" {
 		s, err := c.Open(*store)
 		if err != nil {
@@ -121,7 +128,7 @@ func (sh *shell) interactive(ctx context.Context, stdin *os.File, history string
 	// Pastes are inserted in one step and echo only what they add (see
 	// shell_paste.go); the shell's own output goes after readline's.
 	ps := &pastes{}
-	echo := newEchoWriter(sh.stdout)
+	echo := newEchoWriter(sh.stdout, readline.GetScreenWidth)
 	term := sh.stdout
 	sh.stdout, sh.msg = echo.flushed(sh.stdout), echo.flushed(sh.msg)
 	if sh.outFile == nil {
@@ -286,6 +293,19 @@ func (sh *shell) execSQL(ctx context.Context, sqlText string) {
 	close(done)
 	interrupted := qctx.Err() != nil
 	cancel()
+	// Every statement joins the query history the console shows.
+	var stats engine.Stats
+	if out != nil {
+		stats = out.Stats()
+	}
+	switch {
+	case err == nil:
+		sh.recordShellRun(query, start, "FINISHED", nil, stats)
+	case interrupted:
+		sh.recordShellRun(query, start, "CANCELLED", nil, stats)
+	default:
+		sh.recordShellRun(query, start, "FAILED", err, stats)
+	}
 	if err != nil {
 		if interrupted {
 			sh.stopped = true
@@ -317,24 +337,24 @@ func (sh *shell) print(out *queryOutput) error {
 	bw := bufio.NewWriterSize(sh.out, 64<<10)
 	switch sh.format {
 	case "table":
-		n, width, err = writeTableRows(bw, out.Result, 60)
+		n, width, err = resultfmt.WriteTableRows(bw, out.Result, 60)
 	case "line":
-		n, err = writeLineRows(bw, out.Result)
+		n, err = resultfmt.WriteLineRows(bw, out.Result)
 	default:
-		err = writeResult(bw, sh.format, out.Result)
+		err = resultfmt.Write(bw, sh.format, out.Result)
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}
 		if err == nil && sh.timer {
 			st := out.Stats()
-			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(rowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
+			fmt.Fprintf(sh.msg, "%s, %s)\n", strings.TrimSuffix(resultfmt.RowCount(st.RowsOut), ")"), formatElapsed(st.Elapsed))
 		}
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	footer := rowCount(n)
+	footer := resultfmt.RowCount(n)
 	if sh.timer {
 		footer = strings.TrimSuffix(footer, ")") + ", " + formatElapsed(out.Stats().Elapsed) + ")"
 	}

@@ -10,11 +10,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
 func init() {
-	register(command{name: "store", summary: "create, list, describe, update, delete, compact and export event data stores; print DDL", run: runStore})
+	register(command{name: "store", summary: "create, list, describe, update, delete, compact and export event data stores; print DDL", run: runStore, data: true})
 }
 
 const storeUsage = `Usage: ctlake store <subcommand> [flags]
@@ -149,7 +150,7 @@ func storeCreate(args []string, stdout, stderr io.Writer) error {
 // or for a damaged one what could be read and the damage.
 type listedStore struct {
 	orcstore.Info
-	Status string `json:"status"` // ENABLED or DAMAGED
+	Status string `json:"status"` // Lake's status, or DAMAGED
 	Damage string `json:"damage,omitempty"`
 }
 
@@ -169,19 +170,26 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	type row struct {
-		e orcstore.StoreEntry
-		m *orcstore.Manifest
+		e      orcstore.StoreEntry
+		m      *orcstore.Manifest
+		status string
 	}
 	var rows []row
 	var listed []listedStore
 	for _, e := range entries {
-		r := row{e: e}
+		r := row{e: e, status: "DAMAGED"}
 		if e.Damage == nil {
 			s := &orcstore.Store{Dir: e.Dir, Info: e.Info}
 			r.m, r.e.Damage = s.ReadManifest()
+			if r.e.Damage == nil {
+				// The Lake status the API set (STOPPED_INGESTION, PENDING_DELETION).
+				if r.status, err = lakeapi.StoreStatus(s); err != nil {
+					return err
+				}
+			}
 		}
 		rows = append(rows, r)
-		l := listedStore{Info: e.Info, Status: "ENABLED"}
+		l := listedStore{Info: e.Info, Status: r.status}
 		if l.ID == "" {
 			l.ID = e.ID
 		}
@@ -198,7 +206,7 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tID\tEVENTS\tSIZE\tEVENT TIME RANGE")
+	fmt.Fprintln(tw, "NAME\tID\tSTATUS\tEVENTS\tSIZE\tEVENT TIME RANGE")
 	var damaged []string
 	for _, r := range rows {
 		if r.e.Damage != nil {
@@ -206,11 +214,11 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 			if name == "" {
 				name = "?"
 			}
-			fmt.Fprintf(tw, "%s\t%s\tDAMAGED\t-\t-\n", name, r.e.ID)
+			fmt.Fprintf(tw, "%s\t%s\tDAMAGED\t-\t-\t-\n", name, r.e.ID)
 			damaged = append(damaged, r.e.Damage.Error())
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.e.Info.Name, r.e.ID, r.m.Rows(), humanBytes(r.m.Bytes()), timeRange(r.m))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.e.Info.Name, r.e.ID, r.status, r.m.Rows(), humanBytes(r.m.Bytes()), timeRange(r.m))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -246,7 +254,11 @@ func describe(s *orcstore.Store) (storeDescription, error) {
 	if err != nil {
 		return storeDescription{}, err
 	}
-	d := storeDescription{Info: s.Info, Status: "ENABLED", Events: m.Rows(), Bytes: m.Bytes(), Files: len(m.Files), Totals: m.Totals, Location: s.Dir,
+	status, err := lakeapi.StoreStatus(s)
+	if err != nil {
+		return storeDescription{}, err
+	}
+	d := storeDescription{Info: s.Info, Status: status, Events: m.Rows(), Bytes: m.Bytes(), Files: len(m.Files), Totals: m.Totals, Location: s.Dir,
 		ingestFacts: newIngestFacts(m)}
 	parts := map[string]bool{}
 	for _, f := range m.Files {
@@ -291,6 +303,7 @@ func storeDescribe(args []string, stdout, stderr io.Writer) error {
 	row("Name", d.Name)
 	row("ID", d.ID)
 	row("ARN", d.ARN)
+	row("Status", d.Status)
 	row("Created", d.CreatedAt.Format(time.RFC3339))
 	row("Retention", fmt.Sprintf("%d days (by eventTime)", d.RetentionDays))
 	row("Termination protection", onOff(d.TerminationProtection))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 )
 
 // storeExport uploads a store's committed ORC files to S3 in the Hive
-// layout, then its snapshot marker, and prints the DDL that makes them a
-// table (see s3io/export.go).
+// layout, then the symlink manifests and the snapshot marker, and prints
+// the DDL that makes them a table (see s3io/export.go).
 func storeExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("store export", "NAME|ID s3://BUCKET/PREFIX/", stderr)
 	open := dataFlag(fs)
@@ -29,6 +30,9 @@ func storeExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(pos) != 2 || !s3io.IsURL(pos[1]) {
 		fs.Usage()
 		return fmt.Errorf("%w: want a store and an s3:// destination", errUsage)
+	}
+	if !slices.Contains(orcstore.DDLDialects, strings.ToLower(*dialect)) {
+		return fmt.Errorf("%w: --dialect %q: want athena, trino or spark", errUsage, *dialect)
 	}
 	for _, d := range []string{*since, *until} {
 		if _, err := parseDay(d); err != nil {
@@ -76,12 +80,21 @@ func storeExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintf(stderr, "%s: snapshot v%d exported to %s in %.1fs: %d files (%d uploaded, %s; %d already there), %d stale files deleted; marker %s\n",
 		s.Info.Name, m.Version, s3io.URL(bucket, prefix), time.Since(began).Seconds(), res.Files, res.Uploaded, humanBytes(res.BytesUploaded), res.Skipped, res.Deleted, res.Marker)
-	ddl, err := s.DDL(*dialect, *table, s3io.URL(bucket, prefix))
+	// Athena and Trino get the symlink table, which reads one exported
+	// snapshot per day (s3io/export_manifest.go); Spark, which cannot, the
+	// table over the partition folders.
+	var ddl string
+	if strings.EqualFold(*dialect, "spark") {
+		ddl, err = s.DDL(*dialect, *table, s3io.URL(bucket, prefix))
+		ddl = "-- Spark lists the partition folders: during an export it may see files not yet in a manifest, and after a\n" +
+			"-- compaction the files it replaced until the next export deletes them. For one snapshot exactly, read the\n" +
+			"-- files named in " + s3io.URL(bucket, prefix+s3io.ManifestDir) + "eventdate=*/manifest.\n" + ddl
+	} else {
+		ddl, err = s.SymlinkDDL(*dialect, *table, s3io.URL(bucket, prefix+s3io.ManifestDir))
+	}
 	if err != nil {
 		return err
 	}
 	_, err = io.WriteString(stdout, ddl)
 	return err
 }
-
-var _ = orcstore.DDLDialects

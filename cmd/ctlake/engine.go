@@ -7,7 +7,9 @@ import (
 
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/exec"
+	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/resultfmt"
 )
 
 // querier runs a command's statements on the engine with the options its
@@ -25,7 +27,7 @@ func newQuerier(c *orcstore.Catalog) *querier {
 // queryOutput is a statement's outcome: a result that streams from the
 // engine as it is written, or the text of an EXPLAIN [ANALYZE].
 type queryOutput struct {
-	Result  *resultSet // nil for EXPLAIN and EXPLAIN ANALYZE
+	Result  *resultfmt.Result // nil for EXPLAIN and EXPLAIN ANALYZE
 	Explain string
 	rows    *engine.Rows
 	stats   engine.Stats
@@ -56,10 +58,17 @@ func (q *querier) start(ctx context.Context, query string) (*queryOutput, error)
 	if err != nil {
 		return nil, err
 	}
+	// A store `ctlake serve` is deleting reads as it does through the API.
+	if err := lakeapi.CheckQueryable(pq.Plan); err != nil {
+		pq.Close()
+		return nil, err
+	}
 	switch {
 	case pq.IsExplain():
+		// The estimates read the snapshots' metadata: print, then release.
+		text := pq.Explain()
 		pq.Close()
-		return &queryOutput{Explain: pq.Explain()}, nil
+		return &queryOutput{Explain: text}, nil
 	case pq.IsAnalyze():
 		text, st, err := pq.Analyze(ctx, engine.AnalyzeTimes)
 		return &queryOutput{Explain: text, stats: st}, err
@@ -68,7 +77,7 @@ func (q *querier) start(ctx context.Context, query string) (*queryOutput, error)
 	if err != nil {
 		return nil, err
 	}
-	rs := &resultSet{Names: rows.Names(), Schema: rows.Schema(), next: rows.Next}
+	rs := &resultfmt.Result{Names: rows.Names(), Schema: rows.Schema(), Next: rows.Next}
 	return &queryOutput{Result: rs, rows: rows}, nil
 }
 

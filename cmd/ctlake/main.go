@@ -23,6 +23,9 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	// data: the command reads or writes stores and takes --data DIR, so
+	// the global --data before the command is handed to it.
+	data bool
 }
 
 var commands = map[string]command{}
@@ -73,7 +76,9 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ctlake: CTLAKE_CPUPROFILE: %v\n", err)
 		return 1
 	}
+	stopHeap := startHeapProfile(os.Getenv("CTLAKE_HEAPPROFILE"))
 	err = c.run(ctx, args[1:], stdout, stderr)
+	stopHeap()
 	stopProfile()
 	switch {
 	case err == nil:

@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 )
 
@@ -42,26 +43,54 @@ func globalArgs(args []string) (out []string, version bool, err error) {
 		return args, false, nil
 	}
 	cmd, rest := args[0], args[1:]
-	if cmd == "store" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if c, ok := commands[cmd]; ok && !c.data {
+		return nil, false, fmt.Errorf("%w: --data does not apply to %s, which uses no store (the commands that take it: %s)", errUsage, cmd, strings.Join(dataCommands(), ", "))
+	}
+	if cmd == "store" {
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return args, false, nil // no subcommand: store's usage says so
+		}
 		return append([]string{cmd, rest[0]}, append(data, rest[1:]...)...), false, nil
 	}
 	return append([]string{cmd}, append(data, rest...)...), false, nil
 }
+
+// dataCommands lists the commands that take --data, sorted.
+func dataCommands() []string {
+	var names []string
+	for n, c := range commands {
+		if c.data {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// buildCommit is the commit a build stamps by hand, for builds in which Go
+// cannot: Go stamps vcs.revision only when the module sits in a git
+// checkout whose .git is a folder, so a build in a git worktree (.git is a
+// file there) or from a source archive has none. Set it with
+//
+//	go build -ldflags "-X main.buildCommit=$(git rev-parse HEAD)" ./cmd/ctlake
+//
+// (append "-dirty" when the tree has changes). Go's own stamp wins.
+var buildCommit string
 
 // versionText is what --version prints: the module version and the VCS
 // commit the binary was built from (go install stamps both), and Go's.
 func versionText() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "ctlake (no build information) " + runtime.Version()
+		bi = &debug.BuildInfo{GoVersion: runtime.Version()}
 	}
-	return versionOf(bi)
+	return versionOf(bi, buildCommit)
 }
 
 // versionOf formats build information: `go install …@v1.2.3` records the
-// module version; a build in a git checkout records the commit (a build
-// from a git worktree does not: Go looks for a .git folder).
-func versionOf(bi *debug.BuildInfo) string {
+// module version; a build in a git checkout records the commit, else the
+// commit stamped with -ldflags (stamped), else it says why there is none.
+func versionOf(bi *debug.BuildInfo, stamped string) string {
 	version := bi.Main.Version
 	if version == "" {
 		version = "(devel)"
@@ -79,12 +108,21 @@ func versionOf(bi *debug.BuildInfo) string {
 			}
 		}
 	}
-	commit := "commit unknown (not built from a git checkout)"
-	if rev != "" {
+	var commit string
+	switch {
+	case rev != "":
 		commit = "commit " + rev
 		if at != "" || modified != "" {
 			commit += " (" + strings.TrimPrefix(at+modified, ", ") + ")"
 		}
+	case stamped != "":
+		commit = "commit " + stamped + " (set at link time)"
+	case bi.Main.Version != "" && bi.Main.Version != "(devel)":
+		// go install …@version: the module proxy's copy has no VCS
+		// data; the version names the source.
+		commit = "(no commit recorded: a released module version)"
+	default:
+		commit = "commit unknown (no VCS stamp: Go stamps it only in a git checkout whose .git is a folder, not in a git worktree or an archive, nor with -buildvcs=false; -ldflags '-X main.buildCommit=REV' sets it)"
 	}
 	return fmt.Sprintf("ctlake %s %s, %s %s/%s", version, commit, bi.GoVersion, runtime.GOOS, runtime.GOARCH)
 }

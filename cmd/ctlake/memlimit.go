@@ -6,7 +6,8 @@ import (
 )
 
 // softMemoryFactor sets the Go runtime's soft memory limit to this multiple
-// of --memory-limit. The limit bounds what a query's operators hold; scans
+// of --memory-limit (query and shell; ingest: ingestSoftMemoryFactor). The limit bounds what a
+// query's operators (or ingest's buffered events) hold; scans
 // add their stripe buffers and the garbage collector, left alone, lets the
 // heap grow to twice what is live. With the runtime told, the process stays
 // under twice --memory-limit: SELECT * over 1M events (CSV to /dev/null,
@@ -21,4 +22,52 @@ func setSoftMemoryLimit(limit int64) {
 		return
 	}
 	debug.SetMemoryLimit(int64(float64(limit) * softMemoryFactor))
+}
+
+// queryGCPercent is the collector's target for a `ctlake query` process.
+// Such a process is short and its live heap small (metadata, a few
+// batches), so with Go's default of 100 it spent a third of a cold eventID
+// lookup's CPU collecting the garbage of its first few megabytes: 37.6–44.3
+// against 26.5–28.8 CPU-ms at 400 (1M-event store, 11 processes each, two
+// rounds); count-by-api 137 → 112 CPU-ms; peak RSS 34 → 35 MB there and
+// 85 → 92 MB on top-s3-buckets. The soft memory limit still bounds the
+// heap of a large query.
+const queryGCPercent = 400
+
+// tuneQueryGC sets queryGCPercent unless the user set GOGC.
+func tuneQueryGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(queryGCPercent)
+	}
+}
+
+// ingestSoftMemoryFactor is the soft memory limit of `ctlake ingest` as a
+// multiple of its --memory-limit, which promises a process under about
+// twice the limit. Ingest holds up to half the limit in decoded events
+// (ingest.heldLimit) and more in what works on them; left alone, the
+// garbage collector's headroom (GOGC 25 during ingest) and the pages it
+// freed but had not yet returned took a 1M-event ingest at 512MiB to
+// 1.46 GiB RSS. Told the limit, the runtime collects and returns memory
+// early enough to stay under it (0.90 GiB for the same ingest, at the same
+// CPU time, with three eighths held; bench/RESULTS.md for the final
+// figures).
+const ingestSoftMemoryFactor = 1.85
+
+// minIngestSoftLimit: below this, a soft limit would make the collector run
+// nearly continuously for the fixed memory of the process (code, the dedup
+// set, the SDK), which --memory-limit does not cover; tests ingest with
+// limits of kilobytes to force many small commits.
+const minIngestSoftLimit = 128 << 20
+
+// setIngestMemoryLimit applies ingestSoftMemoryFactor × limit, unless the
+// user set GOMEMLIMIT or the result is below minIngestSoftLimit, and
+// returns the function that restores the previous limit (runMain runs
+// commands in-process in tests).
+func setIngestMemoryLimit(limit int64) func() {
+	soft := int64(float64(limit) * ingestSoftMemoryFactor)
+	if soft < minIngestSoftLimit || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(soft)
+	return func() { debug.SetMemoryLimit(old) }
 }

@@ -24,7 +24,9 @@ var metaCommands = []struct{ name, args, help string }{
 	{".stats", "on|off", "events scanned and matched, bytes, files/stripes/row groups skipped after each query"},
 	{".output", "FILE|stdout", "write results to FILE (created anew) or back to the terminal"},
 	{".read", "FILE.sql", "run the statements and commands in FILE (the .format, .timer, .stats and .output it sets last until its end)"},
+	{".limits", "[bytes SIZE | events N | off]", "refuse queries whose estimated scan is larger (EXPLAIN shows estimates); alone, show the limits"},
 	{".param", "[KEY [VALUE]]", "set ${KEY} (and $EDS_ID) for later statements; without VALUE unset; alone, list"},
+	{".saved", "[NAME]", "the queries saved in the console; with NAME (or ID), run that one"},
 	{".quit", "", "leave (also .exit, Ctrl-D)"},
 }
 
@@ -76,6 +78,24 @@ func (sh *shell) meta(ctx context.Context, line string) (quit bool) {
 		return sh.readFile(ctx, args[0])
 	case ".param", ".params":
 		sh.param(line, args)
+	case ".limits", ".limit":
+		sh.limits(args)
+	case ".saved":
+		if len(args) == 0 {
+			if err := listSaved(sh.out, sh.catalog.Dir); err != nil {
+				sh.fail(err)
+			}
+			return false
+		}
+		// The name is the rest of the line, spaces and all.
+		name := strings.TrimSpace(strings.TrimSpace(line)[len(fields[0]):])
+		stmt, err := savedStatement(sh.catalog.Dir, name)
+		if err != nil {
+			sh.fail(err)
+			return false
+		}
+		fmt.Fprintf(sh.msg, "-- %s\n", name)
+		sh.execSQL(ctx, stmt)
 	default:
 		sh.fail(fmt.Errorf("unknown command %s (.help lists them)", fields[0]))
 	}

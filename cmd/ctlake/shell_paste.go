@@ -24,8 +24,9 @@ import (
 //     redraw per pasted line instead of one per character;
 //   - echoWriter (shell_echo.go), between readline and the terminal,
 //     writes only what a redraw adds when it extends the line that is
-//     shown (typing at the end of a long statement), instead of erasing
-//     and reprinting it.
+//     shown (typing at the end of a long statement), and only the moves
+//     and the changed tail for an edit inside it, instead of erasing and
+//     reprinting it.
 //
 // Placeholders are private-use runes of plane 16 (U+100000…), which no
 // terminal sends; the painter keeps them off the screen.

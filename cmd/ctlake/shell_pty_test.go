@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -155,7 +157,41 @@ func (p *ptyShell) wait(timeout time.Duration) {
 // all is well.
 const long = 30 * time.Second
 
+// burnCPU keeps n busy goroutines per core spinning until the test ends,
+// when CTLAKE_TEST_CPU_BURN=n is set: the shell must keep up on a machine
+// that is fully loaded (issue 19), e.g.
+//
+//	CTLAKE_TEST_CPU_BURN=4 go test ./cmd/ctlake -run '^TestShellTerminal$' -count 30
+func burnCPU(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("CTLAKE_TEST_CPU_BURN"))
+	if err != nil || n <= 0 {
+		return
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < n*runtime.GOMAXPROCS(0); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x := uint64(i)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for k := 0; k < 1_000_000; k++ {
+					x = x*6364136223846793005 + 1442695040888963407
+				}
+			}
+		}()
+	}
+	t.Cleanup(func() { close(stop); wg.Wait() })
+	t.Logf("CTLAKE_TEST_CPU_BURN=%d: %d busy goroutines", n, n*runtime.GOMAXPROCS(0))
+}
+
 func TestShellTerminal(t *testing.T) {
+	burnCPU(t)
 	data := shellFixture(t)
 	history := filepath.Join(t.TempDir(), "history")
 

@@ -142,7 +142,7 @@ func TestBitFlips(t *testing.T) {
 			case st == 0 && out == want[i]:
 				same++
 			case st == 0:
-				t.Errorf("%s: SILENT WRONG ANSWER to %s:\n%s\nwant:\n%s", desc(), q, clip(out), clip(want[i]))
+				t.Errorf("%s: SILENT WRONG ANSWER to %s:\n%s\nwant:\n%s", desc(), q, clip(out, 600), clip(want[i], 600))
 			case !strings.Contains(e, name):
 				t.Errorf("%s: %s failed without naming %s: %s", desc(), q, name, e)
 			default:
@@ -152,13 +152,6 @@ func TestBitFlips(t *testing.T) {
 	}
 	t.Logf("%d corruptions (%d bit flips, %d 16-byte overwrites) over %d files: verify reported %d; queries: %d errors naming the file, %d unchanged answers, 0 silent wrong answers allowed",
 		flips+overwrites, flips, overwrites, len(files), verified, errored, same)
-}
-
-func clip(s string) string {
-	if len(s) > 600 {
-		return s[:600] + "…"
-	}
-	return s
 }
 
 // copyTree copies a folder of regular files (a data directory).

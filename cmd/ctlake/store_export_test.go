@@ -39,7 +39,8 @@ func TestStoreExportCommand(t *testing.T) {
 	}
 	run("ingest", "--data", data, "--store", "orig", "--create", "--quiet", in)
 	out, errs := run("store", "export", "--data", data, "orig", "s3://team/ct/orig", "--endpoint-url", srv.URL, "--path-style")
-	if !strings.Contains(out, "CREATE EXTERNAL TABLE orig") || !strings.Contains(out, "LOCATION 's3://team/ct/orig/'") {
+	if !strings.Contains(out, "CREATE EXTERNAL TABLE orig") || !strings.Contains(out, "SymlinkTextInputFormat") ||
+		!strings.Contains(out, "LOCATION 's3://team/ct/orig/_symlink_format_manifest/'") {
 		t.Errorf("export DDL:\n%s", out)
 	}
 	if !strings.Contains(errs, "s3://team/ct/orig/_ctlake/snapshot.json") {
@@ -49,6 +50,24 @@ func TestStoreExportCommand(t *testing.T) {
 	out, _ = run("query", "--data", data, "--format", "csv", "SELECT count(*), count(DISTINCT eventID) FROM copy")
 	if want := "_col0,_col1\n" + strconv.FormatInt(sum.Events, 10) + "," + strconv.FormatInt(sum.Events, 10); !strings.Contains(out, want) {
 		t.Errorf("the re-ingested export: %q, want %q (ingest said %s)", out, want, errs)
+	}
+	// Each exported day has a manifest naming its files in the bucket.
+	var names []string
+	for _, key := range srv.Keys(t, "team", "ct/orig/_symlink_format_manifest/") {
+		body, _ := srv.Object(t, "team", key)
+		for _, line := range strings.Fields(string(body)) {
+			if _, ok := srv.Object(t, "team", strings.TrimPrefix(line, "s3://team/")); !ok {
+				t.Errorf("%s names %s, not in the bucket", key, line)
+			}
+			names = append(names, line)
+		}
+	}
+	if len(names) == 0 {
+		t.Error("no manifest names a file")
+	}
+	out, _ = run("store", "export", "--data", data, "orig", "s3://team/ct/orig", "--endpoint-url", srv.URL, "--path-style", "--dialect", "spark")
+	if !strings.Contains(out, "USING ORC") || !strings.Contains(out, "_symlink_format_manifest/eventdate=*/manifest") {
+		t.Errorf("spark DDL:\n%s", out)
 	}
 	out, _ = run("store", "ddl", "--data", data, "orig", "--dialect", "trino", "--location", "s3://team/ct/orig")
 	if !strings.Contains(out, "external_location = 's3://team/ct/orig/'") {

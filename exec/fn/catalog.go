@@ -330,3 +330,64 @@ func (c *Catalog) Names() []string {
 	sort.Strings(out)
 	return out
 }
+
+// FuncInfo describes one function name for help and completion (the
+// console's editor): its overloads as "(varchar, bigint) → varchar", or a
+// generic form ("(array(T))") where the types follow the arguments.
+type FuncInfo struct {
+	Name       string   `json:"name"`
+	Aggregate  bool     `json:"aggregate,omitempty"`
+	Signatures []string `json:"signatures"`
+}
+
+// operatorKernels are the names the planner binds operators to (a + b is
+// add(a, b), m['k'] is subscript(m, 'k')); they are not Trino functions,
+// so help and completion leave them out.
+var operatorKernels = map[string]bool{"add": true, "subtract": true, "multiply": true, "divide": true, "modulus": true, "negate": true, "subscript": true}
+
+// Describe lists every function callable by name (operators left out),
+// sorted by name.
+func (c *Catalog) Describe() []FuncInfo {
+	var out []FuncInfo
+	add := func(name string, agg bool, sigs []string) {
+		if name == "" || !isIdent(name) || operatorKernels[name] {
+			return
+		}
+		var uniq []string
+		for _, s := range sigs {
+			if !slices.Contains(uniq, s) {
+				uniq = append(uniq, s)
+			}
+		}
+		out = append(out, FuncInfo{Name: name, Aggregate: agg, Signatures: uniq})
+	}
+	for name, entries := range c.scalars {
+		sigs := make([]string, len(entries))
+		for i, e := range entries {
+			sigs[i] = e.sig
+			if e.fixed != nil {
+				sigs[i] += " → " + e.fixed.Ret.String()
+			}
+		}
+		add(name, false, sigs)
+	}
+	for name, entries := range c.aggs {
+		sigs := make([]string, len(entries))
+		for i, e := range entries {
+			sigs[i] = e.sig
+		}
+		add(name, true, sigs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -104,9 +104,8 @@ func (c *Catalog) describe(name, display string) (bool, string) {
 	if s := c.sigs(name); s != "" {
 		return true, s
 	}
-	switch name {
-	case "cume_dist", "dense_rank", "first_value", "lag", "last_value", "lead", "nth_value", "ntile", "percent_rank", "rank", "row_number":
-		return false, "window functions (OVER) are not supported yet"
+	if sig, ok := planner.WindowFunctions[name]; ok {
+		return true, "`" + sig + "` (window, with OVER)"
 	}
 	return false, ""
 }

@@ -132,3 +132,33 @@ func TestEveryAggregateOnEmptyGroups(t *testing.T) {
 		}
 	}
 }
+
+// Describe lists the functions the catalog resolves, with their
+// signatures, and no operator kernel.
+func TestDescribe(t *testing.T) {
+	c := NewCatalog()
+	byName := map[string]FuncInfo{}
+	for _, f := range c.Describe() {
+		byName[f.Name] = f
+		if len(f.Signatures) == 0 {
+			t.Errorf("%s: no signature", f.Name)
+		}
+		if f.Aggregate != c.IsAggregate(f.Name) {
+			t.Errorf("%s: aggregate %v, catalog says %v", f.Name, f.Aggregate, c.IsAggregate(f.Name))
+		}
+	}
+	for _, n := range c.Names() {
+		if _, ok := byName[n]; !ok && !operatorKernels[n] {
+			t.Errorf("%s is resolvable but not described", n)
+		}
+	}
+	if _, ok := byName["add"]; ok {
+		t.Error("operator kernel add is listed")
+	}
+	if s := byName["split_part"].Signatures; len(s) != 1 || s[0] != "(varchar, varchar, bigint) → varchar" {
+		t.Errorf("split_part: %q", s)
+	}
+	if !byName["count"].Aggregate {
+		t.Error("count is not an aggregate")
+	}
+}

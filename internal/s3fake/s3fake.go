@@ -9,6 +9,7 @@ package s3fake
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -147,4 +148,42 @@ func (s *Server) Delete(tb testing.TB, bucket, key string) {
 	if _, err := s.Backend.DeleteObject(bucket, key); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// Keys lists the keys under prefix straight from the backend (no request
+// is made or recorded), so that a test can look at the bucket in the
+// middle of a client's sequence of requests.
+func (s *Server) Keys(tb testing.TB, bucket, prefix string) []string {
+	tb.Helper()
+	var keys []string
+	page := gofakes3.ListBucketPage{}
+	for {
+		list, err := s.Backend.ListBucket(bucket, &gofakes3.Prefix{HasPrefix: true, Prefix: prefix}, page)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, c := range list.Contents {
+			keys = append(keys, c.Key)
+		}
+		if !list.IsTruncated || len(list.Contents) == 0 {
+			return keys
+		}
+		page = gofakes3.ListBucketPage{Marker: list.Contents[len(list.Contents)-1].Key, HasMarker: true}
+	}
+}
+
+// Object reads an object straight from the backend; ok is false if there
+// is none.
+func (s *Server) Object(tb testing.TB, bucket, key string) (data []byte, ok bool) {
+	tb.Helper()
+	o, err := s.Backend.GetObject(bucket, key, nil)
+	if err != nil {
+		return nil, false
+	}
+	defer o.Contents.Close()
+	data, err = io.ReadAll(o.Contents)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data, true
 }

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
-	"github.com/scritchley/orc/proto"
 )
 
 // Compression names an ORC compression codec.
@@ -69,35 +69,35 @@ func ParseCompression(s string) (Compression, error) {
 }
 
 // Kind is the postscript's name for c.
-func (c Compression) Kind() proto.CompressionKind {
+func (c Compression) Kind() orcproto.CompressionKind {
 	switch c {
 	case CompressionZlib:
-		return proto.CompressionKind_ZLIB
+		return orcproto.CompressionKind_ZLIB
 	case CompressionSnappy:
-		return proto.CompressionKind_SNAPPY
+		return orcproto.CompressionKind_SNAPPY
 	case CompressionZstd:
-		return proto.CompressionKind_ZSTD
+		return orcproto.CompressionKind_ZSTD
 	case CompressionLZ4:
-		return proto.CompressionKind_LZ4
+		return orcproto.CompressionKind_LZ4
 	default:
-		return proto.CompressionKind_NONE
+		return orcproto.CompressionKind_NONE
 	}
 }
 
 // compressionFromKind maps a postscript codec to ours. LZO is named by the
 // spec but no maintained pure-Go decoder exists; files using it are refused
 // with a clear error rather than misread.
-func compressionFromKind(k proto.CompressionKind) (Compression, error) {
+func compressionFromKind(k orcproto.CompressionKind) (Compression, error) {
 	switch k {
-	case proto.CompressionKind_NONE:
+	case orcproto.CompressionKind_NONE:
 		return CompressionNone, nil
-	case proto.CompressionKind_ZLIB:
+	case orcproto.CompressionKind_ZLIB:
 		return CompressionZlib, nil
-	case proto.CompressionKind_SNAPPY:
+	case orcproto.CompressionKind_SNAPPY:
 		return CompressionSnappy, nil
-	case proto.CompressionKind_ZSTD:
+	case orcproto.CompressionKind_ZSTD:
 		return CompressionZstd, nil
-	case proto.CompressionKind_LZ4:
+	case orcproto.CompressionKind_LZ4:
 		return CompressionLZ4, nil
 	default:
 		return 0, fmt.Errorf("unsupported compression %v", k)
@@ -247,6 +247,11 @@ func decompressBlock(c Compression, checked bool, dst, src []byte, limit int) ([
 		// a scratch buffer and copies it over (klauspost/compress keeps the
 		// bytes before a frame as "history"), which was a third of the CPU
 		// of reading a stripe of every column.
+		// A chunk's header usually states its size (our writer's and
+		// ORC Java's zstd frames do): reserve exactly that. Reserving a
+		// whole block for the small sections of a file's tail and stripe
+		// footers made opening a file allocate and zero ~20 times its
+		// metadata's size.
 		dst = growBy(dst, chunkReserve(c, src, limit))[:start]
 		tail := dst[start:start:cap(dst)]
 		out, err := zstdDecoder().DecodeAll(src, tail)

@@ -140,3 +140,27 @@ func TestDecompressStreamReservesOnce(t *testing.T) {
 		t.Errorf("hostile stream reserved %d bytes, more than %d", cap(out), limit)
 	}
 }
+
+// TestZstdContentSize checks the frame header parse against the sizes of
+// frames klauspost/compress writes, with and without a stated size.
+func TestZstdContentSize(t *testing.T) {
+	// The encoder states the size from 256 bytes on (and for an empty frame).
+	for _, n := range []int{0, 256, 257, 65535 + 256, 65536 + 256, 1 << 20} {
+		src := bytes.Repeat([]byte("abcdefgh"), n/8+1)[:n]
+		frame := zstdEncoder().EncodeAll(src, nil)
+		got, ok := zstdFrameContentSize(frame)
+		if !ok || got != n {
+			t.Errorf("frame of %d bytes: got %d, %v", n, got, ok)
+		}
+	}
+	if n, ok := zstdFrameContentSize(zstdEncoder().EncodeAll(make([]byte, 100), nil)); ok {
+		t.Errorf("a 100-byte frame states %d bytes (the encoder omits the size there)", n)
+	}
+	if _, ok := zstdFrameContentSize([]byte("not zstd")); ok {
+		t.Error("a non-zstd chunk has a size")
+	}
+	// No Frame_Content_Size (FCS flag 0, not single segment).
+	if _, ok := zstdFrameContentSize([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0, 0}); ok {
+		t.Error("a frame without a stated size has one")
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // encString buffers one string column for a stripe. It starts in dictionary
@@ -150,8 +150,8 @@ func (s *encString) toDirect(entries []wEntry) {
 		for ei < len(entries) && entries[ei].valIdx == k {
 			e := &entries[ei]
 			o, n := s.lengths.position()
-			e.data[0] = wPos{kind: proto.Stream_DATA, off: len(s.data)}
-			e.data[1] = wPos{kind: proto.Stream_LENGTH, off: o, x: [2]int{n}, nx: 1}
+			e.data[0] = wPos{kind: orcproto.Stream_DATA, off: len(s.data)}
+			e.data[1] = wPos{kind: orcproto.Stream_LENGTH, off: o, x: [2]int{n}, nx: 1}
 			e.ndata = 2
 			ei++
 		}
@@ -171,13 +171,13 @@ func (s *encString) toDirect(entries []wEntry) {
 
 // finish chooses the stripe's encoding, encodes the dictionary streams if
 // chosen, and completes the row-index positions.
-func (s *encString) finish(entries []wEntry) *proto.ColumnEncoding {
+func (s *encString) finish(entries []wEntry) *orcproto.ColumnEncoding {
 	if s.dict && !s.worthDictionary() {
 		s.toDirect(entries)
 	}
 	if !s.dict {
 		s.lengths.flush()
-		return &proto.ColumnEncoding{Kind: proto.ColumnEncoding_DIRECT_V2.Enum()}
+		return &orcproto.ColumnEncoding{Kind: orcproto.ColumnEncoding_DIRECT_V2.Enum()}
 	}
 	// Sort the dictionary bytewise (Go string order is unsigned bytewise,
 	// like Java's Text comparison) and renumber the ids.
@@ -205,7 +205,7 @@ func (s *encString) finish(entries []wEntry) *proto.ColumnEncoding {
 	for k := 0; k <= len(s.ids); k++ {
 		for ei < len(entries) && entries[ei].valIdx == k {
 			o, m := data.position()
-			entries[ei].data[0] = wPos{kind: proto.Stream_DATA, off: o, x: [2]int{m}, nx: 1}
+			entries[ei].data[0] = wPos{kind: orcproto.Stream_DATA, off: o, x: [2]int{m}, nx: 1}
 			entries[ei].ndata = 1
 			ei++
 		}
@@ -215,7 +215,7 @@ func (s *encString) finish(entries []wEntry) *proto.ColumnEncoding {
 	}
 	data.flush()
 	s.idData, s.dictData, s.dictLen = data.out, dictData, lens.out
-	return &proto.ColumnEncoding{Kind: proto.ColumnEncoding_DICTIONARY_V2.Enum(), DictionarySize: wU32(uint32(n))}
+	return &orcproto.ColumnEncoding{Kind: orcproto.ColumnEncoding_DICTIONARY_V2.Enum(), DictionarySize: wU32(uint32(n))}
 }
 
 func encCompareBytes(x, y []byte) int { return bytes.Compare(x, y) }
@@ -224,12 +224,12 @@ func encCompareBytes(x, y []byte) int { return bytes.Compare(x, y) }
 func (s *encString) streams() []wStream {
 	if s.dict {
 		return []wStream{
-			{proto.Stream_DATA, s.idData},
-			{proto.Stream_LENGTH, s.dictLen},
-			{proto.Stream_DICTIONARY_DATA, s.dictData},
+			{orcproto.Stream_DATA, s.idData},
+			{orcproto.Stream_LENGTH, s.dictLen},
+			{orcproto.Stream_DICTIONARY_DATA, s.dictData},
 		}
 	}
-	return []wStream{{proto.Stream_DATA, s.data}, {proto.Stream_LENGTH, s.lengths.out}}
+	return []wStream{{orcproto.Stream_DATA, s.data}, {orcproto.Stream_LENGTH, s.lengths.out}}
 }
 
 // encAppend appends v, doubling the capacity when it runs out: a stripe's

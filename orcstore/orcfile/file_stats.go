@@ -3,7 +3,7 @@ package orcfile
 import (
 	"fmt"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // Statistics are one column's statistics (file, stripe or row group level),
@@ -89,31 +89,31 @@ type BinaryStats struct {
 
 // decStatistics converts protobuf statistics for a column of kind k.
 // writerVersion decides whether string min/max are trustworthy.
-func decStatistics(s *proto.ColumnStatistics, k proto.Type_Kind, writerVersion uint32) Statistics {
+func decStatistics(s *orcproto.ColumnStatistics, k orcproto.Type_Kind, writerVersion uint32) Statistics {
 	out := Statistics{Count: s.GetNumberOfValues(), HasNull: s.GetHasNull(), HasNullKnown: s.HasNull != nil}
 	switch k {
-	case proto.Type_BYTE, proto.Type_SHORT, proto.Type_INT, proto.Type_LONG:
+	case orcproto.Type_BYTE, orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG:
 		if is := s.GetIntStatistics(); is != nil {
 			out.Int = &IntStats{Min: is.GetMinimum(), Max: is.GetMaximum(), Sum: is.GetSum(), HasSum: is.Sum != nil}
 		}
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
 		if ds := s.GetDoubleStatistics(); ds != nil {
 			out.Double = &DoubleStats{Min: ds.GetMinimum(), Max: ds.GetMaximum(), Sum: ds.GetSum()}
 		}
-	case proto.Type_STRING, proto.Type_CHAR, proto.Type_VARCHAR:
+	case orcproto.Type_STRING, orcproto.Type_CHAR, orcproto.Type_VARCHAR:
 		if ss := s.GetStringStatistics(); ss != nil {
 			out.String = &StringStats{Min: ss.GetMinimum(), Max: ss.GetMaximum(), HasMinMax: ss.Minimum != nil && ss.Maximum != nil,
 				Sum: ss.GetSum(), Trusted: writerVersion >= 1}
 		}
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		if bs := s.GetBucketStatistics(); bs != nil && len(bs.GetCount()) > 0 {
 			out.Bool = &BoolStats{TrueCount: bs.GetCount()[0]}
 		}
-	case proto.Type_DATE:
+	case orcproto.Type_DATE:
 		if ds := s.GetDateStatistics(); ds != nil {
 			out.Date = &DateStats{Min: ds.GetMinimum(), Max: ds.GetMaximum()}
 		}
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		if ts := s.GetTimestampStatistics(); ts != nil {
 			if ts.MinimumUtc != nil && ts.MaximumUtc != nil {
 				out.Timestamp = &TimestampStats{Min: ts.GetMinimumUtc(), Max: ts.GetMaximumUtc(), UTC: true}
@@ -121,11 +121,11 @@ func decStatistics(s *proto.ColumnStatistics, k proto.Type_Kind, writerVersion u
 				out.Timestamp = &TimestampStats{Min: ts.GetMinimum(), Max: ts.GetMaximum()}
 			}
 		}
-	case proto.Type_DECIMAL:
+	case orcproto.Type_DECIMAL:
 		if ds := s.GetDecimalStatistics(); ds != nil {
 			out.Decimal = &DecimalStats{Min: ds.GetMinimum(), Max: ds.GetMaximum(), Sum: ds.GetSum()}
 		}
-	case proto.Type_BINARY:
+	case orcproto.Type_BINARY:
 		if bs := s.GetBinaryStatistics(); bs != nil {
 			out.Binary = &BinaryStats{Sum: bs.GetSum()}
 		}
@@ -163,7 +163,7 @@ func (f *File) decodeStripeStatistics(i int) ([]Statistics, error) {
 	return f.decStatsList(cs), nil
 }
 
-func (f *File) decStatsList(list []*proto.ColumnStatistics) []Statistics {
+func (f *File) decStatsList(list []*orcproto.ColumnStatistics) []Statistics {
 	if len(list) != len(f.cols) {
 		return nil
 	}

@@ -3,10 +3,8 @@ package orcfile
 import (
 	"errors"
 	"fmt"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 	"io"
-
-	gproto "github.com/golang/protobuf/proto"
-	"github.com/scritchley/orc/proto"
 )
 
 // Stripe is a stripe's footer, decoded and checked: where each stream lies
@@ -17,11 +15,11 @@ type Stripe struct {
 	// Streams in file order, with absolute file offsets.
 	Streams []StripeStream
 	// Encodings by column ID.
-	Encodings []*proto.ColumnEncoding
+	Encodings []*orcproto.ColumnEncoding
 	// WriterTimezone is the stripe footer's writer time zone ("" when the
 	// writer did not record one; ORC 0.11 files).
 	WriterTimezone string
-	Footer         *proto.StripeFooter
+	Footer         *orcproto.StripeFooter
 	// byCol lists each column's streams (indexes into Streams): a scan
 	// looks up five kinds for each of ~100 columns per stripe.
 	byCol [][]int32
@@ -29,7 +27,7 @@ type Stripe struct {
 
 // StripeStream is one stream of a stripe.
 type StripeStream struct {
-	Kind   proto.Stream_Kind
+	Kind   orcproto.Stream_Kind
 	Column int
 	Offset uint64 // absolute offset in the file
 	Length uint64
@@ -57,7 +55,7 @@ func (f *File) decodeStripe(i int) (s *Stripe, n int, err error) {
 	if _, err := f.r.ReadAt(raw, int64(info.Offset+info.IndexLength+info.DataLength)); err != nil && !errors.Is(err, io.EOF) {
 		return nil, 0, fmt.Errorf("read footer: %w", err)
 	}
-	sf := &proto.StripeFooter{}
+	sf := &orcproto.StripeFooter{}
 	if err := f.readSection(raw, sf); err != nil {
 		return nil, 0, fmt.Errorf("footer: %w", err)
 	}
@@ -66,7 +64,7 @@ func (f *File) decodeStripe(i int) (s *Stripe, n int, err error) {
 }
 
 // checkStripe locates stripe i's streams from its footer and checks them.
-func (f *File) checkStripe(i int, sf *proto.StripeFooter) (*Stripe, error) {
+func (f *File) checkStripe(i int, sf *orcproto.StripeFooter) (*Stripe, error) {
 	info := f.stripes[i]
 	s := &Stripe{Index: i, Info: info, Footer: sf, WriterTimezone: sf.GetWriterTimezone()}
 	off := info.Offset
@@ -95,7 +93,7 @@ func (f *File) checkStripe(i int, sf *proto.StripeFooter) (*Stripe, error) {
 }
 
 // stream returns the stream of a column and kind, or false.
-func (s *Stripe) stream(col int, kind proto.Stream_Kind) (StripeStream, bool) {
+func (s *Stripe) stream(col int, kind orcproto.Stream_Kind) (StripeStream, bool) {
 	if s.byCol == nil || col < 0 || col >= len(s.byCol) {
 		for _, st := range s.Streams {
 			if st.Column == col && st.Kind == kind {
@@ -163,11 +161,11 @@ func (f *File) decodeRowIndex(s *Stripe, col int) ([]RowGroup, error) {
 	return out, nil
 }
 
-func (f *File) readRowIndex(s *Stripe, col int) (*proto.RowIndex, error) {
+func (f *File) readRowIndex(s *Stripe, col int) (*orcproto.RowIndex, error) {
 	if col < 0 || col >= len(f.cols) {
 		return nil, fmt.Errorf("no such column")
 	}
-	st, ok := s.stream(col, proto.Stream_ROW_INDEX)
+	st, ok := s.stream(col, orcproto.Stream_ROW_INDEX)
 	if !ok {
 		return nil, nil
 	}
@@ -175,8 +173,8 @@ func (f *File) readRowIndex(s *Stripe, col int) (*proto.RowIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := &proto.RowIndex{}
-	if err := gproto.Unmarshal(b, idx); err != nil {
+	idx := &orcproto.RowIndex{}
+	if err := orcproto.Unmarshal(b, idx); err != nil {
 		return nil, fmt.Errorf("%v: %w", err, ErrCorrupt)
 	}
 	return idx, nil
@@ -189,19 +187,19 @@ func (f *File) readRowIndex(s *Stripe, col int) (*proto.RowIndex, error) {
 // the Murmur3 hashing of package orcfile/bloom. nil when there are none.
 // Files from OpenFile share decoded filters through the metadata cache
 // (read_metacache.go): do not modify them.
-func (f *File) BloomFilters(s *Stripe, col int) (filters *proto.BloomFilterIndex, utf8 bool, err error) {
+func (f *File) BloomFilters(s *Stripe, col int) (filters *orcproto.BloomFilterIndex, utf8 bool, err error) {
 	return f.bloomFiltersCached(s, col)
 }
 
 // decodeBloomFilters reads and decodes column col's bloom filters in s.
-func (f *File) decodeBloomFilters(s *Stripe, col int) (filters *proto.BloomFilterIndex, utf8 bool, err error) {
+func (f *File) decodeBloomFilters(s *Stripe, col int) (filters *orcproto.BloomFilterIndex, utf8 bool, err error) {
 	if col < 0 || col >= len(f.cols) {
 		return nil, false, fmt.Errorf("%s: stripe %d: no column %d", f.name, s.Index, col)
 	}
-	st, ok := s.stream(col, proto.Stream_BLOOM_FILTER_UTF8)
+	st, ok := s.stream(col, orcproto.Stream_BLOOM_FILTER_UTF8)
 	utf8 = ok
 	if !ok {
-		st, ok = s.stream(col, proto.Stream_BLOOM_FILTER)
+		st, ok = s.stream(col, orcproto.Stream_BLOOM_FILTER)
 	}
 	if !ok {
 		return nil, false, nil
@@ -210,8 +208,8 @@ func (f *File) decodeBloomFilters(s *Stripe, col int) (filters *proto.BloomFilte
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: stripe %d, column %d (%s), stream %v: %w", f.name, s.Index, col, f.readColPath(col), st.Kind, err)
 	}
-	idx := &proto.BloomFilterIndex{}
-	if err := gproto.Unmarshal(b, idx); err != nil {
+	idx := &orcproto.BloomFilterIndex{}
+	if err := orcproto.Unmarshal(b, idx); err != nil {
 		return nil, false, fmt.Errorf("%s: stripe %d, column %d (%s), stream %v: %v: %w", f.name, s.Index, col, f.readColPath(col), st.Kind, err, ErrCorrupt)
 	}
 	return idx, utf8, nil

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 	orc "github.com/scritchley/orc"
-	"github.com/scritchley/orc/proto"
 )
 
 // readDrain opens data and reads everything a tool could ask for: stats,
@@ -183,7 +183,7 @@ func TestReadErrorContext(t *testing.T) {
 	}
 	// Truncate column 3's (ts) SECONDARY stream by overwriting its bytes
 	// with a literal run header that claims more values than remain.
-	ss, ok := st.stream(3, proto.Stream_SECONDARY)
+	ss, ok := st.stream(3, orcproto.Stream_SECONDARY)
 	if !ok {
 		t.Fatal("no SECONDARY stream for column 3")
 	}

@@ -6,7 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // A point lookup (WHERE eventID = '…') prunes with every stripe's footer,
@@ -49,7 +49,7 @@ type metaKind uint8
 const (
 	metaStripe      metaKind = iota + 1 // *Stripe
 	metaRowIndex                        // []RowGroup
-	metaBloom                           // *proto.BloomFilterIndex
+	metaBloom                           // *orcproto.BloomFilterIndex
 	metaBloomSet                        // []*bloom.Filter
 	metaStripeStats                     // []Statistics of a stripe
 )
@@ -68,7 +68,7 @@ type metaEntry struct {
 	size   int64
 	stripe *Stripe
 	groups []RowGroup
-	bloom  *proto.BloomFilterIndex
+	bloom  *orcproto.BloomFilterIndex
 	blooms []*bloom.Filter
 	stats  []Statistics
 	utf8   bool
@@ -186,7 +186,7 @@ func metaStatsExtra(st *Statistics) int64 {
 	return 0
 }
 
-func metaBloomSize(idx *proto.BloomFilterIndex) int64 {
+func metaBloomSize(idx *orcproto.BloomFilterIndex) int64 {
 	n := metaEntryBytes
 	for _, b := range idx.GetBloomFilter() {
 		n += metaFilterBytes + int64(len(b.GetUtf8Bitset())) + 8*int64(len(b.GetBitset()))

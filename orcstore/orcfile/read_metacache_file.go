@@ -2,7 +2,7 @@ package orcfile
 
 import (
 	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // The File accessors below serve stripe footers, row indexes and bloom
@@ -56,7 +56,7 @@ func (f *File) rowIndexCached(s *Stripe, col int) ([]RowGroup, error) {
 	return e.groups, nil
 }
 
-func (f *File) bloomFiltersCached(s *Stripe, col int) (*proto.BloomFilterIndex, bool, error) {
+func (f *File) bloomFiltersCached(s *Stripe, col int) (*orcproto.BloomFilterIndex, bool, error) {
 	k, ok := f.metaStripeKey(s, col, metaBloom)
 	if ok {
 		if e, hit := metaGet(k); hit {

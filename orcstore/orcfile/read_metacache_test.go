@@ -15,7 +15,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	gproto "github.com/golang/protobuf/proto"
+
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // mcSchema is a lookup-shaped file: a unique id with bloom filters, a
@@ -89,7 +90,7 @@ func mcRead(t *testing.T, f *File) mcMeta {
 			}
 			var raw []byte
 			if b != nil {
-				if raw, err = gproto.Marshal(b); err != nil {
+				if raw, err = orcproto.Marshal(b); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -113,7 +114,7 @@ func mcEqual(t *testing.T, what string, got, want mcMeta) {
 	for i := range want.stripes {
 		g, w := got.stripes[i], want.stripes[i]
 		if g.Index != w.Index || g.Info != w.Info || !reflect.DeepEqual(g.Streams, w.Streams) ||
-			g.WriterTimezone != w.WriterTimezone || !gproto.Equal(g.Footer, w.Footer) {
+			g.WriterTimezone != w.WriterTimezone || !reflect.DeepEqual(g.Footer, w.Footer) {
 			t.Errorf("%s: stripe %d differs", what, i)
 		}
 	}

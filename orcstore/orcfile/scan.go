@@ -12,7 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // readHive11Scale is the scale given to Hive 0.11 decimals (no precision in
@@ -170,7 +170,7 @@ func (s *Scanner) buildTree() error {
 	var build func(c *Column, whole bool) *readColumn
 	build = func(c *Column, whole bool) *readColumn {
 		rc := &readColumn{col: c, outType: c.Type, mem: s.opts.Allocator, plain: s.opts.PlainStrings}
-		if c.Kind == proto.Type_DECIMAL && c.Precision == 0 {
+		if c.Kind == orcproto.Type_DECIMAL && c.Precision == 0 {
 			// Hive 0.11 decimals carry a scale per value and none in the
 			// type: use the scale Apache ORC's C++ reader forces on them.
 			rc.outType = &arrow.Decimal128Type{Precision: 38, Scale: readHive11Scale}
@@ -181,7 +181,7 @@ func (s *Scanner) buildTree() error {
 				rc.children = append(rc.children, build(ch, whole || sel[ch.ID] == 2))
 			}
 		}
-		if c.Kind == proto.Type_STRUCT && !whole {
+		if c.Kind == orcproto.Type_STRUCT && !whole {
 			fields := make([]arrow.Field, len(rc.children))
 			for i, ch := range rc.children {
 				fields[i] = arrow.Field{Name: ch.col.Name, Type: ch.outType, Nullable: true}
@@ -214,7 +214,7 @@ func (s *Scanner) buildBare() error {
 	var build func(c *Column) *readColumn
 	build = func(c *Column) *readColumn {
 		rc := &readColumn{col: c, outType: c.Type, mem: s.opts.Allocator, plain: s.opts.PlainStrings}
-		if c.Kind == proto.Type_DECIMAL && c.Precision == 0 {
+		if c.Kind == orcproto.Type_DECIMAL && c.Precision == 0 {
 			rc.outType = &arrow.Decimal128Type{Precision: 38, Scale: readHive11Scale}
 		}
 		s.all = append(s.all, rc)
@@ -405,38 +405,10 @@ func (s *Scanner) loadStripe(i int) error {
 	if err != nil {
 		return err
 	}
-	s.stripe, s.runs, s.ri, s.row, s.index = st, nil, 0, 0, nil
+	if err := s.selectRuns(st); err != nil || len(s.runs) == 0 {
+		return err
+	}
 	rows := int(st.Info.Rows)
-	if rows == 0 {
-		return nil
-	}
-	// Choose the row groups first: when the row index and bloom filters
-	// rule out every row group (a point lookup), the stripe's data streams
-	// are never read or decompressed.
-	stride := s.f.RowIndexStride()
-	if s.opts.RowGroups == nil || stride <= 0 || !s.hasRowIndex(st) {
-		s.runs = [][2]int{{0, rows}}
-	} else {
-		groups := (rows + stride - 1) / stride
-		want, err := s.opts.RowGroups(st, s.rowIndex)
-		if err != nil {
-			return err
-		}
-		for g := 0; g < groups; g++ {
-			if g >= len(want) || !want[g] {
-				continue
-			}
-			start, end := g*stride, min((g+1)*stride, rows)
-			if k := len(s.runs); k > 0 && s.runs[k-1][1] == start {
-				s.runs[k-1][1] = end
-			} else {
-				s.runs = append(s.runs, [2]int{start, end})
-			}
-		}
-		if len(s.runs) == 0 {
-			return nil
-		}
-	}
 	if err := s.readStreams(st); err != nil {
 		return err
 	}
@@ -444,7 +416,7 @@ func (s *Scanner) loadStripe(i int) error {
 	for _, rc := range s.all {
 		enc := st.Encodings[rc.col.ID]
 		rc.dictLen = int(enc.GetDictionarySize())
-		if rc.col.Kind == proto.Type_TIMESTAMP && loc == nil {
+		if rc.col.Kind == orcproto.Type_TIMESTAMP && loc == nil {
 			if loc, err = s.location(st.WriterTimezone); err != nil {
 				return err
 			}
@@ -470,9 +442,44 @@ func (s *Scanner) loadStripe(i int) error {
 	return nil
 }
 
+// selectRuns makes st the current stripe and works out its runs of rows
+// to read: the row groups ScanOptions.RowGroups keeps, or every row.
+// Choosing them first means that when the row index and bloom filters
+// rule out every row group (a point lookup), the stripe's data streams are
+// never read or decompressed.
+func (s *Scanner) selectRuns(st *Stripe) error {
+	s.stripe, s.runs, s.ri, s.row, s.index = st, nil, 0, 0, nil
+	rows := int(st.Info.Rows)
+	if rows == 0 {
+		return nil
+	}
+	stride := s.f.RowIndexStride()
+	if s.opts.RowGroups == nil || stride <= 0 || !s.hasRowIndex(st) {
+		s.runs = [][2]int{{0, rows}}
+		return nil
+	}
+	groups := (rows + stride - 1) / stride
+	want, err := s.opts.RowGroups(st, s.rowIndex)
+	if err != nil {
+		return err
+	}
+	for g := 0; g < groups; g++ {
+		if g >= len(want) || !want[g] {
+			continue
+		}
+		start, end := g*stride, min((g+1)*stride, rows)
+		if k := len(s.runs); k > 0 && s.runs[k-1][1] == start {
+			s.runs[k-1][1] = end
+		} else {
+			s.runs = append(s.runs, [2]int{start, end})
+		}
+	}
+	return nil
+}
+
 func (s *Scanner) hasRowIndex(st *Stripe) bool {
 	for _, rc := range s.all {
-		if _, ok := st.stream(rc.col.ID, proto.Stream_ROW_INDEX); !ok {
+		if _, ok := st.stream(rc.col.ID, orcproto.Stream_ROW_INDEX); !ok {
 			return false
 		}
 	}
@@ -517,23 +524,30 @@ func (s *Scanner) seekRun() error {
 	return nil
 }
 
-// readStreams fetches the needed streams of every scanned column, merging
-// reads of streams that lie close together, and decompresses them.
-func (s *Scanner) readStreams(st *Stripe) error {
-	type want struct {
-		ss   StripeStream // the part of the stream to read
-		from int          // where that part starts in the stream
-		rc   *readColumn
-		slot int
-		rk   int // index of the merged range holding it
-	}
+// readWant is one stream part a stripe's read fetches.
+type readWant struct {
+	ss   StripeStream // the part of the stream to read
+	from int          // where that part starts in the stream
+	rc   *readColumn
+	slot int
+	rk   int // index of the merged range holding it
+}
+
+// readRange is one ReadAt of a stripe's read: file bytes [off, end), placed
+// at raw[at:].
+type readRange struct{ off, end, at uint64 }
+
+// planReads works out which parts of which streams a stripe's read
+// fetches and the merged file ranges that hold them. Streams read lazily
+// (ScanOptions.Sparse) are not among them: lazy calls back for each one.
+func (s *Scanner) planReads(st *Stripe, lazy func(rc *readColumn, slot int, ss StripeStream, from int) error) ([]readWant, []readRange, uint64, error) {
 	// Read and decompress each positioned stream from the chunk where the
 	// first selected row group starts (see scan_partial.go).
 	starts, err := s.partialStarts(st)
 	if err != nil {
-		return err
+		return nil, nil, 0, err
 	}
-	var wants []want
+	var wants []readWant
 	for _, rc := range s.all {
 		for slot, kind := range readSlotKinds {
 			rs := &rc.streams[slot]
@@ -547,16 +561,14 @@ func (s *Scanner) readStreams(st *Stripe) error {
 				from = int(at[slot])
 			}
 			if s.lazySlot(st, rc, slot) {
-				l, _, err := newLazyStream(s.f.compression, s.f.checked, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
-				if err != nil {
-					return rc.fail(slot, err)
+				if err := lazy(rc, slot, ss, from); err != nil {
+					return nil, nil, 0, err
 				}
-				rs.present, rs.shared, rs.lazy, rs.chunks = true, nil, l, l.chunks
 				continue
 			}
 			ss.Offset += uint64(from)
 			ss.Length -= uint64(from)
-			wants = append(wants, want{ss: ss, from: from, rc: rc, slot: slot})
+			wants = append(wants, readWant{ss: ss, from: from, rc: rc, slot: slot})
 		}
 	}
 	sort.Slice(wants, func(a, b int) bool { return wants[a].ss.Offset < wants[b].ss.Offset })
@@ -567,8 +579,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 	if s.opts.Sparse {
 		readMaxGap = 4 << 10
 	}
-	type rng struct{ off, end, at uint64 } // at: position in raw
-	var ranges []rng
+	var ranges []readRange
 	total := uint64(0)
 	for i := range wants {
 		w := &wants[i]
@@ -581,9 +592,27 @@ func (s *Scanner) readStreams(st *Stripe) error {
 			w.rk = k - 1
 			continue
 		}
-		ranges = append(ranges, rng{w.ss.Offset, e, total})
+		ranges = append(ranges, readRange{w.ss.Offset, e, total})
 		total += e - w.ss.Offset
 		w.rk = len(ranges) - 1
+	}
+	return wants, ranges, total, nil
+}
+
+// readStreams fetches the needed streams of every scanned column, merging
+// reads of streams that lie close together, and decompresses them.
+func (s *Scanner) readStreams(st *Stripe) error {
+	wants, ranges, total, err := s.planReads(st, func(rc *readColumn, slot int, ss StripeStream, from int) error {
+		l, _, err := newLazyStream(s.f.compression, s.f.checked, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
+		if err != nil {
+			return rc.fail(slot, err)
+		}
+		rs := &rc.streams[slot]
+		rs.present, rs.shared, rs.lazy, rs.chunks = true, nil, l, l.chunks
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if s.raw == nil {
 		s.raw = readGetBuf()

@@ -8,7 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // readColumn decodes one column of a scan, and its selected children, into
@@ -23,7 +23,7 @@ type readColumn struct {
 	plain   bool // materialize dictionary strings
 
 	// Per stripe.
-	encoding   proto.ColumnEncoding_Kind
+	encoding   orcproto.ColumnEncoding_Kind
 	hasPresent bool
 	streams    [5]readStream // by readStreamSlot
 	present    decBoolReader
@@ -51,7 +51,7 @@ type readColumn struct {
 // readStream is one decompressed stream of the current stripe.
 type readStream struct {
 	present bool
-	kind    proto.Stream_Kind
+	kind    orcproto.Stream_Kind
 	b       []byte
 	chunks  []Chunk
 	buf     []byte // decompression buffer, reused
@@ -80,7 +80,7 @@ const (
 	rDictData
 )
 
-var readSlotKinds = [5]proto.Stream_Kind{proto.Stream_PRESENT, proto.Stream_DATA, proto.Stream_LENGTH, proto.Stream_SECONDARY, proto.Stream_DICTIONARY_DATA}
+var readSlotKinds = [5]orcproto.Stream_Kind{orcproto.Stream_PRESENT, orcproto.Stream_DATA, orcproto.Stream_LENGTH, orcproto.Stream_SECONDARY, orcproto.Stream_DICTIONARY_DATA}
 
 // readColErr is an error that names the column and stream it came from;
 // the scanner adds the file and stripe.
@@ -115,11 +115,11 @@ func (r *readColumn) fail(slot int, err error) error {
 }
 
 func (r *readColumn) isDict() bool {
-	return r.encoding == proto.ColumnEncoding_DICTIONARY || r.encoding == proto.ColumnEncoding_DICTIONARY_V2
+	return r.encoding == orcproto.ColumnEncoding_DICTIONARY || r.encoding == orcproto.ColumnEncoding_DICTIONARY_V2
 }
 
 func (r *readColumn) isV2() bool {
-	return r.encoding == proto.ColumnEncoding_DIRECT_V2 || r.encoding == proto.ColumnEncoding_DICTIONARY_V2
+	return r.encoding == orcproto.ColumnEncoding_DIRECT_V2 || r.encoding == orcproto.ColumnEncoding_DICTIONARY_V2
 }
 
 // streamBytes is the total decompressed size of this column's subtree's
@@ -145,23 +145,23 @@ func readStreamsLen(s *[5]readStream) int {
 
 // startStripe resets the decoders to the start of the stripe's streams (in
 // r.streams, already loaded) and loads a string dictionary.
-func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Location) error {
+func (r *readColumn) startStripe(enc orcproto.ColumnEncoding_Kind, loc *time.Location) error {
 	r.encoding = enc
 	r.hasPresent = r.streams[rPresent].present
 	r.present.reset(r.streams[rPresent].b)
 	v2 := r.isV2()
 	k := r.col.Kind
 	switch k {
-	case proto.Type_STRUCT, proto.Type_LIST, proto.Type_MAP, proto.Type_UNION:
+	case orcproto.Type_STRUCT, orcproto.Type_LIST, orcproto.Type_MAP, orcproto.Type_UNION:
 	default:
 		if !r.streams[rData].present {
 			return r.fail(rData, fmt.Errorf("missing: %w", ErrCorrupt))
 		}
 	}
 	switch enc {
-	case proto.ColumnEncoding_DIRECT, proto.ColumnEncoding_DIRECT_V2:
-	case proto.ColumnEncoding_DICTIONARY, proto.ColumnEncoding_DICTIONARY_V2:
-		if k != proto.Type_STRING && k != proto.Type_VARCHAR && k != proto.Type_CHAR {
+	case orcproto.ColumnEncoding_DIRECT, orcproto.ColumnEncoding_DIRECT_V2:
+	case orcproto.ColumnEncoding_DICTIONARY, orcproto.ColumnEncoding_DICTIONARY_V2:
+		if k != orcproto.Type_STRING && k != orcproto.Type_VARCHAR && k != orcproto.Type_CHAR {
 			return r.fail(-1, fmt.Errorf("%v encoding on a %v column: %w", enc, k, ErrCorrupt))
 		}
 	default:
@@ -169,7 +169,7 @@ func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Locati
 	}
 	signed := true
 	switch k {
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY, proto.Type_LIST, proto.Type_MAP:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR, orcproto.Type_BINARY, orcproto.Type_LIST, orcproto.Type_MAP:
 		signed = false
 	}
 	r.ints.reset(r.streams[rData].b, v2, signed)
@@ -177,13 +177,13 @@ func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Locati
 	r.bools.reset(r.streams[rData].b)
 	r.rawPos = 0
 	switch k {
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		r.ints2.reset(r.streams[rSecondary].b, v2, false)
 		if !r.streams[rSecondary].present {
 			return r.fail(rSecondary, fmt.Errorf("missing: %w", ErrCorrupt))
 		}
 		r.tsEpoch = time.Date(2015, 1, 1, 0, 0, 0, 0, loc).Unix()
-	case proto.Type_DECIMAL:
+	case orcproto.Type_DECIMAL:
 		r.ints2.reset(r.streams[rSecondary].b, v2, true)
 		if !r.streams[rSecondary].present {
 			return r.fail(rSecondary, fmt.Errorf("missing: %w", ErrCorrupt))
@@ -203,7 +203,7 @@ func (r *readColumn) startStripe(enc proto.ColumnEncoding_Kind, loc *time.Locati
 		if err := r.loadDict(); err != nil {
 			return err
 		}
-	} else if k == proto.Type_STRING || k == proto.Type_VARCHAR || k == proto.Type_CHAR || k == proto.Type_BINARY {
+	} else if k == orcproto.Type_STRING || k == orcproto.Type_VARCHAR || k == orcproto.Type_CHAR || k == orcproto.Type_BINARY {
 		if !r.streams[rLength].present {
 			return r.fail(rLength, fmt.Errorf("missing: %w", ErrCorrupt))
 		}
@@ -296,8 +296,8 @@ func (r *readColumn) seek(pos []uint64, comp Compression) error {
 		}
 	}
 	switch r.col.Kind {
-	case proto.Type_STRUCT:
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_STRUCT:
+	case orcproto.Type_BOOLEAN:
 		off, err := p.offset(&r.streams[rData])
 		if err == nil {
 			err = r.bools.seek(off, p.next(), p.next())
@@ -305,7 +305,7 @@ func (r *readColumn) seek(pos []uint64, comp Compression) error {
 		if err != nil {
 			return r.fail(rData, err)
 		}
-	case proto.Type_BYTE, proto.Type_UNION:
+	case orcproto.Type_BYTE, orcproto.Type_UNION:
 		off, err := p.offset(&r.streams[rData])
 		if err == nil {
 			err = r.bytes.seek(off, p.next())
@@ -313,24 +313,24 @@ func (r *readColumn) seek(pos []uint64, comp Compression) error {
 		if err != nil {
 			return r.fail(rData, err)
 		}
-	case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
+	case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
 		if err := p.seekInts(&r.streams[rData], &r.ints); err != nil {
 			return r.fail(rData, err)
 		}
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
 		off, err := p.offset(&r.streams[rData])
 		if err != nil {
 			return r.fail(rData, err)
 		}
 		r.rawPos = off
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		if err := p.seekInts(&r.streams[rData], &r.ints); err != nil {
 			return r.fail(rData, err)
 		}
 		if err := p.seekInts(&r.streams[rSecondary], &r.ints2); err != nil {
 			return r.fail(rSecondary, err)
 		}
-	case proto.Type_DECIMAL:
+	case orcproto.Type_DECIMAL:
 		off, err := p.offset(&r.streams[rData])
 		if err != nil {
 			return r.fail(rData, err)
@@ -339,7 +339,7 @@ func (r *readColumn) seek(pos []uint64, comp Compression) error {
 		if err := p.seekInts(&r.streams[rSecondary], &r.ints2); err != nil {
 			return r.fail(rSecondary, err)
 		}
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR, orcproto.Type_BINARY:
 		if r.isDict() {
 			if err := p.seekInts(&r.streams[rData], &r.ints); err != nil {
 				return r.fail(rData, err)
@@ -354,7 +354,7 @@ func (r *readColumn) seek(pos []uint64, comp Compression) error {
 		if err := p.seekInts(&r.streams[rLength], &r.ints2); err != nil {
 			return r.fail(rLength, err)
 		}
-	case proto.Type_LIST, proto.Type_MAP:
+	case orcproto.Type_LIST, orcproto.Type_MAP:
 		if err := p.seekInts(&r.streams[rLength], &r.ints2); err != nil {
 			return r.fail(rLength, err)
 		}

@@ -7,7 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // readStruct reads the selected fields for the same rows: a child has values
@@ -114,7 +114,7 @@ func (r *readColumn) readList(n, nn int, valid []byte, bitmap *memory.Buffer, nu
 		}
 		kids[i] = d
 	}
-	if r.col.Kind == proto.Type_LIST {
+	if r.col.Kind == orcproto.Type_LIST {
 		dt := r.outType
 		if lt, ok := dt.(*arrow.ListType); !ok || !arrow.TypeEqual(lt.Elem(), kids[0].DataType()) {
 			dt = arrow.ListOf(kids[0].DataType())

@@ -1,6 +1,6 @@
 package orcfile
 
-import "github.com/scritchley/orc/proto"
+import "github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 
 // When a stripe's first selected row group is not its first (a top-N over
 // the newest events reads the last row group of a stripe; a lookup one row
@@ -16,7 +16,7 @@ import "github.com/scritchley/orc/proto"
 // is too short. The order of positions is the one readColumn.seek consumes:
 // PRESENT (chunk, offset, byte run, bit), then the data streams of the
 // column's kind and encoding.
-func streamStarts(kind proto.Type_Kind, dict, hasPresent bool, pos []uint64) [len(readSlotKinds)]int64 {
+func streamStarts(kind orcproto.Type_Kind, dict, hasPresent bool, pos []uint64) [len(readSlotKinds)]int64 {
 	starts := [len(readSlotKinds)]int64{-1, -1, -1, -1, -1}
 	i := 0
 	ok := true
@@ -32,26 +32,26 @@ func streamStarts(kind proto.Type_Kind, dict, hasPresent bool, pos []uint64) [le
 		take(rPresent, 2)
 	}
 	switch kind {
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		take(rData, 2)
-	case proto.Type_BYTE, proto.Type_UNION, proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
+	case orcproto.Type_BYTE, orcproto.Type_UNION, orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
 		take(rData, 1)
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
 		take(rData, 0)
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		take(rData, 1)
 		take(rSecondary, 1)
-	case proto.Type_DECIMAL:
+	case orcproto.Type_DECIMAL:
 		take(rData, 0)
 		take(rSecondary, 1)
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR, orcproto.Type_BINARY:
 		if dict {
 			take(rData, 1)
 		} else {
 			take(rData, 0)
 			take(rLength, 1)
 		}
-	case proto.Type_LIST, proto.Type_MAP:
+	case orcproto.Type_LIST, orcproto.Type_MAP:
 		take(rLength, 1)
 	}
 	if !ok {
@@ -77,9 +77,9 @@ func (s *Scanner) partialStarts(st *Stripe) (map[*readColumn][len(readSlotKinds)
 		if g >= len(idx) {
 			continue // seekRun reports the corrupt index
 		}
-		_, hasPresent := st.stream(rc.col.ID, proto.Stream_PRESENT)
+		_, hasPresent := st.stream(rc.col.ID, orcproto.Stream_PRESENT)
 		k := st.Encodings[rc.col.ID].GetKind()
-		dict := k == proto.ColumnEncoding_DICTIONARY || k == proto.ColumnEncoding_DICTIONARY_V2
+		dict := k == orcproto.ColumnEncoding_DICTIONARY || k == orcproto.ColumnEncoding_DICTIONARY_V2
 		out[rc] = streamStarts(rc.col.Kind, dict, hasPresent, idx[g].Positions)
 	}
 	return out, nil

@@ -10,7 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // read decodes the next n rows of the column. parentValid, when not nil,
@@ -29,36 +29,36 @@ func (r *readColumn) read(n int, parentValid []byte) (arrow.ArrayData, error) {
 	}
 	nulls := n - nn
 	switch r.col.Kind {
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		return r.readBool(n, nn, valid, bitmap, nulls)
-	case proto.Type_BYTE:
+	case orcproto.Type_BYTE:
 		return r.readBytes(n, nn, valid, bitmap, nulls)
-	case proto.Type_SHORT:
+	case orcproto.Type_SHORT:
 		return readInts[int16](r, arrow.PrimitiveTypes.Int16, n, nn, valid, bitmap, nulls)
-	case proto.Type_INT:
+	case orcproto.Type_INT:
 		return readInts[int32](r, arrow.PrimitiveTypes.Int32, n, nn, valid, bitmap, nulls)
-	case proto.Type_DATE:
+	case orcproto.Type_DATE:
 		return readInts[int32](r, arrow.FixedWidthTypes.Date32, n, nn, valid, bitmap, nulls)
-	case proto.Type_LONG:
+	case orcproto.Type_LONG:
 		return readInts[int64](r, arrow.PrimitiveTypes.Int64, n, nn, valid, bitmap, nulls)
-	case proto.Type_FLOAT:
+	case orcproto.Type_FLOAT:
 		return readFloats[float32](r, arrow.PrimitiveTypes.Float32, 4, n, nn, valid, bitmap, nulls)
-	case proto.Type_DOUBLE:
+	case orcproto.Type_DOUBLE:
 		return readFloats[float64](r, arrow.PrimitiveTypes.Float64, 8, n, nn, valid, bitmap, nulls)
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		return r.readTimestamps(n, nn, valid, bitmap, nulls)
-	case proto.Type_DECIMAL:
+	case orcproto.Type_DECIMAL:
 		return r.readDecimals(n, nn, valid, bitmap, nulls)
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR, orcproto.Type_BINARY:
 		if r.isDict() {
 			return r.readDictStrings(n, nn, valid, bitmap, nulls)
 		}
 		return r.readDirectStrings(n, nn, valid, bitmap, nulls)
-	case proto.Type_STRUCT:
+	case orcproto.Type_STRUCT:
 		return r.readStruct(n, valid, bitmap, nulls)
-	case proto.Type_LIST, proto.Type_MAP:
+	case orcproto.Type_LIST, orcproto.Type_MAP:
 		return r.readList(n, nn, valid, bitmap, nulls)
-	case proto.Type_UNION:
+	case orcproto.Type_UNION:
 		return r.readUnion(n, nn, valid, bitmap, nulls)
 	}
 	if bitmap != nil {

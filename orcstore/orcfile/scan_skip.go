@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // Skipping rows: a sparse scan (ScanOptions.Sparse) reads the rows a caller
@@ -24,11 +24,11 @@ func (s *Scanner) lazySlot(st *Stripe, rc *readColumn, slot int) bool {
 	}
 	enc := st.Encodings[rc.col.ID].GetKind()
 	switch rc.col.Kind {
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR, orcproto.Type_BINARY:
 		switch enc {
-		case proto.ColumnEncoding_DIRECT, proto.ColumnEncoding_DIRECT_V2:
+		case orcproto.ColumnEncoding_DIRECT, orcproto.ColumnEncoding_DIRECT_V2:
 			return slot == rData
-		case proto.ColumnEncoding_DICTIONARY, proto.ColumnEncoding_DICTIONARY_V2:
+		case orcproto.ColumnEncoding_DICTIONARY, orcproto.ColumnEncoding_DICTIONARY_V2:
 			return slot == rDictData && s.opts.PlainStrings
 		}
 	}
@@ -91,14 +91,14 @@ func (r *readColumn) skip(m int) error {
 		}
 	}
 	switch r.col.Kind {
-	case proto.Type_STRUCT:
+	case orcproto.Type_STRUCT:
 		for _, c := range r.children {
 			if err := c.skip(nn); err != nil {
 				return err
 			}
 		}
 		return nil
-	case proto.Type_LIST, proto.Type_MAP:
+	case orcproto.Type_LIST, orcproto.Type_MAP:
 		total, err := r.skipLengths(nn, int64(r.maxElems), "elements")
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func (r *readColumn) skip(m int) error {
 			}
 		}
 		return nil
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR, proto.Type_BINARY:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR, orcproto.Type_BINARY:
 		if r.isDict() {
 			if err := r.ints.skip(uint64(nn)); err != nil {
 				return r.fail(rData, err)
@@ -130,21 +130,21 @@ func (r *readColumn) skip(m int) error {
 	k := uint64(nn)
 	var err error
 	switch r.col.Kind {
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		err = r.bools.skip(k)
-	case proto.Type_BYTE:
+	case orcproto.Type_BYTE:
 		err = r.bytes.skip(k)
-	case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
+	case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
 		err = r.ints.skip(k)
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		if err = r.ints.skip(k); err == nil {
 			if err = r.ints2.skip(k); err != nil {
 				return r.fail(rSecondary, err)
 			}
 		}
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
 		size := 8
-		if r.col.Kind == proto.Type_FLOAT {
+		if r.col.Kind == orcproto.Type_FLOAT {
 			size = 4
 		}
 		if nn*size > r.streams[rData].len()-r.rawPos {

@@ -7,12 +7,12 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // readStringType is the Arrow type for a direct-encoded column of this kind.
 func (r *readColumn) readStringType() arrow.DataType {
-	if r.col.Kind == proto.Type_BINARY {
+	if r.col.Kind == orcproto.Type_BINARY {
 		return arrow.BinaryTypes.Binary
 	}
 	return arrow.BinaryTypes.String
@@ -111,7 +111,7 @@ func (r *readColumn) readDictStrings(n, nn int, valid []byte, bitmap *memory.Buf
 			return fail(fmt.Errorf("dictionary index %d out of range (%d entries): %w", v, size, ErrCorrupt))
 		}
 	}
-	if r.plain || r.col.Kind == proto.Type_BINARY {
+	if r.plain || r.col.Kind == orcproto.Type_BINARY {
 		return r.readDictPlain(n, nn, valid, bitmap, nulls, idx)
 	}
 	buf := r.newBuf(n * 4)

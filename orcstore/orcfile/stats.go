@@ -5,7 +5,7 @@ import (
 	"math/bits"
 	"strings"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // wStatsMaxString is the longest string kept as a minimum or maximum. Apache
@@ -18,7 +18,7 @@ const wStatsMaxString = 1024
 // wStats accumulates one column's statistics over a row group, a stripe or
 // the file. Only the fields of the column's kind are used.
 type wStats struct {
-	kind    proto.Type_Kind
+	kind    orcproto.Type_Kind
 	n       uint64 // non-null values (rows for the root)
 	hasNull bool
 
@@ -139,11 +139,11 @@ func (s *wStats) merge(o *wStats) {
 }
 
 // proto renders the statistics as ORC's ColumnStatistics.
-func (s *wStats) proto() *proto.ColumnStatistics {
-	cs := &proto.ColumnStatistics{NumberOfValues: wU64(s.n), HasNull: wBool(s.hasNull)}
+func (s *wStats) proto() *orcproto.ColumnStatistics {
+	cs := &orcproto.ColumnStatistics{NumberOfValues: wU64(s.n), HasNull: wBool(s.hasNull)}
 	switch s.kind {
-	case proto.Type_BYTE, proto.Type_SHORT, proto.Type_INT, proto.Type_LONG:
-		is := &proto.IntegerStatistics{}
+	case orcproto.Type_BYTE, orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG:
+		is := &orcproto.IntegerStatistics{}
 		if s.hasMinMax {
 			is.Minimum, is.Maximum = wI64(s.imin), wI64(s.imax)
 		}
@@ -151,31 +151,31 @@ func (s *wStats) proto() *proto.ColumnStatistics {
 			is.Sum = wI64(sum)
 		}
 		cs.IntStatistics = is
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
-		ds := &proto.DoubleStatistics{Sum: &s.dsum}
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
+		ds := &orcproto.DoubleStatistics{Sum: &s.dsum}
 		if s.hasMinMax {
 			ds.Minimum, ds.Maximum = wF64(s.dmin), wF64(s.dmax)
 		}
 		ds.Sum = wF64(s.dsum)
 		cs.DoubleStatistics = ds
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR:
-		ss := &proto.StringStatistics{Sum: wI64(s.bytes)}
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
+		ss := &orcproto.StringStatistics{Sum: wI64(s.bytes)}
 		if s.hasMinMax && !s.stooLong {
 			ss.Minimum, ss.Maximum = wStr(s.smin), wStr(s.smax)
 		}
 		cs.StringStatistics = ss
-	case proto.Type_BINARY:
-		cs.BinaryStatistics = &proto.BinaryStatistics{Sum: wI64(s.bytes)}
-	case proto.Type_BOOLEAN:
-		cs.BucketStatistics = &proto.BucketStatistics{Count: []uint64{s.trues}}
-	case proto.Type_DATE:
-		d := &proto.DateStatistics{}
+	case orcproto.Type_BINARY:
+		cs.BinaryStatistics = &orcproto.BinaryStatistics{Sum: wI64(s.bytes)}
+	case orcproto.Type_BOOLEAN:
+		cs.BucketStatistics = &orcproto.BucketStatistics{Count: []uint64{s.trues}}
+	case orcproto.Type_DATE:
+		d := &orcproto.DateStatistics{}
 		if s.hasMinMax {
 			d.Minimum, d.Maximum = wI32(int32(s.imin)), wI32(int32(s.imax))
 		}
 		cs.DateStatistics = d
-	case proto.Type_TIMESTAMP:
-		t := &proto.TimestampStatistics{}
+	case orcproto.Type_TIMESTAMP:
+		t := &orcproto.TimestampStatistics{}
 		if s.hasMinMax {
 			// The file's writer timezone is UTC, so local and UTC agree.
 			t.Minimum, t.Maximum = wI64(s.imin), wI64(s.imax)

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // Column is one node of an ORC file's type tree. ORC numbers columns in
@@ -13,10 +13,10 @@ import (
 // element and map key/value is a column of its own with its own streams.
 type Column struct {
 	ID       int
-	Name     string          // field name in the parent struct; "_elem", "_key", "_value" inside lists and maps; "" for the root
-	Path     string          // dotted path of struct field names from the root, e.g. "userIdentity.arn"; list/map children add their Name
-	Kind     proto.Type_Kind // the ORC type
-	Type     arrow.DataType  // the Arrow type the reader produces (and the writer accepts)
+	Name     string             // field name in the parent struct; "_elem", "_key", "_value" inside lists and maps; "" for the root
+	Path     string             // dotted path of struct field names from the root, e.g. "userIdentity.arn"; list/map children add their Name
+	Kind     orcproto.Type_Kind // the ORC type
+	Type     arrow.DataType     // the Arrow type the reader produces (and the writer accepts)
 	Children []*Column
 	Parent   *Column
 	// Precision and Scale are set for DECIMAL; MaxLength for CHAR and VARCHAR.
@@ -42,7 +42,7 @@ func (c *Column) Columns() []*Column {
 func (c *Column) Find(path string) (*Column, bool) {
 	n := c
 	for _, part := range strings.Split(path, ".") {
-		if n.Kind != proto.Type_STRUCT {
+		if n.Kind != orcproto.Type_STRUCT {
 			return nil, false
 		}
 		var found *Column
@@ -75,7 +75,7 @@ const BareColumnName = "_col0"
 
 // Bare reports whether c, a file's root, is a single column rather than a
 // struct of named columns.
-func (c *Column) Bare() bool { return c.Kind != proto.Type_STRUCT }
+func (c *Column) Bare() bool { return c.Kind != orcproto.Type_STRUCT }
 
 // Schema is the Arrow schema of a root column: its fields, or one field
 // named BareColumnName when the root is not a struct.
@@ -95,7 +95,7 @@ func (c *Column) Schema() *arrow.Schema {
 // one bare column, see BareColumnName); anything else (cycles,
 // out-of-range or repeated subtypes, missing field names) is reported as
 // corrupt, so that a hostile file cannot send the reader into a loop.
-func ColumnsFromTypes(types []*proto.Type) (*Column, error) {
+func ColumnsFromTypes(types []*orcproto.Type) (*Column, error) {
 	if len(types) == 0 {
 		return nil, fmt.Errorf("footer has no types: %w", ErrCorrupt)
 	}
@@ -113,15 +113,15 @@ func ColumnsFromTypes(types []*proto.Type) (*Column, error) {
 		sub := t.GetSubtypes()
 		want := -1
 		switch c.Kind {
-		case proto.Type_LIST:
+		case orcproto.Type_LIST:
 			want = 1
-		case proto.Type_MAP:
+		case orcproto.Type_MAP:
 			want = 2
-		case proto.Type_STRUCT:
+		case orcproto.Type_STRUCT:
 			if len(t.GetFieldNames()) != len(sub) {
 				return nil, fmt.Errorf("column %d: struct has %d subtypes but %d field names: %w", id, len(sub), len(t.GetFieldNames()), ErrCorrupt)
 			}
-		case proto.Type_UNION:
+		case orcproto.Type_UNION:
 			if len(sub) == 0 || len(sub) > 127 {
 				return nil, fmt.Errorf("column %d: union with %d variants: %w", id, len(sub), ErrCorrupt)
 			}
@@ -137,11 +137,11 @@ func ColumnsFromTypes(types []*proto.Type) (*Column, error) {
 			}
 			var childName string
 			switch c.Kind {
-			case proto.Type_STRUCT:
+			case orcproto.Type_STRUCT:
 				childName = t.GetFieldNames()[i]
-			case proto.Type_LIST:
+			case orcproto.Type_LIST:
 				childName = "_elem"
-			case proto.Type_MAP:
+			case orcproto.Type_MAP:
 				childName = [2]string{"_key", "_value"}[i]
 			default:
 				childName = fmt.Sprintf("_u%d", i)
@@ -180,29 +180,29 @@ var timestampType = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"
 // arrowType maps an ORC type (children already typed) to Arrow.
 func arrowType(c *Column) (arrow.DataType, error) {
 	switch c.Kind {
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		return arrow.FixedWidthTypes.Boolean, nil
-	case proto.Type_BYTE:
+	case orcproto.Type_BYTE:
 		return arrow.PrimitiveTypes.Int8, nil
-	case proto.Type_SHORT:
+	case orcproto.Type_SHORT:
 		return arrow.PrimitiveTypes.Int16, nil
-	case proto.Type_INT:
+	case orcproto.Type_INT:
 		return arrow.PrimitiveTypes.Int32, nil
-	case proto.Type_LONG:
+	case orcproto.Type_LONG:
 		return arrow.PrimitiveTypes.Int64, nil
-	case proto.Type_FLOAT:
+	case orcproto.Type_FLOAT:
 		return arrow.PrimitiveTypes.Float32, nil
-	case proto.Type_DOUBLE:
+	case orcproto.Type_DOUBLE:
 		return arrow.PrimitiveTypes.Float64, nil
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		return arrow.BinaryTypes.String, nil
-	case proto.Type_BINARY:
+	case orcproto.Type_BINARY:
 		return arrow.BinaryTypes.Binary, nil
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		return timestampType, nil
-	case proto.Type_DATE:
+	case orcproto.Type_DATE:
 		return arrow.FixedWidthTypes.Date32, nil
-	case proto.Type_DECIMAL:
+	case orcproto.Type_DECIMAL:
 		p, s := c.Precision, c.Scale
 		if p == 0 { // Hive 0.11 files: unbounded decimals, scale per value
 			p, s = 38, 18
@@ -211,17 +211,17 @@ func arrowType(c *Column) (arrow.DataType, error) {
 			return nil, fmt.Errorf("column %d: decimal(%d,%d) out of range: %w", c.ID, p, s, ErrCorrupt)
 		}
 		return &arrow.Decimal128Type{Precision: int32(p), Scale: int32(s)}, nil
-	case proto.Type_LIST:
+	case orcproto.Type_LIST:
 		return arrow.ListOf(c.Children[0].Type), nil
-	case proto.Type_MAP:
+	case orcproto.Type_MAP:
 		return arrow.MapOf(c.Children[0].Type, c.Children[1].Type), nil
-	case proto.Type_STRUCT:
+	case orcproto.Type_STRUCT:
 		fields := make([]arrow.Field, len(c.Children))
 		for i, ch := range c.Children {
 			fields[i] = arrow.Field{Name: ch.Name, Type: ch.Type, Nullable: true}
 		}
 		return arrow.StructOf(fields...), nil
-	case proto.Type_UNION:
+	case orcproto.Type_UNION:
 		fields := make([]arrow.Field, len(c.Children))
 		codes := make([]arrow.UnionTypeCode, len(c.Children))
 		for i, ch := range c.Children {
@@ -238,12 +238,12 @@ func arrowType(c *Column) (arrow.DataType, error) {
 // type list. The writer accepts: string (and dictionary<int, string>),
 // binary, bool, int8/16/32/64, float32/64, timestamp (any unit, written as
 // UTC), date32, struct, list and map. Field names keep their case.
-func ColumnsFromArrow(schema *arrow.Schema) (*Column, []*proto.Type, error) {
-	var types []*proto.Type
+func ColumnsFromArrow(schema *arrow.Schema) (*Column, []*orcproto.Type, error) {
+	var types []*orcproto.Type
 	var build func(parent *Column, name, path string, dt arrow.DataType) (*Column, error)
 	build = func(parent *Column, name, path string, dt arrow.DataType) (*Column, error) {
 		c := &Column{ID: len(types), Name: name, Path: path, Type: dt, Parent: parent}
-		t := &proto.Type{}
+		t := &orcproto.Type{}
 		types = append(types, t)
 		child := func(name string, dt arrow.DataType) error {
 			childPath := name
@@ -260,34 +260,34 @@ func ColumnsFromArrow(schema *arrow.Schema) (*Column, []*proto.Type, error) {
 		}
 		switch dt := dt.(type) {
 		case *arrow.BooleanType:
-			c.Kind = proto.Type_BOOLEAN
+			c.Kind = orcproto.Type_BOOLEAN
 		case *arrow.Int8Type:
-			c.Kind = proto.Type_BYTE
+			c.Kind = orcproto.Type_BYTE
 		case *arrow.Int16Type:
-			c.Kind = proto.Type_SHORT
+			c.Kind = orcproto.Type_SHORT
 		case *arrow.Int32Type:
-			c.Kind = proto.Type_INT
+			c.Kind = orcproto.Type_INT
 		case *arrow.Int64Type:
-			c.Kind = proto.Type_LONG
+			c.Kind = orcproto.Type_LONG
 		case *arrow.Float32Type:
-			c.Kind = proto.Type_FLOAT
+			c.Kind = orcproto.Type_FLOAT
 		case *arrow.Float64Type:
-			c.Kind = proto.Type_DOUBLE
+			c.Kind = orcproto.Type_DOUBLE
 		case *arrow.StringType:
-			c.Kind = proto.Type_STRING
+			c.Kind = orcproto.Type_STRING
 		case *arrow.DictionaryType:
 			if _, ok := dt.ValueType.(*arrow.StringType); !ok {
 				return nil, fmt.Errorf("column %q: dictionary of %v is not supported (only strings)", path, dt.ValueType)
 			}
-			c.Kind = proto.Type_STRING
+			c.Kind = orcproto.Type_STRING
 		case *arrow.BinaryType:
-			c.Kind = proto.Type_BINARY
+			c.Kind = orcproto.Type_BINARY
 		case *arrow.TimestampType:
-			c.Kind = proto.Type_TIMESTAMP
+			c.Kind = orcproto.Type_TIMESTAMP
 		case *arrow.Date32Type:
-			c.Kind = proto.Type_DATE
+			c.Kind = orcproto.Type_DATE
 		case *arrow.StructType:
-			c.Kind = proto.Type_STRUCT
+			c.Kind = orcproto.Type_STRUCT
 			for _, f := range dt.Fields() {
 				t.FieldNames = append(t.FieldNames, f.Name)
 				if err := child(f.Name, f.Type); err != nil {
@@ -295,7 +295,7 @@ func ColumnsFromArrow(schema *arrow.Schema) (*Column, []*proto.Type, error) {
 				}
 			}
 		case *arrow.MapType:
-			c.Kind = proto.Type_MAP
+			c.Kind = orcproto.Type_MAP
 			if err := child("_key", dt.KeyType()); err != nil {
 				return nil, err
 			}
@@ -303,7 +303,7 @@ func ColumnsFromArrow(schema *arrow.Schema) (*Column, []*proto.Type, error) {
 				return nil, err
 			}
 		case *arrow.ListType:
-			c.Kind = proto.Type_LIST
+			c.Kind = orcproto.Type_LIST
 			if err := child("_elem", dt.Elem()); err != nil {
 				return nil, err
 			}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 
 	"github.com/ctlake/ctlake/orcstore"
 	. "github.com/ctlake/ctlake/orcstore/orcfile"
@@ -43,16 +43,16 @@ func TestEventSchemaTypesRoundTrip(t *testing.T) {
 }
 
 func TestColumnsFromTypesRejectsMalformedTrees(t *testing.T) {
-	k := func(k proto.Type_Kind) *proto.Type_Kind { return k.Enum() }
-	cases := map[string][]*proto.Type{
+	k := func(k orcproto.Type_Kind) *orcproto.Type_Kind { return k.Enum() }
+	cases := map[string][]*orcproto.Type{
 		"empty":          nil,
-		"bare root list": {{Kind: k(proto.Type_LIST)}},
-		"cycle":          {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{0}, FieldNames: []string{"a"}}},
-		"out of range":   {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{5}, FieldNames: []string{"a"}}},
-		"names missing":  {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}}, {Kind: k(proto.Type_LONG)}},
-		"list arity":     {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_LIST)}},
-		"unused type":    {{Kind: k(proto.Type_STRUCT)}, {Kind: k(proto.Type_LONG)}},
-		"bad kind":       {{Kind: k(proto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(proto.Type_Kind(99))}},
+		"bare root list": {{Kind: k(orcproto.Type_LIST)}},
+		"cycle":          {{Kind: k(orcproto.Type_STRUCT), Subtypes: []uint32{0}, FieldNames: []string{"a"}}},
+		"out of range":   {{Kind: k(orcproto.Type_STRUCT), Subtypes: []uint32{5}, FieldNames: []string{"a"}}},
+		"names missing":  {{Kind: k(orcproto.Type_STRUCT), Subtypes: []uint32{1}}, {Kind: k(orcproto.Type_LONG)}},
+		"list arity":     {{Kind: k(orcproto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(orcproto.Type_LIST)}},
+		"unused type":    {{Kind: k(orcproto.Type_STRUCT)}, {Kind: k(orcproto.Type_LONG)}},
+		"bad kind":       {{Kind: k(orcproto.Type_STRUCT), Subtypes: []uint32{1}, FieldNames: []string{"a"}}, {Kind: k(orcproto.Type_Kind(99))}},
 	}
 	for name, types := range cases {
 		if _, err := ColumnsFromTypes(types); !errors.Is(err, ErrCorrupt) {
@@ -60,7 +60,7 @@ func TestColumnsFromTypesRejectsMalformedTrees(t *testing.T) {
 		}
 	}
 	// A root that is not a struct is valid ORC (one bare column).
-	c, err := ColumnsFromTypes([]*proto.Type{{Kind: k(proto.Type_TIMESTAMP)}})
+	c, err := ColumnsFromTypes([]*orcproto.Type{{Kind: k(orcproto.Type_TIMESTAMP)}})
 	if err != nil || !c.Bare() || c.Schema().NumFields() != 1 || c.Schema().Field(0).Name != BareColumnName {
 		t.Fatalf("bare timestamp root: %v %v", c, err)
 	}

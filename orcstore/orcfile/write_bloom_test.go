@@ -9,7 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // wtFakeBloom records what the writer adds, so the plumbing (one filter
@@ -18,9 +18,9 @@ import (
 type wtFakeBloom struct{ vals []string }
 
 func (f *wtFakeBloom) AddString(s string) { f.vals = append(f.vals, s) }
-func (f *wtFakeBloom) Proto() *proto.BloomFilter {
+func (f *wtFakeBloom) Proto() *orcproto.BloomFilter {
 	k := uint32(len(f.vals))
-	return &proto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: []byte(strings.Join(f.vals, "\x00"))}
+	return &orcproto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: []byte(strings.Join(f.vals, "\x00"))}
 }
 
 func TestWriteBloomFilterPlumbing(t *testing.T) {
@@ -59,9 +59,9 @@ func TestWriteBloomFilterPlumbing(t *testing.T) {
 			}
 			// The bloom stream follows the column's ROW_INDEX.
 			for i, s := range st.footer.Streams {
-				if int(s.GetColumn()) == c.ID && s.GetKind() == proto.Stream_BLOOM_FILTER_UTF8 {
+				if int(s.GetColumn()) == c.ID && s.GetKind() == orcproto.Stream_BLOOM_FILTER_UTF8 {
 					prev := st.footer.Streams[i-1]
-					if int(prev.GetColumn()) != c.ID || prev.GetKind() != proto.Stream_ROW_INDEX {
+					if int(prev.GetColumn()) != c.ID || prev.GetKind() != orcproto.Stream_ROW_INDEX {
 						t.Errorf("bloom stream of column %d follows %v of column %d", c.ID, prev.GetKind(), prev.GetColumn())
 					}
 				}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // wRange is a half-open range [lo, hi) of indexes into an Arrow array.
@@ -19,7 +19,7 @@ type wRange struct{ lo, hi int }
 // offset and up to two run-local values, turned into the file's positions
 // (with ChunkPosition) once the stream is compressed.
 type wPos struct {
-	kind proto.Stream_Kind
+	kind orcproto.Stream_Kind
 	off  int
 	x    [2]int
 	nx   int
@@ -32,8 +32,8 @@ type wEntry struct {
 	data    [2]wPos
 	ndata   int
 	valIdx  int // non-null values before the row group (string columns)
-	stats   *proto.ColumnStatistics
-	bloom   *proto.BloomFilter
+	stats   *orcproto.ColumnStatistics
+	bloom   *orcproto.BloomFilter
 }
 
 // wColumn is the writer state of one ORC column over the current stripe.
@@ -67,14 +67,14 @@ func wNewColumn(c *Column) *wColumn {
 	wc := &wColumn{col: c}
 	wc.rg.kind, wc.stripe.kind, wc.file.kind = c.Kind, c.Kind, c.Kind
 	switch c.Kind {
-	case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
+	case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
 		wc.ints = encNewIntRLE(true)
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		wc.ints = encNewIntRLE(true)
 		wc.secondary = encNewIntRLE(false)
-	case proto.Type_LIST, proto.Type_MAP, proto.Type_BINARY:
+	case orcproto.Type_LIST, orcproto.Type_MAP, orcproto.Type_BINARY:
 		wc.lengths = encNewIntRLE(false)
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR:
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		wc.str = encNewString()
 	}
 	for _, ch := range c.Children {
@@ -105,42 +105,42 @@ func (wc *wColumn) size() int {
 func (wc *wColumn) openRowGroup() error {
 	var e wEntry
 	e.present[0], e.present[1], e.present[2] = wc.present.position()
-	add := func(kind proto.Stream_Kind, off int, x ...int) {
+	add := func(kind orcproto.Stream_Kind, off int, x ...int) {
 		p := wPos{kind: kind, off: off, nx: len(x)}
 		copy(p.x[:], x)
 		e.data[e.ndata] = p
 		e.ndata++
 	}
 	switch wc.col.Kind {
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		o, k, b := wc.bools.position()
-		add(proto.Stream_DATA, o, k, b)
-	case proto.Type_BYTE:
+		add(orcproto.Stream_DATA, o, k, b)
+	case orcproto.Type_BYTE:
 		o, k := wc.bytes.position()
-		add(proto.Stream_DATA, o, k)
-	case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
+		add(orcproto.Stream_DATA, o, k)
+	case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
 		o, k := wc.ints.position()
-		add(proto.Stream_DATA, o, k)
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
-		add(proto.Stream_DATA, len(wc.raw))
-	case proto.Type_BINARY:
-		add(proto.Stream_DATA, len(wc.raw))
+		add(orcproto.Stream_DATA, o, k)
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
+		add(orcproto.Stream_DATA, len(wc.raw))
+	case orcproto.Type_BINARY:
+		add(orcproto.Stream_DATA, len(wc.raw))
 		o, k := wc.lengths.position()
-		add(proto.Stream_LENGTH, o, k)
-	case proto.Type_TIMESTAMP:
+		add(orcproto.Stream_LENGTH, o, k)
+	case orcproto.Type_TIMESTAMP:
 		o, k := wc.ints.position()
-		add(proto.Stream_DATA, o, k)
+		add(orcproto.Stream_DATA, o, k)
 		o, k = wc.secondary.position()
-		add(proto.Stream_SECONDARY, o, k)
-	case proto.Type_LIST, proto.Type_MAP:
+		add(orcproto.Stream_SECONDARY, o, k)
+	case orcproto.Type_LIST, orcproto.Type_MAP:
 		o, k := wc.lengths.position()
-		add(proto.Stream_LENGTH, o, k)
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR:
+		add(orcproto.Stream_LENGTH, o, k)
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		e.valIdx = len(wc.str.ids) + wc.str.directN
 		if !wc.str.dict {
-			add(proto.Stream_DATA, len(wc.str.data))
+			add(orcproto.Stream_DATA, len(wc.str.data))
 			o, k := wc.str.lengths.position()
-			add(proto.Stream_LENGTH, o, k)
+			add(orcproto.Stream_LENGTH, o, k)
 		}
 	}
 	wc.entries = append(wc.entries, e)
@@ -314,7 +314,7 @@ func (wc *wColumn) writeList(a *array.List, valid []wRange, elems, items arrow.A
 
 // finishEncoding flushes the encoders at the end of a stripe and returns
 // the column's encoding for the stripe footer.
-func (wc *wColumn) finishEncoding() *proto.ColumnEncoding {
+func (wc *wColumn) finishEncoding() *orcproto.ColumnEncoding {
 	wc.present.flush()
 	for _, e := range [...]*encIntRLE{wc.ints, wc.lengths, wc.secondary} {
 		if e != nil {
@@ -323,14 +323,14 @@ func (wc *wColumn) finishEncoding() *proto.ColumnEncoding {
 	}
 	wc.bools.flush()
 	wc.bytes.flush()
-	enc := &proto.ColumnEncoding{}
+	enc := &orcproto.ColumnEncoding{}
 	switch wc.col.Kind {
-	case proto.Type_STRUCT, proto.Type_BOOLEAN, proto.Type_BYTE, proto.Type_FLOAT, proto.Type_DOUBLE:
-		enc.Kind = proto.ColumnEncoding_DIRECT.Enum()
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR:
+	case orcproto.Type_STRUCT, orcproto.Type_BOOLEAN, orcproto.Type_BYTE, orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
+		enc.Kind = orcproto.ColumnEncoding_DIRECT.Enum()
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		enc = wc.str.finish(wc.entries)
 	default:
-		enc.Kind = proto.ColumnEncoding_DIRECT_V2.Enum()
+		enc.Kind = orcproto.ColumnEncoding_DIRECT_V2.Enum()
 	}
 	if wc.bloomOn {
 		enc.BloomEncoding = wU32(wBloomEncodingUTF8)
@@ -340,7 +340,7 @@ func (wc *wColumn) finishEncoding() *proto.ColumnEncoding {
 
 // wStream is one encoded (uncompressed) stream of a column.
 type wStream struct {
-	kind proto.Stream_Kind
+	kind orcproto.Stream_Kind
 	data []byte
 }
 
@@ -349,24 +349,24 @@ type wStream struct {
 func (wc *wColumn) streams() []wStream {
 	var out []wStream
 	if wc.nulls {
-		out = append(out, wStream{proto.Stream_PRESENT, wc.present.bytes.out})
+		out = append(out, wStream{orcproto.Stream_PRESENT, wc.present.bytes.out})
 	}
 	switch wc.col.Kind {
-	case proto.Type_BOOLEAN:
-		out = append(out, wStream{proto.Stream_DATA, wc.bools.bytes.out})
-	case proto.Type_BYTE:
-		out = append(out, wStream{proto.Stream_DATA, wc.bytes.out})
-	case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG, proto.Type_DATE:
-		out = append(out, wStream{proto.Stream_DATA, wc.ints.out})
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
-		out = append(out, wStream{proto.Stream_DATA, wc.raw})
-	case proto.Type_BINARY:
-		out = append(out, wStream{proto.Stream_DATA, wc.raw}, wStream{proto.Stream_LENGTH, wc.lengths.out})
-	case proto.Type_TIMESTAMP:
-		out = append(out, wStream{proto.Stream_DATA, wc.ints.out}, wStream{proto.Stream_SECONDARY, wc.secondary.out})
-	case proto.Type_LIST, proto.Type_MAP:
-		out = append(out, wStream{proto.Stream_LENGTH, wc.lengths.out})
-	case proto.Type_STRING, proto.Type_VARCHAR, proto.Type_CHAR:
+	case orcproto.Type_BOOLEAN:
+		out = append(out, wStream{orcproto.Stream_DATA, wc.bools.bytes.out})
+	case orcproto.Type_BYTE:
+		out = append(out, wStream{orcproto.Stream_DATA, wc.bytes.out})
+	case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
+		out = append(out, wStream{orcproto.Stream_DATA, wc.ints.out})
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
+		out = append(out, wStream{orcproto.Stream_DATA, wc.raw})
+	case orcproto.Type_BINARY:
+		out = append(out, wStream{orcproto.Stream_DATA, wc.raw}, wStream{orcproto.Stream_LENGTH, wc.lengths.out})
+	case orcproto.Type_TIMESTAMP:
+		out = append(out, wStream{orcproto.Stream_DATA, wc.ints.out}, wStream{orcproto.Stream_SECONDARY, wc.secondary.out})
+	case orcproto.Type_LIST, orcproto.Type_MAP:
+		out = append(out, wStream{orcproto.Stream_LENGTH, wc.lengths.out})
+	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		out = append(out, wc.str.streams()...)
 	}
 	return out

@@ -6,7 +6,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // TestWriteDirectColumns checks that DirectColumns forces DIRECT_V2 on a
@@ -37,10 +37,10 @@ func TestWriteDirectColumns(t *testing.T) {
 		t.Fatal("no stripes")
 	}
 	for si, st := range tl.stripes {
-		if k := st.footer.Columns[1].GetKind(); k != proto.ColumnEncoding_DIRECT_V2 {
+		if k := st.footer.Columns[1].GetKind(); k != orcproto.ColumnEncoding_DIRECT_V2 {
 			t.Errorf("stripe %d: column a is %v, want DIRECT_V2", si, k)
 		}
-		if k := st.footer.Columns[2].GetKind(); k != proto.ColumnEncoding_DICTIONARY_V2 {
+		if k := st.footer.Columns[2].GetKind(); k != orcproto.ColumnEncoding_DICTIONARY_V2 {
 			t.Errorf("stripe %d: column b is %v, want DICTIONARY_V2", si, k)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // Minimal decoders, written from the spec for the tests, to follow row
@@ -191,7 +191,7 @@ func wtCheckPositions(t *testing.T, file []byte, schema *arrow.Schema, rows [][]
 		part := rows[first : first+n]
 		first += n
 		streams := map[[2]int]*wtStreamReader{}
-		get := func(col int, kind proto.Stream_Kind) *wtStreamReader {
+		get := func(col int, kind orcproto.Stream_Kind) *wtStreamReader {
 			k := [2]int{col, int(kind)}
 			if s, ok := streams[k]; ok {
 				return s
@@ -241,7 +241,7 @@ func wtCheckPositions(t *testing.T, file []byte, schema *arrow.Schema, rows [][]
 						break
 					}
 				}
-				if p := get(c.ID, proto.Stream_PRESENT); p != nil {
+				if p := get(c.ID, orcproto.Stream_PRESENT); p != nil {
 					off := seek(p)
 					skip, bit := next(), next()
 					if len(v) > 0 {
@@ -251,7 +251,7 @@ func wtCheckPositions(t *testing.T, file []byte, schema *arrow.Schema, rows [][]
 						}
 					}
 				}
-				ints := func(kind proto.Stream_Kind, signed bool) (int64, bool) {
+				ints := func(kind orcproto.Stream_Kind, signed bool) (int64, bool) {
 					s := get(c.ID, kind)
 					off := seek(s)
 					skip := next()
@@ -262,44 +262,44 @@ func wtCheckPositions(t *testing.T, file []byte, schema *arrow.Schema, rows [][]
 				}
 				var got any
 				switch c.Kind {
-				case proto.Type_BOOLEAN:
-					s := get(c.ID, proto.Stream_DATA)
+				case orcproto.Type_BOOLEAN:
+					s := get(c.ID, orcproto.Stream_DATA)
 					off := seek(s)
 					skip, bit := next(), next()
 					if firstVal != nil {
 						got = wtByteRLE(t, s.data, off, skip)>>(7-uint(bit))&1 == 1
 					}
-				case proto.Type_BYTE:
-					s := get(c.ID, proto.Stream_DATA)
+				case orcproto.Type_BYTE:
+					s := get(c.ID, orcproto.Stream_DATA)
 					off := seek(s)
 					skip := next()
 					if firstVal != nil {
 						got = int64(int8(wtByteRLE(t, s.data, off, skip)))
 					}
-				case proto.Type_SHORT, proto.Type_INT, proto.Type_LONG:
-					if x, ok := ints(proto.Stream_DATA, true); ok {
+				case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG:
+					if x, ok := ints(orcproto.Stream_DATA, true); ok {
 						got = x
 					}
-				case proto.Type_DATE:
-					if x, ok := ints(proto.Stream_DATA, true); ok {
+				case orcproto.Type_DATE:
+					if x, ok := ints(orcproto.Stream_DATA, true); ok {
 						got = wtDate{x}
 					}
-				case proto.Type_FLOAT, proto.Type_DOUBLE:
-					s := get(c.ID, proto.Stream_DATA)
+				case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
+					s := get(c.ID, orcproto.Stream_DATA)
 					off := seek(s)
 					if firstVal != nil {
-						if c.Kind == proto.Type_FLOAT {
+						if c.Kind == orcproto.Type_FLOAT {
 							got = float64(math.Float32frombits(binary.LittleEndian.Uint32(s.data[off:])))
 						} else {
 							got = math.Float64frombits(binary.LittleEndian.Uint64(s.data[off:]))
 						}
 					}
-				case proto.Type_STRING, proto.Type_BINARY:
-					if st.footer.Columns[c.ID].GetKind() == proto.ColumnEncoding_DICTIONARY_V2 {
-						id, ok := ints(proto.Stream_DATA, false)
+				case orcproto.Type_STRING, orcproto.Type_BINARY:
+					if st.footer.Columns[c.ID].GetKind() == orcproto.ColumnEncoding_DICTIONARY_V2 {
+						id, ok := ints(orcproto.Stream_DATA, false)
 						if ok {
-							dict := get(c.ID, proto.Stream_DICTIONARY_DATA)
-							lens := wtRLEv2(t, get(c.ID, proto.Stream_LENGTH).data, false, 0, 0, int(id)+1)
+							dict := get(c.ID, orcproto.Stream_DICTIONARY_DATA)
+							lens := wtRLEv2(t, get(c.ID, orcproto.Stream_LENGTH).data, false, 0, 0, int(id)+1)
 							o := 0
 							for _, l := range lens[:id] {
 								o += int(l)
@@ -308,19 +308,19 @@ func wtCheckPositions(t *testing.T, file []byte, schema *arrow.Schema, rows [][]
 						}
 						break
 					}
-					s := get(c.ID, proto.Stream_DATA)
+					s := get(c.ID, orcproto.Stream_DATA)
 					off := seek(s)
-					if l, ok := ints(proto.Stream_LENGTH, false); ok {
+					if l, ok := ints(orcproto.Stream_LENGTH, false); ok {
 						b := s.data[off : off+int(l)]
-						if c.Kind == proto.Type_STRING {
+						if c.Kind == orcproto.Type_STRING {
 							got = string(b)
 						} else {
 							got = append([]byte{}, b...)
 						}
 					}
-				case proto.Type_TIMESTAMP:
-					secs, ok := ints(proto.Stream_DATA, true)
-					nanos, _ := ints(proto.Stream_SECONDARY, false)
+				case orcproto.Type_TIMESTAMP:
+					secs, ok := ints(orcproto.Stream_DATA, true)
+					nanos, _ := ints(orcproto.Stream_SECONDARY, false)
 					if ok {
 						ns := nanos >> 3
 						if z := nanos & 7; z != 0 {
@@ -332,12 +332,12 @@ func wtCheckPositions(t *testing.T, file []byte, schema *arrow.Schema, rows [][]
 						}
 						got = wtTS{sec*1e9 + ns}
 					}
-				case proto.Type_LIST, proto.Type_MAP:
-					if l, ok := ints(proto.Stream_LENGTH, false); ok {
+				case orcproto.Type_LIST, orcproto.Type_MAP:
+					if l, ok := ints(orcproto.Stream_LENGTH, false); ok {
 						got = int(l)
 						firstVal = len(firstVal.([]any))
 					}
-				case proto.Type_STRUCT:
+				case orcproto.Type_STRUCT:
 					firstVal = nil
 				}
 				if !wtEqual(got, firstVal) {

@@ -10,7 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // wtCollect lists, per column ID, the values each column's streams hold for
@@ -25,16 +25,16 @@ func wtCollect(root *Column, rows [][]any) map[int][]any {
 			return
 		}
 		switch c.Kind {
-		case proto.Type_STRUCT:
+		case orcproto.Type_STRUCT:
 			m := v.(map[string]any)
 			for _, ch := range c.Children {
 				visit(ch, m[ch.Name])
 			}
-		case proto.Type_LIST:
+		case orcproto.Type_LIST:
 			for _, e := range v.([]any) {
 				visit(c.Children[0], e)
 			}
-		case proto.Type_MAP:
+		case orcproto.Type_MAP:
 			for _, e := range v.([]any) {
 				kv := e.([2]any)
 				visit(c.Children[0], kv[0])
@@ -64,7 +64,7 @@ func wtFloorDiv(a, b int64) int64 {
 
 // wtCheckStats compares got with statistics computed by plain loops over
 // vals.
-func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.ColumnStatistics) {
+func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *orcproto.ColumnStatistics) {
 	t.Helper()
 	var n uint64
 	hasNull := false
@@ -86,7 +86,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		fail("hasNull %v, want %v", got.HasNull, hasNull)
 	}
 	switch c.Kind {
-	case proto.Type_BYTE, proto.Type_SHORT, proto.Type_INT, proto.Type_LONG:
+	case orcproto.Type_BYTE, orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG:
 		is := got.GetIntStatistics()
 		if is == nil {
 			fail("no intStatistics")
@@ -117,7 +117,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		} else if is.Sum != nil {
 			fail("int sum %v written although it overflows (%v)", *is.Sum, sum)
 		}
-	case proto.Type_FLOAT, proto.Type_DOUBLE:
+	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
 		ds := got.GetDoubleStatistics()
 		if ds == nil {
 			fail("no doubleStatistics")
@@ -144,7 +144,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		if ds.Sum == nil || math.Abs(*ds.Sum-sum) > 1e-9*math.Max(1, math.Abs(sum)) {
 			fail("double sum %v, want %v", wtDeref(ds.Sum), sum)
 		}
-	case proto.Type_STRING:
+	case orcproto.Type_STRING:
 		ss := got.GetStringStatistics()
 		if ss == nil {
 			fail("no stringStatistics")
@@ -176,7 +176,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		if ss.Sum == nil || *ss.Sum != sum {
 			fail("string sum %v, want %d", wtDeref(ss.Sum), sum)
 		}
-	case proto.Type_BINARY:
+	case orcproto.Type_BINARY:
 		var sum int64
 		for _, v := range vals {
 			if v != nil {
@@ -186,7 +186,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		if bs := got.GetBinaryStatistics(); bs == nil || bs.GetSum() != sum {
 			fail("binary statistics %v, want sum %d", bs, sum)
 		}
-	case proto.Type_BOOLEAN:
+	case orcproto.Type_BOOLEAN:
 		var trues uint64
 		for _, v := range vals {
 			if v == true {
@@ -197,7 +197,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		if bs == nil || len(bs.Count) != 1 || bs.Count[0] != trues {
 			fail("bucket statistics %v, want [%d]", bs, trues)
 		}
-	case proto.Type_DATE:
+	case orcproto.Type_DATE:
 		var mn, mx *int32
 		for _, v := range vals {
 			if v == nil {
@@ -215,7 +215,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		if ds == nil || !wtEqPtr(ds.Minimum, mn) || !wtEqPtr(ds.Maximum, mx) {
 			fail("date statistics %v, want %v/%v", ds, wtDeref(mn), wtDeref(mx))
 		}
-	case proto.Type_TIMESTAMP:
+	case orcproto.Type_TIMESTAMP:
 		var mn, mx *int64
 		for _, v := range vals {
 			if v == nil {
@@ -233,7 +233,7 @@ func wtCheckStats(t *testing.T, where string, c *Column, vals []any, got *proto.
 		if ts == nil || !wtEqPtr(ts.Minimum, mn) || !wtEqPtr(ts.Maximum, mx) || !wtEqPtr(ts.MinimumUtc, mn) || !wtEqPtr(ts.MaximumUtc, mx) {
 			fail("timestamp statistics %v, want %v/%v ms", ts, wtDeref(mn), wtDeref(mx))
 		}
-	case proto.Type_STRUCT, proto.Type_LIST, proto.Type_MAP:
+	case orcproto.Type_STRUCT, orcproto.Type_LIST, orcproto.Type_MAP:
 		if got.IntStatistics != nil || got.StringStatistics != nil || got.BucketStatistics != nil {
 			fail("unexpected typed statistics %v", got)
 		}
@@ -270,7 +270,7 @@ func wtCheckAllStats(t *testing.T, file []byte, schema *arrow.Schema, rows [][]a
 	if len(tl.footer.Statistics) != len(cols) {
 		t.Fatalf("%d file statistics for %d columns", len(tl.footer.Statistics), len(cols))
 	}
-	check := func(where string, part [][]any, stats []*proto.ColumnStatistics) {
+	check := func(where string, part [][]any, stats []*orcproto.ColumnStatistics) {
 		vals := wtCollect(root, part)
 		if len(stats) != len(cols) {
 			t.Fatalf("%s: %d statistics for %d columns", where, len(stats), len(cols))
@@ -305,7 +305,7 @@ func wtCheckAllStats(t *testing.T, file []byte, schema *arrow.Schema, rows [][]a
 			}
 			for g := 0; g < groups; g++ {
 				rg := part[g*stride : min(n, (g+1)*stride)]
-				var stats []*proto.ColumnStatistics
+				var stats []*orcproto.ColumnStatistics
 				for _, c := range cols {
 					stats = append(stats, st.index[c.ID].Entry[g].Statistics)
 				}

@@ -2,15 +2,13 @@ package orcfile
 
 import (
 	"fmt"
-
-	protobuf "github.com/golang/protobuf/proto"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // writePlaced is a data stream's kind and compression chunk starts, for
 // turning its row-index positions into the file's.
 type writePlaced struct {
-	kind   proto.Stream_Kind
+	kind   orcproto.Stream_Kind
 	chunks []int // CompressStream's chunk starts (nil when uncompressed)
 }
 
@@ -22,7 +20,7 @@ func (wr *Writer) flushStripe() error {
 	if wr.rgOpen {
 		wr.closeRowGroup()
 	}
-	encs := []*proto.ColumnEncoding{{Kind: proto.ColumnEncoding_DIRECT.Enum()}}
+	encs := []*orcproto.ColumnEncoding{{Kind: orcproto.ColumnEncoding_DIRECT.Enum()}}
 	for _, c := range wr.all {
 		encs = append(encs, c.finishEncoding())
 	}
@@ -31,7 +29,7 @@ func (wr *Writer) flushStripe() error {
 	// to stripe (it settles at the largest compressed stripe); uncompressed
 	// streams are written straight from the encoders' buffers.
 	placed := make([][]writePlaced, len(wr.all))
-	var dataStreams []*proto.Stream
+	var dataStreams []*orcproto.Stream
 	var data [][]byte
 	var bounds []int
 	buf := wr.buf[:0]
@@ -53,7 +51,7 @@ func (wr *Writer) flushStripe() error {
 				bounds = append(bounds, start, len(buf))
 			}
 			placed[i] = append(placed[i], writePlaced{kind: s.kind, chunks: chunks})
-			dataStreams = append(dataStreams, &proto.Stream{Kind: s.kind.Enum(), Column: wU32(uint32(c.col.ID)), Length: wU64(uint64(n))})
+			dataStreams = append(dataStreams, &orcproto.Stream{Kind: s.kind.Enum(), Column: wU32(uint32(c.col.ID)), Length: wU64(uint64(n))})
 			dataLen += n
 		}
 	}
@@ -64,34 +62,34 @@ func (wr *Writer) flushStripe() error {
 
 	// Index area.
 	var index []byte
-	var streams []*proto.Stream
+	var streams []*orcproto.Stream
 	if wr.index {
-		addIndex := func(col int, kind proto.Stream_Kind, m protobuf.Message) error {
+		addIndex := func(col int, kind orcproto.Stream_Kind, m orcproto.Message) error {
 			b, err := wr.compressed(m)
 			if err != nil {
 				return err
 			}
 			index = append(index, b...)
-			streams = append(streams, &proto.Stream{Kind: kind.Enum(), Column: wU32(uint32(col)), Length: wU64(uint64(len(b)))})
+			streams = append(streams, &orcproto.Stream{Kind: kind.Enum(), Column: wU32(uint32(col)), Length: wU64(uint64(len(b)))})
 			return nil
 		}
-		ri := &proto.RowIndex{}
+		ri := &orcproto.RowIndex{}
 		for _, st := range wr.root0.entries {
-			ri.Entry = append(ri.Entry, &proto.RowIndexEntry{Statistics: st})
+			ri.Entry = append(ri.Entry, &orcproto.RowIndexEntry{Statistics: st})
 		}
-		if err := addIndex(0, proto.Stream_ROW_INDEX, ri); err != nil {
+		if err := addIndex(0, orcproto.Stream_ROW_INDEX, ri); err != nil {
 			return err
 		}
 		for i, c := range wr.all {
-			if err := addIndex(c.col.ID, proto.Stream_ROW_INDEX, wr.rowIndex(c, placed[i])); err != nil {
+			if err := addIndex(c.col.ID, orcproto.Stream_ROW_INDEX, wr.rowIndex(c, placed[i])); err != nil {
 				return err
 			}
 			if c.bloomOn {
-				bi := &proto.BloomFilterIndex{}
+				bi := &orcproto.BloomFilterIndex{}
 				for _, e := range c.entries {
 					bi.BloomFilter = append(bi.BloomFilter, e.bloom)
 				}
-				if err := addIndex(c.col.ID, proto.Stream_BLOOM_FILTER_UTF8, bi); err != nil {
+				if err := addIndex(c.col.ID, orcproto.Stream_BLOOM_FILTER_UTF8, bi); err != nil {
 					return err
 				}
 			}
@@ -99,12 +97,12 @@ func (wr *Writer) flushStripe() error {
 	}
 	streams = append(streams, dataStreams...)
 
-	sf := &proto.StripeFooter{Streams: streams, Columns: encs, WriterTimezone: wStr("UTC")}
+	sf := &orcproto.StripeFooter{Streams: streams, Columns: encs, WriterTimezone: wStr("UTC")}
 	footer, err := wr.compressed(sf)
 	if err != nil {
 		return err
 	}
-	info := &proto.StripeInformation{
+	info := &orcproto.StripeInformation{
 		Offset:       wU64(wr.offset),
 		IndexLength:  wU64(uint64(len(index))),
 		DataLength:   wU64(uint64(dataLen)),
@@ -125,7 +123,7 @@ func (wr *Writer) flushStripe() error {
 	wr.stripes = append(wr.stripes, info)
 
 	// Statistics: stripe level into the metadata, then into the file's.
-	ss := &proto.StripeStatistics{ColStats: []*proto.ColumnStatistics{wr.root0.stripe.proto()}}
+	ss := &orcproto.StripeStatistics{ColStats: []*orcproto.ColumnStatistics{wr.root0.stripe.proto()}}
 	wr.root0.file.merge(&wr.root0.stripe)
 	wr.root0.stripe.reset()
 	wr.root0.entries = wr.root0.entries[:0]
@@ -145,8 +143,8 @@ func (wr *Writer) flushStripe() error {
 // stream in stream order — PRESENT only when the stripe keeps it — and the
 // statistics. A compressed stream contributes (chunk offset, offset in the
 // decompressed chunk) followed by its encoder's run-local values.
-func (wr *Writer) rowIndex(c *wColumn, placed []writePlaced) *proto.RowIndex {
-	chunks := func(kind proto.Stream_Kind) []int {
+func (wr *Writer) rowIndex(c *wColumn, placed []writePlaced) *orcproto.RowIndex {
+	chunks := func(kind orcproto.Stream_Kind) []int {
 		for _, p := range placed {
 			if p.kind == kind {
 				return p.chunks
@@ -154,8 +152,8 @@ func (wr *Writer) rowIndex(c *wColumn, placed []writePlaced) *proto.RowIndex {
 		}
 		return nil
 	}
-	presentChunks := chunks(proto.Stream_PRESENT)
-	ri := &proto.RowIndex{Entry: make([]*proto.RowIndexEntry, 0, len(c.entries))}
+	presentChunks := chunks(orcproto.Stream_PRESENT)
+	ri := &orcproto.RowIndex{Entry: make([]*orcproto.RowIndexEntry, 0, len(c.entries))}
 	for i := range c.entries {
 		e := &c.entries[i]
 		pos := make([]uint64, 0, 8)
@@ -177,7 +175,7 @@ func (wr *Writer) rowIndex(c *wColumn, placed []writePlaced) *proto.RowIndex {
 				pos = append(pos, uint64(x))
 			}
 		}
-		ri.Entry = append(ri.Entry, &proto.RowIndexEntry{Positions: pos, Statistics: e.stats})
+		ri.Entry = append(ri.Entry, &orcproto.RowIndexEntry{Positions: pos, Statistics: e.stats})
 	}
 	return ri
 }
@@ -189,7 +187,7 @@ func (wr *Writer) fail(err error) error {
 
 // compressed marshals m and frames it with the file's codec, as the spec
 // requires for the footer, metadata, stripe footers and index streams.
-func (wr *Writer) compressed(m protobuf.Message) ([]byte, error) {
+func (wr *Writer) compressed(m orcproto.Message) ([]byte, error) {
 	b, err := writeMarshal(m)
 	if err != nil {
 		return nil, wr.fail(err)
@@ -201,8 +199,8 @@ func (wr *Writer) compressed(m protobuf.Message) ([]byte, error) {
 	return out, nil
 }
 
-func writeMarshal(m protobuf.Message) ([]byte, error) {
-	b, err := protobuf.Marshal(m)
+func writeMarshal(m orcproto.Message) ([]byte, error) {
+	b, err := orcproto.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("marshal %T: %w", m, err)
 	}
@@ -213,7 +211,7 @@ func writeMarshal(m protobuf.Message) ([]byte, error) {
 // orcstore/orcfile/bloom package's *Filter satisfies it.
 type wBloom interface {
 	AddString(s string)
-	Proto() *proto.BloomFilter
+	Proto() *orcproto.BloomFilter
 }
 
 // wBloomEncodingUTF8 is ColumnEncoding.bloomEncoding for BLOOM_FILTER_UTF8

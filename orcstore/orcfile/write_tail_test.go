@@ -1,29 +1,27 @@
 package orcfile
 
 import (
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 	"testing"
-
-	protobuf "github.com/golang/protobuf/proto"
-	"github.com/scritchley/orc/proto"
 )
 
 // wtTail is a file's tail and stripes decoded with the protobuf types
 // directly (no writer code involved).
 type wtTail struct {
-	ps      *proto.PostScript
-	footer  *proto.Footer
-	meta    *proto.Metadata
+	ps      *orcproto.PostScript
+	footer  *orcproto.Footer
+	meta    *orcproto.Metadata
 	comp    Compression
 	block   int
 	stripes []wtStripe
 }
 
 type wtStripe struct {
-	info    *proto.StripeInformation
-	footer  *proto.StripeFooter
+	info    *orcproto.StripeInformation
+	footer  *orcproto.StripeFooter
 	streams map[[2]int][]byte // (column, kind) → raw (still compressed) bytes
-	index   map[int]*proto.RowIndex
-	blooms  map[int]*proto.BloomFilterIndex
+	index   map[int]*orcproto.RowIndex
+	blooms  map[int]*orcproto.BloomFilterIndex
 }
 
 func wtDecompress(t testing.TB, comp Compression, block int, b []byte) []byte {
@@ -35,9 +33,9 @@ func wtDecompress(t testing.TB, comp Compression, block int, b []byte) []byte {
 	return out
 }
 
-func wtUnmarshal(t testing.TB, comp Compression, block int, b []byte, m protobuf.Message) {
+func wtUnmarshal(t testing.TB, comp Compression, block int, b []byte, m orcproto.Message) {
 	t.Helper()
-	if err := protobuf.Unmarshal(wtDecompress(t, comp, block, b), m); err != nil {
+	if err := orcproto.Unmarshal(wtDecompress(t, comp, block, b), m); err != nil {
 		t.Fatalf("unmarshal %T: %v", m, err)
 	}
 }
@@ -48,8 +46,8 @@ func wtReadTail(t testing.TB, file []byte) *wtTail {
 		t.Fatalf("header %q", file[:3])
 	}
 	psLen := int(file[len(file)-1])
-	tl := &wtTail{ps: &proto.PostScript{}, footer: &proto.Footer{}, meta: &proto.Metadata{}}
-	if err := protobuf.Unmarshal(file[len(file)-1-psLen:len(file)-1], tl.ps); err != nil {
+	tl := &wtTail{ps: &orcproto.PostScript{}, footer: &orcproto.Footer{}, meta: &orcproto.Metadata{}}
+	if err := orcproto.Unmarshal(file[len(file)-1-psLen:len(file)-1], tl.ps); err != nil {
 		t.Fatalf("postscript: %v", err)
 	}
 	if tl.ps.GetMagic() != "ORC" {
@@ -73,8 +71,8 @@ func wtReadTail(t testing.TB, file []byte) *wtTail {
 		t.Fatalf("contentLength %d, metadata starts at %d", tl.footer.GetContentLength(), mStart)
 	}
 	for _, si := range tl.footer.Stripes {
-		st := wtStripe{info: si, footer: &proto.StripeFooter{}, streams: map[[2]int][]byte{},
-			index: map[int]*proto.RowIndex{}, blooms: map[int]*proto.BloomFilterIndex{}}
+		st := wtStripe{info: si, footer: &orcproto.StripeFooter{}, streams: map[[2]int][]byte{},
+			index: map[int]*orcproto.RowIndex{}, blooms: map[int]*orcproto.BloomFilterIndex{}}
 		off := int(si.GetOffset())
 		fo := off + int(si.GetIndexLength()+si.GetDataLength())
 		wtUnmarshal(t, tl.comp, tl.block, file[fo:fo+int(si.GetFooterLength())], st.footer)
@@ -89,18 +87,18 @@ func wtReadTail(t testing.TB, file []byte) *wtTail {
 			st.streams[key] = b
 			inIndex := pos <= off+int(si.GetIndexLength())
 			switch s.GetKind() {
-			case proto.Stream_ROW_INDEX:
+			case orcproto.Stream_ROW_INDEX:
 				if !inIndex {
 					t.Fatalf("ROW_INDEX of column %d outside the index area", key[0])
 				}
-				ri := &proto.RowIndex{}
+				ri := &orcproto.RowIndex{}
 				wtUnmarshal(t, tl.comp, tl.block, b, ri)
 				st.index[key[0]] = ri
-			case proto.Stream_BLOOM_FILTER_UTF8:
+			case orcproto.Stream_BLOOM_FILTER_UTF8:
 				if !inIndex {
 					t.Fatalf("bloom filter of column %d outside the index area", key[0])
 				}
-				bi := &proto.BloomFilterIndex{}
+				bi := &orcproto.BloomFilterIndex{}
 				wtUnmarshal(t, tl.comp, tl.block, b, bi)
 				st.blooms[key[0]] = bi
 			default:

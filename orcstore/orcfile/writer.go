@@ -7,7 +7,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // WriterOptions tunes a Writer. The zero value means the defaults below.
@@ -93,7 +93,7 @@ type Writer struct {
 	w      io.Writer
 	schema *arrow.Schema
 	root   *Column
-	types  []*proto.Type
+	types  []*orcproto.Type
 	cols   []*wColumn // top-level columns (children of the root)
 	all    []*wColumn // every column but the root, in column-ID order
 
@@ -118,8 +118,8 @@ type Writer struct {
 	strColOf    []int         // per top-level column: its index in strCols, or -1
 	strViews    wStrViews     // WriteRuns' resolved string columns
 	checked     *arrow.Schema // the last schema checkRecord accepted
-	stripes     []*proto.StripeInformation
-	stripeStats []*proto.StripeStatistics
+	stripes     []*orcproto.StripeInformation
+	stripeStats []*orcproto.StripeStatistics
 	buf         []byte // compressed data streams of the stripe being flushed
 	err         error  // sticky: a failed write leaves the file unusable
 	closed      bool
@@ -128,7 +128,7 @@ type Writer struct {
 // wColumnRoot holds column 0's statistics (row counts).
 type wColumnRoot struct {
 	rg, stripe, file wStats
-	entries          []*proto.ColumnStatistics
+	entries          []*orcproto.ColumnStatistics
 }
 
 // NewWriter starts an ORC file on w for records of schema, writing the
@@ -213,13 +213,13 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	for _, c := range wr.cols {
 		walk(c)
 	}
-	wr.root0.rg.kind, wr.root0.stripe.kind, wr.root0.file.kind = proto.Type_STRUCT, proto.Type_STRUCT, proto.Type_STRUCT
+	wr.root0.rg.kind, wr.root0.stripe.kind, wr.root0.file.kind = orcproto.Type_STRUCT, orcproto.Type_STRUCT, orcproto.Type_STRUCT
 	if err := wr.setupBlooms(opts.BloomFilterColumns, fpp); err != nil {
 		return nil, err
 	}
 	for _, p := range opts.DirectColumns {
 		c, ok := wr.root.Find(p)
-		if !ok || c.Kind != proto.Type_STRING {
+		if !ok || c.Kind != orcproto.Type_STRING {
 			return nil, fmt.Errorf("orc writer: direct column %q is not a string column of the schema", p)
 		}
 		wc := wr.all[c.ID-1]
@@ -248,7 +248,7 @@ func (wr *Writer) setupBlooms(paths []string, fpp float64) error {
 		if !ok {
 			return fmt.Errorf("orc writer: bloom filter column %q is not in the schema", p)
 		}
-		if c.Kind != proto.Type_STRING {
+		if c.Kind != orcproto.Type_STRING {
 			return fmt.Errorf("orc writer: bloom filter column %q is %v, not a string", c.Path, c.Kind)
 		}
 		wc := wr.all[c.ID-1]
@@ -479,7 +479,7 @@ func (wr *Writer) Close() error {
 
 // writeTail writes the metadata section, the footer and the postscript.
 func (wr *Writer) writeTail() error {
-	meta, err := wr.compressed(&proto.Metadata{StripeStats: wr.stripeStats})
+	meta, err := wr.compressed(&orcproto.Metadata{StripeStats: wr.stripeStats})
 	if err != nil {
 		return err
 	}
@@ -487,7 +487,7 @@ func (wr *Writer) writeTail() error {
 	if err := wr.emit(meta); err != nil {
 		return err
 	}
-	footer := &proto.Footer{
+	footer := &orcproto.Footer{
 		HeaderLength:  wU64(3),
 		ContentLength: wU64(contentLength),
 		Stripes:       wr.stripes,
@@ -509,7 +509,7 @@ func (wr *Writer) writeTail() error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		footer.Metadata = append(footer.Metadata, &proto.UserMetadataItem{Name: wStr(k), Value: wr.metadata[k]})
+		footer.Metadata = append(footer.Metadata, &orcproto.UserMetadataItem{Name: wStr(k), Value: wr.metadata[k]})
 	}
 	fb, err := wr.compressed(footer)
 	if err != nil {
@@ -518,7 +518,7 @@ func (wr *Writer) writeTail() error {
 	if err := wr.emit(fb); err != nil {
 		return err
 	}
-	ps := &proto.PostScript{
+	ps := &orcproto.PostScript{
 		FooterLength:   wU64(uint64(len(fb))),
 		Compression:    wr.comp.Kind().Enum(),
 		Version:        []uint32{0, 12},

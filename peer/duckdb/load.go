@@ -28,6 +28,17 @@ func (p *Peer) LoadJSON(ctx context.Context, table string, paths []string) (int6
 	return n, nil
 }
 
+// HasTable reports whether the database holds a table or view named
+// table (a database file opened again).
+func (p *Peer) HasTable(ctx context.Context, table string) (bool, error) {
+	var n int
+	err := p.db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", table).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("duckdb: %w", err)
+	}
+	return n > 0, nil
+}
+
 // ViewJSON defines view over files without importing them: every query on
 // it reads and parses the JSON again (DuckDB "on JSON" rather than "after
 // import"). The file list and their shapes are fixed when the view is made.

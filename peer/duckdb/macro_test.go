@@ -1,6 +1,8 @@
 package duckpeer
 
 import (
+	"context"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -32,5 +34,40 @@ func TestStructRuleMacros(t *testing.T) {
 		if got := queryOne(t, p, "SELECT "+c.expr); !reflect.DeepEqual(got, []any{c.want}) {
 			t.Errorf("%s = %#v, want %#v", c.expr, got[0], c.want)
 		}
+	}
+}
+
+// TestDatabaseFile checks Options.Path: a table imported into a database
+// file is there for the next process (here: the next Open), whose own
+// temporary macros work over it.
+func TestDatabaseFile(t *testing.T) {
+	files := writeTrio(t)
+	path := filepath.Join(t.TempDir(), "events.duckdb")
+	ctx := context.Background()
+	p, err := OpenWith(Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has, err := p.HasTable(ctx, "events"); err != nil || has {
+		t.Fatalf("new file has the table: %v %v", has, err)
+	}
+	n, err := p.LoadJSON(ctx, "events", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	p, err = OpenWith(Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if has, err := p.HasTable(ctx, "events"); err != nil || !has {
+		t.Fatalf("reopened file lacks the table: %v %v", has, err)
+	}
+	if got := queryOne(t, p, "SELECT count(*) FROM events"); !reflect.DeepEqual(got, []any{n}) {
+		t.Fatalf("count %v, want %d", got, n)
+	}
+	if got := queryOne(t, p, "SELECT ct_field(userIdentity, 'ARN') FROM events WHERE eventID = 'e1'"); !reflect.DeepEqual(got, []any{"arn:aws:iam::111122223333:user/alice"}) {
+		t.Fatalf("macro over the reopened table: %v", got)
 	}
 }

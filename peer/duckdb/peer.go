@@ -19,9 +19,14 @@ type Options struct {
 	// By default they are dropped, as ctlake rejects them, so that both
 	// engines hold the same rows.
 	KeepUntimed bool
+	// Path is a database file to open (created when missing), so that a
+	// table imported once can be queried by later processes, as a DuckDB
+	// user's script would; "" is an in-memory database.
+	Path string
 }
 
-// Peer is an in-memory DuckDB database holding CloudTrail events.
+// Peer is a DuckDB database (in memory unless Options.Path) holding
+// CloudTrail events.
 type Peer struct {
 	db   *sql.DB
 	opts Options
@@ -33,7 +38,7 @@ func Open() (*Peer, error) { return OpenWith(Options{}) }
 // OpenWith starts an in-memory DuckDB. The session time zone is UTC so that
 // TIMESTAMPTZ values and casts never depend on the machine's zone.
 func OpenWith(opts Options) (*Peer, error) {
-	conn, err := duckdb.NewConnector("", nil)
+	conn, err := duckdb.NewConnector(opts.Path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: %w", err)
 	}
@@ -50,7 +55,8 @@ func OpenWith(opts Options) (*Peer, error) {
 	return &Peer{db: db, opts: opts}, nil
 }
 
-// setup runs on every new database. The macros reproduce ctlake's struct
+// setup runs on every open database. The macros are temporary, so a
+// database file holds none of them and each process defines its own. The macros reproduce ctlake's struct
 // rule on JSON objects: a field is matched by exact name first, else by the
 // first key equal ignoring case (Panther has userIdentity objects spelt
 // principalid, accountid, sessioncontext). DuckDB's ->> matches exactly.
@@ -60,11 +66,11 @@ func OpenWith(opts Options) (*Peer, error) {
 //	ct_object(j, k)  its value as JSON, to go one level deeper
 var setup = []string{
 	"SET TimeZone = 'UTC'",
-	`CREATE MACRO ct_key(j, k) AS coalesce(
+	`CREATE OR REPLACE TEMP MACRO ct_key(j, k) AS coalesce(
 		list_filter(json_keys(j), x -> x = k)[1],
 		list_filter(json_keys(j), x -> lower(x) = lower(k))[1])`,
-	`CREATE MACRO ct_field(j, k) AS j->>ct_key(j, k)`,
-	`CREATE MACRO ct_object(j, k) AS j->ct_key(j, k)`,
+	`CREATE OR REPLACE TEMP MACRO ct_field(j, k) AS j->>ct_key(j, k)`,
+	`CREATE OR REPLACE TEMP MACRO ct_object(j, k) AS j->ct_key(j, k)`,
 }
 
 // DB is the underlying database, for callers that need plain database/sql.

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 // DefaultFPP is the false positive probability stores ask for.
@@ -29,9 +29,23 @@ const nullHash uint64 = 2862933555777941757
 
 // Filter is a bloom filter over strings.
 type Filter struct {
-	bits    []uint64
+	bits []uint64
+	// raw, when set instead of bits, holds the words as serialized
+	// (little-endian): bit i of word w is bit i%8 of byte 8w+i/8, so a
+	// filter read from a file is tested in place, without conversion.
+	raw     []byte
 	numBits int32
 	k       int
+}
+
+// FromUTF8Bitset makes a read-only filter over a serialized utf8bitset
+// (little-endian 64-bit words) without copying it: b must stay unchanged
+// while the filter is used. Adding to such a filter panics.
+func FromUTF8Bitset(k int, b []byte) (*Filter, error) {
+	if len(b) == 0 || len(b)%8 != 0 || k < 1 || k > 1024 || len(b)/8 > math.MaxInt32/64 {
+		return nil, fmt.Errorf("bloom filter of %d bytes and %d hash functions is malformed", len(b), k)
+	}
+	return &Filter{raw: b, numBits: int32(len(b) * 8), k: k}, nil
 }
 
 // New sizes a filter for expected entries at false positive probability fpp,
@@ -55,7 +69,7 @@ func New(expected int, fpp float64) (*Filter, error) {
 // FromProto rebuilds a filter from its serialized form. UTF-8 filters
 // (utf8bitset, little-endian words) are preferred; the legacy bitset of
 // older writers is accepted too (its hash for ASCII strings is the same).
-func FromProto(p *proto.BloomFilter) (*Filter, error) {
+func FromProto(p *orcproto.BloomFilter) (*Filter, error) {
 	var bits []uint64
 	if b := p.GetUtf8Bitset(); len(b) > 0 {
 		if len(b)%8 != 0 {
@@ -77,13 +91,17 @@ func FromProto(p *proto.BloomFilter) (*Filter, error) {
 
 // Proto serializes the filter the way Java's BloomFilterIO does for
 // BloomFilterUtf8: numHashFunctions and utf8bitset.
-func (f *Filter) Proto() *proto.BloomFilter {
+func (f *Filter) Proto() *orcproto.BloomFilter {
+	if f.raw != nil {
+		k := uint32(f.k)
+		return &orcproto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: append([]byte(nil), f.raw...)}
+	}
 	b := make([]byte, 8*len(f.bits))
 	for i, w := range f.bits {
 		binary.LittleEndian.PutUint64(b[8*i:], w)
 	}
 	k := uint32(f.k)
-	return &proto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: b}
+	return &orcproto.BloomFilter{NumHashFunctions: &k, Utf8Bitset: b}
 }
 
 // NumBits and NumHashFunctions describe the filter's size.
@@ -128,6 +146,12 @@ func (f *Filter) testHash(h uint64) bool {
 			c = ^c
 		}
 		pos := c % f.numBits
+		if f.raw != nil {
+			if f.raw[pos>>3]&(1<<(uint(pos)&7)) == 0 {
+				return false
+			}
+			continue
+		}
 		if f.bits[pos>>6]&(1<<(uint(pos)&63)) == 0 {
 			return false
 		}

@@ -5,7 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"github.com/scritchley/orc/proto"
+	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
 
 func TestNoFalseNegativesAndFPP(t *testing.T) {
@@ -76,7 +76,7 @@ func TestProtoRoundTrip(t *testing.T) {
 	if !g.MightContainNull() {
 		t.Fatal("lost NULL")
 	}
-	for _, bad := range []*proto.BloomFilter{{}, {Utf8Bitset: []byte{1, 2, 3}}, {Bitset: []uint64{1}}} {
+	for _, bad := range []*orcproto.BloomFilter{{}, {Utf8Bitset: []byte{1, 2, 3}}, {Bitset: []uint64{1}}} {
 		if _, err := FromProto(bad); err == nil {
 			t.Fatalf("malformed filter %v accepted", bad)
 		}
@@ -107,5 +107,31 @@ func BenchmarkAddString(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	for i := 0; i < b.N; i++ {
 		f.AddString(s)
+	}
+}
+
+// TestFromUTF8BitsetInPlace checks that a filter tested on its serialized
+// bytes answers as the filter it came from.
+func TestFromUTF8BitsetInPlace(t *testing.T) {
+	f, err := New(1000, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i += 3 {
+		f.AddString(fmt.Sprint("v", i))
+	}
+	p := f.Proto()
+	g, err := FromUTF8Bitset(int(p.GetNumHashFunctions()), p.GetUtf8Bitset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3000; i++ {
+		s := fmt.Sprint("v", i)
+		if f.MightContainString(s) != g.MightContainString(s) {
+			t.Fatalf("%s: %v in words, %v in bytes", s, f.MightContainString(s), g.MightContainString(s))
+		}
+	}
+	if _, err := FromUTF8Bitset(3, make([]byte, 12)); err == nil {
+		t.Error("a bitset of 12 bytes was accepted")
 	}
 }

@@ -22,6 +22,7 @@ const datasetsDir = "../../../../shared/datasets"
 type dataset struct {
 	name      string
 	dir       string // events for DuckDB and for ctlake's ingest
+	otherDir  string // events of the second store "other" ("" for none)
 	timeField string // fallback time field (OTRF: @timestamp)
 	catalog   *orcstore.Catalog
 }
@@ -40,7 +41,7 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatalf("generated fixture: %v", err)
 	}
-	sets = append(sets, dataset{name: "generated", dir: filepath.Join(fixture, "in"), catalog: cat})
+	sets = append(sets, dataset{name: "generated", dir: filepath.Join(fixture, "in"), otherDir: filepath.Join(fixture, querytest.FixtureOther), catalog: cat})
 
 	for _, d := range []struct{ name, timeField string }{
 		{"invictus-aws-stratus", ""},
@@ -79,13 +80,24 @@ func TestDifferential(t *testing.T) {
 			if _, err := peer.LoadJSON(ctx, "events", files); err != nil {
 				t.Fatal(err)
 			}
+			all := append(append([]pair(nil), pairs...), joinPairs...)
+			if ds.otherDir != "" {
+				other, err := duckpeer.ExpandPaths([]string{ds.otherDir})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := peer.LoadJSON(ctx, querytest.FixtureOther, other); err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, otherPairs...)
+			}
 			// Trino's count_if counts: 0 over no TRUE rows; DuckDB's gives
 			// NULL when every input is NULL.
 			if err := peer.Exec(ctx, "CREATE MACRO lake_count_if(b) AS coalesce(count_if(b), 0)"); err != nil {
 				t.Fatal(err)
 			}
 			runner := querytest.NewRunner(ds.catalog)
-			for _, p := range pairs {
+			for _, p := range all {
 				t.Run(p.name, func(t *testing.T) {
 					res, err := runner.Query(ctx, p.lake, false)
 					if err != nil {
@@ -105,6 +117,9 @@ func TestDifferential(t *testing.T) {
 	}
 	if len(pairs) < 50 {
 		t.Errorf("only %d query pairs; the issue asks for at least 50", len(pairs))
+	}
+	if n := len(joinPairs) + len(otherPairs); n < 30 {
+		t.Errorf("only %d join, subquery and set-operation pairs; issue 12 asks for at least 30", n)
 	}
 }
 

@@ -1,0 +1,293 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/exec"
+	"github.com/ctlake/ctlake/orcstore"
+	"github.com/ctlake/ctlake/planner"
+)
+
+// JoinSuite is issue 12's join benchmark over two stores of generated
+// events, {A} (seed s) and {B} (seed s+1): {day}/{dayEnd} are the last day
+// of A's events and {hour}/{hourEnd} that day's noon hour. (The
+// generator's AssumeRole credentials are random, so the session join finds
+// no activity; it is timed for its work: a day of AssumeRole events built,
+// a day of events probed.)
+var JoinSuite = []Query{
+	sameInDuck(Query{Name: "self-join-hour", Kind: "join", Ordered: true,
+		SQL: "SELECT a.eventName, count(*) AS n FROM {A} a JOIN {A} b ON a.eventID = b.eventID " +
+			"WHERE b.eventTime >= TIMESTAMP '{hour}' AND b.eventTime < TIMESTAMP '{hourEnd}' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20"}),
+	{Name: "assumerole-session", Kind: "join", Ordered: true,
+		SQL: "SELECT ar.userIdentity.arn AS caller, act.eventName, count(*) AS n FROM {A} ar JOIN {A} act " +
+			"ON json_extract_scalar(element_at(ar.responseElements, 'credentials'), '$.accessKeyId') = act.userIdentity.accessKeyId AND act.eventTime >= ar.eventTime " +
+			"WHERE ar.eventName = 'AssumeRole' AND ar.eventTime >= TIMESTAMP '{day}' AND ar.eventTime < TIMESTAMP '{dayEnd}' " +
+			"AND act.eventTime >= TIMESTAMP '{day}' AND act.eventTime < TIMESTAMP '{dayEnd}' GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 20",
+		Duck: "SELECT ar.userIdentity->>'arn' AS caller, act.eventName, count(*) AS n FROM {A} ar JOIN {A} act " +
+			"ON json_extract_string(ar.responseElements, '$.credentials.accessKeyId') = (act.userIdentity->>'accessKeyId') AND act.eventTime >= ar.eventTime " +
+			"WHERE ar.eventName = 'AssumeRole' AND ar.eventTime >= TIMESTAMP '{day}' AND ar.eventTime < TIMESTAMP '{dayEnd}' " +
+			"AND act.eventTime >= TIMESTAMP '{day}' AND act.eventTime < TIMESTAMP '{dayEnd}' GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 20"},
+	sameInDuck(Query{Name: "semi-join-in", Kind: "semi", Ordered: true,
+		SQL: "SELECT eventSource, count(*) AS n FROM {A} WHERE eventName IN " +
+			"(SELECT eventName FROM {B} WHERE errorCode = 'AccessDenied' AND eventTime >= TIMESTAMP '{day}') GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20"}),
+	{Name: "anti-join-not-exists", Kind: "anti", Ordered: true,
+		SQL: "SELECT b.eventSource, count(*) AS n FROM {B} b WHERE b.eventTime >= TIMESTAMP '{day}' " +
+			"AND NOT EXISTS (SELECT 1 FROM {A} a WHERE a.userIdentity.arn = b.userIdentity.arn) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20",
+		Duck: "SELECT b.eventSource, count(*) AS n FROM {B} b WHERE b.eventTime >= TIMESTAMP '{day}' " +
+			"AND NOT EXISTS (SELECT 1 FROM {A} a WHERE (a.userIdentity->>'arn') = (b.userIdentity->>'arn')) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20"},
+}
+
+// sameInDuck is a query DuckDB runs as written.
+func sameInDuck(q Query) Query {
+	q.Duck = q.SQL
+	return q
+}
+
+// JoinConfig is one run of the join suite.
+type JoinConfig struct {
+	Events  int64
+	Seed    int64
+	Runs    int // rounds per query, each a ctlake run then a DuckDB run
+	Cache   string
+	Duck    *Duck // nil: ctlake only
+	Workers int
+	Log     func(format string, args ...any)
+}
+
+// JoinReport is what RunJoins measured.
+type JoinReport struct {
+	Machine Machine        `json:"machine"`
+	Events  int64          `json:"events"`
+	Seed    int64          `json:"seed"`
+	Runs    int            `json:"runs"`
+	Ingest  []IngestResult `json:"ingest"`
+	Params  Params         `json:"params"`
+	Queries []*JoinResult  `json:"queries"`
+}
+
+// JoinResult is one join query's figures.
+type JoinResult struct {
+	Name      string  `json:"name"`
+	SQL       string  `json:"sql"`
+	ORC       *Timing `json:"orc"`
+	DuckTable *Timing `json:"duckdb_table,omitempty"`
+	// PeakRSS is ctlake's resident set high-water mark during the query's
+	// runs (the process: Go runtime and caches included); DuckPeakRSS the
+	// duckpeer process's, its two imported tables included.
+	PeakRSS     int64  `json:"peak_rss"`
+	DuckPeakRSS int64  `json:"duckdb_peak_rss,omitempty"`
+	Rows        int    `json:"rows"`
+	Check       string `json:"check"`
+	// The side of a join restricted by a time range: row groups it read,
+	// of all the store's (read by the other side, unpruned).
+	RangeRowGroupsRead int    `json:"range_row_groups_read,omitempty"`
+	StoreRowGroups     int    `json:"store_row_groups,omitempty"`
+	Analyze            string `json:"explain_analyze"`
+}
+
+// Ratio is ctlake's median over DuckDB's (< 1: ctlake faster).
+func (j *JoinResult) Ratio() float64 {
+	if j.DuckTable == nil || j.DuckTable.Median == 0 {
+		return 0
+	}
+	return j.ORC.Median / j.DuckTable.Median
+}
+
+// RunJoins generates (or takes from the cache) two data sets, ingests them
+// into stores bench-a and bench-b of a fresh data directory, and times
+// each JoinSuite query on ctlake and, interleaved round by round, on
+// DuckDB's imported tables (one duckpeer process serves every query).
+func RunJoins(ctx context.Context, cfg JoinConfig) (*JoinReport, error) {
+	logf := cfg.Log
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	rep := &JoinReport{Machine: DescribeMachine(), Events: cfg.Events, Seed: cfg.Seed, Runs: cfg.Runs}
+	var sets [2]*Dataset
+	for i := range sets {
+		ds, err := PrepareDataset(ctx, cfg.Cache, cfg.Seed+int64(i), cfg.Events)
+		if err != nil {
+			return nil, err
+		}
+		sets[i] = ds
+	}
+	c, err := joinStores(ctx, cfg, sets, rep, logf)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{Stores: c, Workers: cfg.Workers}
+	if rep.Params, err = joinParams(ctx, r); err != nil {
+		return nil, err
+	}
+	var duck *DuckServer
+	if cfg.Duck != nil {
+		if duck, err = cfg.Duck.Serve(ctx, map[string]string{"a_events": sets[0].NDJSON, "b_events": sets[1].NDJSON}); err != nil {
+			return nil, err
+		}
+		defer duck.Close()
+	}
+	for _, q := range JoinSuite {
+		jr, err := runJoin(ctx, r, duck, rep.Params, q, cfg.Runs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q.Name, err)
+		}
+		line := fmt.Sprintf("%-22s ctlake %8.1f ms", q.Name, jr.ORC.Median*1e3)
+		if jr.DuckTable != nil {
+			line += fmt.Sprintf("  duckdb %8.1f ms  ctlake/duckdb %.2f", jr.DuckTable.Median*1e3, jr.Ratio())
+		}
+		logf("%s  %s", line, jr.Check)
+		rep.Queries = append(rep.Queries, jr)
+	}
+	rep.Machine.LoadAfter = loadAverage()
+	return rep, nil
+}
+
+// joinStores opens the two stores from the cache, or ingests them there
+// (the NDJSON layout) when they are missing or incomplete.
+func joinStores(ctx context.Context, cfg JoinConfig, sets [2]*Dataset, rep *JoinReport, logf func(string, ...any)) (*orcstore.Catalog, error) {
+	dir := filepath.Join(cfg.Cache, fmt.Sprintf("joins-seeds-%d-%d-events-%d", sets[0].Seed, sets[1].Seed, cfg.Events))
+	names := []string{"bench-a", "bench-b"}
+	if c, err := orcstore.OpenCatalog(dir); err == nil {
+		whole := true
+		for _, name := range names {
+			s, err := c.Open(name)
+			if err != nil {
+				whole = false
+				break
+			}
+			m, err := s.ReadManifest() // its figures only: no lease
+			whole = whole && err == nil && m.Rows() == cfg.Events
+		}
+		if whole {
+			logf("stores from the cache: %s", dir)
+			return c, nil
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	c, err := orcstore.OpenCatalog(dir)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range names {
+		_, res, err := IngestInto(ctx, c, name, "ndjson", sets[i].NDJSON)
+		if err != nil {
+			return nil, err
+		}
+		logf("ingest %s (seed %d): %d events in %.1fs", name, sets[i].Seed, res.Events, res.Seconds)
+		rep.Ingest = append(rep.Ingest, res)
+	}
+	return c, nil
+}
+
+// joinParams takes the last day of store bench-a and its noon hour.
+func joinParams(ctx context.Context, r *Runner) (Params, error) {
+	out, err := r.Run(ctx, `SELECT max(eventTime) FROM "bench-a"`)
+	if err != nil || len(out.Rows) == 0 {
+		return Params{}, fmt.Errorf("last event time: %v", err)
+	}
+	t, err := time.Parse("2006-01-02 15:04:05.000000000", out.Rows[0])
+	if err != nil {
+		return Params{}, err
+	}
+	const layout = "2006-01-02 15:04:05"
+	day := t.Truncate(24 * time.Hour)
+	return Params{Day: day.Format(layout), DayEnd: day.Add(24 * time.Hour).Format(layout),
+		Hour: day.Add(12 * time.Hour).Format(layout), HourEnd: day.Add(13 * time.Hour).Format(layout)}, nil
+}
+
+// joinText fills a join query's placeholders.
+func joinText(q string, p Params, a, b string) string {
+	return strings.NewReplacer("{A}", a, "{B}", b, "{day}", p.Day, "{dayEnd}", p.DayEnd, "{hour}", p.Hour, "{hourEnd}", p.HourEnd).Replace(q)
+}
+
+// runJoin profiles one query (its plan figures and rows), then times it
+// in rounds: ctlake, then DuckDB.
+func runJoin(ctx context.Context, r *Runner, duck *DuckServer, p Params, q Query, runs int) (*JoinResult, error) {
+	text := joinText(q.SQL, p, `"bench-a"`, `"bench-b"`)
+	jr := &JoinResult{Name: q.Name, SQL: joinText(q.SQL, p, "{A}", "{B}"), ORC: &Timing{}, Check: "equal"}
+	if err := profileJoin(ctx, r, text, jr); err != nil {
+		return nil, err
+	}
+	var dq string
+	if duck != nil {
+		dq = joinText(q.Duck, p, "a_events", "b_events")
+		jr.DuckTable = &Timing{}
+		duck.ResetPeak()
+	}
+	meter := startMeter()
+	var rows, duckRows []string
+	for i := 0; i < runs; i++ {
+		out, err := r.Run(ctx, text)
+		if err != nil {
+			return nil, err
+		}
+		jr.ORC.Seconds = append(jr.ORC.Seconds, out.Elapsed.Seconds())
+		jr.ORC.EventsScanned, jr.ORC.BytesRead = out.Scan.RowsRead, out.Scan.BytesRead
+		jr.ORC.FilesSkipped, jr.ORC.StripesSkipped, jr.ORC.RowGroupsSkipped, jr.ORC.RowGroupsRead = out.Scan.FilesSkipped, out.Scan.StripesSkipped, out.Scan.RowGroupsSkipped, out.Scan.RowGroupsRead
+		rows = out.Rows
+		if duck != nil {
+			run, err := duck.Query(dq)
+			if err != nil {
+				return nil, err
+			}
+			jr.DuckTable.Seconds = append(jr.DuckTable.Seconds, run.Seconds)
+			duckRows = run.Rows
+		}
+	}
+	_, jr.PeakRSS = meter.stop()
+	jr.ORC.finish()
+	jr.Rows = len(rows)
+	if duck != nil {
+		jr.DuckTable.finish()
+		jr.DuckPeakRSS = duck.Peak()
+		if d := Diff(rows, duckRows, q.Ordered); d != "" {
+			jr.Check = "ctlake vs DuckDB differ: " + d
+		}
+	}
+	return jr, nil
+}
+
+// profileJoin runs the query once with the operators' figures: the EXPLAIN
+// ANALYZE text, and the row groups the time-restricted side of a join read
+// against those the unrestricted side did (the whole store).
+func profileJoin(ctx context.Context, r *Runner, text string, jr *JoinResult) error {
+	if r.eng == nil {
+		r.eng = engine.New(r.Stores)
+	}
+	q, err := r.eng.Prepare(ctx, text, engine.Options{Workers: r.Workers})
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	ops, _, err := q.Profile(ctx)
+	if err != nil {
+		return err
+	}
+	jr.Analyze = engine.FormatAnalyze(q.Plan, ops, engine.AnalyzeTimes, nil)
+	ranged := -1
+	for n, s := range exec.StatsByNode(q.Plan.Root, ops) {
+		scan, ok := n.(*planner.Scan)
+		if !ok || s.Scan == nil {
+			continue
+		}
+		if scan.Spec.Time.All() {
+			jr.StoreRowGroups = max(jr.StoreRowGroups, s.Scan.RowGroupsRead)
+		} else if ranged < 0 || s.Scan.RowGroupsRead < ranged {
+			ranged = s.Scan.RowGroupsRead
+		}
+	}
+	if ranged >= 0 && jr.StoreRowGroups > 0 {
+		jr.RangeRowGroupsRead = ranged
+	} else {
+		jr.StoreRowGroups = 0
+	}
+	return nil
+}
