@@ -109,7 +109,7 @@ func IngestInto(ctx context.Context, c *orcstore.Catalog, name, layout, path str
 	if sum.Rejected > 0 || len(sum.InputErrors) > 0 {
 		return nil, res, fmt.Errorf("ingesting %s: %d rejected events, %d input errors", layout, sum.Rejected, len(sum.InputErrors))
 	}
-	snap, err := st.Snapshot()
+	snap, err := st.ReadManifest()
 	if err != nil {
 		return nil, res, err
 	}

@@ -161,7 +161,7 @@ func joinStores(ctx context.Context, cfg JoinConfig, sets [2]*Dataset, rep *Join
 				whole = false
 				break
 			}
-			m, err := s.Snapshot()
+			m, err := s.ReadManifest() // its figures only: no lease
 			whole = whole && err == nil && m.Rows() == cfg.Events
 		}
 		if whole {
@@ -266,6 +266,7 @@ func profileJoin(ctx context.Context, r *Runner, text string, jr *JoinResult) er
 	if err != nil {
 		return err
 	}
+	defer q.Close()
 	ops, _, err := q.Profile(ctx)
 	if err != nil {
 		return err

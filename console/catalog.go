@@ -61,7 +61,7 @@ func (c *Console) getCatalog(w http.ResponseWriter, r *http.Request, _ *session)
 			continue // deleted since List
 		}
 		sum := storeSummary{ID: info.ID, Name: info.Name, ARN: info.ARN}
-		if m, err := st.Snapshot(); err == nil {
+		if m, err := st.ReadManifest(); err == nil { // figures only: no lease
 			sum.Events = m.Rows()
 			if len(m.Files) > 0 {
 				lo, hi := m.TimeRange()

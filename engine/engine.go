@@ -162,6 +162,13 @@ func (q *Query) scanHook(o Options) func(ctx context.Context, s *planner.Scan) (
 	}
 }
 
+// Close ends the query's reader leases on its stores' snapshots, so that
+// compaction and retention may delete the files they replaced. The query
+// closes itself when its rows end or are closed and when Analyze returns;
+// call Close for a query prepared and never run (a plain EXPLAIN, a
+// validation). It is safe to call more than once; a query cannot run after.
+func (q *Query) Close() { q.Plan.ReleaseSnapshots() }
+
 // IsExplain reports a plain EXPLAIN: the plan is the answer, nothing runs.
 func (q *Query) IsExplain() bool { return q.Plan.Explain && !q.Plan.Analyze }
 

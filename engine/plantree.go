@@ -40,6 +40,7 @@ func (q *Query) PlanTree() *PlanNode { return planTree(q.Plan.Root, nil) }
 // ANALYZE does), and returns the plan with each operator's figures, as
 // text (Analyze's) and as data.
 func (q *Query) AnalyzeTree(ctx context.Context, times TimeFormat) (string, *PlanNode, Stats, error) {
+	defer q.Close()
 	opStats, s, err := q.Profile(ctx)
 	if err != nil {
 		return "", nil, s, err

@@ -54,15 +54,18 @@ type Rows struct {
 // the caller pulls records; ctx cancels it. For EXPLAIN ANALYZE use Analyze.
 func (q *Query) Open(ctx context.Context) (*Rows, error) {
 	if err := q.checkLimits(ctx); err != nil {
+		q.Close() // refused: it never runs
 		return nil, err
 	}
 	op, err := exec.BuildContext(ctx, q.Plan, q.env)
 	if err != nil {
+		q.Close()
 		return nil, Positioned(q.Text, err)
 	}
 	st, err := exec.NewStream(op, q.Plan.Names, q.env)
 	if err != nil {
 		op.Close()
+		q.Close()
 		return nil, err
 	}
 	return &Rows{q: q, ctx: ctx, stream: st}, nil
@@ -100,6 +103,7 @@ func (r *Rows) Next() (arrow.Record, error) {
 // finish closes the operators once and freezes the figures.
 func (r *Rows) finish(err error) {
 	cerr := r.stream.Close()
+	r.q.Close() // the operators are closed: no file is read any more
 	st := r.q.stats(exec.Stats(r.stream.Operator()))
 	r.mu.Lock()
 	defer r.mu.Unlock()

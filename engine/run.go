@@ -56,7 +56,10 @@ func (e *Engine) Run(ctx context.Context, text string, o Options) (*Output, erro
 func (q *Query) Collect(ctx context.Context, times TimeFormat) (*Output, error) {
 	switch {
 	case q.IsExplain():
-		return &Output{Explain: q.Explain(), Stats: Stats{Elapsed: time.Since(q.start)}}, nil
+		// The estimates read the snapshots' metadata: print, then release.
+		text := q.Explain()
+		q.Close()
+		return &Output{Explain: text, Stats: Stats{Elapsed: time.Since(q.start)}}, nil
 	case q.IsAnalyze():
 		text, st, err := q.Analyze(ctx, times)
 		return &Output{Explain: text, Stats: st}, err
@@ -94,6 +97,7 @@ func HiddenTimes(time.Duration) string { return "<hidden>" }
 // Analyze runs the query to the end, dropping its rows, and prints the plan
 // with each operator's figures.
 func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, error) {
+	defer q.Close()
 	opStats, s, err := q.Profile(ctx)
 	if err != nil {
 		return "", s, err
@@ -107,7 +111,9 @@ func (q *Query) Analyze(ctx context.Context, times TimeFormat) (string, Stats, e
 // Profile runs the query to the end, dropping its rows, and returns each
 // operator's figures (exec.StatsByNode pairs them with the plan's nodes)
 // and the query's: what Analyze prints, for callers that read the figures
-// (the benchmarks report one join side's pruning).
+// (the benchmarks report one join side's pruning). It leaves the query's
+// snapshots leased, for the estimate printed beside the figures: the
+// caller closes the query.
 func (q *Query) Profile(ctx context.Context) (*exec.OpStats, Stats, error) {
 	if err := q.checkLimits(ctx); err != nil {
 		return nil, Stats{}, err

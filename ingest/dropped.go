@@ -170,7 +170,11 @@ func (p *pipeline) loadRejectIDs(m *orcstore.Manifest) {
 		if rf.Count == rf.Stored {
 			continue
 		}
-		f, err := os.Open(p.cfg.Store.FilePath(rf.Path))
+		abs, err := p.cfg.Store.ListedPath(rf.Path)
+		if err != nil {
+			continue // a missing (or unsafe) reject file changes no event
+		}
+		f, err := os.Open(abs)
 		if err != nil {
 			continue // a missing reject file changes no event
 		}

@@ -182,7 +182,7 @@ func (f *Follower) cycle(ctx context.Context, known *knownObjects, c *Cycle, all
 
 // compactionDue: some eventdate holds CompactAt small files or more.
 func (f *Follower) compactionDue() bool {
-	m, err := f.Config.Store.Snapshot()
+	m, err := f.Config.Store.ReadManifest() // the entries only, no file read
 	if err != nil {
 		return false
 	}
@@ -239,7 +239,7 @@ func (b *background) wait() (*orcstore.CompactResult, error) {
 
 // compactSources merges the source log's files when there are many.
 func compactSources(s *orcstore.Store) error {
-	m, err := s.Snapshot()
+	m, err := s.ReadManifest()
 	if err != nil || len(m.Sources) <= 64 {
 		return err
 	}

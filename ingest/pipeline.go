@@ -100,6 +100,12 @@ type Summary struct {
 	Dropped []string
 }
 
+// Started reports whether the ingest got as far as reading its inputs; one
+// refused at the start (a locked or damaged store) did not.
+func (s Summary) Started() bool {
+	return s.InputsDone > 0 || s.Events > 0 || s.BytesRead > 0 || s.FilesWritten > 0 || len(s.InputErrors) > 0
+}
+
 // maxFirstRejects bounds Summary.FirstRejects.
 const maxFirstRejects = 5
 

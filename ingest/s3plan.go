@@ -99,10 +99,11 @@ func newKnownObjects() *knownObjects {
 }
 
 func (k *knownObjects) refresh(s *orcstore.Store) error {
-	m, err := s.Snapshot()
+	m, err := s.Snapshot() // a lease: a compaction may retire the logs read
 	if err != nil {
 		return err
 	}
+	defer m.Release()
 	var fresh orcstore.Manifest
 	for _, l := range m.Sources {
 		if !k.read[l.Path] {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -227,7 +228,10 @@ func (s *Server) checkWidgets(name string, ws []widget) ([]widget, error) {
 		}
 		stmt, err := bindParams(w.QueryStatement, sample)
 		if err == nil {
-			_, err = s.eng.Prepare(s.queries.base, stmt, s.queryOptions(orcstore.TimeRange{}))
+			var q *engine.Query
+			if q, err = s.eng.Prepare(s.queries.base, stmt, s.queryOptions(orcstore.TimeRange{})); err == nil {
+				q.Close() // only checked, never run
+			}
 		}
 		if err != nil {
 			return nil, errorf("InvalidQueryStatementException", "widget %d: %v", i+1, err)

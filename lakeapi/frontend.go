@@ -130,7 +130,7 @@ func (s *Server) SnapshotChanged(rec QueryRecord) bool {
 		if err != nil {
 			return true
 		}
-		m, err := st.Snapshot()
+		m, err := st.ReadManifest() // its version only: no lease
 		if err != nil || m.Version != v {
 			return true
 		}
@@ -167,6 +167,7 @@ func (s *Server) Export(ctx context.Context, id, format string, w io.Writer) err
 	if err != nil {
 		return err
 	}
+	defer q.Close() // also when it never opens; its rows close it too
 	if q.IsExplain() || q.IsAnalyze() {
 		return errorf("InvalidParameterException", "an EXPLAIN has no rows to export")
 	}

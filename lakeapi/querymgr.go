@@ -286,6 +286,7 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 	}
 	stores, err := m.s.checkStores(prep.Plan)
 	if err != nil {
+		prep.Close()
 		return "", err
 	}
 	id := newUUID()
@@ -310,6 +311,7 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 	if n := m.activeLocked(); n >= limit {
 		m.mu.Unlock()
 		cancel()
+		prep.Close()
 		return "", errorf("MaxConcurrentQueriesException", "You are already running the maximum number of concurrent queries (%d queued or running); wait for one to end or cancel one.", limit)
 	}
 	m.entries[id] = e
@@ -322,6 +324,7 @@ func (m *queryManager) start(ctx context.Context, statement string, so startOpti
 		delete(m.entries, id)
 		m.mu.Unlock()
 		cancel()
+		prep.Close()
 		return "", fmt.Errorf("recording query: %w", err)
 	}
 	if h := m.s.cfg.hooks; h != nil && h.prepared != nil {

@@ -27,6 +27,10 @@ func (m *queryManager) run(e *queryEntry) {
 
 	m.mu.Lock()
 	if terminal(e.rec.Status) { // cancelled as it got its slot
+		if e.prep != nil {
+			e.prep.Close()
+			e.prep = nil
+		}
 		m.mu.Unlock()
 		m.end(e, outcome{status: stCancelled})
 		return
@@ -36,6 +40,7 @@ func (m *queryManager) run(e *queryEntry) {
 	prep := e.prep
 	e.prep = nil
 	m.mu.Unlock()
+	defer prep.Close() // also when it never opens (persist failed)
 	if err := m.persist(e); err != nil {
 		m.end(e, outcome{status: stFailed, err: fmt.Errorf("recording the query's state: %w", err)})
 		return

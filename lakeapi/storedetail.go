@@ -58,6 +58,7 @@ func (s *Server) DescribeStore(ref string, maxRejects int) (StoreDetail, error) 
 	if err != nil {
 		return StoreDetail{}, err
 	}
+	defer m.Release() // its reject files stay while they are read
 	d := StoreDetail{
 		ID: st.Info.ID, Name: st.Info.Name, ARN: st.Info.ARN, Status: state.status(), Selectors: st.Info.Selectors,
 		RetentionDays: st.Info.RetentionDays, TerminationProtection: st.Info.TerminationProtection, CreatedAt: st.Info.CreatedAt,
@@ -77,7 +78,12 @@ func (s *Server) DescribeStore(ref string, maxRejects int) (StoreDetail, error) 
 	}
 	// The newest reject files last in the manifest: read from the end.
 	for i := len(m.Rejects) - 1; i >= 0 && len(d.Rejects) < maxRejects; i-- {
-		d.Rejects = append(d.Rejects, readRejects(st.FilePath(m.Rejects[i].Path), maxRejects-len(d.Rejects))...)
+		path, err := st.ListedPath(m.Rejects[i].Path) // no link out of the store
+		if err != nil {
+			d.Rejects = append(d.Rejects, RejectSample{File: m.Rejects[i].Path, Reason: "cannot read the reject file: " + err.Error()})
+			continue
+		}
+		d.Rejects = append(d.Rejects, readRejects(path, maxRejects-len(d.Rejects))...)
 	}
 	return d, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -124,13 +125,13 @@ func (c *Catalog) Create(name string, opts CreateOptions) (*Store, error) {
 	if err := ValidateSelectors(opts.Selectors); err != nil {
 		return nil, err
 	}
-	infos, err := c.List()
+	es, err := c.Survey()
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range infos {
-		if in.Name == name {
-			return nil, fmt.Errorf("%q: %w (ID %s)", name, ErrExists, in.ID)
+	for _, e := range es {
+		if e.Info.Name == name {
+			return nil, fmt.Errorf("%q: %w (ID %s)", name, ErrExists, e.ID)
 		}
 	}
 	region, account := opts.Region, opts.Account
@@ -159,7 +160,7 @@ func (c *Catalog) Create(name string, opts CreateOptions) (*Store, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create store %q: %w", name, err)
 	}
-	if err := writeJSONAtomic(filepath.Join(tmp, manifestName), Manifest{Version: 0}); err != nil {
+	if err := (&Store{Dir: tmp}).writeManifest(Manifest{Version: 0}); err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create store %q: %w", name, err)
 	}
@@ -172,36 +173,106 @@ func (c *Catalog) Create(name string, opts CreateOptions) (*Store, error) {
 	return &Store{Dir: dir, Info: info}, nil
 }
 
-// List returns every store, sorted by name.
-func (c *Catalog) List() ([]Info, error) {
-	entries, err := os.ReadDir(filepath.Join(c.Dir, "stores"))
+// StoreEntry is one folder under stores/: a store, or the damage that
+// makes it unusable.
+type StoreEntry struct {
+	ID     string // the folder's name
+	Dir    string
+	Info   Info  // as read from store.json (zero if unreadable)
+	Damage error // nil for a healthy store; wraps ErrDamaged
+}
+
+// Survey lists every store folder, healthy or not, sorted by name (then
+// ID). A store whose store.json is missing, unreadable or invalid, whose
+// folder is a symbolic link, or whose name another store also uses, is
+// listed with its Damage; the others are unaffected by it.
+func (c *Catalog) Survey() ([]StoreEntry, error) {
+	root := filepath.Join(c.Dir, "stores")
+	entries, err := os.ReadDir(root)
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", c.Dir, err)
 	}
-	var out []Info
+	var out []StoreEntry
 	for _, e := range entries {
-		if !e.IsDir() || !isUUID(e.Name()) {
-			continue // *.creating leftovers and foreign files
+		if !isUUID(e.Name()) {
+			continue // *.creating and *.deleting leftovers, foreign files
 		}
-		info, err := readInfo(filepath.Join(c.Dir, "stores", e.Name()))
-		if err != nil {
-			return nil, err
+		se := StoreEntry{ID: e.Name(), Dir: filepath.Join(root, e.Name())}
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			se.Damage = damaged(fmt.Errorf("store %s: the folder is a symbolic link, which ctlake does not follow", se.ID))
+		case !e.IsDir():
+			se.Damage = damaged(fmt.Errorf("store %s: not a folder", se.ID))
+		default:
+			se.Info, se.Damage = readInfo(se.Dir)
 		}
-		out = append(out, info)
+		out = append(out, se)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	markDuplicates(out)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Info.Name != out[j].Info.Name {
+			return out[i].Info.Name < out[j].Info.Name
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }
 
-// Open finds a store by name, ID or ARN.
-func (c *Catalog) Open(ref string) (*Store, error) {
-	id := ref
-	if i := strings.LastIndex(ref, "eventdatastore/"); i >= 0 {
-		id = ref[i+len("eventdatastore/"):]
+// markDuplicates damages stores that share an ID (folders differing only
+// in case) or a name: `FROM name` must never pick one silently.
+func markDuplicates(es []StoreEntry) {
+	byID, byName := map[string][]int{}, map[string][]int{}
+	for i, e := range es {
+		byID[strings.ToLower(e.ID)] = append(byID[strings.ToLower(e.ID)], i)
+		if e.Damage == nil {
+			byName[e.Info.Name] = append(byName[e.Info.Name], i)
+		}
 	}
-	if isUUID(id) {
+	for _, idx := range byID {
+		for _, i := range idx {
+			for _, j := range idx {
+				if i != j && es[i].Damage == nil {
+					es[i].Damage = damaged(fmt.Errorf("store %s: folder %s has the same ID", es[i].ID, es[j].ID))
+				}
+			}
+		}
+	}
+	for name, idx := range byName {
+		for _, i := range idx {
+			for _, j := range idx {
+				if i != j && es[i].Damage == nil {
+					es[i].Damage = damaged(fmt.Errorf("store %s: store %s has the same name %q; use the ID, or rename one in its store.json", es[i].ID, es[j].ID, name))
+				}
+			}
+		}
+	}
+}
+
+// List returns every healthy store, sorted by name. Damaged ones are left
+// out (Survey lists them).
+func (c *Catalog) List() ([]Info, error) {
+	es, err := c.Survey()
+	if err != nil {
+		return nil, err
+	}
+	var out []Info
+	for _, e := range es {
+		if e.Damage == nil {
+			out = append(out, e.Info)
+		}
+	}
+	return out, nil
+}
+
+// Open finds a store by name, ID or ARN. Other stores' damage does not
+// matter; a damaged store named by its ID is an error saying what is wrong.
+func (c *Catalog) Open(ref string) (*Store, error) {
+	if id, ok := refID(ref); ok {
 		dir := filepath.Join(c.Dir, "stores", strings.ToLower(id))
-		if _, err := os.Stat(filepath.Join(dir, "store.json")); err == nil {
+		if st, err := os.Lstat(dir); err == nil {
+			if !st.IsDir() {
+				return nil, damaged(fmt.Errorf("store %s: the folder is a symbolic link or not a folder", id))
+			}
 			info, err := readInfo(dir)
 			if err != nil {
 				return nil, err
@@ -209,23 +280,41 @@ func (c *Catalog) Open(ref string) (*Store, error) {
 			return &Store{Dir: dir, Info: info}, nil
 		}
 	}
-	infos, err := c.List()
+	es, err := c.Survey()
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range infos {
-		if in.Name == ref {
-			return &Store{Dir: filepath.Join(c.Dir, "stores", in.ID), Info: in}, nil
+	var names, damaged []string
+	for _, e := range es {
+		if e.Info.Name == ref {
+			if e.Damage != nil {
+				return nil, e.Damage
+			}
+			return &Store{Dir: e.Dir, Info: e.Info}, nil
+		}
+		if e.Damage != nil {
+			damaged = append(damaged, e.Damage.Error())
+		} else {
+			names = append(names, e.Info.Name)
 		}
 	}
-	var names []string
-	for _, in := range infos {
-		names = append(names, in.Name)
+	var note string
+	if len(damaged) > 0 {
+		note = fmt.Sprintf("; %d damaged stores could not be checked (%s)", len(damaged), strings.Join(damaged, "; "))
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%q: %w (the data directory %s has none; create one with 'ctlake store create NAME')", ref, ErrNotFound, c.Dir)
+		return nil, fmt.Errorf("%q: %w (the data directory %s has none; create one with 'ctlake store create NAME'%s)", ref, ErrNotFound, c.Dir, note)
 	}
-	return nil, fmt.Errorf("%q: %w (stores: %s)", ref, ErrNotFound, strings.Join(names, ", "))
+	return nil, fmt.Errorf("%q: %w (stores: %s%s)", ref, ErrNotFound, strings.Join(names, ", "), note)
+}
+
+// refID extracts a store ID from an ID or ARN reference.
+func refID(ref string) (string, bool) {
+	id := ref
+	if i := strings.LastIndex(ref, "eventdatastore/"); i >= 0 {
+		id = ref[i+len("eventdatastore/"):]
+	}
+	return id, isUUID(id)
 }
 
 // Delete removes a store and all its files. It is refused while termination
@@ -239,17 +328,66 @@ func (c *Catalog) Delete(ref string) error {
 	if s.Info.TerminationProtection {
 		return fmt.Errorf("delete %q: %w; turn it off first ('ctlake store update %s --no-termination-protection')", s.Info.Name, ErrProtected, s.Info.Name)
 	}
-	lock, err := acquireLock(s.Dir)
+	return c.remove(s.Info.ID, s.Info.Name)
+}
+
+// ForceDelete removes a store that Delete cannot open because it is
+// damaged, named by its ID (or by its name if its store.json is readable).
+// Termination protection is still honoured when store.json says it is on.
+// Nothing outside the store's folder is followed or removed: a store folder
+// that is a symbolic link loses only the link, and links inside it are
+// removed, not followed.
+func (c *Catalog) ForceDelete(ref string) error {
+	es, err := c.Survey()
 	if err != nil {
-		return fmt.Errorf("delete %q: %w", s.Info.Name, err)
+		return err
+	}
+	id, isID := refID(ref)
+	var hit []StoreEntry
+	for _, e := range es {
+		if isID && strings.EqualFold(e.ID, id) || !isID && e.Info.Name == ref {
+			hit = append(hit, e)
+		}
+	}
+	switch {
+	case len(hit) == 0:
+		return fmt.Errorf("%q: %w", ref, ErrNotFound)
+	case len(hit) > 1:
+		var ids []string
+		for _, e := range hit {
+			ids = append(ids, e.ID)
+		}
+		return fmt.Errorf("%q names %d stores (%s); delete one by its ID", ref, len(hit), strings.Join(ids, ", "))
+	}
+	e := hit[0]
+	if e.Info.TerminationProtection {
+		return fmt.Errorf("delete %s: %w; turn it off first ('ctlake store update %s --no-termination-protection')", e.ID, ErrProtected, e.ID)
+	}
+	if st, err := os.Lstat(e.Dir); err == nil && !st.IsDir() {
+		return os.Remove(e.Dir) // a link or a file: remove it, follow nothing
+	}
+	name := e.Info.Name
+	if name == "" {
+		name = e.ID
+	}
+	return c.remove(e.ID, name)
+}
+
+// remove deletes the store folder stores/<id> under its writer lock.
+func (c *Catalog) remove(id, name string) error {
+	dir := filepath.Join(c.Dir, "stores", id)
+	lock, err := acquireLock(dir)
+	if err != nil {
+		return fmt.Errorf("delete %q: %w", name, err)
 	}
 	// Rename first so that no reader can open a half-deleted store.
-	gone := filepath.Join(c.Dir, "stores", s.Info.ID+".deleting")
-	if err := os.Rename(s.Dir, gone); err != nil {
+	gone := filepath.Join(c.Dir, "stores", id+".deleting")
+	if err := os.Rename(dir, gone); err != nil {
 		lock.release()
-		return fmt.Errorf("delete %q: %w", s.Info.Name, err)
+		return fmt.Errorf("delete %q: %w", name, err)
 	}
 	lock.release()
+	// RemoveAll removes symbolic links without following them.
 	return os.RemoveAll(gone)
 }
 
@@ -281,16 +419,37 @@ func (c *Catalog) Update(ref string, change func(*Info) error) (*Store, error) {
 	return s, nil
 }
 
+// readInfo reads a store's store.json and checks it as Create would have
+// made it: the ID is the folder's, the name a valid one, the ARN ends with
+// the ID and the retention is in range.
 func readInfo(dir string) (Info, error) {
 	var info Info
+	id := filepath.Base(dir)
 	b, err := os.ReadFile(filepath.Join(dir, "store.json"))
 	if err != nil {
-		return info, fmt.Errorf("store %s: %w", filepath.Base(dir), err)
+		return info, damaged(fmt.Errorf("store %s: %w", id, err))
 	}
 	if err := json.Unmarshal(b, &info); err != nil {
-		return info, fmt.Errorf("store %s: store.json: %w", filepath.Base(dir), err)
+		return Info{}, damaged(fmt.Errorf("store %s: store.json: %w", id, err))
+	}
+	if err := checkInfo(info, id); err != nil {
+		return info, damaged(fmt.Errorf("store %s: store.json: %w", id, err))
 	}
 	return info, nil
+}
+
+func checkInfo(info Info, folder string) error {
+	switch {
+	case !isUUID(info.ID) || !strings.EqualFold(info.ID, folder):
+		return fmt.Errorf("id %q is not the folder's (%s)", info.ID, folder)
+	case !nameRE().MatchString(info.Name) || isUUID(info.Name):
+		return fmt.Errorf("name %q is not a valid store name", info.Name)
+	case info.ARN != "" && !strings.HasSuffix(info.ARN, "eventdatastore/"+info.ID):
+		return fmt.Errorf("ARN %q does not end with the ID", info.ARN)
+	case info.RetentionDays < MinRetentionDays || info.RetentionDays > MaxRetentionDays:
+		return fmt.Errorf("retention of %d days is outside %d..%d", info.RetentionDays, MinRetentionDays, MaxRetentionDays)
+	}
+	return nil
 }
 
 // isUUID reports whether s is 8-4-4-4-12 hex digits. It is written out

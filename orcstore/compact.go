@@ -3,15 +3,12 @@ package orcstore
 import (
 	"context"
 	"fmt"
-	"io"
+	"os"
+	"runtime/debug"
 	"sort"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
-
-	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
 
 // CompactOptions tune a compaction.
@@ -24,6 +21,12 @@ type CompactOptions struct {
 	MaxFileRows int
 	// NoRetention keeps expired events (merge only).
 	NoRetention bool
+	// MemoryLimit bounds the decoded events a merge holds at once
+	// (default 512 MiB, as ingest's): a larger partition is merged as an
+	// external sort (compact_merge.go). The process needs more beside it:
+	// the ORC writers' stripe buffers and the Go heap's headroom; the
+	// README gives measured peaks.
+	MemoryLimit int64
 
 	// beforeCommit, when set, runs after the new files are written and
 	// before the commit; an error from it abandons the compaction. Tests use
@@ -42,6 +45,12 @@ type CompactResult struct {
 	BytesAfter       int64
 	EventsBefore     int64
 	EventsAfter      int64
+	// Runs counts the intermediate sorted runs written for partitions
+	// larger than the memory limit (compact_merge.go).
+	Runs int
+	// KeptForReaders counts replaced files left on disk because running
+	// queries still read them; the next writer deletes them (lease.go).
+	KeptForReaders int
 }
 
 // Compact merges each eventdate partition's small files into as few files
@@ -50,10 +59,11 @@ type CompactResult struct {
 // holding only such events are removed without being read. Everything is
 // published in one commit, so a reader sees either the old files or the new
 // ones, and a compaction that dies midway leaves the store as it was (the
-// next writer removes the files it had written).
+// next writer removes the files it had written, named in its journal).
+// Queries that took their snapshot before the commit go on reading the old
+// files, which are deleted once they finish (lease.go).
 //
-// A partition is merged in memory: its files are read whole, so memory is
-// about the partition's decoded size.
+// Memory is bounded by opts.MemoryLimit (compact_merge.go).
 func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -61,6 +71,10 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult
 	if opts.MaxFileRows <= 0 {
 		opts.MaxFileRows = 2_000_000
 	}
+	if opts.MemoryLimit <= 0 {
+		opts.MemoryLimit = DefaultMemoryLimit
+	}
+	defer tuneGC()()
 	tx, err := s.Begin()
 	if err != nil {
 		return CompactResult{}, err
@@ -83,10 +97,15 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult
 	}
 	sort.Strings(dates)
 	changed := false
+	dirs := map[string]error{}
+	mg := &merger{ctx: ctx, s: s, tx: tx, cutoff: cutoff, maxRows: opts.MaxFileRows, limit: opts.MemoryLimit}
 	for _, date := range dates {
 		var merge []FileEntry
 		partlyExpired := false
 		for _, f := range byDate[date] {
+			if _, err := s.resolve(f.Path, dirs); err != nil {
+				return res, fmt.Errorf("store %q: %w", s.Info.Name, err)
+			}
 			switch {
 			case f.MaxTime.UnixNano() < cutoff:
 				tx.RemoveFile(f.Path)
@@ -106,7 +125,8 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		expired, err := s.mergePartition(tx, date, merge, cutoff, opts.MaxFileRows)
+		mg.date = date
+		expired, err := mg.merge(merge)
 		if err != nil {
 			return res, fmt.Errorf("compact %s: %w", date, err)
 		}
@@ -128,95 +148,32 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactResult
 	}
 	after := tx.Current()
 	res.FilesAfter, res.BytesAfter, res.EventsAfter = len(after.Files), after.Bytes(), after.Rows()
+	res.KeptForReaders = tx.KeptForReaders()
+	res.Runs = mg.runsWritten
 	return res, nil
 }
 
 const minInt64 = -1 << 63
 
-// mergePartition reads files (all of one eventdate), drops rows before
-// cutoff, writes the rest sorted by eventTime in files of at most maxRows,
-// and marks the old files removed. It returns the rows dropped.
-func (s *Store) mergePartition(tx *Tx, date string, files []FileEntry, cutoff int64, maxRows int) (int64, error) {
-	var recs []arrow.Record
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
-	for _, fe := range files {
-		rs, err := readAll(s.FilePath(fe.Path))
-		if err != nil {
-			return 0, err
-		}
-		recs = append(recs, rs...)
-	}
-	timeCol := EventSchema.FieldIndices("eventTime")[0]
-	type ref struct {
-		t   int64
-		row int
-	}
-	var refs []ref
-	var expired int64
-	base := 0
-	for _, r := range recs {
-		ts, ok := r.Column(timeCol).(*array.Timestamp)
-		if !ok {
-			return 0, fmt.Errorf("eventTime column is %s, not a timestamp", r.Column(timeCol).DataType())
-		}
-		conv, err := toNanos(ts.DataType().(*arrow.TimestampType).Unit)
-		if err != nil {
-			return 0, err
-		}
-		for i := 0; i < ts.Len(); i++ {
-			t := int64(minInt64) // a NULL eventTime cannot be judged: keep it, first
-			if ts.IsValid(i) {
-				t = int64(ts.Value(i)) * conv
-				if t < cutoff {
-					expired++
-					continue
-				}
-			}
-			refs = append(refs, ref{t, base + i})
-		}
-		base += int(r.NumRows())
-	}
-	// Each file is already in time order; a stable sort keeps ties in file
-	// order, so the merge is deterministic.
-	sort.SliceStable(refs, func(i, j int) bool { return refs[i].t < refs[j].t })
+// compactGCPercent is the garbage collector's target while a compaction
+// runs: its garbage is column data, cheap to mark, and Go's default of 100
+// lets the heap grow to twice what is live, which the memory limit does not
+// count (measured in README).
+const compactGCPercent = 25
 
-	if len(refs) > 0 {
-		cols, err := concatColumns(recs)
-		if err != nil {
-			return 0, err
-		}
-		defer func() {
-			for _, c := range cols {
-				c.Release()
-			}
-		}()
-		for start := 0; start < len(refs); start += maxRows {
-			end := min(start+maxRows, len(refs))
-			rows := make([]int, end-start)
-			for i := range rows {
-				rows[i] = refs[start+i].row
-			}
-			rec, err := gatherEvents(cols, rows)
-			if err != nil {
-				return 0, err
-			}
-			lo, hi := time.Unix(0, refs[start].t).UTC(), time.Unix(0, refs[end-1].t).UTC()
-			_, err = tx.WriteEvents(date, rec, lo, hi)
-			rec.Release()
-			if err != nil {
-				return 0, err
-			}
-		}
+// tuneGC sets compactGCPercent unless the user set GOGC, and returns the
+// function that restores the previous setting.
+func tuneGC() func() {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
 	}
-	for _, fe := range files {
-		tx.RemoveFile(fe.Path)
-	}
-	return expired, nil
+	old := debug.SetGCPercent(compactGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
+
+// DefaultMemoryLimit bounds the decoded events a compaction holds when
+// CompactOptions.MemoryLimit is not set.
+const DefaultMemoryLimit = 512 << 20
 
 func toNanos(u arrow.TimeUnit) (int64, error) {
 	switch u {
@@ -230,88 +187,4 @@ func toNanos(u arrow.TimeUnit) (int64, error) {
 		return 1e9, nil
 	}
 	return 0, fmt.Errorf("unknown time unit %v", u)
-}
-
-// readAll reads every column of an event file, strings plain.
-func readAll(path string) ([]arrow.Record, error) {
-	f, err := orcfile.OpenFile(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc, err := f.Scan(orcfile.ScanOptions{PlainStrings: true, BatchSize: 64 << 10})
-	if err != nil {
-		return nil, err
-	}
-	defer sc.Close()
-	var out []arrow.Record
-	for {
-		rec, err := sc.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			for _, r := range out {
-				r.Release()
-			}
-			return nil, err
-		}
-		if rec.NumCols() != int64(len(EventSchema.Fields())) {
-			rec.Release()
-			for _, r := range out {
-				r.Release()
-			}
-			return nil, fmt.Errorf("%s: %d columns, the event schema has %d", path, rec.NumCols(), len(EventSchema.Fields()))
-		}
-		out = append(out, rec)
-	}
-}
-
-// concatColumns joins the records column by column.
-func concatColumns(recs []arrow.Record) ([]arrow.Array, error) {
-	n := len(EventSchema.Fields())
-	cols := make([]arrow.Array, 0, n)
-	for c := 0; c < n; c++ {
-		parts := make([]arrow.Array, len(recs))
-		for i, r := range recs {
-			parts[i] = r.Column(c)
-		}
-		if len(parts) == 1 {
-			parts[0].Retain()
-			cols = append(cols, parts[0])
-			continue
-		}
-		a, err := array.Concatenate(parts, memory.DefaultAllocator)
-		if err != nil {
-			for _, x := range cols {
-				x.Release()
-			}
-			return nil, fmt.Errorf("column %s: %w", EventSchema.Field(c).Name, err)
-		}
-		cols = append(cols, a)
-	}
-	return cols, nil
-}
-
-// gatherEvents builds an event-schema record of the given rows of cols.
-func gatherEvents(cols []arrow.Array, rows []int) (arrow.Record, error) {
-	fields := EventSchema.Fields()
-	out := make([]arrow.Array, len(cols))
-	defer func() {
-		for _, a := range out {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	for i, c := range cols {
-		b := array.NewBuilder(memory.DefaultAllocator, fields[i].Type)
-		if err := AppendRows(b, c, rows); err != nil {
-			b.Release()
-			return nil, fmt.Errorf("column %s: %w", fields[i].Name, err)
-		}
-		out[i] = b.NewArray()
-		b.Release()
-	}
-	return array.NewRecord(EventSchema, out, int64(len(rows))), nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,7 @@ func readTestEvents(t *testing.T, s *Store) []testEvent {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer m.Release()
 	var out []testEvent
 	for _, fe := range m.Files {
 		f, err := orcfile.OpenFile(s.FilePath(fe.Path))
@@ -174,7 +176,7 @@ func compactFixture(t *testing.T) (s *Store, all []testEvent, now time.Time) {
 
 func TestCompactMergesWithoutLosingEvents(t *testing.T) {
 	s, all, now := compactFixture(t)
-	before, _ := s.Snapshot()
+	before, _ := s.ReadManifest()
 	res, err := s.Compact(context.Background(), CompactOptions{Now: func() time.Time { return now }, NoRetention: true})
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +185,7 @@ func TestCompactMergesWithoutLosingEvents(t *testing.T) {
 	if !reflect.DeepEqual(sortedEvents(got), sortedEvents(all)) {
 		t.Fatalf("compaction changed the events: %d before, %d after", len(all), len(got))
 	}
-	after, _ := s.Snapshot()
+	after, _ := s.ReadManifest()
 	perDate := map[string]int{}
 	for _, f := range after.Files {
 		perDate[f.Date]++
@@ -234,7 +236,7 @@ func TestCompactAppliesRetention(t *testing.T) {
 	if res.EventsExpired != expired || res.FilesExpired != 2 || res.EventsAfter != int64(len(want)) {
 		t.Errorf("result %+v, want %d expired in 2 whole files and part of 2024-06-03", res, expired)
 	}
-	after, _ := s.Snapshot()
+	after, _ := s.ReadManifest()
 	for _, f := range after.Files {
 		if f.Date == "2024-06-01" {
 			t.Errorf("expired partition still listed: %+v", f)
@@ -273,12 +275,20 @@ func TestCompactInterruptedLeavesStoreAsItWas(t *testing.T) {
 	if got := readTestEvents(t, s); !reflect.DeepEqual(sortedEvents(got), sortedEvents(all)) {
 		t.Fatal("events changed")
 	}
-	// A crash (no Close) is covered by Begin's orphan cleanup: simulate one
-	// by leaving a written-but-unpublished file behind.
-	orphan := filepath.Join(s.Dir, "data", "eventdate=2024-06-05", "crashed.orc")
-	if err := os.WriteFile(orphan, []byte("half a file"), 0o644); err != nil {
+	// A crash (no Close) is covered by the next writer's cleanup of what
+	// the dead one journaled: simulate one.
+	tx, err := s.Begin()
+	if err != nil {
 		t.Fatal(err)
 	}
+	rel, f, err := tx.NewFile("2024-06-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("half a file")
+	f.Close()
+	tx.crash()
+	orphan := s.FilePath(rel)
 	if _, err := s.Compact(context.Background(), CompactOptions{Now: func() time.Time { return now }, NoRetention: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -303,4 +313,48 @@ func dataFiles(t *testing.T, s *Store) []string {
 	})
 	sort.Strings(out)
 	return out
+}
+
+// TestCompactExternalMerge: with a memory limit far below a partition's
+// size, compaction sorts through intermediate runs, merged two at a time
+// over several levels, and writes exactly what an in-memory merge writes,
+// in the same order (ties in eventTime keep input order), with no run
+// file left behind.
+func TestCompactExternalMerge(t *testing.T) {
+	type result struct {
+		events []testEvent
+		files  int
+		runs   int
+	}
+	compact := func(limit int64, maxRows int) result {
+		s, all, now := compactFixture(t)
+		res, err := s.Compact(context.Background(), CompactOptions{Now: func() time.Time { return now }, NoRetention: true, MemoryLimit: limit, MaxFileRows: maxRows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := readTestEvents(t, s)
+		if !reflect.DeepEqual(sortedEvents(got), sortedEvents(all)) {
+			t.Fatalf("limit %d: compaction changed the events: %d before, %d after", limit, len(all), len(got))
+		}
+		for _, f := range dataFiles(t, s) {
+			if strings.Contains(f, "_run-") {
+				t.Fatalf("limit %d: run file left: %s", limit, f)
+			}
+		}
+		if b, _ := os.ReadFile(filepath.Join(s.Dir, journalName)); len(b) != 0 {
+			t.Fatalf("limit %d: journal not emptied: %q", limit, b)
+		}
+		return result{got, res.FilesAfter, res.Runs}
+	}
+	for _, maxRows := range []int{0, 97} {
+		mem := compact(512<<20, maxRows)
+		ext := compact(24<<10, maxRows) // a run holds ~12 KiB of decoded rows: dozens of runs
+		if want := map[int]int{0: 5, 97: 2}[maxRows]; mem.runs != 0 || ext.runs < want {
+			t.Fatalf("runs: %d in memory, %d external (want 0, and %d or more: each merged partition through runs, one in two levels)", mem.runs, ext.runs, want)
+		}
+		if !reflect.DeepEqual(mem.events, ext.events) || mem.files != ext.files {
+			t.Fatalf("maxRows %d: the external merge wrote %d events in %d files, in-memory %d in %d, or another order",
+				maxRows, len(ext.events), ext.files, len(mem.events), mem.files)
+		}
+	}
 }

@@ -69,7 +69,12 @@ func (s *Store) Estimate(ctx context.Context, m *Manifest, spec ScanSpec) (ScanE
 // estimateFile estimates one file's part of a scan.
 func (s *Store) estimateFile(fe FileEntry, spec ScanSpec, snap *metaSnapshot, read []string) (ScanEstimate, error) {
 	var e ScanEstimate
-	abs := s.FilePath(fe.Path)
+	// The path is checked as a scan checks it (paths.go), and the tail
+	// when the file is opened.
+	abs, err := s.resolve(fe.Path, nil)
+	if err != nil {
+		return e, err
+	}
 	fm, planned := snap.lookup(fe)
 	var stripes []int
 	if planned {
@@ -79,7 +84,7 @@ func (s *Store) estimateFile(fe FileEntry, spec ScanSpec, snap *metaSnapshot, re
 			if !mayMatchCols(func(path string) (orcfile.Statistics, bool) { return fm.stat(i, path) }, spec) {
 				continue
 			}
-			_, out, err := screenUnit(scanUnit{abs: abs, stripe: i, fm: fm}, spec)
+			_, out, err := screenUnit(scanUnit{abs: abs, stripe: i, fm: fm, fe: &fe}, spec)
 			if err != nil {
 				return e, err
 			}
@@ -91,7 +96,7 @@ func (s *Store) estimateFile(fe FileEntry, spec ScanSpec, snap *metaSnapshot, re
 			return e, nil
 		}
 	}
-	f, err := orcfile.OpenFile(abs)
+	f, err := openUnit(scanUnit{abs: abs, fe: &fe})
 	if err != nil {
 		return e, err
 	}

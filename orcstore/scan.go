@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -37,6 +38,8 @@ type ScanOptions struct {
 // Scanner reads one snapshot of a store for a ScanSpec. Files and stripes
 // are read in parallel, so batches arrive in no particular order.
 type Scanner struct {
+	snap   *Manifest // kept reachable: its lease keeps the files (lease.go)
+	dirs   map[string]error
 	schema *arrow.Schema
 	out    chan scanResult
 	cancel context.CancelFunc
@@ -74,6 +77,25 @@ type scanUnit struct {
 	stripe int
 	span   timeSpan  // the stripe's eventTime statistics (top-N pruning)
 	fm     *fileMeta // the file's snapshot entry, when planned from it (scan_meta.go)
+	// fe is the file's manifest entry when planned from the snapshot: the
+	// worker that opens the file checks its tail against it (openUnit).
+	fe *FileEntry
+}
+
+// openUnit opens a unit's file. A file planned from its tail was checked
+// against its manifest entry then (openEntry); one planned from the
+// metadata snapshot is checked here, by the first worker that opens it
+// (orcfile caches the parsed tail, so later units pay a comparison).
+func openUnit(u scanUnit) (*orcfile.File, error) {
+	f, err := orcfile.OpenFile(u.abs)
+	if err != nil || u.fe == nil {
+		return f, err
+	}
+	if err := checkTail(f, *u.fe); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // OutputSchema is the schema of a scan's records for spec: one column per
@@ -136,7 +158,7 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 		opts.Allocator = memory.DefaultAllocator
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	sc := &Scanner{schema: schema, out: make(chan scanResult, opts.Workers), cancel: cancel}
+	sc := &Scanner{snap: m, dirs: map[string]error{}, schema: schema, out: make(chan scanResult, opts.Workers), cancel: cancel}
 	if spec.Time.Empty() && !spec.NoPruning {
 		sc.stats.FilesSkipped = len(m.Files)
 		close(sc.out)
@@ -201,7 +223,7 @@ func (s *Store) Scan(ctx context.Context, m *Manifest, spec ScanSpec, opts ScanO
 					}
 				}
 				if err := sc.scanUnit(ctx, u, spec, read, opts); err != nil {
-					sc.send(ctx, scanResult{err: err})
+					sc.send(ctx, scanResult{err: unitError(u, err)})
 					cancel()
 					return
 				}
@@ -274,9 +296,9 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 	if fm, ok := sc.meta.lookup(fe); ok {
 		return sc.planFileMeta(ctx, s, fe, fm, spec, units)
 	}
-	f, err := orcfile.OpenFile(s.FilePath(fe.Path))
+	f, abs, err := s.openEntry(fe, sc.dirs)
 	if err != nil {
-		return fmt.Errorf("store %q: %w", s.Info.Name, err)
+		return err
 	}
 	sc.addStats(ScanStats{FilesRead: 1})
 	defer func() {
@@ -286,11 +308,11 @@ func (sc *Scanner) planFile(ctx context.Context, s *Store, fe FileEntry, spec Sc
 	}()
 	var queued []scanUnit
 	for i := range f.Stripes() {
-		u := scanUnit{abs: s.FilePath(fe.Path), stripe: i}
+		u := scanUnit{abs: abs, stripe: i}
 		if !spec.NoPruning {
 			stats, err := f.StripeStatistics(i)
 			if err != nil {
-				return err
+				return s.fileError(fe.Path, abs, err)
 			}
 			if !mayMatch(f, stats, spec) {
 				sc.addStats(ScanStats{StripesSkipped: 1})
@@ -338,7 +360,7 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		}
 	}
 	st := ScanStats{StripesRead: 1}
-	f, err := orcfile.OpenFile(u.abs)
+	f, err := openUnit(u)
 	if err != nil {
 		return err
 	}
@@ -417,6 +439,14 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 	}
 	sc.addStats(st)
 	return nil
+}
+
+// unitError names the unit's file in err unless orcfile did.
+func unitError(u scanUnit, err error) error {
+	if strings.Contains(err.Error(), u.abs) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", u.abs, err)
 }
 
 func (b ScanBatch) len() int {

@@ -42,7 +42,7 @@ func (sc *Scanner) scanUnitLate(ctx context.Context, u scanUnit, spec ScanSpec, 
 	if sc.order == nil || sc.order.lateRows() <= 0 || len(read) < 2 {
 		return false, nil
 	}
-	f, err := orcfile.OpenFile(u.abs)
+	f, err := openUnit(u)
 	if err != nil {
 		return false, err
 	}

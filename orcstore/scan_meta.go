@@ -18,11 +18,17 @@ import (
 
 // planFileMeta is planFile from snapshot entry fm.
 func (sc *Scanner) planFileMeta(ctx context.Context, s *Store, fe FileEntry, fm *fileMeta, spec ScanSpec, units chan<- scanUnit) error {
+	// The path is checked as for a file planned from its tail (paths.go);
+	// the tail, by the worker that opens the file (openUnit).
+	abs, err := s.resolve(fe.Path, sc.dirs)
+	if err != nil {
+		return s.fileError(fe.Path, abs, err)
+	}
 	sc.addStats(ScanStats{FilesRead: 1})
-	abs := s.FilePath(fe.Path)
+	entry := fe
 	var queued []scanUnit
 	for i := range fm.stripes {
-		u := scanUnit{abs: abs, stripe: i, fm: fm}
+		u := scanUnit{abs: abs, stripe: i, fm: fm, fe: &entry}
 		col := func(path string) (orcfile.Statistics, bool) { return fm.stat(i, path) }
 		if !mayMatchCols(col, spec) {
 			sc.addStats(ScanStats{StripesSkipped: 1})
@@ -82,7 +88,8 @@ func screenUnit(u scanUnit, spec ScanSpec) (groups int, out bool, err error) {
 			keep[g] = timeMayMatch(sm.groups[g], spec.Time)
 		}
 	}
-	ref := orcfile.FileRef{Path: u.abs, Size: fm.size, ModTime: time.Unix(0, fm.modTime), Compression: fm.compression, BlockSize: fm.blockSize}
+	ref := orcfile.FileRef{Path: u.abs, Size: fm.size, ModTime: time.Unix(0, fm.modTime), Compression: fm.compression, BlockSize: fm.blockSize,
+		Checked: u.fe != nil && u.fe.TailChecksum != ""}
 	for _, p := range spec.Prune {
 		if !anyTrue(keep) {
 			break

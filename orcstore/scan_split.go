@@ -103,7 +103,7 @@ type splitBatch struct {
 // scanUnitSplit reads stripe u with two readers (see above). It returns
 // false, having read nothing, when the stripe is not worth splitting.
 func (sc *Scanner) scanUnitSplit(ctx context.Context, u scanUnit, spec ScanSpec, read []string, opts ScanOptions) (bool, error) {
-	f, err := orcfile.OpenFile(u.abs)
+	f, err := openUnit(u)
 	if err != nil {
 		return false, err
 	}
@@ -186,7 +186,7 @@ func (sc *Scanner) scanUnitSplit(ctx context.Context, u scanUnit, spec ScanSpec,
 // all), each on its own file handle: the readers of one stripe run on
 // different goroutines.
 func openStripe(ctx context.Context, u scanUnit, keep []bool, o orcfile.ScanOptions) (*orcfile.File, *orcfile.Scanner, error) {
-	g, err := orcfile.OpenFile(u.abs)
+	g, err := openUnit(u)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -137,31 +137,38 @@ func (s *txSources) next(cur []SourceLog) []SourceLog {
 	return append(out, s.added...)
 }
 
-// committed resets after a commit, returning the logs to delete and
-// forgetting the new ones as uncommitted; the caller holds tx.mu.
-func (s *txSources) committed(created map[string]bool) (gone []string) {
+// retired lists the committed logs the next commit (at version v) drops:
+// a reader of an older snapshot may still be reading them, so they are
+// deleted as replaced data files are, once no reader holds that snapshot.
+// The caller holds tx.mu.
+func (s *txSources) retired(cur []SourceLog, v int64) []RetiredFile {
+	var out []RetiredFile
+	for _, l := range cur {
+		if s.dropped[l.Path] {
+			out = append(out, RetiredFile{Path: l.Path, Version: v})
+		}
+	}
+	return out
+}
+
+// committed resets after a commit, forgetting the new logs as uncommitted;
+// the caller holds tx.mu.
+func (s *txSources) committed(created map[string]bool) {
 	for _, l := range s.added {
 		delete(created, l.Path)
 	}
-	for p := range s.dropped {
-		gone = append(gone, p)
-	}
 	s.added, s.dropped = nil, nil
-	return gone
-}
-
-// keep marks the committed logs as files Begin must not remove.
-func sourcesKeep(m *Manifest, keep map[string]bool) {
-	for _, l := range m.Sources {
-		keep[l.Path] = true
-	}
 }
 
 // Sources calls fn for every object in m's source log, oldest first (a key
 // may appear more than once when a changed object was ingested again).
 func (s *Store) Sources(m *Manifest, fn func(SourceObject)) error {
 	for _, l := range m.Sources {
-		f, err := os.Open(s.FilePath(l.Path))
+		abs, err := s.resolve(l.Path, nil)
+		if err != nil {
+			return fmt.Errorf("store %q: source log: %w", s.Info.Name, err)
+		}
+		f, err := os.Open(abs)
 		if err != nil {
 			return fmt.Errorf("store %q: source log: %w", s.Info.Name, err)
 		}

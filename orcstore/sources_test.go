@@ -21,6 +21,8 @@ func TestSourcesCommitWithTheirFiles(t *testing.T) {
 	}
 	if m, _ := s.Snapshot(); len(m.Sources) != 0 {
 		t.Fatal("sources visible before the commit")
+	} else {
+		m.Release()
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
@@ -38,6 +40,7 @@ func TestSourcesCommitWithTheirFiles(t *testing.T) {
 	if n := countFiles(t, filepath.Join(s.Dir, "sources")); n != 1 {
 		t.Fatalf("%d source log files, want the committed one", n)
 	}
+	m.Release()
 
 	for i, etag := range []string{"3", "4"} {
 		tx, _ := s.Begin()
@@ -47,6 +50,12 @@ func TestSourcesCommitWithTheirFiles(t *testing.T) {
 		}
 		tx.Close()
 	}
+	// A reader holding the snapshot before the compaction keeps its logs
+	// readable; they go once it releases it and a writer comes by.
+	held, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tx, _ = s.Begin()
 	if err := tx.CompactSources(); err != nil {
 		t.Fatal(err)
@@ -55,7 +64,14 @@ func TestSourcesCommitWithTheirFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx.Close()
+	if old, err := s.SourceObjects(held); err != nil || old["s3://b/a"].ETag != "4" {
+		t.Fatalf("a held snapshot's source log after compaction: %v %v", old, err)
+	}
+	held.Release()
+	tx, _ = s.Begin() // deletes the retired logs no reader holds
+	tx.Close()
 	m, _ = s.Snapshot()
+	defer m.Release()
 	if len(m.Sources) != 1 || m.Sources[0].Count != 2 {
 		t.Fatalf("compacted log: %+v", m.Sources)
 	}

@@ -36,8 +36,10 @@ const manifestName = "manifest.json"
 // read. It is replaced atomically (write to a temporary file, fsync, rename,
 // fsync the folder), so a reader always sees a whole snapshot and a crash at
 // any instant leaves the previous one intact. Files not listed are never
-// read; the next writer removes them.
+// read. Its format, checksums and checks are in manifest.go; how long the
+// files of a snapshot stay readable is in doc.go.
 type Manifest struct {
+	Format      int          `json:"format,omitempty"` // 2: with checksums (manifest.go); 0 or 1: older
 	Version     int64        `json:"version"`
 	CommittedAt time.Time    `json:"committedAt,omitempty"`
 	Files       []FileEntry  `json:"files"`
@@ -51,6 +53,15 @@ type Manifest struct {
 	// ingestlog.go).
 	Dropped    []DroppedFile `json:"dropped,omitempty"`
 	LastIngest *IngestRecord `json:"lastIngest,omitempty"`
+
+	// Retired are files that earlier snapshots listed and this one does not
+	// (compaction, retention), kept until no reader holds such a snapshot
+	// (lease.go).
+	Retired []RetiredFile `json:"retired,omitempty"`
+	// Checksum is the manifest's own, read from its trailer (manifest.go).
+	Checksum string `json:"checksum,omitempty"`
+
+	lease *lease // the reader's hold on the files (Snapshot), or nil
 }
 
 // FileEntry describes one committed ORC file.
@@ -61,6 +72,20 @@ type FileEntry struct {
 	Bytes   int64     `json:"bytes"`
 	MinTime time.Time `json:"minEventTime"`
 	MaxTime time.Time `json:"maxEventTime"`
+
+	// Checksum is the xxh3-64 of the whole file and TailChecksum of its
+	// tail (metadata, footer and postscript, what opening it reads), as 16
+	// hex digits; both empty for files written before ctlake kept them.
+	Checksum     string `json:"xxh3,omitempty"`
+	TailChecksum string `json:"tailXxh3,omitempty"`
+}
+
+// RetiredFile is a file dropped from the snapshot at Version and not yet
+// deleted.
+type RetiredFile struct {
+	Path    string `json:"path"`
+	Version int64  `json:"retiredAtVersion"`
+	Bytes   int64  `json:"bytes"`
 }
 
 // RejectFile is an NDJSON file of events that could not be stored.
@@ -111,17 +136,23 @@ func (m *Manifest) TimeRange() (lo, hi time.Time) {
 	return lo, hi
 }
 
-// Snapshot reads the store's current manifest. Queries take one snapshot and
-// read only its files, so a concurrent ingest never shows them half its work.
+// Snapshot reads the store's current manifest for a query. Queries take one
+// snapshot and read only its files, so a concurrent ingest never shows them
+// half its work; the snapshot holds a reader's lease (lease.go) so that its
+// files stay readable whatever compaction and retention do meanwhile, until
+// Release.
 func (s *Store) Snapshot() (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(s.Dir, manifestName))
+	l, err := s.takeLease()
 	if err != nil {
-		return nil, fmt.Errorf("store %q: %w", s.Info.Name, err)
+		return nil, err
 	}
-	m := &Manifest{}
-	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("store %q: manifest: %w", s.Info.Name, err)
+	m, err := s.readManifest()
+	if err != nil {
+		l.release()
+		return nil, err
 	}
+	l.setVersion(m.Version)
+	m.lease = l
 	return m, nil
 }
 
@@ -143,34 +174,45 @@ type Tx struct {
 	mu       sync.Mutex
 	store    *Store
 	lock     *fileLock
+	journal  *journal
 	current  Manifest
 	pending  []FileEntry
 	removed  map[string]bool
 	rejects  []RejectFile
 	totals   Totals
 	created  map[string]bool // paths created by this Tx and not yet committed
+	strays   []string        // unlisted files found by Begin (journal.go)
+	kept     int             // retired files a live reader still holds (after the last purge)
 	released bool
 	src      txSources // source log changes for the next commit (sources.go)
 	ingest   txIngest  // dropped-event files, the ingest record, resolved rejects (ingestlog.go)
 }
 
-// Begin takes the store's writer lock and removes whatever a crashed writer
-// left behind (files not listed in the manifest).
+// Begin takes the store's writer lock, removes what a crashed writer left
+// behind (the files its journal names that the manifest does not list) and
+// deletes retired files that no reader holds any more.
 func (s *Store) Begin() (*Tx, error) {
 	lock, err := acquireLock(s.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("store %q: %w", s.Info.Name, err)
 	}
-	m, err := s.Snapshot()
+	m, err := s.readManifest()
 	if err != nil {
 		lock.release()
 		return nil, err
 	}
-	tx := &Tx{store: s, lock: lock, current: *m, removed: map[string]bool{}, created: map[string]bool{}}
-	if err := tx.removeOrphans(); err != nil {
+	j, err := openJournal(s.Dir)
+	if err != nil {
+		lock.release()
+		return nil, fmt.Errorf("store %q: write journal: %w", s.Info.Name, err)
+	}
+	tx := &Tx{store: s, lock: lock, journal: j, current: *m, removed: map[string]bool{}, created: map[string]bool{}}
+	if err := tx.recover(); err != nil {
+		j.close()
 		lock.release()
 		return nil, err
 	}
+	tx.purge() // best effort, as after a commit
 	return tx, nil
 }
 
@@ -180,47 +222,6 @@ func (tx *Tx) Current() *Manifest {
 	defer tx.mu.Unlock()
 	m := tx.current
 	return &m
-}
-
-// removeOrphans deletes files under data/ and rejects/ that the manifest does
-// not list: leftovers of a writer that died before its commit.
-func (tx *Tx) removeOrphans() error {
-	keep := map[string]bool{}
-	for _, f := range tx.current.Files {
-		keep[f.Path] = true
-	}
-	for _, r := range tx.current.Rejects {
-		keep[r.Path] = true
-	}
-	sourcesKeep(&tx.current, keep)
-	for _, d := range tx.current.Dropped {
-		keep[d.Path] = true
-	}
-	for _, sub := range []string{"data", "rejects", "sources", droppedDir} {
-		root := filepath.Join(tx.store.Dir, sub)
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return nil
-				}
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			rel, _ := filepath.Rel(tx.store.Dir, p)
-			if !keep[filepath.ToSlash(rel)] {
-				if err := os.Remove(p); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store %q: cleaning up after an interrupted write: %w", tx.store.Info.Name, err)
-		}
-	}
-	return nil
 }
 
 // NewFile creates a new, uniquely named ORC file in the eventdate partition
@@ -242,18 +243,47 @@ func (tx *Tx) NewRejectFile() (rel string, f *os.File, err error) {
 }
 
 func (tx *Tx) create(rel string) (string, *os.File, error) {
+	if err := checkStorePath(rel); err != nil {
+		return "", nil, err
+	}
 	abs := tx.store.FilePath(rel)
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return "", nil, err
 	}
-	f, err := os.OpenFile(abs, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if _, err := tx.store.resolve(rel, nil); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", nil, err // a folder on the way is a symbolic link
+	}
+	tx.mu.Lock()
+	if tx.released {
+		tx.mu.Unlock()
+		return "", nil, errors.New("create after close")
+	}
+	err := tx.journal.add(rel)
+	if err == nil {
+		tx.created[rel] = true
+	}
+	tx.mu.Unlock()
 	if err != nil {
 		return "", nil, err
 	}
+	f, err := os.OpenFile(abs, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		tx.mu.Lock()
+		delete(tx.created, rel)
+		tx.mu.Unlock()
+		return "", nil, err
+	}
+	return rel, f, nil
+}
+
+// discard deletes a file this Tx created and will not commit.
+func (tx *Tx) discard(rel string) {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
-	tx.created[rel] = true
-	return rel, f, nil
+	if tx.created[rel] {
+		tx.store.removeStoreFile(rel)
+		delete(tx.created, rel)
+	}
 }
 
 // AddFile makes a finished file part of the next commit. The file must be
@@ -310,7 +340,8 @@ func (tx *Tx) Count(t Totals) {
 }
 
 // Commit atomically publishes everything added or removed since the last
-// commit.
+// commit. Removed files are retired, not deleted: they are deleted once no
+// reader's snapshot lists them (purge).
 func (tx *Tx) Commit() error {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
@@ -322,10 +353,14 @@ func (tx *Tx) Commit() error {
 		CommittedAt: time.Now().UTC(),
 		Totals:      tx.current.Totals,
 	}
-	var gone []string
+	for _, r := range tx.current.Retired {
+		if _, err := tx.store.resolve(r.Path, nil); !errors.Is(err, fs.ErrNotExist) {
+			next.Retired = append(next.Retired, r) // not deleted yet
+		}
+	}
 	for _, f := range tx.current.Files {
 		if tx.removed[f.Path] {
-			gone = append(gone, f.Path)
+			next.Retired = append(next.Retired, RetiredFile{Path: f.Path, Version: next.Version, Bytes: f.Bytes})
 			continue
 		}
 		next.Files = append(next.Files, f)
@@ -339,10 +374,14 @@ func (tx *Tx) Commit() error {
 	next.Totals.Filtered += tx.totals.Filtered
 	next.Totals.Rejected += tx.totals.Rejected
 	next.Sources = tx.src.next(tx.current.Sources)
+	next.Retired = append(next.Retired, tx.src.retired(tx.current.Sources, next.Version)...)
+	if err := next.validate(); err != nil {
+		return fmt.Errorf("store %q: commit: %w", tx.store.Info.Name, err)
+	}
 	// The pruning metadata of the new snapshot (metasnap.go). Best effort:
 	// files without an entry are planned from their tails.
 	writeMetaSnapshot(tx.store.Dir, &next)
-	if err := writeJSONAtomic(filepath.Join(tx.store.Dir, manifestName), next); err != nil {
+	if err := tx.store.writeManifest(next); err != nil {
 		return fmt.Errorf("store %q: commit: %w", tx.store.Info.Name, err)
 	}
 	for _, e := range tx.pending {
@@ -355,15 +394,50 @@ func (tx *Tx) Commit() error {
 		delete(tx.created, d.Path)
 	}
 	tx.ingest.committed()
+	tx.src.committed(tx.created)
 	tx.current, tx.pending, tx.rejects, tx.totals = next, nil, nil, Totals{}
 	tx.removed = map[string]bool{}
-	gone = append(gone, tx.src.committed(tx.created)...)
-	// Readers holding an older snapshot may still be reading a removed file;
-	// they retry on the new snapshot (see OpenSnapshotFile).
-	for _, p := range gone {
-		os.Remove(tx.store.FilePath(p))
+	// The commit stands whatever happens to the deletions: a file not
+	// deleted now stays retired, and a later writer deletes it.
+	tx.purgeLocked()
+	return nil
+}
+
+// purge deletes the retired files no live reader holds any more.
+func (tx *Tx) purge() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	return tx.purgeLocked()
+}
+
+func (tx *Tx) purgeLocked() error {
+	tx.kept = 0
+	if len(tx.current.Retired) == 0 {
+		return nil
+	}
+	rd, err := tx.store.liveReaders()
+	if err != nil {
+		return err
+	}
+	for _, r := range tx.current.Retired {
+		if !rd.mayDelete(r.Version) {
+			tx.kept++
+			continue
+		}
+		if err := tx.store.removeStoreFile(r.Path); err != nil {
+			return fmt.Errorf("store %q: deleting replaced file: %w", tx.store.Info.Name, err)
+		}
 	}
 	return nil
+}
+
+// KeptForReaders is how many replaced files the last commit (or Begin)
+// left on disk because a running query's snapshot still lists them; a later
+// writer deletes them once those queries end.
+func (tx *Tx) KeptForReaders() int {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	return tx.kept
 }
 
 // Close releases the lock and deletes files this Tx created but never
@@ -375,20 +449,31 @@ func (tx *Tx) Close() error {
 		return nil
 	}
 	tx.released = true
+	clean := true
 	for rel := range tx.created {
-		os.Remove(tx.store.FilePath(rel))
+		if err := tx.store.removeStoreFile(rel); err != nil {
+			clean = false
+		}
 	}
+	if clean {
+		tx.journal.reset() // else the next writer retries from it
+	}
+	tx.journal.close()
 	return tx.lock.release()
 }
 
-// writeJSONAtomic replaces path with v as indented JSON: write a temporary
-// file beside it, fsync it, rename it over path, fsync the folder.
+// writeJSONAtomic replaces path with v as indented JSON (writeFileAtomic).
 func writeJSONAtomic(p string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
+	return writeFileAtomic(p, append(b, '\n'))
+}
+
+// writeFileAtomic replaces path with b: write a temporary file beside it,
+// fsync it, rename it over path, fsync the folder.
+func writeFileAtomic(p string, b []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
 	if err != nil {
 		return err

@@ -86,7 +86,7 @@ func TestTxCommitIsAtomicAndCleansUp(t *testing.T) {
 	}
 	e1 := writeFile(t, tx, "2024-05-01", 10)
 	// Not committed yet: readers see nothing.
-	if m, _ := s.Snapshot(); len(m.Files) != 0 {
+	if m, _ := s.ReadManifest(); len(m.Files) != 0 {
 		t.Fatalf("uncommitted file visible: %v", m.Files)
 	}
 	tx.Count(Totals{Ingested: 10})
@@ -97,7 +97,7 @@ func TestTxCommitIsAtomicAndCleansUp(t *testing.T) {
 	if err := tx.Close(); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := s.Snapshot()
+	m, _ := s.ReadManifest()
 	if len(m.Files) != 1 || m.Files[0] != e1 || m.Rows() != 10 || m.Totals.Ingested != 10 || m.Version != 1 {
 		t.Fatalf("snapshot %+v", m)
 	}
@@ -108,16 +108,34 @@ func TestTxCommitIsAtomicAndCleansUp(t *testing.T) {
 		}
 	}
 
-	// A crashed writer's file (never in the manifest) is removed by the next Begin.
-	orphan := filepath.Join(s.Dir, "data", "eventdate=2024-05-03", "crashed.orc")
-	os.MkdirAll(filepath.Dir(orphan), 0o755)
-	os.WriteFile(orphan, []byte("partial"), 0o644)
+	// A crashed writer's file (journaled, never in the manifest) is removed
+	// by the next Begin; a file no writer journaled is left alone.
+	tx, err = s.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, f, err := tx.NewFile("2024-05-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("partial")
+	f.Close()
+	tx.crash()
+	orphan := s.FilePath(rel)
+	foreign := filepath.Join(s.Dir, "data", "eventdate=2024-05-03", "copied-in.orc")
+	os.WriteFile(foreign, []byte("not ours"), 0o644)
 	tx, err = s.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
 		t.Fatalf("orphan survived: %v", err)
+	}
+	if _, err := os.Stat(foreign); err != nil {
+		t.Fatalf("a file the writer cannot prove its own was deleted: %v", err)
+	}
+	if got := tx.Strays(); len(got) != 1 || got[0] != "data/eventdate=2024-05-03/copied-in.orc" {
+		t.Fatalf("strays %v", got)
 	}
 	if _, err := os.Stat(s.FilePath(e1.Path)); err != nil {
 		t.Fatalf("committed file removed: %v", err)
@@ -129,7 +147,7 @@ func TestTxCommitIsAtomicAndCleansUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx.Close()
-	m, _ = s.Snapshot()
+	m, _ = s.ReadManifest()
 	if len(m.Files) != 1 || m.Files[0].Path != e2.Path {
 		t.Fatalf("after compaction-like commit: %+v", m.Files)
 	}
@@ -220,4 +238,14 @@ func TestDDL(t *testing.T) {
 	if _, err := s.DDL("mysql", "", ""); err == nil {
 		t.Fatal("unknown dialect accepted")
 	}
+}
+
+// crash ends a Tx the way a killed process does: the lock and journal are
+// dropped, nothing is cleaned up.
+func (tx *Tx) crash() {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.released = true
+	tx.journal.close()
+	tx.lock.release()
 }

@@ -84,10 +84,11 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 	if q != nil {
 		root, names, err = b.bindQuery(q)
 	}
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = b.foldConstants(root)
 	}
-	if err := b.foldConstants(root); err != nil {
+	if err != nil {
+		b.releaseSnapshots()
 		return nil, err
 	}
 	// The console's time range narrows every scan before the rules run,
@@ -95,6 +96,7 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 	scopeScans(root, opts.TimeScope)
 	if !opts.NoRules {
 		if root, err = b.optimize(root); err != nil {
+			b.releaseSnapshots()
 			return nil, err
 		}
 		pruneColumns(root)
@@ -108,8 +110,16 @@ func Build(query string, stmt sql.Statement, opts Options) (*Plan, error) {
 			root = b.once(root, RuleDynamicFilter, dynamicFilter)
 		}
 	}
-	p.Root, p.Names, p.Fired = root, names, b.fired
+	p.Root, p.Names, p.Fired, p.Snapshots = root, names, b.fired, b.snapshots
 	return p, nil
+}
+
+// releaseSnapshots ends the leases of the snapshots taken so far, for a
+// statement that fails to bind: no plan holds them.
+func (b *binder) releaseSnapshots() {
+	for _, s := range b.snapshots {
+		s.Release()
+	}
 }
 
 // binder holds what binding one statement needs.
@@ -122,6 +132,8 @@ type binder struct {
 	growable map[*Logic]bool
 	// lambdaIDs numbers the lambdas bound so far (LambdaVar.ID).
 	lambdaIDs int
+	// snapshots are the store snapshots taken so far (Plan.Snapshots).
+	snapshots []*orcstore.Manifest
 	rels      int // relations (FROM items) numbered so far
 	// corr is set while the block of a subquery is bound: the enclosing
 	// scope, and what the block found correlated (see bind_subquery.go).

@@ -83,6 +83,7 @@ func (b *binder) scan(t *sql.TableRef) (Node, *scope, error) {
 	if err != nil {
 		return nil, nil, b.errorf(t.Pos, ErrUnknownTable, "%v", err)
 	}
+	b.snapshots = append(b.snapshots, snap)
 	cols, err := storeColumns()
 	if err != nil {
 		return nil, nil, err

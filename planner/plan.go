@@ -11,6 +11,10 @@ type Plan struct {
 	Names   []string // result column names, Lake's rules (alias, last path segment, _colN)
 	Explain bool     // EXPLAIN: print the plan, do not run it
 	Analyze bool     // EXPLAIN ANALYZE: run it, then print the plan with runtime figures
+	// Snapshots are the store snapshots the plan's scans read, each
+	// holding a reader lease on its files (orcstore.Manifest.Release):
+	// every one taken while binding, also of scans later rewritten away.
+	Snapshots []*orcstore.Manifest
 	// Fired counts the optimizer's rewrites by rule name (optimize.go), so
 	// that tests can require a rule to fire.
 	Fired map[string]int

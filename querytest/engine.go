@@ -75,6 +75,7 @@ func (r *Runner) Query(ctx context.Context, query string, noPushdown bool) (*Res
 		return nil, err
 	}
 	if q.Plan.Explain {
+		q.Close()
 		return nil, fmt.Errorf("EXPLAIN statement where a query was expected")
 	}
 	rows, err := q.Open(ctx)
@@ -108,6 +109,7 @@ func (r *Runner) Explain(query string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer q.Close()
 	return q.Explain(), nil
 }
 

@@ -136,7 +136,11 @@ func Export(ctx context.Context, c *Client, prefix string, store *orcstore.Store
 			defer func() { <-sem }()
 			rel := "eventdate=" + fe.Date + "/" + path.Base(fe.Path)
 			ef := ExportedFile{Key: rel, Date: fe.Date, Rows: fe.Rows, MinTime: fe.MinTime, MaxTime: fe.MaxTime}
-			uploaded, err := c.exportFile(ctx, up, prefix+rel, store.FilePath(fe.Path), &ef, existing[prefix+rel], opts.PartSize)
+			local, err := store.ListedPath(fe.Path) // no link out of the store
+			uploaded := false
+			if err == nil {
+				uploaded, err = c.exportFile(ctx, up, prefix+rel, local, &ef, existing[prefix+rel], opts.PartSize)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

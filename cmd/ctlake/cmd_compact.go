@@ -14,9 +14,15 @@ func storeCompact(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlagSet("store compact", "NAME|ID", stderr)
 	open := dataFlag(fs)
 	noRetention := fs.Bool("no-retention", false, "only merge files; keep events older than the retention period")
+	maxRows := fs.Int("max-file-rows", 2_000_000, "cut merged files at this many events; files that hold this many already are left alone")
+	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held at once; larger partitions are merged through temporary sorted runs (see README for the process's peak)")
 	ref, err := oneArg(fs, args, "store name or ID")
 	if err != nil {
 		return err
+	}
+	limit, err := parseBytes(*memLimit)
+	if err != nil {
+		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
 	}
 	c, err := open()
 	if err != nil {
@@ -26,12 +32,15 @@ func storeCompact(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	res, err := s.Compact(ctx, orcstore.CompactOptions{NoRetention: *noRetention})
+	res, err := s.Compact(ctx, orcstore.CompactOptions{NoRetention: *noRetention, MemoryLimit: limit, MaxFileRows: *maxRows})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: merged %d partitions; files %d -> %d; events %d -> %d (%d expired by the %d-day retention, %d files dropped whole); %s -> %s\n",
 		s.Info.Name, res.PartitionsMerged, res.FilesBefore, res.FilesAfter, res.EventsBefore, res.EventsAfter,
 		res.EventsExpired, s.Info.RetentionDays, res.FilesExpired, humanBytes(res.BytesBefore), humanBytes(res.BytesAfter))
+	if res.KeptForReaders > 0 {
+		fmt.Fprintf(stdout, "%d replaced files stay on disk until the queries reading them finish; the next ingest or compaction deletes them\n", res.KeptForReaders)
+	}
 	return nil
 }

@@ -90,7 +90,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	snap, err := store.Snapshot()
+	snap, err := store.ReadManifest()
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,11 +22,15 @@ const storeUsage = `Usage: ctlake store <subcommand> [flags]
 
 Subcommands:
   create NAME [--selectors FILE] [--retention-days N] [--no-termination-protection]
-  list
+  list [--format text|json]      every store; damaged ones with what is wrong
   describe NAME|ID [--format text|json]
   update NAME|ID [--retention-days N] [--selectors FILE] [--termination-protection|--no-termination-protection]
-  delete NAME|ID                 refused while termination protection is on
-  compact NAME|ID                merge small files and apply retention
+  delete NAME|ID [--force]       refused while termination protection is on;
+                                 --force deletes a damaged store (by ID)
+  compact NAME|ID [--memory-limit SIZE] [--max-file-rows N] [--no-retention]
+                                 merge small files and apply retention
+  verify NAME|ID [--deep]        check every file against the manifest's
+                                 checksums and the files' own footers
   ddl NAME|ID --dialect trino|athena|spark [--table T] [--location URI|s3://BUCKET/PREFIX/]
   export NAME|ID s3://BUCKET/PREFIX/ [--since D] [--until D] [--dialect athena|trino|spark]
                                  upload the committed ORC files (Hive layout) for Athena/Trino/Spark
@@ -54,6 +59,8 @@ func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return storeDelete(rest, stdout, stderr)
 	case "compact":
 		return storeCompact(ctx, rest, stdout, stderr)
+	case "verify":
+		return storeVerify(ctx, rest, stdout, stderr)
 	case "ddl":
 		return storeDDL(rest, stdout, stderr)
 	case "export":
@@ -139,6 +146,14 @@ func storeCreate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// listedStore is a row of `store list --format json`: the store's settings,
+// or for a damaged one what could be read and the damage.
+type listedStore struct {
+	orcstore.Info
+	Status string `json:"status"` // Lake's status, or DAMAGED
+	Damage string `json:"damage,omitempty"`
+}
+
 func storeList(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("store list", "", stderr)
 	open := dataFlag(fs)
@@ -150,36 +165,71 @@ func storeList(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	infos, err := c.List()
+	entries, err := c.Survey()
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
-		return writeJSON(stdout, infos)
+	type row struct {
+		e      orcstore.StoreEntry
+		m      *orcstore.Manifest
+		status string
 	}
-	if len(infos) == 0 {
+	var rows []row
+	var listed []listedStore
+	for _, e := range entries {
+		r := row{e: e, status: "DAMAGED"}
+		if e.Damage == nil {
+			s := &orcstore.Store{Dir: e.Dir, Info: e.Info}
+			r.m, r.e.Damage = s.ReadManifest()
+			if r.e.Damage == nil {
+				// The Lake status the API set (STOPPED_INGESTION, PENDING_DELETION).
+				if r.status, err = lakeapi.StoreStatus(s); err != nil {
+					return err
+				}
+			}
+		}
+		rows = append(rows, r)
+		l := listedStore{Info: e.Info, Status: r.status}
+		if l.ID == "" {
+			l.ID = e.ID
+		}
+		if r.e.Damage != nil {
+			l.Status, l.Damage = "DAMAGED", r.e.Damage.Error()
+		}
+		listed = append(listed, l)
+	}
+	if *format == "json" {
+		return writeJSON(stdout, listed)
+	}
+	if len(rows) == 0 {
 		fmt.Fprintf(stdout, "no event data stores in %s; create one with 'ctlake store create NAME'\n", c.Dir)
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tID\tSTATUS\tEVENTS\tSIZE\tEVENT TIME RANGE")
-	for _, in := range infos {
-		s, err := c.Open(in.ID)
-		if err != nil {
-			return err
+	var damaged []string
+	for _, r := range rows {
+		if r.e.Damage != nil {
+			name := r.e.Info.Name
+			if name == "" {
+				name = "?"
+			}
+			fmt.Fprintf(tw, "%s\t%s\tDAMAGED\t-\t-\t-\n", name, r.e.ID)
+			damaged = append(damaged, r.e.Damage.Error())
+			continue
 		}
-		m, err := s.Snapshot()
-		if err != nil {
-			return err
-		}
-		// The Lake status the API set (STOPPED_INGESTION, PENDING_DELETION).
-		status, err := lakeapi.StoreStatus(s)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", in.Name, in.ID, status, m.Rows(), humanBytes(m.Bytes()), timeRange(m))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.e.Info.Name, r.e.ID, r.status, r.m.Rows(), humanBytes(r.m.Bytes()), timeRange(r.m))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, d := range damaged {
+		fmt.Fprintf(stdout, "damaged: %s\n", d)
+	}
+	if len(damaged) > 0 {
+		fmt.Fprintln(stdout, "(remove a damaged store with 'ctlake store delete --force ID')")
+	}
+	return nil
 }
 
 // storeDescription is what `store describe --format json` prints: Lake's
@@ -200,7 +250,7 @@ type storeDescription struct {
 }
 
 func describe(s *orcstore.Store) (storeDescription, error) {
-	m, err := s.Snapshot()
+	m, err := s.ReadManifest()
 	if err != nil {
 		return storeDescription{}, err
 	}
@@ -326,6 +376,7 @@ func storeUpdate(args []string, stdout, stderr io.Writer) error {
 func storeDelete(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("store delete", "NAME|ID", stderr)
 	open := dataFlag(fs)
+	force := fs.Bool("force", false, "delete a damaged store (one 'store list' shows as DAMAGED), by its ID")
 	ref, err := oneArg(fs, args, "store name or ID")
 	if err != nil {
 		return err
@@ -334,7 +385,14 @@ func storeDelete(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Delete(ref); err != nil {
+	del := c.Delete
+	if *force {
+		del = c.ForceDelete
+	}
+	if err := del(ref); err != nil {
+		if !*force && errors.Is(err, orcstore.ErrDamaged) {
+			return fmt.Errorf("%w (delete it anyway with 'ctlake store delete --force ID')", err)
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "deleted %s\n", ref)

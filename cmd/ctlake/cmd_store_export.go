@@ -62,6 +62,7 @@ func storeExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	defer m.Release() // its files stay until the upload ends
 	tty := isTerminal(stderr)
 	opts := s3io.ExportOptions{Since: *since, Until: *until}
 	if tty {

@@ -60,11 +60,15 @@ func (q *querier) start(ctx context.Context, query string) (*queryOutput, error)
 	}
 	// A store `ctlake serve` is deleting reads as it does through the API.
 	if err := lakeapi.CheckQueryable(pq.Plan); err != nil {
+		pq.Close()
 		return nil, err
 	}
 	switch {
 	case pq.IsExplain():
-		return &queryOutput{Explain: pq.Explain()}, nil
+		// The estimates read the snapshots' metadata: print, then release.
+		text := pq.Explain()
+		pq.Close()
+		return &queryOutput{Explain: text}, nil
 	case pq.IsAnalyze():
 		text, st, err := pq.Analyze(ctx, engine.AnalyzeTimes)
 		return &queryOutput{Explain: text, stats: st}, err

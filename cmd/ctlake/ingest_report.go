@@ -12,6 +12,11 @@ import (
 // (for a --strict ingest that refused, what was read and why nothing was
 // stored), and its problems on stderr (reportProblems).
 func reportIngest(stdout, stderr io.Writer, sum ingest.Summary, err error, store *orcstore.Store, strict bool) {
+	if err != nil && !sum.Started() {
+		// Refused before reading anything (the store is locked or
+		// damaged): a summary of zeros would suggest an ingest ran.
+		return
+	}
 	if err != nil && strict {
 		fmt.Fprintln(stdout, strictRefusal(sum, store))
 	} else {

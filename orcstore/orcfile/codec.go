@@ -111,11 +111,14 @@ var ErrCorrupt = errors.New("corrupt ORC data")
 // EncodeAll/DecodeAll; flate writers and readers are pooled because creating
 // one costs hundreds of KB.
 var (
-	zstdEncOnce  sync.Once
-	zstdEnc      *zstd.Encoder
-	zstdDecOnce  sync.Once
-	zstdDec      *zstd.Decoder
-	flateWriters = sync.Pool{New: func() any {
+	zstdEncOnce sync.Once
+	zstdEnc     *zstd.Encoder
+	// zstdChecked* write frames with content checksums (checksum.go).
+	zstdCheckedEncOnce sync.Once
+	zstdCheckedEnc     *zstd.Encoder
+	zstdDecOnce        sync.Once
+	zstdDec            *zstd.Decoder
+	flateWriters       = sync.Pool{New: func() any {
 		w, _ := flate.NewWriter(nil, flate.DefaultCompression)
 		return w
 	}}
@@ -128,13 +131,22 @@ var (
 // faster than SpeedDefault for ~13% larger files (measured on 1M rows).
 // EncodeAll runs at most "concurrency" calls at once and blocks the rest,
 // so there is one encoder per CPU: ingest writes several files at once.
-// Frames carry no content checksum (optional in zstd; Apache ORC neither
-// writes nor needs one): hashing every byte was 1% of ingest's CPU.
+// Its frames carry no content checksum (optional in zstd; Apache ORC
+// neither writes nor needs one); files written with
+// WriterOptions.Checksums use zstdCheckedEncoder instead (checksum.go).
 func zstdEncoder() *zstd.Encoder {
 	zstdEncOnce.Do(func() {
 		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true), zstd.WithEncoderCRC(false))
 	})
 	return zstdEnc
+}
+
+// zstdCheckedEncoder is zstdEncoder with content checksums in every frame.
+func zstdCheckedEncoder() *zstd.Encoder {
+	zstdCheckedEncOnce.Do(func() {
+		zstdCheckedEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true), zstd.WithEncoderCRC(true))
+	})
+	return zstdCheckedEnc
 }
 
 func zstdDecoder() *zstd.Decoder {
@@ -145,11 +157,16 @@ func zstdDecoder() *zstd.Decoder {
 }
 
 // compressBlock appends the compressed form of src to dst. It returns dst
-// unchanged and ok=false when the codec cannot make src smaller.
-func compressBlock(c Compression, dst, src []byte) ([]byte, bool) {
+// unchanged and ok=false when the codec cannot make src smaller, except
+// for checked zstd (checksum.go), whose every chunk must be a frame with a
+// checksum.
+func compressBlock(c Compression, checked bool, dst, src []byte) ([]byte, bool) {
 	start := len(dst)
 	switch c {
 	case CompressionZstd:
+		if checked {
+			return zstdCheckedEncoder().EncodeAll(src, dst), true
+		}
 		dst = zstdEncoder().EncodeAll(src, dst)
 	case CompressionZlib:
 		w := flateWriters.Get().(*flate.Writer)
@@ -192,6 +209,10 @@ func compressBlock(c Compression, dst, src []byte) ([]byte, bool) {
 	return dst, true
 }
 
+// oversized is the capacity beyond which a buffer for n bytes is not worth
+// keeping.
+func oversized(n int) int { return 4*n + 1<<20 }
+
 // growBy extends dst by n bytes of capacity-backed length.
 func growBy(dst []byte, n int) []byte {
 	if cap(dst)-len(dst) < n {
@@ -205,8 +226,15 @@ func growBy(dst []byte, n int) []byte {
 // decompressBlock appends the decompressed form of src to dst. limit is the
 // most bytes a chunk may expand to (the file's block size): a chunk that
 // claims more is corrupt, which also bounds memory on hostile input.
-func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) {
+// checked requires a zstd frame with a content checksum (checksum.go),
+// which the decoder verifies.
+func decompressBlock(c Compression, checked bool, dst, src []byte, limit int) ([]byte, error) {
 	start := len(dst)
+	if checked {
+		if err := checkFrameHeader(c, src); err != nil {
+			return dst, err
+		}
+	}
 	switch c {
 	case CompressionZstd:
 		// DecodeAll grows dst to exactly what one chunk needs; appending
@@ -219,12 +247,12 @@ func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) 
 		// a scratch buffer and copies it over (klauspost/compress keeps the
 		// bytes before a frame as "history"), which was a third of the CPU
 		// of reading a stripe of every column.
-		// A chunk's frame usually states its size (our writer's and
-		// ORC Java's do): reserve exactly that. Reserving a whole block
-		// for the small sections of a file's tail and stripe footers made
-		// opening a file allocate and zero ~20 times its metadata's size.
-		reserve := zstdReserve(src, limit)
-		dst = growBy(dst, reserve)[:start]
+		// A chunk's header usually states its size (our writer's and
+		// ORC Java's zstd frames do): reserve exactly that. Reserving a
+		// whole block for the small sections of a file's tail and stripe
+		// footers made opening a file allocate and zero ~20 times its
+		// metadata's size.
+		dst = growBy(dst, chunkReserve(c, src, limit))[:start]
 		tail := dst[start:start:cap(dst)]
 		out, err := zstdDecoder().DecodeAll(src, tail)
 		if err != nil {
@@ -292,6 +320,11 @@ func decompressBlock(c Compression, dst, src []byte, limit int) ([]byte, error) 
 // writer that recorded uncompressed positions can translate them into the
 // (chunk offset, offset in chunk) pairs of the row index with ChunkPosition.
 func CompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []int, error) {
+	return compressStream(c, false, dst, src, blockSize)
+}
+
+// compressStream is CompressStream, with frame checksums when checked.
+func compressStream(c Compression, checked bool, dst, src []byte, blockSize int) ([]byte, []int, error) {
 	if c == CompressionNone {
 		return append(dst, src...), nil, nil
 	}
@@ -306,7 +339,7 @@ func CompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []in
 		hdr := len(dst)
 		dst = append(dst, 0, 0, 0)
 		var ok bool
-		dst, ok = compressBlock(c, dst, block)
+		dst, ok = compressBlock(c, checked, dst, block)
 		n := len(dst) - hdr - 3
 		original := 0
 		if !ok {
@@ -356,6 +389,12 @@ type Chunk struct {
 // end of the stream, so that a reader can seek to a row index position
 // (chunk offset, offset in chunk) in the decompressed bytes.
 func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []Chunk, error) {
+	return decompressStream(c, false, dst, src, blockSize)
+}
+
+// decompressStream is DecompressStream; checked refuses chunks stored
+// without compression and zstd frames without a checksum (checksum.go).
+func decompressStream(c Compression, checked bool, dst, src []byte, blockSize int) ([]byte, []Chunk, error) {
 	if c == CompressionNone {
 		return append(dst, src...), nil, nil
 	}
@@ -366,7 +405,11 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 	// bytes decompressed so far again at every doubling (a fifth of the CPU
 	// of reading one stripe of every column, measured on SELECT * … LIMIT).
 	nChunks, bound := streamBound(c, src, blockSize)
-	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need {
+	// A buffer far larger than needed (pooled from a big stream, see
+	// read_bufpool.go) is not kept for a small one: a compaction merge reads
+	// every column of many files at once, and each small stream pinning a
+	// large buffer multiplied its memory.
+	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need || cap(dst) > oversized(len(dst)+need) {
 		nd := make([]byte, len(dst), len(dst)+need)
 		copy(nd, dst)
 		dst = nd
@@ -386,13 +429,16 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 		}
 		chunks = append(chunks, Chunk{Offset: off, Uncompressed: len(dst) - base})
 		if original {
+			if checked {
+				return dst, chunks, fmt.Errorf("chunk at offset %d is stored uncompressed in a file whose chunks are all checksummed frames: %w", off, ErrCorrupt)
+			}
 			if n > blockSize {
 				return dst, chunks, fmt.Errorf("uncompressed chunk at offset %d is %d bytes, more than the block size %d: %w", off, n, blockSize, ErrCorrupt)
 			}
 			dst = append(dst, src[body:body+n]...)
 		} else {
 			var err error
-			dst, err = decompressBlock(c, dst, src[body:body+n], blockSize)
+			dst, err = decompressBlock(c, checked, dst, src[body:body+n], blockSize)
 			if err != nil {
 				if !errors.Is(err, ErrCorrupt) {
 					err = fmt.Errorf("%w: %w", ErrCorrupt, err)
@@ -410,10 +456,14 @@ func DecompressStream(c Compression, dst, src []byte, blockSize int) ([]byte, []
 
 // streamBound walks a stream's chunk headers and returns the number of
 // chunks and the most bytes they can decompress to: an original chunk's
-// size, the size a zstd frame states, or else the block size (as
-// decompressBlock reserves) for a compressed one. It stops at the first malformed header, which DecompressStream then
-// reports; the caller caps the bound, since a hostile stream of empty
-// chunks would otherwise claim a block each.
+// size, a compressed one's content size where its header records it (zstd,
+// snappy), else the block size (as decompressBlock reserves). Reserving a
+// block for each small stream's one chunk was most of the memory of reading
+// every column of many files at once (a compaction's merge: 256 KiB for
+// each of a stripe's few hundred streams, mostly a few bytes long). It stops
+// at the first malformed header, which DecompressStream then reports; the
+// caller caps the bound, since a hostile stream of empty chunks would
+// otherwise claim a block each.
 func streamBound(c Compression, src []byte, blockSize int) (chunks, bound int) {
 	for off := 0; len(src)-off >= 3; {
 		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16
@@ -422,65 +472,28 @@ func streamBound(c Compression, src []byte, blockSize int) (chunks, bound int) {
 			break
 		}
 		chunks++
-		switch {
-		case h&1 == 1:
+		if h&1 == 1 {
 			bound += n
-		case c == CompressionZstd:
-			bound += zstdReserve(src[off+3:off+3+n], blockSize)
-		default:
-			bound += blockSize
+		} else {
+			bound += chunkReserve(c, src[off+3:off+3+n], blockSize)
 		}
 		off += 3 + n
 	}
 	return chunks, bound
 }
 
-// zstdReserve is the room to reserve for decompressing the zstd chunk
-// src: the size its frame states, or for a frame that states none (the
-// encoder omits it below 256 bytes) a guess, grown by the decoder when
-// short; never more than limit.
-func zstdReserve(src []byte, limit int) int {
-	if n, ok := zstdContentSize(src); ok {
-		return min(n, limit)
+// chunkReserve is the room to reserve for decompressing a compressed chunk:
+// its content size where the codec's header records it, else (zstd frames
+// the Go encoder wrote from under 256 bytes; zlib; lz4) a guess for a
+// small chunk, or the limit. A guess too small costs the decoder one copy.
+func chunkReserve(c Compression, body []byte, limit int) int {
+	if n, ok := chunkContentSize(c, body); ok && n <= limit {
+		return n
 	}
-	return min(limit, max(1024, 8*len(src)))
-}
-
-// zstdContentSize reads the Frame_Content_Size field of the zstd frame at
-// the start of src (RFC 8878, 3.1.1.1): false when src is not a zstd frame
-// or the frame does not state its size.
-func zstdContentSize(src []byte) (int, bool) {
-	if len(src) < 5 || src[0] != 0x28 || src[1] != 0xb5 || src[2] != 0x2f || src[3] != 0xfd {
-		return 0, false
+	if c == CompressionZstd {
+		return min(limit, 256+4*len(body))
 	}
-	fhd := src[4]
-	single := fhd&0x20 != 0
-	i := 5
-	if !single {
-		i++ // Window_Descriptor
-	}
-	i += [4]int{0, 1, 2, 4}[fhd&3] // Dictionary_ID
-	n := [4]int{0, 2, 4, 8}[fhd>>6]
-	if n == 0 {
-		if !single {
-			return 0, false
-		}
-		n = 1
-	}
-	if len(src) < i+n {
-		return 0, false
-	}
-	var v uint64
-	for k := 0; k < n; k++ {
-		v |= uint64(src[i+k]) << (8 * k)
-	}
-	if n == 2 {
-		v += 256
-	}
-	if v > 1<<31 {
-		return 0, false
-	}
-	return int(v), true
+	return limit
 }
 
 // SeekPosition turns a row index position pair into an offset in the bytes

@@ -148,19 +148,19 @@ func TestZstdContentSize(t *testing.T) {
 	for _, n := range []int{0, 256, 257, 65535 + 256, 65536 + 256, 1 << 20} {
 		src := bytes.Repeat([]byte("abcdefgh"), n/8+1)[:n]
 		frame := zstdEncoder().EncodeAll(src, nil)
-		got, ok := zstdContentSize(frame)
+		got, ok := zstdFrameContentSize(frame)
 		if !ok || got != n {
 			t.Errorf("frame of %d bytes: got %d, %v", n, got, ok)
 		}
 	}
-	if n, ok := zstdContentSize(zstdEncoder().EncodeAll(make([]byte, 100), nil)); ok {
+	if n, ok := zstdFrameContentSize(zstdEncoder().EncodeAll(make([]byte, 100), nil)); ok {
 		t.Errorf("a 100-byte frame states %d bytes (the encoder omits the size there)", n)
 	}
-	if _, ok := zstdContentSize([]byte("not zstd")); ok {
+	if _, ok := zstdFrameContentSize([]byte("not zstd")); ok {
 		t.Error("a non-zstd chunk has a size")
 	}
 	// No Frame_Content_Size (FCS flag 0, not single segment).
-	if _, ok := zstdContentSize([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0, 0}); ok {
+	if _, ok := zstdFrameContentSize([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0, 0}); ok {
 		t.Error("a frame without a stated size has one")
 	}
 }

@@ -32,6 +32,9 @@ type File struct {
 	compression Compression
 	blockSize   int
 	stripes     []StripeInfo
+	// checked: every chunk is a checksummed zstd frame (checksum.go).
+	checked bool
+	tailSum uint64 // xxh3-64 of the tail (checksum.go)
 }
 
 // StripeInfo locates one stripe: its index streams, data streams and footer
@@ -135,11 +138,22 @@ func (f *File) readTail() error {
 			return fmt.Errorf("read footer: %w", err)
 		}
 	}
+	f.tailSum = tailHash(tb, tail[n-1-int64(psLen):n])
 	footer := &orcproto.Footer{}
 	if err := f.readSection(tb[metaLen:], footer); err != nil {
 		return fmt.Errorf("footer: %w", err)
 	}
 	f.footer = footer
+	for _, m := range footer.GetMetadata() {
+		if m.GetName() == ChecksumsKey && string(m.GetValue()) == checksumsValue {
+			// The footer was decoded before this was known: check its
+			// chunks now, and the metadata's before decoding it.
+			if err := checkFramed(f.compression, tb); err != nil {
+				return fmt.Errorf("footer or metadata: %w", err)
+			}
+			f.checked = true
+		}
+	}
 	meta := &orcproto.Metadata{}
 	if metaLen > 0 {
 		if err := f.readSection(tb[:metaLen], meta); err != nil {
@@ -186,7 +200,7 @@ func (f *File) readTail() error {
 // file's codec and parses it.
 func (f *File) readSection(b []byte, m orcproto.Message) error {
 	if f.compression != CompressionNone {
-		out, _, err := DecompressStream(f.compression, nil, b, f.blockSize)
+		out, _, err := decompressStream(f.compression, f.checked, nil, b, f.blockSize)
 		if err != nil {
 			return err
 		}

@@ -123,7 +123,7 @@ func (f *File) readStreamBytes(st StripeStream, raw, dst []byte) ([]byte, []byte
 	if f.compression == CompressionNone {
 		return raw, raw, nil, nil
 	}
-	out, chunks, err := DecompressStream(f.compression, dst[:0], raw, f.blockSize)
+	out, chunks, err := decompressStream(f.compression, f.checked, dst[:0], raw, f.blockSize)
 	return raw, out, chunks, err
 }
 

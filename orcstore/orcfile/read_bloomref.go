@@ -26,6 +26,10 @@ type FileRef struct {
 	ModTime     time.Time
 	Compression Compression
 	BlockSize   int
+	// Checked: the file's chunks are checksummed frames (checksum.go), as
+	// its manifest entry says; a stream read here must be one too, as it
+	// would be read through File.
+	Checked bool
 }
 
 // ErrChanged reports that the file at a FileRef's path is not the version
@@ -65,7 +69,7 @@ func (r FileRef) BloomFilterSetAt(stripe, col int, offset, length uint64) ([]*bl
 	if _, err := fh.ReadAt(raw, int64(offset)); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", r.Path, err)
 	}
-	b, err := streamView(r.Compression, raw, r.BlockSize)
+	b, err := streamView(r.Compression, r.Checked, raw, r.BlockSize)
 	if err != nil {
 		return nil, fmt.Errorf("%s: stripe %d, column %d bloom filters: %w", r.Path, stripe, col, err)
 	}
@@ -88,16 +92,16 @@ func (r FileRef) BloomFilterSetAt(stripe, col int, offset, length uint64) ([]*bl
 // stream is one chunk stored uncompressed: bloom filter bits are random,
 // so writers store them as original chunks, and decompressing was a copy
 // of every filter.
-func streamView(c Compression, raw []byte, blockSize int) ([]byte, error) {
+func streamView(c Compression, checked bool, raw []byte, blockSize int) ([]byte, error) {
 	if c == CompressionNone {
 		return raw, nil
 	}
-	if len(raw) >= 3 {
+	if len(raw) >= 3 && !checked {
 		h := uint32(raw[0]) | uint32(raw[1])<<8 | uint32(raw[2])<<16
 		if n := int(h >> 1); h&1 == 1 && n == len(raw)-3 && n <= blockSize {
 			return raw[3:], nil
 		}
 	}
-	b, _, err := DecompressStream(c, nil, raw, blockSize)
+	b, _, err := decompressStream(c, checked, nil, raw, blockSize)
 	return b, err
 }

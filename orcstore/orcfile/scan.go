@@ -603,7 +603,7 @@ func (s *Scanner) planReads(st *Stripe, lazy func(rc *readColumn, slot int, ss S
 // reads of streams that lie close together, and decompresses them.
 func (s *Scanner) readStreams(st *Stripe) error {
 	wants, ranges, total, err := s.planReads(st, func(rc *readColumn, slot int, ss StripeStream, from int) error {
-		l, _, err := newLazyStream(s.f.compression, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
+		l, _, err := newLazyStream(s.f.compression, s.f.checked, s.f.r, int64(ss.Offset), int(ss.Length), from, s.f.blockSize, &s.bytesRead)
 		if err != nil {
 			return rc.fail(slot, err)
 		}
@@ -617,7 +617,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 	if s.raw == nil {
 		s.raw = readGetBuf()
 	}
-	if uint64(cap(s.raw)) < total {
+	if uint64(cap(s.raw)) < total || cap(s.raw) > oversized(int(total)) {
 		readPutBuf(s.raw)
 		s.raw = make([]byte, total)
 	}
@@ -642,7 +642,7 @@ func (s *Scanner) readStreams(st *Stripe) error {
 			rs.buf = readGetBuf()
 		}
 		// Chunk offsets stay relative to the stream.
-		out, chunks, err := DecompressStream(s.f.compression, rs.buf[:0], b, s.f.blockSize)
+		out, chunks, err := decompressStream(s.f.compression, s.f.checked, rs.buf[:0], b, s.f.blockSize)
 		if err != nil {
 			return w.rc.fail(w.slot, err)
 		}

@@ -32,6 +32,7 @@ import (
 // bytes), and a chunk's body is read when a value in it is wanted.
 type lazyStream struct {
 	comp      Compression
+	checked   bool // chunks must be checksummed frames (checksum.go)
 	blockSize int
 	r         io.ReaderAt
 	off       int64    // file offset of the stream's first byte
@@ -53,11 +54,11 @@ const lazyHeaderMax = 3 + 18
 // newLazyStream indexes the chunks of the stream at file offset off (length
 // bytes), from its offset from on (a chunk start), by reading their
 // headers. ok is false when the codec's chunks do not say their size.
-func newLazyStream(c Compression, r io.ReaderAt, off int64, length, from, blockSize int, fetched *int64) (l *lazyStream, ok bool, err error) {
+func newLazyStream(c Compression, checked bool, r io.ReaderAt, off int64, length, from, blockSize int, fetched *int64) (l *lazyStream, ok bool, err error) {
 	if (c != CompressionZstd && c != CompressionSnappy) || blockSize <= 0 {
 		return nil, false, nil
 	}
-	l = &lazyStream{comp: c, blockSize: blockSize, r: r, off: off, fetched: fetched}
+	l = &lazyStream{comp: c, checked: checked, blockSize: blockSize, r: r, off: off, fetched: fetched}
 	var hdr [lazyHeaderMax]byte
 	for pos := from; pos < length; {
 		k := min(len(hdr), length-pos)
@@ -84,6 +85,8 @@ func newLazyStream(c Compression, r io.ReaderAt, off int64, length, from, blockS
 				}
 				m = len(view)
 			}
+		} else if checked {
+			return nil, false, fmt.Errorf("chunk at offset %d is stored uncompressed in a file whose chunks are all checksummed frames: %w", pos, ErrCorrupt)
 		} else if n > blockSize {
 			return nil, false, fmt.Errorf("uncompressed chunk at offset %d is %d bytes, more than the block size %d: %w", pos, n, blockSize, ErrCorrupt)
 		}
@@ -118,7 +121,7 @@ func (l *lazyStream) decompress(pos, n int) ([]byte, error) {
 	if err := l.readAt(b, pos); err != nil {
 		return nil, err
 	}
-	out, err := decompressBlock(l.comp, make([]byte, 0, l.blockSize), b[3:], l.blockSize)
+	out, err := decompressBlock(l.comp, l.checked, make([]byte, 0, l.blockSize), b[3:], l.blockSize)
 	if err != nil {
 		if !errors.Is(err, ErrCorrupt) {
 			err = fmt.Errorf("%w: %w", ErrCorrupt, err)

@@ -157,7 +157,7 @@ func TestSparseCorruptSize(t *testing.T) {
 	chunk := []byte{byte(len(frame) << 1), byte(len(frame) >> 7), byte(len(frame) >> 15)}
 	chunk = append(chunk, frame...)
 	var fetched int64
-	l, ok, err := newLazyStream(CompressionZstd, bytes.NewReader(chunk), 0, len(chunk), 0, 1024, &fetched)
+	l, ok, err := newLazyStream(CompressionZstd, false, bytes.NewReader(chunk), 0, len(chunk), 0, 1024, &fetched)
 	if err != nil || !ok {
 		t.Fatalf("newLazyStream: %v, %v", ok, err)
 	}

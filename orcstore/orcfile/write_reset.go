@@ -16,7 +16,7 @@ func (wr *Writer) Reset(w io.Writer) error {
 	wr.offset, wr.rows = 0, 0
 	wr.stripeRows, wr.rgRows, wr.rgOpen = 0, 0, false
 	wr.stripes, wr.stripeStats = nil, nil
-	wr.err, wr.closed = nil, false
+	wr.err, wr.closed, wr.tailSum = nil, false, 0
 	wr.root0.rg.reset()
 	wr.root0.stripe.reset()
 	wr.root0.file.reset()

@@ -43,7 +43,7 @@ func (wr *Writer) flushStripe() error {
 			} else {
 				start := len(buf)
 				var err error
-				buf, chunks, err = CompressStream(wr.comp, buf, s.data, wr.blockSize)
+				buf, chunks, err = compressStream(wr.comp, wr.checksums, buf, s.data, wr.blockSize)
 				if err != nil {
 					return wr.fail(fmt.Errorf("column %q: %w", c.col.Path, err))
 				}
@@ -192,7 +192,7 @@ func (wr *Writer) compressed(m orcproto.Message) ([]byte, error) {
 	if err != nil {
 		return nil, wr.fail(err)
 	}
-	out, _, err := CompressStream(wr.comp, nil, b, wr.blockSize)
+	out, _, err := compressStream(wr.comp, wr.checksums, nil, b, wr.blockSize)
 	if err != nil {
 		return nil, wr.fail(err)
 	}

@@ -46,6 +46,10 @@ type WriterOptions struct {
 	DirectColumns []string
 	// Metadata are user metadata items stored in the footer.
 	Metadata map[string][]byte
+	// Checksums writes every chunk as a zstd frame with a content
+	// checksum, which readers of this package verify (checksum.go). It
+	// needs zstd compression.
+	Checksums bool
 }
 
 const (
@@ -99,6 +103,8 @@ type Writer struct {
 	stride    int // rows per row group (also used internally when the index is off)
 	index     bool
 	metadata  map[string][]byte
+	checksums bool   // WriterOptions.Checksums
+	tailSum   uint64 // of the tail Close wrote (checksum.go)
 
 	root0 wColumnRoot
 
@@ -142,6 +148,18 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	}
 	if _, ok := compressionNames[wr.comp]; !ok {
 		return nil, fmt.Errorf("orc writer: unknown compression %v", wr.comp)
+	}
+	if opts.Checksums {
+		if wr.comp != CompressionZstd {
+			return nil, fmt.Errorf("orc writer: checksums need zstd compression, not %v", wr.comp)
+		}
+		wr.checksums = true
+		md := make(map[string][]byte, len(opts.Metadata)+1)
+		for k, v := range opts.Metadata {
+			md[k] = v
+		}
+		md[ChecksumsKey] = []byte(checksumsValue)
+		wr.metadata = md
 	}
 	wr.blockSize = opts.BlockSize
 	if wr.blockSize == 0 {
@@ -518,5 +536,7 @@ func (wr *Writer) writeTail() error {
 	if len(pb) > 255 {
 		return fmt.Errorf("orc writer: postscript is %d bytes, more than 255", len(pb))
 	}
-	return wr.emit(append(pb, byte(len(pb))))
+	pb = append(pb, byte(len(pb)))
+	wr.tailSum = tailHash(meta, fb, pb)
+	return wr.emit(pb)
 }
