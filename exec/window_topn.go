@@ -165,7 +165,7 @@ func (t *PartitionTopN) add(ctx context.Context, b Batch) error {
 	}
 	var beats func(i, j int) bool
 	if t.keptKeys != nil && len(t.order) > 0 {
-		keys, err := evalAll(ctx, sortEvs(t.order), sortTypes(t.order), b, t.env, false)
+		keys, err := evalAll(ctx, evaluators(t.order), keyTypes(t.order), b, t.env, false)
 		if err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (t *PartitionTopN) cut(ctx context.Context, final bool) error {
 	var f func(i, j int) int
 	if len(t.order) > 0 && rows > 0 {
 		var err error
-		if keys, err = evalAll(ctx, sortEvs(t.order), sortTypes(t.order), Batch{Rec: rec}, t.env, false); err != nil {
+		if keys, err = evalAll(ctx, evaluators(t.order), keyTypes(t.order), Batch{Rec: rec}, t.env, false); err != nil {
 			return err
 		}
 		defer releaseAll(keys)
@@ -263,7 +263,7 @@ func (t *PartitionTopN) cut(ctx context.Context, final bool) error {
 	t.keptKeys = nil
 	t.keptRec = kept
 	if len(t.order) > 0 && kept.NumRows() > 0 {
-		if t.keptKeys, err = evalAll(ctx, sortEvs(t.order), sortTypes(t.order), Batch{Rec: kept}, t.env, false); err != nil {
+		if t.keptKeys, err = evalAll(ctx, evaluators(t.order), keyTypes(t.order), Batch{Rec: kept}, t.env, false); err != nil {
 			return err
 		}
 	}
@@ -277,20 +277,4 @@ func (t *PartitionTopN) cut(ctx context.Context, final bool) error {
 		}
 	}
 	return nil
-}
-
-func sortEvs(keys []SortKey) []Evaluator {
-	out := make([]Evaluator, len(keys))
-	for i, k := range keys {
-		out[i] = k.Ev
-	}
-	return out
-}
-
-func sortTypes(keys []SortKey) []planner.Type {
-	out := make([]planner.Type, len(keys))
-	for i, k := range keys {
-		out[i] = k.T
-	}
-	return out
 }
