@@ -87,8 +87,10 @@ func identityKernel(t planner.Type) Kernel {
 	}
 }
 
+// castErr names the value, clipped: casting a 2 MB document must not make
+// a 2 MB message (FuzzJSONFunctions).
 func castErr(s string, to string) error {
-	return fmt.Errorf("Cannot cast '%s' to %s", s, to)
+	return fmt.Errorf("Cannot cast '%s' to %s", clipText(s), to)
 }
 
 // scalarCast returns the conversion of one non-NULL value, or nil when the
