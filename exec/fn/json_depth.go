@@ -48,7 +48,34 @@ func validateJSON(s string) error {
 	if jsonTooDeep(s) {
 		return errJSONTooDeep
 	}
-	return fastjson.Validate(s)
+	if err := fastjson.Validate(s); err != nil {
+		return err
+	}
+	if i := rawControlInString(s); i >= 0 {
+		return fmt.Errorf("control character 0x%02x at offset %d must be escaped inside a string", s[i], i)
+	}
+	return nil
+}
+
+// rawControlInString returns the offset of the first byte below 0x20
+// inside a string of valid JSON text s, or -1. JSON (RFC 8259 §7), Trino's
+// parser and encoding/json refuse them unescaped; fastjson.Validate lets
+// them through (FuzzJSONFunctions found "\x15" inside a string).
+func rawControlInString(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		for i++; i < len(s) && s[i] != '"'; i++ {
+			switch {
+			case s[i] == '\\':
+				i++
+			case s[i] < 0x20:
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // clipText shortens a value quoted in an error message: a 2 MB document
