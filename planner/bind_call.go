@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/ctlake/ctlake/sql"
@@ -89,12 +90,22 @@ func (b *binder) scalarCall(name string, args []Expr, pos int) (Expr, error) {
 		if !b.knownFunction(name) {
 			return nil, b.errorf(pos, ErrUnknownFunction, "unknown function %s%s", name, b.suggestFunction(name))
 		}
-		return nil, b.errorf(pos, ErrType, "%v", err)
+		return nil, b.errorf(argPos(err, args, pos), ErrType, "%v", err)
 	}
 	if args, err = b.castArgs(args, fn.Params()); err != nil {
 		return nil, err
 	}
 	return &Call{Name: fn.Name(), Fn: fn, Args: args, T: fn.Return(), P: pos}, nil
+}
+
+// argPos is where a resolution error points: at the argument an
+// *ArgError blames, else at the call.
+func argPos(err error, args []Expr, pos int) int {
+	var ae *ArgError
+	if errors.As(err, &ae) && ae.Arg >= 0 && ae.Arg < len(args) && args[ae.Arg] != nil {
+		return args[ae.Arg].Pos()
+	}
+	return pos
 }
 
 func (b *binder) knownFunction(name string) bool {
@@ -164,7 +175,7 @@ func (b *binder) aggregate(sc *scope, e *sql.FuncCall, name string, aggs *aggCol
 	}
 	fn, err := b.opts.Functions.Aggregate(name, types, e.Distinct)
 	if err != nil {
-		return nil, b.errorf(e.Pos, ErrType, "%v", err)
+		return nil, b.errorf(argPos(err, args, e.Pos), ErrType, "%v", err)
 	}
 	if args, err = b.castArgs(args, fn.Params()); err != nil {
 		return nil, err

@@ -75,6 +75,9 @@ func (b *binder) expr(sc *scope, e sql.Expr, aggs *aggCollector) (Expr, error) {
 		case "+":
 			return x, nil
 		default:
+			if _, err := b.opts.Functions.Scalar("negate", []Type{x.Type()}); err != nil {
+				return nil, b.errorf(e.Pos, ErrType, "cannot apply operator - to %s", x.Type())
+			}
 			return b.scalarCall("negate", []Expr{x}, e.Pos)
 		}
 	case *sql.Like:
@@ -343,6 +346,11 @@ func (b *binder) binary(sc *scope, e *sql.Binary, aggs *aggCollector) (Expr, err
 		return b.compare(c, l, r, e.OpPos)
 	}
 	if name, ok := arithNames[op]; ok {
+		// Trino's "Cannot apply operator: varchar + bigint": the catalog's
+		// overload list of add is no help to someone who wrote +.
+		if _, err := b.opts.Functions.Scalar(name, []Type{l.Type(), r.Type()}); err != nil {
+			return nil, b.errorf(e.OpPos, ErrType, "cannot apply operator %s to %s and %s", op, l.Type(), r.Type())
+		}
 		return b.scalarCall(name, []Expr{l, r}, e.OpPos)
 	}
 	return nil, b.errorf(e.OpPos, ErrUnsupported, "operator %s is not supported", e.Op)

@@ -92,6 +92,25 @@ func (b *binder) zoneArg(z sql.Expr) (string, error) {
 	return "", b.errorf(z.Position(), ErrType, "the time zone must be a constant string such as 'America/New_York' or '+02:00'")
 }
 
+// zoneArgOf is zoneArg for argument 2 of at_timezone or with_timezone,
+// whose errors name the function and the argument's type.
+func (b *binder) zoneArgOf(sc *scope, name string, z sql.Expr) (string, error) {
+	switch lit := z.(type) {
+	case *sql.Literal:
+		if lit.Kind == sql.LitString {
+			return b.zoneArg(z)
+		}
+	case *sql.Interval:
+		return b.zoneArg(z)
+	}
+	const example = "a constant time zone such as 'America/New_York' or '+02:00'"
+	x, err := b.expr(sc, z, nil)
+	if err != nil || x.Type().Kind == KindVarchar {
+		return "", b.errorf(z.Position(), ErrType, "argument 2 of %s must be %s", name, example)
+	}
+	return "", b.errorf(z.Position(), ErrType, "argument 2 of %s must be %s, not %s", name, example, x.Type())
+}
+
 // toTimestampish accepts a timestamp, a timestamp with time zone, or a
 // value that coerces to a timestamp (a date or a string).
 func (b *binder) toTimestampish(x Expr) (Expr, error) {
@@ -139,7 +158,7 @@ func (b *binder) specialCall(sc *scope, e *sql.FuncCall, name string, aggs *aggC
 	switch name {
 	case "try":
 		if len(e.Args) != 1 {
-			return nil, true, b.errorf(e.Pos, ErrType, "try takes one argument")
+			return nil, true, b.errorf(e.Pos, ErrType, "try takes 1 argument, not %d", len(e.Args))
 		}
 		args, err := bindArgs()
 		if err != nil {
@@ -165,34 +184,35 @@ func (b *binder) specialCall(sc *scope, e *sql.FuncCall, name string, aggs *aggC
 		return g, true, nil
 	case "at_timezone", "with_timezone":
 		if len(e.Args) != 2 {
-			return nil, true, b.errorf(e.Pos, ErrType, "%s takes (timestamp, zone)", name)
+			return nil, true, b.errorf(e.Pos, ErrType, "%s takes 2 arguments (timestamp, zone), not %d", name, len(e.Args))
 		}
 		x, err := b.expr(sc, e.Args[0], aggs)
 		if err != nil {
 			return nil, true, err
 		}
-		zone, err := b.zoneArg(e.Args[1])
+		// at_timezone takes a timestamp with time zone, to which Trino
+		// coerces a plain timestamp implicitly (in the session zone, UTC).
+		want := "timestamp(3) with time zone"
+		if name == "with_timezone" {
+			want = "timestamp(3)"
+		}
+		tx, err := b.toTimestampish(x)
+		if err != nil || x.Type().Kind == KindVarchar || (name == "with_timezone" && tx.Type().Kind != KindTimestamp) {
+			return nil, true, b.errorf(x.Pos(), ErrType, "argument 1 of %s must be %s, not %s", name, want, x.Type())
+		}
+		zone, err := b.zoneArgOf(sc, name, e.Args[1])
 		if err != nil {
 			return nil, true, err
 		}
-		if x, err = b.toTimestampish(x); err != nil {
-			return nil, true, err
-		}
 		if name == "with_timezone" {
-			if x.Type().Kind != KindTimestamp {
-				return nil, true, b.errorf(x.Pos(), ErrType, "with_timezone takes a timestamp without time zone, not %s", x.Type())
-			}
 			// The wall-clock time read in zone gives the instant.
-			inst, err := b.scalarCall("with_timezone", []Expr{x, &Literal{V: Value{Str: zone}, T: Varchar, P: e.Args[1].Position()}}, e.Pos)
+			inst, err := b.scalarCall("with_timezone", []Expr{tx, &Literal{V: Value{Str: zone}, T: Varchar, P: e.Args[1].Position()}}, e.Pos)
 			if err != nil {
 				return nil, true, err
 			}
 			return &Cast{X: inst, To: TimestampTZ(zone), P: e.Pos}, true, nil
 		}
-		if x.Type().Kind != KindTimestampTZ {
-			return nil, true, b.errorf(x.Pos(), ErrType, "at_timezone takes a timestamp with time zone, not %s (use AT TIME ZONE)", x.Type())
-		}
-		return &Cast{X: x, To: TimestampTZ(zone), P: e.Pos}, true, nil
+		return &Cast{X: tx, To: TimestampTZ(zone), P: e.Pos}, true, nil
 	case "json_exists", "json_value", "json_query":
 		x, err := b.jsonCall(sc, e, name, aggs)
 		return x, true, err

@@ -73,10 +73,8 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 	}
 	// Values first: the lambdas' parameter types follow from them.
 	args := make([]Expr, len(e.Args))
-	var lambdas []int
 	for i, a := range e.Args {
 		if _, isLambda := a.(*sql.Lambda); isLambda {
-			lambdas = append(lambdas, i)
 			continue
 		}
 		x, err := b.expr(sc, a, aggs)
@@ -85,35 +83,44 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 		}
 		args[i] = x
 	}
-	bad := func() error {
-		got := make([]string, len(e.Args))
-		for i, a := range e.Args {
-			if args[i] != nil {
-				got[i] = args[i].Type().String()
-			} else {
-				got[i] = "lambda"
-			}
-			_ = a
+	params := hofParams(sig)
+	got := make([]string, len(e.Args))
+	for i := range e.Args {
+		if args[i] != nil {
+			got[i] = args[i].Type().String()
+		} else {
+			got[i] = "lambda"
 		}
-		return b.errorf(e.Pos, ErrType, "%s expects %s, got (%s)", name, strings.SplitN(sig, " →", 2)[0], strings.Join(got, ", "))
 	}
-	want := map[string][]int{ // argument positions that must be lambdas
-		"reduce": {2, 3}, "zip_with": {2},
-	}[name]
-	if want == nil {
-		want = []int{1}
+	// bad blames argument i for not being what params[i] says.
+	bad := func(i int) error {
+		g := got[i]
+		if args[i] == nil {
+			g = "a lambda expression"
+		}
+		want := params[i]
+		if strings.Contains(want, "->") {
+			want = "a lambda " + want
+		}
+		return b.errorf(e.Args[i].Position(), ErrType, "argument %d of %s must be %s, not %s", i+1, name, want, g)
 	}
-	if len(e.Args) != want[len(want)-1]+1 || fmt.Sprint(lambdas) != fmt.Sprint(want) {
-		return nil, bad()
+	if len(e.Args) != len(params) {
+		return nil, b.errorf(e.Pos, ErrType, "%s takes %d arguments, not %d: %s expects %s, got (%s)",
+			name, len(params), len(e.Args), name, strings.SplitN(sig, " →", 2)[0], strings.Join(got, ", "))
+	}
+	for i := range params {
+		if isLambda := args[i] == nil; isLambda != strings.Contains(params[i], "->") {
+			return nil, bad(i)
+		}
 	}
 	lam := func(i int, types ...Type) (*Lambda, error) {
-		return b.bindLambda(sc, e.Args[i].(*sql.Lambda), name, types)
+		return b.bindLambda(sc, e.Args[i].(*sql.Lambda), name, i, types)
 	}
 	switch name {
 	case "transform", "filter", "any_match", "all_match", "none_match", "array_sort":
 		arr, err := b.arrayArg(args[0])
 		if err != nil {
-			return nil, bad()
+			return nil, bad(0)
 		}
 		args[0] = arr
 		elem := *arr.Type().Elem
@@ -131,14 +138,14 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 		case "transform":
 			t = ArrayOf(l.Body.Type())
 		case "filter":
-			t, err = arr.Type(), b.coerceBody(l, Boolean)
+			t, err = arr.Type(), b.coerceBody(name, 1, l, Boolean)
 		case "array_sort":
 			if !elem.Orderable() && elem.Kind != KindUnknown {
-				return nil, b.errorf(args[0].Pos(), ErrType, "array_sort cannot order values of type %s", elem)
+				return nil, b.errorf(args[0].Pos(), ErrType, "argument 1 of array_sort: cannot order values of type %s", elem)
 			}
-			t, err = arr.Type(), b.coerceBody(l, Bigint)
+			t, err = arr.Type(), b.coerceBody(name, 1, l, Bigint)
 		default:
-			t, err = Boolean, b.coerceBody(l, Boolean)
+			t, err = Boolean, b.coerceBody(name, 1, l, Boolean)
 		}
 		if err != nil {
 			return nil, err
@@ -147,8 +154,11 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 	case "zip_with":
 		a1, err1 := b.arrayArg(args[0])
 		a2, err2 := b.arrayArg(args[1])
-		if err1 != nil || err2 != nil {
-			return nil, bad()
+		if err1 != nil {
+			return nil, bad(0)
+		}
+		if err2 != nil {
+			return nil, bad(1)
 		}
 		args[0], args[1] = a1, a2
 		l, err := lam(2, *a1.Type().Elem, *a2.Type().Elem)
@@ -160,7 +170,7 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 	case "transform_keys", "transform_values", "map_filter":
 		m, err := b.mapArg(args[0])
 		if err != nil {
-			return nil, bad()
+			return nil, bad(0)
 		}
 		args[0] = m
 		mt := m.Type()
@@ -179,7 +189,7 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 		case "transform_values":
 			t = MapOf(*mt.Key, l.Body.Type())
 		default:
-			t, err = mt, b.coerceBody(l, Boolean)
+			t, err = mt, b.coerceBody(name, 1, l, Boolean)
 		}
 		if err != nil {
 			return nil, err
@@ -188,7 +198,7 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 	case "reduce":
 		arr, err := b.arrayArg(args[0])
 		if err != nil {
-			return nil, bad()
+			return nil, bad(0)
 		}
 		args[0] = arr
 		elem := *arr.Type().Elem
@@ -202,13 +212,13 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 			// the step's result (reduce(a, 0, (s, x) -> s + x * 0.5, …)).
 			t, err := b.commonType([]Expr{args[1], in.Body}, in.Body.Pos())
 			if err != nil {
-				return nil, b.errorf(in.Body.Pos(), ErrType, "reduce: the step returns %s, but the state is %s", bt, state)
+				return nil, b.errorf(in.Body.Pos(), ErrType, "the lambda of reduce (argument 3) returns %s, but the state (argument 2) is %s", bt, state)
 			}
 			state = t
 			if in, err = lam(2, state, elem); err != nil {
 				return nil, err
 			}
-			if err := b.coerceBody(in, state); err != nil {
+			if err := b.coerceBody(name, 2, in, state); err != nil {
 				return nil, err
 			}
 			if args[1], err = b.coerce(args[1], state, args[1].Pos()); err != nil {
@@ -222,7 +232,31 @@ func (b *binder) lambdaCall(sc *scope, e *sql.FuncCall, name string, aggs *aggCo
 		args[2], args[3] = in, out
 		return &LambdaCall{Name: name, Args: args, T: out.Body.Type(), P: e.Pos}, nil
 	}
-	return nil, bad()
+	return nil, b.errorf(e.Pos, ErrType, "%s is not a higher-order function", name)
+}
+
+// hofParams splits a HigherOrderFunctions signature into its parameters:
+// "(array(T), S, (S, T) -> S, S -> R) → R" gives array(T), S,
+// (S, T) -> S and S -> R.
+func hofParams(sig string) []string {
+	inner := strings.SplitN(sig, " →", 2)[0]
+	inner = inner[1 : len(inner)-1]
+	var out []string
+	depth, start := 0, 0
+	for i, r := range inner {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(inner[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(inner[start:]))
 }
 
 // arrayArg accepts an array argument (a NULL literal counts as an empty
@@ -247,21 +281,23 @@ func (b *binder) mapArg(x Expr) (Expr, error) {
 	return nil, fmt.Errorf("not a map")
 }
 
-// coerceBody converts a lambda's body to t (a predicate to boolean).
-func (b *binder) coerceBody(l *Lambda, t Type) error {
+// coerceBody converts a lambda's body to t (a predicate to boolean); the
+// lambda is argument arg (0-based) of fn.
+func (b *binder) coerceBody(fn string, arg int, l *Lambda, t Type) error {
 	body, err := b.coerce(l.Body, t, l.Body.Pos())
 	if err != nil {
-		return b.errorf(l.Body.Pos(), ErrType, "the lambda must return %s, not %s", t, l.Body.Type())
+		return b.errorf(l.Body.Pos(), ErrType, "the lambda of %s (argument %d) must return %s, not %s", fn, arg+1, t, l.Body.Type())
 	}
 	l.Body = body
 	return nil
 }
 
 // bindLambda binds a lambda whose parameters have the given types, then
-// turns every reference to something outside it into a capture.
-func (b *binder) bindLambda(sc *scope, l *sql.Lambda, fn string, types []Type) (*Lambda, error) {
+// turns every reference to something outside it into a capture. It is
+// argument arg (0-based) of fn.
+func (b *binder) bindLambda(sc *scope, l *sql.Lambda, fn string, arg int, types []Type) (*Lambda, error) {
 	if len(l.Params) != len(types) {
-		return nil, b.errorf(l.Pos, ErrType, "%s's lambda takes %d parameter%s, not %d", fn, len(types), plural(len(types)), len(l.Params))
+		return nil, b.errorf(l.Pos, ErrType, "the lambda of %s (argument %d) takes %d parameter%s, not %d", fn, arg+1, len(types), plural(len(types)), len(l.Params))
 	}
 	b.lambdaIDs++
 	ls := &lambdaScope{id: b.lambdaIDs, parent: sc.lambdas}

@@ -253,7 +253,7 @@ func (b *binder) windowFunction(sc *scope, e *sql.FuncCall, name string, aggs *a
 	}
 	fn, err := b.opts.Functions.Aggregate(name, types, false)
 	if err != nil {
-		return b.errorf(e.Pos, ErrType, "%v", err)
+		return b.errorf(argPos(err, args, e.Pos), ErrType, "%v", err)
 	}
 	if args, err = b.castArgs(args, fn.Params()); err != nil {
 		return err
@@ -289,21 +289,21 @@ func (b *binder) windowArgs(e *sql.FuncCall, name string, args []Expr, f *Window
 		err, f.T = arity(0, 0), Double
 	case WinNtile:
 		if err = arity(1, 1); err == nil {
-			args[0], err = b.coerceInteger(args[0], "ntile's bucket count")
+			args[0], err = b.coerceInteger(args[0], "argument 1 of ntile (the bucket count)")
 		}
 		f.T = Bigint
 	case WinFirstValue, WinLastValue:
 		err = arity(1, 1)
 	case WinNthValue:
 		if err = arity(2, 2); err == nil {
-			args[1], err = b.coerceInteger(args[1], "nth_value's position")
+			args[1], err = b.coerceInteger(args[1], "argument 2 of nth_value (the position)")
 		}
 	case WinLag, WinLead:
 		if err = arity(1, 3); err != nil {
 			break
 		}
 		if len(args) > 1 {
-			if args[1], err = b.coerceInteger(args[1], name+"'s offset"); err != nil {
+			if args[1], err = b.coerceInteger(args[1], "argument 2 of "+name+" (the offset)"); err != nil {
 				break
 			}
 		}
@@ -330,7 +330,7 @@ func (b *binder) windowArgs(e *sql.FuncCall, name string, args []Expr, f *Window
 // coerceInteger requires a bigint (a NULL literal becomes one).
 func (b *binder) coerceInteger(e Expr, what string) (Expr, error) {
 	if e.Type().Kind != KindBigint && e.Type().Kind != KindUnknown {
-		return nil, b.errorf(e.Pos(), ErrType, "%s must be an integer, got %s", what, e.Type())
+		return nil, b.errorf(e.Pos(), ErrType, "%s must be bigint, not %s", what, e.Type())
 	}
 	return b.coerce(e, Bigint, e.Pos())
 }
@@ -389,7 +389,7 @@ func (b *binder) windowFrame(sc *scope, spec *sql.WindowSpec, order []SortKey, a
 // frameOffset checks the type of an n PRECEDING / n FOLLOWING offset.
 func (b *binder) frameOffset(fr *sql.Frame, order []SortKey, x Expr, pos int) (Expr, error) {
 	if fr.Unit != sql.FrameRange {
-		return b.coerceInteger(x, fr.Unit+" frame offset")
+		return b.coerceInteger(x, "the "+fr.Unit+" frame offset")
 	}
 	if len(order) != 1 {
 		return nil, b.errorf(fr.Pos, ErrType, "a RANGE frame with an offset needs exactly one ORDER BY key (the window has %d)", len(order))

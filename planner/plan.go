@@ -236,7 +236,8 @@ type AggFunc interface {
 // needs signatures, so it depends on this interface, not on exec.
 type FunctionCatalog interface {
 	// Scalar resolves a scalar function or operator ("add", "concat", ...).
-	// The error says why nothing fits, e.g. "no overload of lower(bigint)".
+	// The error says why nothing fits; an *ArgError when one argument is
+	// to blame, so the binder can point at it.
 	Scalar(name string, args []Type) (ScalarFunc, error)
 	// Aggregate resolves an aggregate; distinct is count(DISTINCT x) etc.
 	Aggregate(name string, args []Type, distinct bool) (AggFunc, error)
@@ -245,6 +246,16 @@ type FunctionCatalog interface {
 	// completion.
 	Names() []string
 }
+
+// ArgError is a catalog's "no overload fits" that blames one argument
+// (Arg, 0-based): the binder puts the error's position on that argument
+// rather than on the function name.
+type ArgError struct {
+	Arg int
+	Msg string
+}
+
+func (e *ArgError) Error() string { return e.Msg }
 
 // ConstFolder evaluates an expression without inputs (literals and
 // deterministic calls on them) to a constant; exec provides it so folding

@@ -203,7 +203,7 @@ func (c *Catalog) ResolveScalar(name string, args []planner.Type) (*Scalar, erro
 		}
 	}
 	if best == nil {
-		return nil, mismatch(lname, sigsOf(entries), args)
+		return nil, mismatch(lname, sigsOf(entries), scalarOverloads(entries, args), args)
 	}
 	return best, nil
 }
@@ -230,23 +230,24 @@ func sigsOf(entries []scalarEntry) []string {
 	return out
 }
 
-func mismatch(name string, sigs []string, args []planner.Type) error {
-	got := make([]string, len(args))
-	for i, a := range args {
-		got[i] = a.String()
-	}
-	var uniq []string
-	for _, s := range sigs {
-		if !slices.Contains(uniq, s) {
-			uniq = append(uniq, s)
+// scalarOverloads are the overloads a failed call is judged against: the
+// fixed ones as registered, a polymorphic one as its binder typed it for
+// these arguments or else as its signature's text reads.
+func scalarOverloads(entries []scalarEntry, args []planner.Type) []overload {
+	var out []overload
+	for _, e := range entries {
+		switch {
+		case e.fixed != nil:
+			out = append(out, overloadOf(e.fixed.Ps, e.fixed.Variadic))
+		case e.bind != nil:
+			if s := e.bind(args); s != nil {
+				out = append(out, overloadOf(s.Ps, s.Variadic))
+			} else {
+				out = append(out, overloadsOfSig(e.sig)...)
+			}
 		}
 	}
-	sigs = uniq
-	expect := sigs[0]
-	if len(sigs) > 1 {
-		expect = strings.Join(sigs[:len(sigs)-1], ", ") + " or " + sigs[len(sigs)-1]
-	}
-	return fmt.Errorf("%s expects %s, got (%s)", name, expect, strings.Join(got, ", "))
+	return out
 }
 
 func (c *Catalog) unknown(name string) error {
@@ -295,10 +296,16 @@ func (c *Catalog) ResolveAggregate(name string, args []planner.Type, distinct bo
 	}
 	if best == nil {
 		sigs := make([]string, len(entries))
+		var alts []overload
 		for i, e := range entries {
 			sigs[i] = e.sig
+			if a := e.bind(args, distinct); a != nil {
+				alts = append(alts, overloadOf(a.Ps, false))
+			} else {
+				alts = append(alts, overloadsOfSig(e.sig)...)
+			}
 		}
-		return nil, mismatch(lname, sigs, args)
+		return nil, mismatch(lname, sigs, alts, args)
 	}
 	if distinct && len(best.Ps) != 1 && !best.OwnDistinct {
 		if len(best.Ps) == 0 {

@@ -73,6 +73,6 @@ func TestStringFunctions(t *testing.T) {
 		{name: "split", args: args(S("a"), S("")), err: "delimiter may not be the empty string"},
 		// bigint literals coerce to double where only double exists, but
 		// varchar functions do not take bigint.
-		{name: "lower", args: args(I(1)), err: "lower expects (varchar), got (bigint)"},
+		{name: "lower", args: args(I(1)), err: "argument 1 of lower must be varchar, not bigint"},
 	})
 }
