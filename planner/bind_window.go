@@ -275,9 +275,9 @@ func windowLabel(name string, args []Expr, star bool) string {
 func (b *binder) windowArgs(e *sql.FuncCall, name string, args []Expr, f *WindowFunc) error {
 	arity := func(lo, hi int) error {
 		if len(args) < lo || len(args) > hi {
-			want := map[[2]int]string{{0, 0}: "no arguments", {1, 1}: "one argument", {2, 2}: "two arguments",
-				{1, 3}: "one to three arguments"}[[2]int{lo, hi}]
-			return b.errorf(e.Pos, ErrType, "%s takes %s", name, want)
+			want := map[[2]int]string{{0, 0}: "no arguments", {1, 1}: "1 argument", {2, 2}: "2 arguments",
+				{1, 3}: "1 to 3 arguments"}[[2]int{lo, hi}]
+			return b.errorf(e.Pos, ErrType, "%s takes %s, not %d", name, want, len(args))
 		}
 		return nil
 	}

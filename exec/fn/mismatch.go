@@ -180,9 +180,11 @@ func mismatch(name string, sigs []string, alts []overload, args []planner.Type) 
 		got[i] = a.String()
 	}
 	var uniq []string
-	for _, s := range sigs {
-		if !slices.Contains(uniq, s) {
-			uniq = append(uniq, s)
+	for _, sig := range sigs {
+		for _, s := range splitTop(sig, " or ") {
+			if !slices.Contains(uniq, s) {
+				uniq = append(uniq, s)
+			}
 		}
 	}
 	full := fmt.Sprintf("%s expects %s, got (%s)", name, joinOr(uniq), strings.Join(got, ", "))
