@@ -20,7 +20,11 @@ package difftest
 //   - to_hex is upper case in Trino, DuckDB's md5/sha256 give lower case.
 //   - Trino's lambda comparator in array_sort returns -1/0/1; the DuckDB
 //     side is list_reverse_sort for the descending comparator used here.
-//   - AT TIME ZONE is DuckDB's timezone(zone, TIMESTAMPTZ) (ICU).
+//   - AT TIME ZONE, and at_timezone of a timestamp (Trino coerces it to
+//     one with time zone, in the session zone UTC), is DuckDB's
+//     timezone(zone, TIMESTAMPTZ) (ICU).
+//   - zip_with pads the shorter array with NULLs, as DuckDB's list_zip
+//     does; a NULL array gives NULL, so the DuckDB side spells that out.
 //   - format follows Java's String.format, which prints a NULL argument as
 //     "null"; DuckDB's printf gives NULL.
 //   - IPADDRESS rejects IPv4 octets with leading zeros (023.1.2.3), as
@@ -100,6 +104,12 @@ var trinoPairs = []pair{
 	{"json_exists and json_value",
 		`SELECT count_if(json_exists(CAST(requestParameters AS json), 'lax $.bucketName')) AS has_bucket, json_value(CAST(requestParameters AS json), 'lax $.bucketName') AS b, count(*) FROM events GROUP BY 2`,
 		`SELECT lake_count_if((requestParameters->'bucketName') IS NOT NULL) AS has_bucket, requestParameters->>'bucketName' AS b, count(*) FROM events GROUP BY 2`, false},
+	{"at_timezone, to_utf8/from_utf8, levenshtein to the empty string",
+		`SELECT hour(at_timezone(eventTime, 'America/New_York')) AS h, from_utf8(to_utf8(eventName)) AS n, levenshtein_distance(coalesce(errorCode, ''), '') AS code_len, count(*) FROM events GROUP BY 1, 2, 3`,
+		`SELECT hour(timezone('America/New_York', CAST(eventTime AS TIMESTAMPTZ))) AS h, decode(encode(eventName)) AS n, levenshtein(coalesce(errorCode, ''), '') AS code_len, count(*) FROM events GROUP BY 1, 2, 3`, false},
+	{"zip_with over resources",
+		`SELECT zip_with(transform(resources, r -> r.type), transform(resources, r -> r.ARN), (t, a) -> coalesce(t, '?') || '|' || coalesce(a, '?')) AS z, count(*) FROM events GROUP BY 1`,
+		`SELECT CASE WHEN resources IS NULL THEN NULL ELSE list_transform(list_zip(list_transform(CAST(resources AS JSON[]), r -> ct_field(r, 'type')), list_transform(CAST(resources AS JSON[]), r -> ct_field(r, 'ARN'))), z -> coalesce(z[1], '?') || '|' || coalesce(z[2], '?')) END AS z, count(*) FROM events GROUP BY 1`, false},
 	{"try, ARRAY and contains",
 		`SELECT count(try(CAST(recipientAccountId AS bigint))) AS accounts, count_if(contains(ARRAY['GetObject', 'PutObject', 'ListBuckets'], eventName)) AS s3ops FROM events`,
 		`SELECT count(TRY_CAST(recipientAccountId AS BIGINT)) AS accounts, lake_count_if(list_contains(['GetObject', 'PutObject', 'ListBuckets'], eventName)) AS s3ops FROM events`, false},
