@@ -11,24 +11,18 @@ import (
 // storeCompact merges each eventdate partition's small files and applies the
 // store's retention, in one atomic commit (see orcstore.Store.Compact).
 func storeCompact(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("store compact", "NAME|ID", stderr)
-	open := dataFlag(fs)
-	noRetention := fs.Bool("no-retention", false, "only merge files; keep events older than the retention period")
-	maxRows := fs.Int("max-file-rows", 2_000_000, "cut merged files at this many events; files that hold this many already are left alone")
-	memLimit := fs.String("memory-limit", "512MiB", "most decoded events held at once; larger partitions are merged through temporary sorted runs (see README for the process's peak)")
-	ref, err := oneArg(fs, args, "store name or ID")
-	if err != nil {
-		return err
-	}
-	limit, err := parseBytes(*memLimit)
-	if err != nil {
-		return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
-	}
-	c, err := open()
-	if err != nil {
-		return err
-	}
-	s, err := c.Open(ref)
+	sc := newStoreCommand("compact", stderr)
+	noRetention := sc.fs.Bool("no-retention", false, "only merge files; keep events older than the retention period")
+	maxRows := sc.fs.Int("max-file-rows", 2_000_000, "cut merged files at this many events; files that hold this many already are left alone")
+	memLimit := sc.fs.String("memory-limit", "512MiB", "most decoded events held at once; larger partitions are merged through temporary sorted runs (see README for the process's peak)")
+	var limit int64
+	s, err := sc.store(args, func() error {
+		var err error
+		if limit, err = parseBytes(*memLimit); err != nil {
+			return fmt.Errorf("%w: --memory-limit: %v", errUsage, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}

@@ -84,6 +84,44 @@ func dataFlag(fs *flag.FlagSet) func() (*orcstore.Catalog, error) {
 	}
 }
 
+// storeCommand is the set-up every "store VERB NAME|ID" command shares:
+// its flag set with --data, then the one store the arguments name.
+type storeCommand struct {
+	fs   *flag.FlagSet
+	open func() (*orcstore.Catalog, error)
+}
+
+func newStoreCommand(verb string, stderr io.Writer) *storeCommand {
+	fs := newFlagSet("store "+verb, "NAME|ID", stderr)
+	return &storeCommand{fs: fs, open: dataFlag(fs)}
+}
+
+// ref parses args (flags anywhere, exactly one store name or ID), runs
+// the checks of the flags' values, and only then opens the catalog (which
+// creates the data directory): a usage error touches nothing.
+func (sc *storeCommand) ref(args []string, checks ...func() error) (*orcstore.Catalog, string, error) {
+	ref, err := oneArg(sc.fs, args, "store name or ID")
+	if err != nil {
+		return nil, "", err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, "", err
+		}
+	}
+	c, err := sc.open()
+	return c, ref, err
+}
+
+// store is ref, then the store it names.
+func (sc *storeCommand) store(args []string, checks ...func() error) (*orcstore.Store, error) {
+	c, ref, err := sc.ref(args, checks...)
+	if err != nil {
+		return nil, err
+	}
+	return c.Open(ref)
+}
+
 // parseInterspersed parses flags that may come before or after positional
 // arguments (`store describe NAME --format json`), which the flag package
 // alone does not allow.
@@ -276,18 +314,9 @@ func describe(s *orcstore.Store) (storeDescription, error) {
 }
 
 func storeDescribe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("store describe", "NAME|ID", stderr)
-	open := dataFlag(fs)
-	format := fs.String("format", "text", "text or json")
-	ref, err := oneArg(fs, args, "store name or ID")
-	if err != nil {
-		return err
-	}
-	c, err := open()
-	if err != nil {
-		return err
-	}
-	s, err := c.Open(ref)
+	sc := newStoreCommand("describe", stderr)
+	format := sc.fs.String("format", "text", "text or json")
+	s, err := sc.store(args)
 	if err != nil {
 		return err
 	}
@@ -328,26 +357,22 @@ func storeDescribe(args []string, stdout, stderr io.Writer) error {
 }
 
 func storeUpdate(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("store update", "NAME|ID", stderr)
-	open := dataFlag(fs)
-	retention := fs.Int("retention-days", 0, "new retention period in days (7..3653)")
-	selectors := fs.String("selectors", "", "JSON file of advanced event selectors (applies to later ingests)")
-	protect := fs.Bool("termination-protection", false, "turn termination protection on")
-	noProtect := fs.Bool("no-termination-protection", false, "turn termination protection off")
-	ref, err := oneArg(fs, args, "store name or ID")
-	if err != nil {
-		return err
-	}
-	if *protect && *noProtect {
-		return fmt.Errorf("%w: --termination-protection and --no-termination-protection contradict each other", errUsage)
-	}
+	sc := newStoreCommand("update", stderr)
+	retention := sc.fs.Int("retention-days", 0, "new retention period in days (7..3653)")
+	selectors := sc.fs.String("selectors", "", "JSON file of advanced event selectors (applies to later ingests)")
+	protect := sc.fs.Bool("termination-protection", false, "turn termination protection on")
+	noProtect := sc.fs.Bool("no-termination-protection", false, "turn termination protection off")
 	var sels []orcstore.Selector
-	if *selectors != "" {
-		if sels, err = orcstore.LoadSelectors(*selectors); err != nil {
-			return err
+	c, ref, err := sc.ref(args, func() error {
+		if *protect && *noProtect {
+			return fmt.Errorf("%w: --termination-protection and --no-termination-protection contradict each other", errUsage)
 		}
-	}
-	c, err := open()
+		var err error
+		if *selectors != "" {
+			sels, err = orcstore.LoadSelectors(*selectors)
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -374,14 +399,9 @@ func storeUpdate(args []string, stdout, stderr io.Writer) error {
 }
 
 func storeDelete(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("store delete", "NAME|ID", stderr)
-	open := dataFlag(fs)
-	force := fs.Bool("force", false, "delete a damaged store (one 'store list' shows as DAMAGED), by its ID")
-	ref, err := oneArg(fs, args, "store name or ID")
-	if err != nil {
-		return err
-	}
-	c, err := open()
+	sc := newStoreCommand("delete", stderr)
+	force := sc.fs.Bool("force", false, "delete a damaged store (one 'store list' shows as DAMAGED), by its ID")
+	c, ref, err := sc.ref(args)
 	if err != nil {
 		return err
 	}
@@ -400,20 +420,11 @@ func storeDelete(args []string, stdout, stderr io.Writer) error {
 }
 
 func storeDDL(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("store ddl", "NAME|ID", stderr)
-	open := dataFlag(fs)
-	dialect := fs.String("dialect", "trino", "trino, athena or spark")
-	table := fs.String("table", "", "table name (default: the store name)")
-	location := fs.String("location", "", "table location (default: the store's data folder as a file:// URI; s3://BUCKET/PREFIX/ where 'store export' put it)")
-	ref, err := oneArg(fs, args, "store name or ID")
-	if err != nil {
-		return err
-	}
-	c, err := open()
-	if err != nil {
-		return err
-	}
-	s, err := c.Open(ref)
+	sc := newStoreCommand("ddl", stderr)
+	dialect := sc.fs.String("dialect", "trino", "trino, athena or spark")
+	table := sc.fs.String("table", "", "table name (default: the store name)")
+	location := sc.fs.String("location", "", "table location (default: the store's data folder as a file:// URI; s3://BUCKET/PREFIX/ where 'store export' put it)")
+	s, err := sc.store(args)
 	if err != nil {
 		return err
 	}

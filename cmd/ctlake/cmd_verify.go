@@ -12,19 +12,10 @@ import (
 // orcstore.Store.Verify). It exits non-zero when it finds damage, so that
 // scripts and cron jobs can rely on it.
 func storeVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("store verify", "NAME|ID", stderr)
-	open := dataFlag(fs)
-	deep := fs.Bool("deep", false, "also decode every value of every file (slower; checks each frame's checksum and eventTime range)")
-	format := fs.String("format", "text", "text or json")
-	ref, err := oneArg(fs, args, "store name or ID")
-	if err != nil {
-		return err
-	}
-	c, err := open()
-	if err != nil {
-		return err
-	}
-	s, err := c.Open(ref)
+	sc := newStoreCommand("verify", stderr)
+	deep := sc.fs.Bool("deep", false, "also decode every value of every file (slower; checks each frame's checksum and eventTime range)")
+	format := sc.fs.String("format", "text", "text or json")
+	s, err := sc.store(args)
 	if err != nil {
 		return err
 	}

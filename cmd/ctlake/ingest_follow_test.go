@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -19,14 +15,7 @@ import (
 // and stops it with SIGTERM after its first cycle: it exits 0, says that
 // everything read is committed, and the store holds the folder's events.
 func TestIngestFollowStopsOnSIGTERM(t *testing.T) {
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	tmp := t.TempDir()
-	in := filepath.Join(tmp, "in")
-	sum, err := gen.Write(context.Background(), gen.Config{Events: 500, Seed: 14, Start: today, Days: 1, Accounts: 1, Workers: 1}, gen.LayoutS3, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := filepath.Join(tmp, "data")
+	in, data, sum := followInput(t, 500, 14)
 	cmd := ctlakeCmd(t, "ingest", "--data", data, "--store", "followed", "--create", "--follow", "--interval", "200ms", in)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -37,14 +26,7 @@ func TestIngestFollowStopsOnSIGTERM(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := readLines(stdout)
 	// Files younger than 2 s are left for a later cycle (one being
 	// written would read as damaged): wait for the cycles that ingest all.
 	deadline := time.After(2 * time.Minute)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"net/http/httptest"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
-	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 )
@@ -24,14 +22,7 @@ import (
 // and ingests nothing; StartEventDataStoreIngestion resumes it and the
 // folder's events arrive; a second stop pauses it again.
 func TestFollowHonoursIngestionSwitch(t *testing.T) {
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	tmp := t.TempDir()
-	in := filepath.Join(tmp, "in")
-	sum, err := gen.Write(context.Background(), gen.Config{Events: 300, Seed: 15, Start: today, Days: 1, Accounts: 1, Workers: 1}, gen.LayoutS3, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := filepath.Join(tmp, "data")
+	in, data, sum := followInput(t, 300, 15)
 	cat, ct := cliStoreAndAPI(t, data, "followed")
 	ctx := context.Background()
 	ref := &cloudtrail.StopEventDataStoreIngestionInput{EventDataStore: aws.String("followed")}
@@ -48,14 +39,7 @@ func TestFollowHonoursIngestionSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := readLines(stderr)
 	var seen []string
 	waitLine := func(want string) {
 		t.Helper()

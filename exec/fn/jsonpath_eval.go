@@ -340,30 +340,24 @@ func (e *jpEval) method(name string, in []*fastjson.Value) ([]*fastjson.Value, e
 // pred evaluates a filter predicate: 1 true, 0 false, -1 unknown.
 func (e *jpEval) pred(p *jpPred, root *fastjson.Value, c jpCtx) int {
 	switch p.op {
-	case "&&":
+	case "&&", "||":
+		// Three-valued AND and OR: the dominant value (false for &&, true
+		// for ||) on either side decides, the right side unevaluated when
+		// the left has it; both the other value give that; else unknown.
+		dom := 0
+		if p.op == "||" {
+			dom = 1
+		}
 		a := e.pred(p.a, root, c)
-		if a == 0 {
-			return 0
+		if a == dom {
+			return dom
 		}
 		b := e.pred(p.b, root, c)
-		if b == 0 {
-			return 0
+		if b == dom {
+			return dom
 		}
-		if a == 1 && b == 1 {
-			return 1
-		}
-		return -1
-	case "||":
-		a := e.pred(p.a, root, c)
-		if a == 1 {
-			return 1
-		}
-		b := e.pred(p.b, root, c)
-		if b == 1 {
-			return 1
-		}
-		if a == 0 && b == 0 {
-			return 0
+		if a == 1-dom && b == 1-dom {
+			return 1 - dom
 		}
 		return -1
 	case "!":

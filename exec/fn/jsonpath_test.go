@@ -32,6 +32,13 @@ func TestJSONPathDocExamples(t *testing.T) {
 		{`{"a":[1,2]}`, "lax $.a[5]", ""},
 		{`{"a":2,"b":3}`, "$.a * $.b - 1", "5"},
 		{`{"a":1}`, "$.a / 0", "ERROR"},
+		// Three-valued && and ||: comparing a string with a number is
+		// unknown; false decides &&, true decides ||.
+		{`[1, 2, "s"]`, `lax $[*]?(@ > 1 && @ < 3)`, "2"},
+		{`[1, 2, "s"]`, `lax $[*]?(@ > 1 || @ == "s")`, `2,"s"`},
+		{`[1, 2, "s"]`, `lax $[*]?((@ > 1 && @ < 3) is unknown)`, `"s"`},
+		{`[1, 2, "s"]`, `lax $[*]?((@ < 2 || @ > 5) is unknown)`, `"s"`},
+		{`[1, 2, "s"]`, `lax $[*]?((@ < 2 || @ == "s") is unknown)`, `2`},
 	} {
 		jp, err := parseJSONPath(c.path)
 		if err != nil {

@@ -48,7 +48,7 @@ func overloadsOfSig(sig string) []overload {
 	var out []overload
 	for _, alt := range splitTop(sig, " or ") {
 		alt = strings.TrimSpace(alt)
-		end := closing(alt)
+		end := strings.LastIndex(alt, ")") // "(T) with T orderable" ends its parameters at the last one
 		if !strings.HasPrefix(alt, "(") || end < 0 || strings.Contains(alt, "…") {
 			out = append(out, overload{})
 			continue
@@ -125,23 +125,6 @@ func splitTop(s, sep string) []string {
 		}
 	}
 	return append(out, s[start:])
-}
-
-// closing is the index of the parenthesis closing s's first one.
-func closing(s string) int {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // arityFits reports whether o takes n arguments.
