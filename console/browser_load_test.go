@@ -63,9 +63,7 @@ func pageWeight(t testing.TB) (files int, bytes int64) {
 // time it takes is logged here and measured by BenchmarkBrowserFirstLoad
 // (a time is a benchmark's figure, not a test's assertion).
 func TestBrowserFirstLoad(t *testing.T) {
-	e := startEnv(t, "")
-	tb := newTab(t, e)
-	tb.login()
+	_, tb := loggedInTab(t)
 	load := tb.firstLoad()
 	files, weight := pageWeight(t)
 	t.Logf("first load: page drawn %.0f ms after navigation start; %d requests, %.1f KiB on the wire; the page is %d files, %.1f KiB",

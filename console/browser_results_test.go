@@ -40,9 +40,7 @@ func (tb *tab) startQuery(text string) {
 // all 500 of them, shows the rows the server holds at each position, and
 // keeps a few hundred rows in the page at most.
 func TestBrowserGrid100k(t *testing.T) {
-	e := startEnv(t, "")
-	tb := newTab(t, e)
-	tb.login()
+	e, tb := loggedInTab(t)
 	const n = 100000
 	tb.runQuery(unionQuery(e.storeID(), n))
 	if got := tb.text("[data-testid=row-count]"); got != "100,000 rows" {
@@ -89,9 +87,7 @@ func TestBrowserGrid100k(t *testing.T) {
 // Sorting: a small result sorts in the browser over all its rows; a large
 // one offers to run the query again ordered by the column.
 func TestBrowserSort(t *testing.T) {
-	e := startEnv(t, "")
-	tb := newTab(t, e)
-	tb.login()
+	e, tb := loggedInTab(t)
 	tb.runQuery("SELECT eventSource, count(*) AS n FROM trail GROUP BY 1")
 	tb.waitJS("rows", "document.querySelector('.grow[data-row=\"0\"]:not(.loading)')")
 	tb.click(`.ghead[data-col="1"]`)
@@ -124,9 +120,7 @@ func TestBrowserSort(t *testing.T) {
 
 // A long query is cancelled from the page.
 func TestBrowserCancel(t *testing.T) {
-	e := startEnv(t, "")
-	tb := newTab(t, e)
-	tb.login()
+	e, tb := loggedInTab(t)
 	tb.setEditor("SELECT count(*) " + holdMarker + " FROM trail")
 	tb.run(chromedp.Click(chromedp.CSS("[data-testid=run]")))
 	tb.waitJS("the query to run", "(s => s && s.textContent === 'RUNNING')(document.querySelector('[data-testid=status]'))")
@@ -150,9 +144,7 @@ func TestBrowserCancel(t *testing.T) {
 // Errors point at their place in the editor: a parse error, a binding error
 // in a selection, and after $EDS_ID (replaced by a longer store ID).
 func TestBrowserErrorPosition(t *testing.T) {
-	e := startEnv(t, "")
-	tb := newTab(t, e)
-	tb.login()
+	_, tb := loggedInTab(t)
 	tb.startQuery("SELECT eventName,\n       evntName\nFROM trail")
 	tb.waitJS("the error mark", "document.querySelector('.tok-error')")
 	if got := tb.text(".tok-error"); got != "evntName" {
@@ -182,9 +174,7 @@ func TestBrowserErrorPosition(t *testing.T) {
 // EXPLAIN ANALYZE draws the plan as a tree, with the files a time range
 // skipped.
 func TestBrowserExplain(t *testing.T) {
-	e := startEnv(t, "")
-	tb := newTab(t, e)
-	tb.login()
+	_, tb := loggedInTab(t)
 	tb.setEditor("SELECT eventName, count(*) FROM $EDS_ID GROUP BY 1")
 	tb.run(chromedp.SetValue(chromedp.CSS("[data-testid=time-range]"), "1d"))
 	eval[bool](tb, "document.querySelector('[data-testid=time-range]').dispatchEvent(new Event('change')) || true")

@@ -302,6 +302,16 @@ func (tb *tab) docShot(name string) {
 
 // login opens the console's address with the token, as a user clicks the
 // link ctlake serve printed, and waits for the page to be ready.
+// loggedInTab starts the server on the fixture data and a browser tab
+// logged in to its console: the set-up of most browser tests.
+func loggedInTab(t testing.TB) (*env, *tab) {
+	t.Helper()
+	e := startEnv(t, "")
+	tb := newTab(t, e)
+	tb.login()
+	return e, tb
+}
+
 func (tb *tab) login() {
 	tb.t.Helper()
 	tb.run(chromedp.Navigate(tb.e.console.LoginURL(tb.e.url)))
