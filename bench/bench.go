@@ -38,6 +38,12 @@ type Config struct {
 	Exe      string
 	// NoWarm skips the warm mode (only cold processes are timed).
 	NoWarm bool
+	// JSONGz adds the JSON route over the S3 layout's .json.gz Records
+	// files (--table over the trail's folder), and with Duck DuckDB's
+	// read_json view of the same files: how users query a bucket's logs
+	// without ingesting them. Skipped above JSONMaxEvents like the NDJSON
+	// route.
+	JSONGz bool
 }
 
 // Report is everything a run measured.
@@ -75,8 +81,12 @@ type QueryResult struct {
 	JSON      *Timing `json:"json"`
 	DuckTable *Timing `json:"duckdb_table,omitempty"`
 	DuckJSON  *Timing `json:"duckdb_ndjson,omitempty"`
-	Rows      int     `json:"rows"`
-	Check     string  `json:"check"` // "equal", or what differed
+	// JSONGz and DuckJSONGz: the same engine and DuckDB's read_json over
+	// the S3 layout's .json.gz Records files (Config.JSONGz).
+	JSONGz     *Timing `json:"json_gz,omitempty"`
+	DuckJSONGz *Timing `json:"duckdb_json_gz,omitempty"`
+	Rows       int     `json:"rows"`
+	Check      string  `json:"check"` // "equal", or what differed
 }
 
 // Timing is K runs of one query on one source.
@@ -199,7 +209,7 @@ func runSize(ctx context.Context, cfg Config, n int64) (*SizeReport, error) {
 			l.layout, res.Events, res.Inputs, mb(res.Bytes), res.Seconds, res.EventsPerSec, res.MBPerSec, res.CPUSeconds, mb(res.PeakRSS), mb(res.StoreBytes), res.StoreFiles)
 		sr.Ingest = append(sr.Ingest, res)
 	}
-	r := &Runner{Stores: c, JSONTables: map[string][]string{"raw": {ds.NDJSON}}, Workers: cfg.Workers}
+	r := &Runner{Stores: c, JSONTables: map[string][]string{"raw": {ds.NDJSON}, "rawgz": {ds.S3}}, Workers: cfg.Workers}
 	// The S3 layout's store is the one queried: it is what ingesting a
 	// trail's bucket gives.
 	const table = "bench-s3"
@@ -254,6 +264,11 @@ func runQuery(ctx context.Context, cfg Config, r *Runner, ds *Dataset, p Params,
 		qr.Check = "equal"
 		if d := Diff(orcRows, jsonRows, q.Ordered); d != "" {
 			qr.Check = "ORC vs JSON differ: " + d
+		}
+	}
+	if cfg.JSONGz && (cfg.JSONMaxEvents <= 0 || ds.Events <= cfg.JSONMaxEvents) {
+		if err := runGz(ctx, cfg, r, ds, p, q, qr, orcRows); err != nil {
+			return nil, err
 		}
 	}
 	if cfg.Duck == nil || q.Duck == "" {

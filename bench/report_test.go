@@ -131,3 +131,30 @@ func TestColdTargets(t *testing.T) {
 		t.Errorf("cold table:\n%s", b.String())
 	}
 }
+
+// TestGzRoute checks the .json.gz route's table and target: the median of
+// ctlake ÷ DuckDB over the queries that ran both, judged against 1.
+func TestGzRoute(t *testing.T) {
+	r := sampleReport(1000)
+	s := r.Sizes[0]
+	if _, ok := gzRouteTarget(s); ok {
+		t.Fatal("a target judged without the .json.gz route")
+	}
+	s.Queries[0].JSONGz, s.Queries[0].DuckJSONGz = timing(400), timing(1000)
+	s.Queries[1].JSONGz, s.Queries[1].DuckJSONGz = timing(300), timing(200)
+	got, ok := gzRouteTarget(s)
+	if !ok || !strings.Contains(got, "0.95×") || !strings.HasSuffix(got, "met") {
+		t.Fatalf("target %q (want the median of 0.40 and 1.50, met)", got)
+	}
+	s.Queries[0].DuckJSONGz = timing(100)
+	if got, _ = gzRouteTarget(s); !strings.Contains(got, "2.75×") || !strings.HasSuffix(got, "MISSED") {
+		t.Fatalf("target %q (want 2.75×, missed)", got)
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, ".json.gz Records files") || !strings.Contains(out, "4.00×") || !strings.Contains(out, "read_json") {
+		t.Fatalf("report without the .json.gz table or target:\n%s", out)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"unsafe"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
@@ -327,6 +328,35 @@ var errMetaSnap = errors.New("manifest.meta is damaged")
 type metaDec struct {
 	b   []byte
 	err error
+	// whole is the decoded body as a string over the same bytes (never
+	// written after decoding), so that str hands out substrings instead of
+	// allocating each one; the slabs hold the statistics' parts, allocated
+	// a chunk at a time. A cold process decodes ~13,000 column statistics
+	// of a 1M-event store's snapshot: one allocation each was 2/3 of the
+	// decode.
+	whole string
+	slabs metaSlabs
+}
+
+type metaSlabs struct {
+	ints   []orcfile.IntStats
+	dbls   []orcfile.DoubleStats
+	strs   []orcfile.StringStats
+	bools  []orcfile.BoolStats
+	dates  []orcfile.DateStats
+	times  []orcfile.TimestampStats
+	binars []orcfile.BinaryStats
+}
+
+// slabNext returns the next free element of a slab, starting a new chunk
+// when the current one is full (chunks never move: pointers into them stay
+// valid).
+func slabNext[T any](s *[]T) *T {
+	if len(*s) == cap(*s) {
+		*s = make([]T, 0, 512)
+	}
+	*s = (*s)[:len(*s)+1]
+	return &(*s)[len(*s)-1]
 }
 
 func (d *metaDec) fail() {
@@ -382,7 +412,13 @@ func (d *metaDec) str() string {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	if d.whole != "" {
+		off := len(d.whole) - len(d.b)
+		s = d.whole[off : off+int(n)]
+	} else {
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }
@@ -403,25 +439,32 @@ func (d *metaDec) stats() orcfile.Statistics {
 	switch flags >> 2 {
 	case msNone:
 	case msInt:
-		st.Int = &orcfile.IntStats{Min: d.i(), Max: d.i(), Sum: d.i(), HasSum: d.byte() != 0}
+		st.Int = slabNext(&d.slabs.ints)
+		*st.Int = orcfile.IntStats{Min: d.i(), Max: d.i(), Sum: d.i(), HasSum: d.byte() != 0}
 	case msDouble:
-		st.Double = &orcfile.DoubleStats{Min: d.f64(), Max: d.f64(), Sum: d.f64()}
+		st.Double = slabNext(&d.slabs.dbls)
+		*st.Double = orcfile.DoubleStats{Min: d.f64(), Max: d.f64(), Sum: d.f64()}
 	case msString:
 		f := d.byte()
-		s := &orcfile.StringStats{HasMinMax: f&1 != 0, Trusted: f&2 != 0}
+		s := slabNext(&d.slabs.strs)
+		*s = orcfile.StringStats{HasMinMax: f&1 != 0, Trusted: f&2 != 0}
 		if s.HasMinMax {
 			s.Min, s.Max = d.str(), d.str()
 		}
 		s.Sum = d.i()
 		st.String = s
 	case msBool:
-		st.Bool = &orcfile.BoolStats{TrueCount: d.u()}
+		st.Bool = slabNext(&d.slabs.bools)
+		*st.Bool = orcfile.BoolStats{TrueCount: d.u()}
 	case msDate:
-		st.Date = &orcfile.DateStats{Min: int32(d.i()), Max: int32(d.i())}
+		st.Date = slabNext(&d.slabs.dates)
+		*st.Date = orcfile.DateStats{Min: int32(d.i()), Max: int32(d.i())}
 	case msTimestamp:
-		st.Timestamp = &orcfile.TimestampStats{Min: d.i(), Max: d.i(), UTC: d.byte() != 0}
+		st.Timestamp = slabNext(&d.slabs.times)
+		*st.Timestamp = orcfile.TimestampStats{Min: d.i(), Max: d.i(), UTC: d.byte() != 0}
 	case msBinary:
-		st.Binary = &orcfile.BinaryStats{Sum: d.i()}
+		st.Binary = slabNext(&d.slabs.binars)
+		*st.Binary = orcfile.BinaryStats{Sum: d.i()}
 	default:
 		d.fail()
 	}
@@ -448,6 +491,9 @@ func decodeMetaSnapshot(b []byte) (*metaSnapshot, error) {
 		return nil, fmt.Errorf("%w (body: %v)", errMetaSnap, err)
 	}
 	d = &metaDec{b: raw}
+	if len(raw) > 0 {
+		d.whole = unsafe.String(&raw[0], len(raw))
+	}
 	for n := d.n(1 << 16); n > 0 && d.err == nil; n-- {
 		s := &metaSchema{}
 		for c := d.n(1 << 20); c > 0 && d.err == nil; c-- {
@@ -464,9 +510,17 @@ func decodeMetaSnapshot(b []byte) (*metaSnapshot, error) {
 			break
 		}
 		f.schema = m.schemas[f.schemaIdx]
-		for ns := d.n(1 << 20); ns > 0 && d.err == nil; ns-- {
+		ns := d.n(1 << 20)
+		ncol := len(f.schema.paths)
+		if ns > len(d.b) { // each stripe takes at least a byte
+			d.fail()
+			break
+		}
+		all := make([]orcfile.Statistics, ns*ncol)
+		f.stripes = make([]stripeMeta, 0, ns)
+		for ; ns > 0 && d.err == nil; ns-- {
 			s := stripeMeta{info: orcfile.StripeInfo{Offset: d.u(), IndexLength: d.u(), DataLength: d.u(), FooterLength: d.u(), Rows: d.u()}}
-			s.stats = make([]orcfile.Statistics, len(f.schema.paths))
+			s.stats, all = all[:ncol:ncol], all[ncol:]
 			for id, p := range f.schema.paths {
 				if p != "" {
 					s.stats[id] = d.stats()

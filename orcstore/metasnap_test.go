@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
 
 // metaFixture is a store of five files over three days, two of them with
@@ -186,6 +188,20 @@ func TestMetaSnapshotPrunesAsTails(t *testing.T) {
 		}
 		os.WriteFile(snapPath, good, 0o644)
 	}
+	// A one-query process (`ctlake query`) reads bloom filters into a
+	// reused buffer and keeps none: the same rows and figures, the cache
+	// emptied first so that every stream is read that way.
+	oldLimit := orcfile.SetMetaCacheLimit(0)
+	oldKeep := orcfile.SetKeepBloomSets(false)
+	for name, spec := range specs {
+		ids, st := scanIDs(t, s, spec)
+		want := withSnap[name]
+		if !reflect.DeepEqual(ids, want.ids) || st != want.stats {
+			t.Errorf("bloom filters not kept, %s: %d rows, %+v; kept: %d rows, %+v", name, len(ids), st, len(want.ids), want.stats)
+		}
+	}
+	orcfile.SetKeepBloomSets(oldKeep)
+	orcfile.SetMetaCacheLimit(oldLimit)
 	// Every spec reads what a scan without pruning returns, filtered.
 	for name, spec := range specs {
 		spec.NoPruning = true

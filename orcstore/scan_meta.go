@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile"
+	"github.com/ctlake/ctlake/orcstore/orcfile/bloom"
 )
 
 // Planning from the store's metadata snapshot (metasnap.go): the planning
@@ -101,14 +102,13 @@ func screenUnit(u scanUnit, spec ScanSpec) (groups int, out bool, err error) {
 		if !ok {
 			continue
 		}
-		set, err := ref.BloomFilterSetAt(u.stripe, loc.col, loc.offset, loc.length)
+		err := ref.TestBloomFilterSetAt(u.stripe, loc.col, loc.offset, loc.length, func(set []*bloom.Filter) { applyBloomSet(set, p, keep) })
 		if errors.Is(err, orcfile.ErrChanged) {
 			return n, false, nil
 		}
 		if err != nil {
 			return n, false, err
 		}
-		applyBloomSet(set, p, keep)
 	}
 	return n, !anyTrue(keep), nil
 }

@@ -37,6 +37,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
 	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
+	jsonGz := fs.Bool("json-gz", false, "also run the suite through the JSON route over the S3 layout's .json.gz Records files (and, with --peer duckdb, DuckDB's read_json on them)")
 	joins := fs.Bool("joins", false, "run the join suite instead: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -69,7 +70,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		*cache = filepath.Join(dir, "ctlake", "bench")
 	}
-	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile, JSONMaxEvents: *jsonMax}
+	cfg := bench.Config{Events: sizes, Seed: *seed, Runs: *runs, JSONRuns: *jsonRuns, DuckRuns: *duckRuns, Cache: *cache, Workers: *workers, Log: stderr, ProfileDir: *profile, JSONMaxEvents: *jsonMax, JSONGz: *jsonGz}
 	switch *mode {
 	case "warm":
 	case "cold", "both":

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ctlake/ctlake/engine"
+	"github.com/ctlake/ctlake/orcstore/orcfile"
 	"github.com/ctlake/ctlake/resultfmt"
 	"github.com/ctlake/ctlake/sql"
 )
@@ -94,6 +95,9 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	setSoftMemoryLimit(limit)
 	tuneQueryGC()
+	// One query per process: bloom filters are read once, into one reused
+	// buffer (orcfile.SetKeepBloomSets).
+	defer orcfile.SetKeepBloomSets(orcfile.SetKeepBloomSets(false))
 	if !isResultFormat(*format) {
 		return fmt.Errorf("%w: unknown format %q (want %s)", errUsage, *format, strings.Join(resultfmt.Formats, ", "))
 	}
