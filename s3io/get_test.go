@@ -151,23 +151,26 @@ func (s *signingServer) take() (reqs, bad []string) {
 	return reqs, bad
 }
 
-func connectTest(t *testing.T, url string, sdk bool) *Client {
-	t.Helper()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFASTTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "fast-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "eu-west-3")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	c, err := Connect(context.Background(), "logs", Options{Endpoint: url, PathStyle: true, SDKGets: sdk,
+// connectTest connects to bucket at url with static credentials from the
+// environment (no shared files, no instance metadata), through the SDK's
+// GetObject only when sdk is set.
+func connectTest(tb testing.TB, url, bucket, accessKey, secret, region string, sdk bool) *Client {
+	tb.Helper()
+	tb.Setenv("AWS_ACCESS_KEY_ID", accessKey)
+	tb.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	tb.Setenv("AWS_SESSION_TOKEN", "")
+	tb.Setenv("AWS_REGION", region)
+	tb.Setenv("AWS_PROFILE", "")
+	tb.Setenv("AWS_CONFIG_FILE", tb.TempDir()+"/none")
+	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", tb.TempDir()+"/none")
+	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	c, err := Connect(context.Background(), bucket, Options{Endpoint: url, PathStyle: true, SDKGets: sdk,
 		MaxBackoff: time.Millisecond, MaxAttempts: 3, Timeout: 5 * time.Second})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if sdk != (c.fast == nil) {
-		t.Fatalf("SDKGets %v, fast path %v", sdk, c.fast != nil)
+		tb.Fatalf("SDKGets %v, fast path %v", sdk, c.fast != nil)
 	}
 	return c
 }
@@ -188,7 +191,7 @@ func TestFastGet(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, sdk := range []bool{true, false} {
-		c := connectTest(t, srv.url, sdk)
+		c := connectTest(t, srv.url, "logs", "AKIDFASTTEST", "fast-secret", "eu-west-3", sdk)
 		srv.take()
 		for _, k := range keys {
 			body := srv.objects[k]
@@ -216,7 +219,7 @@ func TestFastGet(t *testing.T) {
 		}
 	}
 
-	c := connectTest(t, srv.url, false)
+	c := connectTest(t, srv.url, "logs", "AKIDFASTTEST", "fast-secret", "eu-west-3", false)
 	key, body := keys[0], srv.objects[keys[0]]
 	// 503 SlowDown twice: the fast try, then the SDK's first attempt; its
 	// retry succeeds.
