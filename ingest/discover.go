@@ -30,7 +30,7 @@ type Input struct {
 	// open reads a remote input as a stream; fetch reads a small one whole,
 	// and the pipeline prefetches those (fetch.go).
 	open  func(ctx context.Context) (io.ReadCloser, error)
-	fetch func(ctx context.Context) ([]byte, error)
+	fetch func(ctx context.Context, buf []byte) ([]byte, error)
 }
 
 // Open opens the input for reading. Errors name the file or object.

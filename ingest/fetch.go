@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math/bits"
 	"sync"
 )
 
@@ -15,11 +16,33 @@ import (
 // the decoders take them — while holding at most a window of bytes that
 // no decoder has finished with. Large inputs are streamed by their decoder
 // (Input.open) instead.
+//
+// The window only has to keep the decoders fed: they work on at most
+// Workers+1 batches beyond the merge (pipeline.run's ahead), so twice
+// Workers+2 batches of bytes never make a decoder wait for room, and
+// bytes/latency is far below what the fetchers sustain. A window of an
+// eighth of MemoryLimit (64 MB at the default) held 8,000 objects ahead
+// that no accounting of held events saw, and kept the heap nearer the soft
+// memory limit, where the collector runs more often (bench/RESULTS.md).
+//
+// Objects are read into pooled buffers, returned when their decoder is
+// done: a million events of the S3 layout are 300 MB in 36,537 objects,
+// which otherwise become garbage one by one.
 
 const (
-	defaultFetchers = 32
+	// defaultFetchers is how many GETs are in flight at most: at S3's
+	// ~20–50 ms to the first byte, 64 of them sustain 1,300–3,000 small
+	// objects a second, about what one core decodes.
+	defaultFetchers = 64
 	maxPrefetch     = 16 << 20 // larger objects are streamed, not held
+	minFetchWindow  = 8 << 20
 )
+
+// fetchWindow is how many bytes the fetcher holds ahead at most, for
+// batches of up to batchMax bytes decoded by workers goroutines.
+func fetchWindow(memoryLimit, batchMax int64, workers int) int64 {
+	return max(min(2*int64(workers+2)*batchMax, memoryLimit/8), minFetchWindow)
+}
 
 type fetchSlot struct {
 	done chan struct{} // closed when data or err is set
@@ -62,7 +85,7 @@ func (c *countingBytes) load() int64 {
 }
 
 // startFetcher starts reading ahead the inputs that can be; nil if none.
-func (p *pipeline) startFetcher(ctx context.Context, inputs []Input) *fetcher {
+func (p *pipeline) startFetcher(ctx context.Context, inputs []Input, batchMax int64) *fetcher {
 	any := false
 	for _, in := range inputs {
 		if in.fetch != nil {
@@ -74,7 +97,7 @@ func (p *pipeline) startFetcher(ctx context.Context, inputs []Input) *fetcher {
 		return nil
 	}
 	f := &fetcher{ctx: ctx, inputs: inputs, slots: make([]fetchSlot, len(inputs)), n: &p.fetched}
-	f.window = max(p.cfg.MemoryLimit/8, 8<<20)
+	f.window = fetchWindow(p.cfg.MemoryLimit, batchMax, p.cfg.Workers)
 	f.cond = sync.NewCond(&f.mu)
 	for i := range f.slots {
 		f.slots[i].done = make(chan struct{})
@@ -99,17 +122,26 @@ func (p *pipeline) startFetcher(ctx context.Context, inputs []Input) *fetcher {
 
 func prefetchable(in Input) bool { return in.fetch != nil && in.Size <= maxPrefetch }
 
-// work fetches inputs in order, each once the window has room for it (an
-// input bigger than the window goes alone).
+// blocked reports whether the next input must wait for room in the
+// window (an input bigger than the window goes alone). Called with f.mu.
+func (f *fetcher) blocked() bool {
+	return f.next < len(f.inputs) && prefetchable(f.inputs[f.next]) &&
+		f.held > 0 && f.held+f.inputs[f.next].Size > f.window
+}
+
+// work fetches inputs in order, each once the window has room for it.
+// The workers wait on one condition, so a release wakes one of them
+// (Signal), which passes the wake-up on while there is room: a Broadcast
+// per object woke every idle worker to find the window full again.
 func (f *fetcher) work() {
 	defer f.wg.Done()
 	for {
 		f.mu.Lock()
-		for !f.stop && f.next < len(f.inputs) && prefetchable(f.inputs[f.next]) &&
-			f.held > 0 && f.held+f.inputs[f.next].Size > f.window {
+		for !f.stop && f.blocked() {
 			f.cond.Wait()
 		}
 		if f.stop || f.next >= len(f.inputs) {
+			f.cond.Signal() // let the next idle worker see the end too
 			f.mu.Unlock()
 			return
 		}
@@ -122,8 +154,11 @@ func (f *fetcher) work() {
 		}
 		f.held += in.Size
 		f.slots[i].held = in.Size
+		if !f.blocked() {
+			f.cond.Signal()
+		}
 		f.mu.Unlock()
-		data, err := in.fetch(f.ctx)
+		data, err := in.fetch(f.ctx, getFetchBuf(in.Size+1)) // +1: EOF without growing
 		f.n.add(int64(len(data)))
 		f.slots[i].data, f.slots[i].err = data, err
 		close(f.slots[i].done)
@@ -150,9 +185,11 @@ func (f *fetcher) release(i int) {
 	f.mu.Lock()
 	f.held -= f.slots[i].held
 	f.slots[i].held = 0
+	data := f.slots[i].data
 	f.slots[i].data = nil
-	f.cond.Broadcast()
+	f.cond.Signal()
 	f.mu.Unlock()
+	putFetchBuf(data)
 }
 
 // wait stops the workers (the run's context is done) and waits for them.
@@ -176,4 +213,36 @@ func (p *pipeline) openInput(ctx context.Context, idx int, in Input) (io.ReadClo
 		return p.fetch.take(ctx, idx)
 	}
 	return in.openContext(ctx)
+}
+
+// Fetch buffers are pooled by power-of-two capacity, from 4 KB to
+// maxPrefetch+1 rounded up.
+const (
+	minFetchBufShift = 12
+	maxFetchBufShift = 25
+)
+
+var fetchBufs [maxFetchBufShift + 1]sync.Pool // of *[]byte
+
+// getFetchBuf returns an empty buffer of at least n bytes' capacity.
+func getFetchBuf(n int64) []byte {
+	shift := max(bits.Len64(uint64(n-1)), minFetchBufShift)
+	if shift > maxFetchBufShift {
+		return make([]byte, 0, n)
+	}
+	if v := fetchBufs[shift].Get(); v != nil {
+		return (*v.(*[]byte))[:0]
+	}
+	return make([]byte, 0, 1<<shift)
+}
+
+// putFetchBuf gives b back to the pool of the largest class it can serve.
+func putFetchBuf(b []byte) {
+	shift := bits.Len64(uint64(cap(b))) - 1
+	if shift < minFetchBufShift {
+		return
+	}
+	shift = min(shift, maxFetchBufShift)
+	b = b[:0]
+	fetchBufs[shift].Put(&b)
 }

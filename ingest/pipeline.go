@@ -52,7 +52,7 @@ type Config struct {
 	// inputs carry an Object (S3, --follow; see pipeline_track.go), which
 	// otherwise commits when memory is full and at the end. Zero: no bound.
 	CommitInterval time.Duration
-	// Fetchers is how many remote inputs are read at once (default 32).
+	// Fetchers is how many remote inputs are read at once (default 64).
 	Fetchers int
 	// SourceStats, if set, adds a remote source's request counters to
 	// each progress report and to the summary.
@@ -238,7 +238,8 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 	ctx, cancel := context.WithCancel(ctx)
 	// A batch's decoded events should be a small part of MemoryLimit, so
 	// that a small limit still commits early and often.
-	batches := makeBatches(inputs, min(splitBytes, p.cfg.MemoryLimit/32))
+	batchMax := min(splitBytes, p.cfg.MemoryLimit/32)
+	batches := makeBatches(inputs, batchMax)
 	jobs := make(chan int)
 	// Each batch's results arrive on its own channel, closed when the batch
 	// is done, so the merge takes them in input order.
@@ -264,7 +265,7 @@ func (p *pipeline) run(ctx context.Context, inputs []Input) error {
 		}()
 	}
 	pf := p.startPrefetch(ctx, inputs, batches)
-	p.fetch = p.startFetcher(ctx, inputs)
+	p.fetch = p.startFetcher(ctx, inputs, batchMax)
 	go func() {
 		defer close(jobs)
 		defer pf.stop()

@@ -68,8 +68,8 @@ func (s *S3Source) Inputs(objs []s3io.Object) []Input {
 			open: func(ctx context.Context) (io.ReadCloser, error) {
 				return c.Open(ctx, key, etag, size)
 			},
-			fetch: func(ctx context.Context) ([]byte, error) {
-				return c.ReadAll(ctx, key, etag, size)
+			fetch: func(ctx context.Context, buf []byte) ([]byte, error) {
+				return c.ReadAppend(ctx, buf, key, etag, size)
 			},
 		}
 		if isORCName(key) {

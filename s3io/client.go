@@ -54,6 +54,9 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff caps one retry's wait (default 20 s).
 	MaxBackoff time.Duration
+	// SDKGets sends every object GET through the SDK's GetObject, not the
+	// leaner path of get.go (benchmarks comparing the two).
+	SDKGets bool
 	// Timeout is how long a response may take to start, and how long a
 	// body may stall, before the attempt is abandoned and retried (default
 	// 60 s).
@@ -81,6 +84,7 @@ type Client struct {
 	cfg  aws.Config
 	opts Options
 
+	fast     *fastGetter // GETs outside the SDK's middleware (get.go); nil: all through the SDK
 	idOnce   sync.Once
 	identity string
 }
@@ -117,7 +121,13 @@ func Connect(ctx context.Context, bucket string, opts Options) (*Client, error) 
 		hc = awshttp.NewBuildableClient().
 			WithTransportOptions(func(tr *http.Transport) {
 				tr.ResponseHeaderTimeout = opts.Timeout
-				tr.MaxIdleConnsPerHost = 64
+				// Keep a connection per concurrent GET (ingest's
+				// default is 64 at once, --fetchers more) for reuse:
+				// the SDK's defaults (10 a host, 100 in all) close the
+				// rest after each response, and every GET would dial
+				// (and on AWS handshake TLS) anew.
+				tr.MaxIdleConnsPerHost = 256
+				tr.MaxIdleConns = 256
 			}).
 			WithReadTimeout(opts.Timeout)
 	}
@@ -186,8 +196,12 @@ func Connect(ctx context.Context, bucket string, opts Options) (*Client, error) 
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	if _, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
+	var signed captureRequest
+	if _, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}, withCapture(&signed)); err != nil {
 		return nil, c.wrap(ctx, "open", "", err)
+	}
+	if !opts.SDKGets {
+		c.fast = newFastGetter(c.cfg, signed.req)
 	}
 	return c, nil
 }

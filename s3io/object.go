@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // maxResumes is how many times one object's body may be cut and resumed.
@@ -30,12 +27,16 @@ func (c *Client) Open(ctx context.Context, key, etag string, size int64) (io.Rea
 
 // ReadAll reads a whole object into memory (prefetching small objects).
 func (c *Client) ReadAll(ctx context.Context, key, etag string, size int64) ([]byte, error) {
+	return c.ReadAppend(ctx, make([]byte, 0, max(size, 0)+1), key, etag, size) // +1: EOF without growing
+}
+
+// ReadAppend reads a whole object, appending it to buf (a reused buffer).
+func (c *Client) ReadAppend(ctx context.Context, buf []byte, key, etag string, size int64) ([]byte, error) {
 	rc, err := c.Open(ctx, key, etag, size)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	buf := make([]byte, 0, max(size, 0)+1) // +1: EOF without growing
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -65,30 +66,26 @@ type objectReader struct {
 
 // start issues the GET for the bytes from r.off on.
 func (r *objectReader) start() error {
-	in := &s3.GetObjectInput{Bucket: aws.String(r.c.Bucket), Key: aws.String(r.key)}
-	if r.etag != "" {
-		in.IfMatch = aws.String(`"` + r.etag + `"`)
-	}
+	rng := ""
 	if r.off > 0 {
-		in.Range = aws.String(fmt.Sprintf("bytes=%d-", r.off))
+		rng = fmt.Sprintf("bytes=%d-", r.off)
 	}
 	ctx, cancel := context.WithCancel(r.ctx)
-	r.c.Stats.Gets.Add(1)
-	out, err := r.c.S3.GetObject(ctx, in)
+	out, err := r.c.get(ctx, r.key, r.etag, rng)
 	if err != nil {
 		cancel()
 		return r.c.wrap(r.ctx, "read", r.key, err)
 	}
-	if got := TrimETag(aws.ToString(out.ETag)); r.etag != "" && got != "" && got != r.etag {
-		out.Body.Close()
+	if got := TrimETag(out.etag); r.etag != "" && got != "" && got != r.etag {
+		out.body.Close()
 		cancel()
 		return &Error{Op: "read", Bucket: r.c.Bucket, Key: r.key, Kind: KindChanged,
 			Err: fmt.Errorf("listed with ETag %s, now %s", r.etag, got)}
 	}
-	if r.size < 0 && r.off == 0 && out.ContentLength != nil {
-		r.size = *out.ContentLength
+	if r.size < 0 && r.off == 0 && out.contentLength != nil {
+		r.size = *out.contentLength
 	}
-	r.body, r.cancel = out.Body, cancel
+	r.body, r.cancel = out.body, cancel
 	return nil
 }
 
@@ -175,18 +172,12 @@ type rangeReader struct {
 func (r *rangeReader) ReadAt(p []byte, off int64) (int, error) {
 	done := 0
 	for cuts := 0; done < len(p); cuts++ {
-		in := &s3.GetObjectInput{Bucket: aws.String(r.c.Bucket), Key: aws.String(r.key),
-			Range: aws.String(fmt.Sprintf("bytes=%d-%d", off+int64(done), off+int64(len(p))-1))}
-		if r.etag != "" {
-			in.IfMatch = aws.String(`"` + r.etag + `"`)
-		}
-		r.c.Stats.Gets.Add(1)
-		out, err := r.c.S3.GetObject(r.ctx, in)
+		out, err := r.c.get(r.ctx, r.key, r.etag, fmt.Sprintf("bytes=%d-%d", off+int64(done), off+int64(len(p))-1))
 		if err != nil {
 			return done, r.c.wrap(r.ctx, "read", r.key, err)
 		}
-		n, err := io.ReadFull(out.Body, p[done:])
-		out.Body.Close()
+		n, err := io.ReadFull(out.body, p[done:])
+		out.body.Close()
 		done += n
 		r.c.Stats.Bytes.Add(int64(n))
 		if err == nil {

@@ -2,7 +2,10 @@
 # bench-s3.sh: `ctlake ingest s3://...` against `ctlake ingest DIR` on the
 # same generated trail, interleaved, median of N runs each, with peak RSS
 # from GNU time. The bucket is served on a loopback port by s3serve
-# (gofakes3, in-memory; internal/s3fake/s3serve), in its own process.
+# (gofakes3, in-memory, whole-object GETs from preloaded memory;
+# internal/s3fake/s3serve), in its own process, on the same cores: its CPU
+# during each S3 run is reported apart (real S3 costs the host nothing).
+# S3_SERVER_FLAGS=--gofakes3-gets serves every GET through gofakes3.
 #
 #   scripts/bench-s3.sh [EVENTS] [RUNS]     (default 1000000 and 3)
 #
@@ -23,19 +26,25 @@ TRAIL=${TRAIL:-$DIR/trail-$EVENTS} # TRAIL=DIR: an existing trail (gen --layout 
 if [ ! -d "$TRAIL" ]; then
   "$DIR/ctlake" gen --events "$EVENTS" --seed 1 --layout s3 --out "$TRAIL"
 fi
-"$DIR/s3serve" --dir "$TRAIL" --bucket bench >"$DIR/url" 2>"$DIR/s3serve.log" &
+# shellcheck disable=SC2086
+"$DIR/s3serve" --dir "$TRAIL" --bucket bench ${S3_SERVER_FLAGS:-} >"$DIR/url" 2>"$DIR/s3serve.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 600); do [ -s "$DIR/url" ] && break; sleep 0.1; done
 URL=$(cat "$DIR/url")
 cat "$DIR/s3serve.log"
+TICK=$(getconf CLK_TCK)
+# server_cpu: s3serve's user+system CPU seconds so far.
+server_cpu() { awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER/stat"; }
+echo "s3serve CPU to load the bucket: $(server_cpu) s"
 uptime
 export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN= AWS_REGION=us-east-1 \
   AWS_PROFILE= AWS_CA_BUNDLE= AWS_EC2_METADATA_DISABLED=true \
   AWS_CONFIG_FILE="$DIR/none" AWS_SHARED_CREDENTIALS_FILE="$DIR/none"
 
 # run KIND: one ingest into a fresh store; prints
-# "KIND wall_s events rss_kib cpu_s" (cpu: user+sys of ctlake alone).
+# "KIND wall_s events rss_kib cpu_s server_cpu_s" (cpu: user+sys of ctlake
+# alone; server: s3serve's CPU during the run).
 run() {
   local kind=$1 data="$DIR/data-$1" src
   rm -rf "$data"
@@ -44,12 +53,14 @@ run() {
   else
     src=("$TRAIL")
   fi
+  local s0
+  s0=$(server_cpu)
   /usr/bin/time -f "%e %M %U %S" -o "$DIR/time" "$DIR/ctlake" ingest --data "$data" --store bench --create --quiet \
     --memory-limit "$MEM" "${src[@]}" >"$DIR/out-$kind" 2>&1 || { cat "$DIR/out-$kind"; exit 1; }
   local events
   events=$(sed -n 's/.*ingested \([0-9]*\) events.*/\1/p' "$DIR/out-$kind" | head -1)
   read -r wall rss user sys <"$DIR/time"
-  echo "$kind $wall $events $rss $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
+  echo "$kind $wall $events $rss $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $(awk -v a="$s0" -v b="$(server_cpu)" 'BEGIN { print b - a }')"
 }
 
 : >"$DIR/results"
@@ -58,16 +69,16 @@ for i in $(seq 1 "$RUNS"); do
   run s3 | tee -a "$DIR/results"
 done
 grep -h 'LIST calls\|requests' "$DIR/out-s3" || true
-echo "s3serve CPU: $(ps -o cputime= -p "$SERVER")"
+echo "s3serve CPU in all: $(server_cpu) s"
 uptime
 awk -v mem="$MEM" '
-  { wall[$1] = wall[$1] " " $2; rate[$1] = rate[$1] " " ($3 / $2); cpu[$1] = cpu[$1] " " $5; if ($4 > rss[$1]) rss[$1] = $4 }
+  { wall[$1] = wall[$1] " " $2; rate[$1] = rate[$1] " " ($3 / $2); cpu[$1] = cpu[$1] " " $5; srv[$1] = srv[$1] " " $6; if ($4 > rss[$1]) rss[$1] = $4 }
   function median(s,   a, n, i, j, t) {
     n = split(s, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    for (k in wall) printf "%-6s median wall %6.2f s  median rate %9.0f events/s  median CPU %6.1f s  peak RSS %.2f GiB\n", k, median(wall[k]), median(rate[k]), median(cpu[k]), rss[k] / 1048576
-    printf "s3/local rate: %.2f; memory limit %s (x2 is the bound)\n", median(rate["s3"]) / median(rate["local"]), mem
+    for (k in wall) printf "%-6s median wall %6.2f s  median rate %9.0f events/s  median CPU %6.1f s  server CPU %5.1f s  peak RSS %.2f GiB\n", k, median(wall[k]), median(rate[k]), median(cpu[k]), median(srv[k]), rss[k] / 1048576
+    printf "s3/local rate: %.2f; ctlake CPU s3/local: %.2f; memory limit %s (x2 is the bound)\n", median(rate["s3"]) / median(rate["local"]), median(cpu["s3"]) / median(cpu["local"]), mem
   }' "$DIR/results"

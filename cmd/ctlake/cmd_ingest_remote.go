@@ -54,7 +54,7 @@ func remoteFlags(fs *flag.FlagSet) *ingestRemoteFlags {
 		regions:         fs.String("regions", "", "s3: only these regions (comma-separated)"),
 		recursive:       fs.Bool("recursive", false, "s3: read every log file under the prefix, CloudTrail layout or not"),
 		reingestChanged: fs.Bool("reingest-changed", false, "s3: read again objects whose ETag or size changed since they were ingested (by default they are reported)"),
-		fetchers:        fs.Int("fetchers", 0, "s3: objects fetched in parallel (default 32)"),
+		fetchers:        fs.Int("fetchers", 0, "s3: objects fetched in parallel (default 64)"),
 		follow:          fs.Bool("follow", false, "keep ingesting new logs every --interval until interrupted"),
 		interval:        fs.Duration("interval", time.Minute, "with --follow: how often to look for new logs"),
 	}
