@@ -313,7 +313,7 @@ func TestStrIndexQuickHashCollisions(t *testing.T) {
 			t.Fatalf("find(%q) = %d, coded %d", s, code, c.strs[s])
 		}
 	}
-	col, keys, ok := newKeyFilter(c, idx, "userIdentity.arn").StringKeys()
+	col, keys, ok := newKeyFilter(c, idx, "userIdentity.arn").StringKeys(1 << 20)
 	sort.Strings(keys)
 	var want []string
 	for s := range in {
@@ -322,5 +322,8 @@ func TestStrIndexQuickHashCollisions(t *testing.T) {
 	sort.Strings(want)
 	if !ok || col != "userIdentity.arn" || !reflect.DeepEqual(keys, want) {
 		t.Fatalf("StringKeys: %q, %d keys (ok %v), want the %d build strings", col, len(keys), ok, len(want))
+	}
+	if _, keys, ok := newKeyFilter(c, idx, "k").StringKeys(len(want) - 1); ok {
+		t.Fatalf("StringKeys under a limit below the %d keys gave %d", len(want), len(keys))
 	}
 }

@@ -71,12 +71,12 @@ func (f *keyFilter) column(rec arrow.Record) (arrow.Array, []arrow.Array) {
 // StringKeys implements orcstore.KeySet: the build side's string keys, so
 // that the scan skips the row groups whose bloom filters hold none of them.
 // Select keeps exactly the rows whose key is one of these.
-func (f *keyFilter) StringKeys() (string, []string, bool) {
-	if f.strs == nil {
+func (f *keyFilter) StringKeys(limit int) (string, []string, bool) {
+	if f.strs == nil || f.strs.n > limit {
 		return "", nil, false
 	}
 	f.keysOnce.Do(func() {
-		f.keys = make([]string, 0, len(f.strs.hashes)/2)
+		f.keys = make([]string, 0, f.strs.n)
 		for i, h := range f.strs.hashes {
 			if h != 0 {
 				f.keys = append(f.keys, f.strs.strs[i])

@@ -37,6 +37,7 @@ type lookupCoder struct {
 // (eventID, an access key) looks every row up, and a miss in a Go map
 // costs about three times as much (BenchmarkProbeStrings).
 type strIndex struct {
+	n      int // strings held
 	seed   maphash.Seed
 	mask   uint64
 	hashes []uint64 // 0: empty; else the string's hash with the low bit set
@@ -81,7 +82,7 @@ func newStrIndex(m map[string]uint32) *strIndex {
 	for nb < 8*uint64(len(m)) {
 		nb *= 2
 	}
-	x := &strIndex{seed: maphash.MakeSeed(), mask: n - 1, hashes: make([]uint64, n), strs: make([]string, n), codes: make([]uint32, n),
+	x := &strIndex{n: len(m), seed: maphash.MakeSeed(), mask: n - 1, hashes: make([]uint64, n), strs: make([]string, n), codes: make([]uint32, n),
 		bits: make([]uint64, nb/64), bitMask: nb - 1}
 	for s, code := range m {
 		h := maphash.String(x.seed, s) | 1

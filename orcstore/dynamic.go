@@ -74,8 +74,8 @@ func applyDynamic(d *DynamicFilter, b ScanBatch, st *ScanStats) (ScanBatch, bool
 // would otherwise decode every value only to drop nearly all of them.
 type KeySet interface {
 	// StringKeys returns the key column's dotted path and the keys, or
-	// false when the filter's keys are not strings.
-	StringKeys() (column string, keys []string, ok bool)
+	// false when the filter's keys are not strings or more than limit.
+	StringKeys(limit int) (column string, keys []string, ok bool)
 }
 
 // maxBloomKeys bounds the keys tested against bloom filters: at the
@@ -113,7 +113,7 @@ func (sc *Scanner) dynBloomOf(d *DynamicFilter) *dynBloom {
 	}
 	sc.dynFrom, sc.dyn = f, nil
 	if ks, ok := f.(KeySet); ok {
-		if col, keys, ok := ks.StringKeys(); ok && len(keys) <= maxBloomKeys {
+		if col, keys, ok := ks.StringKeys(maxBloomKeys); ok && len(keys) <= maxBloomKeys {
 			sc.dyn = &dynBloom{column: col, set: bloom.NewSet(keys)}
 		}
 	}

@@ -49,7 +49,9 @@ func contains(s []int32, v int32) bool {
 	return i < len(s) && s[i] == v
 }
 
-func (f *setFilter) StringKeys() (string, []string, bool) { return "eventID", f.keys, true }
+func (f *setFilter) StringKeys(limit int) (string, []string, bool) {
+	return "eventID", f.keys, len(f.keys) <= limit
+}
 
 // scanDynamic scans eventID with f as the published dynamic filter.
 func scanDynamic(t *testing.T, s *Store, f RowFilter) ([]string, ScanStats) {
