@@ -81,35 +81,18 @@ func (s *Set) MightContainAny(f *Filter) bool {
 	if n == 0 {
 		return false
 	}
-	p := s.positions(shape{f.numBits, f.k})
 	if f.raw != nil {
-		return p.anyInBytes(n, f.k, f.raw)
+		// A filter tested in place (FromUTF8Bitset): value by value.
+		for _, h := range s.hashes {
+			if f.testHash(h) {
+				return true
+			}
+		}
+		return false
 	}
-	return p.anyInWords(n, f.k, f.bits)
-}
-
-// anyInWords and anyInBytes are MightContainAny over a filter's words or
-// its serialized bytes (bit i of word w is bit i%8 of byte 8w+i/8), each
-// a plain loop so that the bit tests stay inline.
-func (p *probes) anyInWords(n, k int, w []uint64) bool {
+	p := s.positions(shape{f.numBits, f.k})
+	w, k := f.bits, f.k
 	bit := func(pos int32) uint64 { return w[pos>>6] >> (uint(pos) & 63) }
-	for i := 0; i < n; i++ {
-		q := p.first[4*i : 4*i+4 : 4*i+4]
-		if bit(q[0])&bit(q[1])&bit(q[2])&bit(q[3])&1 == 0 {
-			continue
-		}
-		j := 4
-		for ; j < k && bit(p.rest[(j-4)*n+i])&1 != 0; j++ {
-		}
-		if j >= k {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *probes) anyInBytes(n, k int, b []byte) bool {
-	bit := func(pos int32) byte { return b[pos>>3] >> (uint(pos) & 7) }
 	for i := 0; i < n; i++ {
 		q := p.first[4*i : 4*i+4 : 4*i+4]
 		if bit(q[0])&bit(q[1])&bit(q[2])&bit(q[3])&1 == 0 {
