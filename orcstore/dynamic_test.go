@@ -1,10 +1,7 @@
 package orcstore
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -56,36 +53,13 @@ func (f *setFilter) StringKeys(limit int) (string, []string, bool) {
 // scanDynamic scans eventID with f as the published dynamic filter.
 func scanDynamic(t *testing.T, s *Store, f RowFilter) ([]string, ScanStats) {
 	t.Helper()
-	m, err := s.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	d := &DynamicFilter{}
 	d.Set(f)
-	sc, err := s.Scan(context.Background(), m, ScanSpec{Columns: []string{"eventID"}}, ScanOptions{Dynamic: d})
-	if err != nil {
-		t.Fatal(err)
+	ids, st := scanIDsWith(t, s, ScanSpec{}, ScanOptions{Dynamic: d})
+	if ids == nil {
+		ids = []string{}
 	}
-	defer sc.Close()
-	ids := []string{}
-	for {
-		b, err := sc.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		col := b.Rec.Column(0).(*array.String)
-		for i := 0; i < col.Len(); i++ {
-			if b.Sel == nil || contains(b.Sel, int32(i)) {
-				ids = append(ids, col.Value(i))
-			}
-		}
-		b.Rec.Release()
-	}
-	sort.Strings(ids)
-	return ids, sc.Stats()
+	return ids, st
 }
 
 // bloomFalsePositive finds a string in no file whose bloom filter of some
