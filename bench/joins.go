@@ -225,19 +225,23 @@ func runJoin(ctx context.Context, r *Runner, duck *DuckServer, p Params, q Query
 	meter := startMeter()
 	var rows, duckRows []string
 	for i := 0; i < runs; i++ {
+		cpu0 := processCPU()
 		out, err := r.Run(ctx, text)
 		if err != nil {
 			return nil, err
 		}
+		jr.ORC.CPUSeconds = append(jr.ORC.CPUSeconds, (processCPU() - cpu0).Seconds())
 		jr.ORC.Seconds = append(jr.ORC.Seconds, out.Elapsed.Seconds())
 		jr.ORC.EventsScanned, jr.ORC.BytesRead = out.Scan.RowsRead, out.Scan.BytesRead
 		jr.ORC.FilesSkipped, jr.ORC.StripesSkipped, jr.ORC.RowGroupsSkipped, jr.ORC.RowGroupsRead = out.Scan.FilesSkipped, out.Scan.StripesSkipped, out.Scan.RowGroupsSkipped, out.Scan.RowGroupsRead
 		rows = out.Rows
 		if duck != nil {
+			cpu0 := duck.CPU()
 			run, err := duck.Query(dq)
 			if err != nil {
 				return nil, err
 			}
+			jr.DuckTable.CPUSeconds = append(jr.DuckTable.CPUSeconds, (duck.CPU() - cpu0).Seconds())
 			jr.DuckTable.Seconds = append(jr.DuckTable.Seconds, run.Seconds)
 			duckRows = run.Rows
 		}
@@ -279,7 +283,9 @@ func profileJoin(ctx context.Context, r *Runner, text string, jr *JoinResult) er
 			continue
 		}
 		if scan.Spec.Time.All() {
-			jr.StoreRowGroups = max(jr.StoreRowGroups, s.Scan.RowGroupsRead)
+			// every row group of the store, read or skipped (a join's
+			// bloom filters skip some of the unrestricted side's too)
+			jr.StoreRowGroups = max(jr.StoreRowGroups, s.Scan.RowGroupsRead+s.Scan.RowGroupsSkipped)
 		} else if ranged < 0 || s.Scan.RowGroupsRead < ranged {
 			ranged = s.Scan.RowGroupsRead
 		}

@@ -19,19 +19,19 @@ func WriteJoinsText(w io.Writer, r *JoinReport) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "query\tctlake ms\truns\tDuckDB ms\truns\tctlake/DuckDB\tctlake peak RSS\tDuckDB peak RSS\trange side RGs read/all\trows\tcheck\t")
+	fmt.Fprintln(tw, "query\tctlake ms\truns\tCPU ms\tDuckDB ms\truns\tCPU ms\tctlake/DuckDB\tctlake peak RSS\tDuckDB peak RSS\trange side RGs read/all\trows\tcheck\t")
 	for _, q := range r.Queries {
-		duck, druns, ratio, dpeak := "-", "-", "-", "-"
+		duck, druns, dcpu, ratio, dpeak := "-", "-", "-", "-", "-"
 		if q.DuckTable != nil {
-			duck, druns = fmt.Sprintf("%.1f", q.DuckTable.Median*1e3), msList(q.DuckTable.Seconds)
+			duck, druns, dcpu = fmt.Sprintf("%.1f", q.DuckTable.Median*1e3), msList(q.DuckTable.Seconds), fmt.Sprintf("%.0f", q.DuckTable.CPUMedian*1e3)
 			ratio, dpeak = fmt.Sprintf("%.2f", q.Ratio()), mb(q.DuckPeakRSS)
 		}
 		rg := "-"
 		if q.StoreRowGroups > 0 {
 			rg = fmt.Sprintf("%d/%d (%.1f%% skipped)", q.RangeRowGroupsRead, q.StoreRowGroups, 100*(1-float64(q.RangeRowGroupsRead)/float64(q.StoreRowGroups)))
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", q.Name, q.ORC.Median*1e3, msList(q.ORC.Seconds),
-			duck, druns, ratio, mb(q.PeakRSS), dpeak, rg, q.Rows, q.Check)
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", q.Name, q.ORC.Median*1e3, msList(q.ORC.Seconds), q.ORC.CPUMedian*1e3,
+			duck, druns, dcpu, ratio, mb(q.PeakRSS), dpeak, rg, q.Rows, q.Check)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -25,6 +26,9 @@ type keyFilter struct {
 	// either way.
 	seen, kept atomic.Int64
 	off        atomic.Bool
+
+	keysOnce sync.Once
+	keys     []string
 }
 
 const (
@@ -62,6 +66,24 @@ func (f *keyFilter) column(rec arrow.Record) (arrow.Array, []arrow.Array) {
 		a = st.Field(k)
 	}
 	return a, parents
+}
+
+// StringKeys implements orcstore.KeySet: the build side's string keys, so
+// that the scan skips the row groups whose bloom filters hold none of them.
+// Select keeps exactly the rows whose key is one of these.
+func (f *keyFilter) StringKeys(limit int) (string, []string, bool) {
+	if f.strs == nil || f.strs.n > limit {
+		return "", nil, false
+	}
+	f.keysOnce.Do(func() {
+		f.keys = make([]string, 0, f.strs.n)
+		for i, h := range f.strs.hashes {
+			if h != 0 {
+				f.keys = append(f.keys, f.strs.strs[i])
+			}
+		}
+	})
+	return strings.Join(f.path, "."), f.keys, true
 }
 
 // Select implements orcstore.RowFilter.

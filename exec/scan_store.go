@@ -146,7 +146,8 @@ func (s *StoreScan) Extra() map[string]string {
 		"rows read":  strconv.FormatInt(st.RowsRead, 10),
 	}
 	if s.node.Dynamic != "" {
-		m["dynamic filter"] = strconv.FormatInt(st.RowsDynFiltered, 10) + " rows dropped"
+		m["dynamic filter"] = strconv.FormatInt(st.RowsDynFiltered, 10) + " rows dropped, " +
+			strconv.Itoa(st.RowGroupsDynSkipped) + " row groups skipped by bloom filter"
 	}
 	if s.node.Spec.TopN != nil && !s.node.Spec.NoPruning {
 		m["top-N pruning"] = TopNPruned(st)

@@ -68,12 +68,18 @@ func metaFixture(t *testing.T) (*Store, []testEvent) {
 // eventIDs it delivers (sorted) and its figures.
 func scanIDs(t *testing.T, s *Store, spec ScanSpec) ([]string, ScanStats) {
 	t.Helper()
+	return scanIDsWith(t, s, spec, ScanOptions{})
+}
+
+// scanIDsWith is scanIDs with scan options (a dynamic filter).
+func scanIDsWith(t *testing.T, s *Store, spec ScanSpec, opts ScanOptions) ([]string, ScanStats) {
+	t.Helper()
 	m, err := s.Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	spec.Columns = []string{"eventID"}
-	sc, err := s.Scan(context.Background(), m, spec, ScanOptions{})
+	sc, err := s.Scan(context.Background(), m, spec, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

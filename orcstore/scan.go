@@ -62,6 +62,11 @@ type Scanner struct {
 
 	// meta is the store's metadata snapshot (nil: plan from file tails).
 	meta *metaSnapshot
+
+	// dyn tests the key set of the dynamic filter dynFrom against bloom
+	// filters (dynamic.go); under mu.
+	dynFrom RowFilter
+	dyn     *dynBloom
 }
 
 type scanResult struct {
@@ -365,7 +370,24 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		return err
 	}
 	defer f.Close()
-	if sc.order == nil && !spec.NoPruning && len(spec.Prune) > 0 {
+	var dyn *dynBloom
+	if opts.Dynamic != nil && !spec.NoPruning {
+		dyn = sc.dynBloomOf(opts.Dynamic)
+	}
+	// pick chooses the stripe's row groups: statistics, bloom filters of
+	// the pruning predicates, then those of a join's keys (dyn).
+	pick := func(s *orcfile.Stripe, rowIndex func(col int) ([]orcfile.RowGroup, error)) (keep []bool, skipped, dynSkipped int, err error) {
+		if keep, skipped, err = selectRowGroups(f, s, rowIndex, spec); err != nil {
+			return nil, 0, 0, err
+		}
+		if dynSkipped, err = dyn.prune(f, s, keep); err != nil {
+			return nil, 0, 0, err
+		}
+		return keep, skipped + dynSkipped, dynSkipped, nil
+	}
+	var pre []bool // the row groups picked before building a reader
+	var preSkipped, preDyn int
+	if sc.order == nil && !spec.NoPruning && (len(spec.Prune) > 0 || dyn != nil) {
 		// Rule the stripe out from the (cached) row index and bloom filters
 		// before building a reader: a point lookup rules out all but one of
 		// its stripes, and a reader per stripe was ~9% of its CPU.
@@ -373,14 +395,15 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		if err != nil {
 			return err
 		}
-		keep, skipped, err := selectRowGroups(f, stripe, func(c int) ([]orcfile.RowGroup, error) { return f.RowIndex(stripe, c) }, spec)
+		keep, skipped, dynSkipped, err := pick(stripe, func(c int) ([]orcfile.RowGroup, error) { return f.RowIndex(stripe, c) })
 		if err != nil {
 			return err
 		}
 		if len(keep) > 0 && skipped == len(keep) {
-			sc.addStats(ScanStats{StripesSkipped: 1, RowGroupsSkipped: skipped})
+			sc.addStats(ScanStats{StripesSkipped: 1, RowGroupsSkipped: skipped, RowGroupsDynSkipped: dynSkipped})
 			return nil
 		}
+		pre, preSkipped, preDyn = keep, skipped, dynSkipped
 	}
 	rs, err := f.Scan(orcfile.ScanOptions{
 		Columns:   read,
@@ -389,7 +412,11 @@ func (sc *Scanner) scanUnit(ctx context.Context, u scanUnit, spec ScanSpec, read
 		Context:   ctx,
 		BatchSize: spec.BatchSize,
 		RowGroups: func(s *orcfile.Stripe, rowIndex func(col int) ([]orcfile.RowGroup, error)) ([]bool, error) {
-			keep, skipped, err := selectRowGroups(f, s, rowIndex, spec)
+			keep, skipped, dynSkipped, err := pre, preSkipped, preDyn, error(nil)
+			if pre == nil {
+				keep, skipped, dynSkipped, err = pick(s, rowIndex)
+			}
+			st.RowGroupsDynSkipped += dynSkipped
 			if err == nil && spec.Sample != nil {
 				keep, skipped = sampleRowGroups(u, keep, skipped, spec.Sample)
 			}

@@ -188,6 +188,9 @@ type ScanStats struct {
 	RowsRead                        int64 // rows decoded
 	RowsOut                         int64 // rows returned (after the exact time range and a dynamic filter)
 	RowsDynFiltered                 int64 // rows a join's dynamic filter dropped in the scan
+	// RowGroupsDynSkipped are the skipped row groups whose bloom filter
+	// held none of a join's build keys (dynamic.go).
+	RowGroupsDynSkipped int
 	// RowsLate are the rows whose other columns a top-N scan read after
 	// choosing them by eventTime alone (late materialization).
 	RowsLate int64
@@ -207,6 +210,7 @@ func (s *ScanStats) Add(s2 ScanStats) {
 	s.RowsRead += s2.RowsRead
 	s.RowsOut += s2.RowsOut
 	s.RowsDynFiltered += s2.RowsDynFiltered
+	s.RowGroupsDynSkipped += s2.RowGroupsDynSkipped
 	s.RowsLate += s2.RowsLate
 	s.TopNFilesSkipped += s2.TopNFilesSkipped
 	s.TopNStripesSkipped += s2.TopNStripesSkipped

@@ -36,7 +36,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	peer := fs.String("peer", "", "also run the suite through a peer: duckdb (builds peer/duckdb's cmd/duckpeer with cgo into the cache)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
-	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
+	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot (with --joins: a join suite report, as text)")
 	jsonGz := fs.Bool("json-gz", false, "also run the suite through the JSON route over the S3 layout's .json.gz Records files (and, with --peer duckdb, DuckDB's read_json on them)")
 	joins := fs.Bool("joins", false, "run the join suite instead: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb")
 	pos, err := parseInterspersed(fs, args)
@@ -45,6 +45,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: bench takes no arguments", errUsage)
+	}
+	if *from != "" && *joins {
+		b, err := os.ReadFile(*from)
+		if err != nil {
+			return err
+		}
+		var rep bench.JoinReport
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return fmt.Errorf("%s: not a join suite report: %w", *from, err)
+		}
+		return bench.WriteJoinsText(stdout, &rep)
 	}
 	if *from != "" {
 		rep, err := bench.ReadJSON(*from)

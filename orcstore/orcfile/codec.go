@@ -404,12 +404,12 @@ func decompressStream(c Compression, checked bool, dst, src []byte, blockSize in
 	// Reserve the whole stream once: growing chunk by chunk copied the
 	// bytes decompressed so far again at every doubling (a fifth of the CPU
 	// of reading one stripe of every column, measured on SELECT * … LIMIT).
-	nChunks, bound := streamBound(c, src, blockSize)
+	nChunks, need := streamReserve(c, src, blockSize)
 	// A buffer far larger than needed (pooled from a big stream, see
 	// read_bufpool.go) is not kept for a small one: a compaction merge reads
 	// every column of many files at once, and each small stream pinning a
 	// large buffer multiplied its memory.
-	if need := min(bound, 64*len(src)+blockSize); cap(dst)-len(dst) < need || cap(dst) > oversized(len(dst)+need) {
+	if cap(dst)-len(dst) < need || cap(dst) > oversized(len(dst)+need) {
 		nd := make([]byte, len(dst), len(dst)+need)
 		copy(nd, dst)
 		dst = nd
@@ -464,6 +464,23 @@ func decompressStream(c Compression, checked bool, dst, src []byte, blockSize in
 // at the first malformed header, which DecompressStream then reports; the
 // caller caps the bound, since a hostile stream of empty chunks would
 // otherwise claim a block each.
+// streamReserve is the number of chunks of a compressed stream and the
+// room decompressStream reserves for it.
+func streamReserve(c Compression, src []byte, blockSize int) (chunks, need int) {
+	chunks, bound := streamBound(c, src, blockSize)
+	return chunks, min(bound, 64*len(src)+blockSize)
+}
+
+// decompressReserve is the capacity decompressStream wants in an empty
+// destination for src (0 for an uncompressed file).
+func decompressReserve(c Compression, src []byte, blockSize int) int {
+	if c == CompressionNone || blockSize <= 0 {
+		return 0
+	}
+	_, need := streamReserve(c, src, blockSize)
+	return need
+}
+
 func streamBound(c Compression, src []byte, blockSize int) (chunks, bound int) {
 	for off := 0; len(src)-off >= 3; {
 		h := uint32(src[off]) | uint32(src[off+1])<<8 | uint32(src[off+2])<<16

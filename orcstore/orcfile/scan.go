@@ -614,12 +614,9 @@ func (s *Scanner) readStreams(st *Stripe) error {
 	if err != nil {
 		return err
 	}
-	if s.raw == nil {
-		s.raw = readGetBuf()
-	}
 	if uint64(cap(s.raw)) < total || cap(s.raw) > oversized(int(total)) {
 		readPutBuf(s.raw)
-		s.raw = make([]byte, total)
+		s.raw = readGetBuf(int(total))
 	}
 	raw := s.raw[:total]
 	for _, r := range ranges {
@@ -638,8 +635,9 @@ func (s *Scanner) readStreams(st *Stripe) error {
 			rs.b = b
 			continue
 		}
-		if rs.buf == nil {
-			rs.buf = readGetBuf()
+		if need := decompressReserve(s.f.compression, b, s.f.blockSize); cap(rs.buf) < need || cap(rs.buf) > oversized(need) {
+			readPutBuf(rs.buf)
+			rs.buf = readGetBuf(need)
 		}
 		// Chunk offsets stay relative to the stream.
 		out, chunks, err := decompressStream(s.f.compression, s.f.checked, rs.buf[:0], b, s.f.blockSize)
