@@ -216,39 +216,18 @@ func runJoin(ctx context.Context, r *Runner, duck *DuckServer, p Params, q Query
 	if err := profileJoin(ctx, r, text, jr); err != nil {
 		return nil, err
 	}
-	var dq string
+	var dqs []string
 	if duck != nil {
-		dq = joinText(q.Duck, p, "a_events", "b_events")
-		jr.DuckTable = &Timing{}
-		duck.ResetPeak()
+		dqs = []string{joinText(q.Duck, p, "a_events", "b_events")}
 	}
-	meter := startMeter()
-	var rows, duckRows []string
-	for i := 0; i < runs; i++ {
-		out, err := r.Run(ctx, text)
-		if err != nil {
-			return nil, err
-		}
-		jr.ORC.Seconds = append(jr.ORC.Seconds, out.Elapsed.Seconds())
-		jr.ORC.EventsScanned, jr.ORC.BytesRead = out.Scan.RowsRead, out.Scan.BytesRead
-		jr.ORC.FilesSkipped, jr.ORC.StripesSkipped, jr.ORC.RowGroupsSkipped, jr.ORC.RowGroupsRead = out.Scan.FilesSkipped, out.Scan.StripesSkipped, out.Scan.RowGroupsSkipped, out.Scan.RowGroupsRead
-		rows = out.Rows
-		if duck != nil {
-			run, err := duck.Query(dq)
-			if err != nil {
-				return nil, err
-			}
-			jr.DuckTable.Seconds = append(jr.DuckTable.Seconds, run.Seconds)
-			duckRows = run.Rows
-		}
+	rs, err := timeRounds(ctx, r, duck, text, dqs, runs)
+	if err != nil {
+		return nil, err
 	}
-	_, jr.PeakRSS = meter.stop()
-	jr.ORC.finish()
-	jr.Rows = len(rows)
+	jr.ORC, jr.PeakRSS, jr.Rows = rs.ORC, rs.PeakRSS, len(rs.Rows)
 	if duck != nil {
-		jr.DuckTable.finish()
-		jr.DuckPeakRSS = duck.Peak()
-		if d := Diff(rows, duckRows, q.Ordered); d != "" {
+		jr.DuckTable, jr.DuckPeakRSS = rs.Ducks[0], rs.DuckPeakRSS
+		if d := Diff(rs.Rows, rs.DuckRows[0], q.Ordered); d != "" {
 			jr.Check = "ctlake vs DuckDB differ: " + d
 		}
 	}

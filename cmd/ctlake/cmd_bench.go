@@ -37,7 +37,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
 	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot")
-	joins := fs.Bool("joins", false, "run the join suite instead: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb")
+	joins := fs.Bool("joins", false, "run the join suite instead (as --suite joins)")
+	suite := fs.String("suite", "main", "main: the showcase suite, store against JSON and peers; joins: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb; issue14: windows (row_number … rn = 1, lag), UNNEST and any_match over resources on one store, against DuckDB's table and a typed copy of it (kept in the cache) with --peer duckdb")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -101,6 +102,27 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: --peer %q (want duckdb)", errUsage, *peer)
 	}
 	if *joins {
+		*suite = "joins"
+	}
+	switch *suite {
+	case "main", "joins":
+	case "issue14":
+		ic := bench.Issue14Config{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
+			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
+		rep, err := bench.RunIssue14(ctx, ic)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		return bench.WriteIssue14Text(stdout, rep)
+	default:
+		return fmt.Errorf("%w: --suite %q (want main, joins or issue14)", errUsage, *suite)
+	}
+	if *suite == "joins" {
 		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
 			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
 		rep, err := bench.RunJoins(ctx, jc)
