@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/ctlake/ctlake/planner"
@@ -140,10 +141,16 @@ func plainNested(mem memory.Allocator, a arrow.Array, t planner.Type) (arrow.Arr
 // flat is the elements of a list (or map) array laid end to end: row i's
 // elements are starts[i]..starts[i+1] (none for a NULL row).
 type flat struct {
-	elems   []arrow.Array // one array per part: the values, or a map's keys and items
-	starts  []int32
-	valid   func(i int) bool
-	parents []int32 // the outer row of each element, made on first use
+	elems    []arrow.Array // one array per part: the values, or a map's keys and items
+	starts   []int32
+	nullBits []byte // the array's validity bitmap (nil: no NULL row)
+	nullOff  int
+	parents  []int32 // the outer row of each element, made on first use
+}
+
+// valid reports row i not NULL. (A row with elements is never NULL.)
+func (f *flat) valid(i int) bool {
+	return f.nullBits == nil || bitutil.BitIsSet(f.nullBits, f.nullOff+i)
 }
 
 func (f *flat) release() { releaseAll(f.elems) }
@@ -185,17 +192,17 @@ func flatten(mem memory.Allocator, a arrow.Array) (*flat, error) {
 	n := a.Len()
 	off := a.Data().Offset()
 	offs = offs[off : off+n+1] // Offsets() is the whole buffer
-	f := &flat{starts: make([]int32, n+1), valid: a.IsValid}
+	f := &flat{starts: make([]int32, n+1)}
 	contiguous := true
 	if a.NullN() == 0 {
-		f.valid = func(int) bool { return true }
 		for i := range n {
 			f.starts[i+1] = offs[i+1] - offs[0]
 		}
 	} else {
+		f.nullBits, f.nullOff = a.NullBitmapBytes(), off
 		for i := 0; i < n; i++ {
 			l := offs[i+1] - offs[i]
-			if a.IsNull(i) {
+			if !f.valid(i) {
 				if l != 0 {
 					contiguous = false
 				}
@@ -213,7 +220,7 @@ func flatten(mem memory.Allocator, a arrow.Array) (*flat, error) {
 	}
 	idx := make([]int32, 0, f.count())
 	for i := 0; i < n; i++ {
-		if a.IsValid(i) {
+		if f.valid(i) {
 			for k := offs[i]; k < offs[i+1]; k++ {
 				idx = append(idx, k)
 			}

@@ -183,7 +183,7 @@ func hofMatch(kind matchKind) func(r *lambdaRun) (arrow.Array, error) {
 		valid := make([]byte, len(vals))
 		nulls := 0
 		err = r.predicateRows(f, func(i int, p *predicateValues, s, e int) {
-			if !f.valid(i) {
+			if e == s && !f.valid(i) {
 				nulls++
 				return
 			}
