@@ -10,8 +10,7 @@ import (
 // engines' medians and their ratio, the peak memory of each, the pruning
 // of the time-restricted side, and the targets of issue 12 judged.
 func WriteJoinsText(w io.Writer, r *JoinReport) error {
-	m := r.Machine
-	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
+	writeMachine(w, r.Machine)
 	fmt.Fprintf(w, "join suite: two stores of %d generated events (seeds %d and %d), %d rounds per query (ctlake, then DuckDB's imported table)\n",
 		r.Events, r.Seed, r.Seed+1, r.Runs)
 	for _, in := range r.Ingest {
@@ -47,6 +46,11 @@ func WriteJoinsText(w io.Writer, r *JoinReport) error {
 	return nil
 }
 
+// writeMachine prints the machine line of a suite's report.
+func writeMachine(w io.Writer, m Machine) {
+	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
+}
+
 // msList prints run times in ms: "12.1 10.9 11.4".
 func msList(s []float64) string {
 	out := ""
@@ -63,8 +67,7 @@ func msList(s []float64) string {
 // median and CPU, DuckDB's on its events table and on its typed copy, the
 // ratio to each, both engines' peak memory, and the target judged.
 func WriteIssue14Text(w io.Writer, r *Issue14Report) error {
-	m := r.Machine
-	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
+	writeMachine(w, r.Machine)
 	fmt.Fprintf(w, "issue 14 suite: %d generated events (seed %d), %d rounds per query (ctlake, then DuckDB's events table, then its typed table)\n",
 		r.Events, r.Seed, r.Runs)
 	for _, in := range r.Ingest {

@@ -104,43 +104,39 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *joins {
 		*suite = "joins"
 	}
+	logf := func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }
 	switch *suite {
-	case "main", "joins":
+	case "main":
+	case "joins":
+		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
+		rep, err := bench.RunJoins(ctx, jc)
+		return writeSuiteReport(stdout, *format, rep, err, func() error { return bench.WriteJoinsText(stdout, rep) })
 	case "issue14":
-		ic := bench.Issue14Config{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
-			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
+		ic := bench.Issue14Config{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
 		rep, err := bench.RunIssue14(ctx, ic)
-		if err != nil {
-			return err
-		}
-		if *format == "json" {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}
-		return bench.WriteIssue14Text(stdout, rep)
+		return writeSuiteReport(stdout, *format, rep, err, func() error { return bench.WriteIssue14Text(stdout, rep) })
 	default:
 		return fmt.Errorf("%w: --suite %q (want main, joins or issue14)", errUsage, *suite)
-	}
-	if *suite == "joins" {
-		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
-			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
-		rep, err := bench.RunJoins(ctx, jc)
-		if err != nil {
-			return err
-		}
-		if *format == "json" {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}
-		return bench.WriteJoinsText(stdout, rep)
 	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	return writeBenchReport(rep, *format, *plot, stdout)
+}
+
+// writeSuiteReport prints a suite's report (unless the run failed: err)
+// as indented JSON or, by text, as text.
+func writeSuiteReport(stdout io.Writer, format string, rep any, err error, text func() error) error {
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return text()
 }
 
 // writeBenchReport prints the report and draws its chart.
