@@ -426,79 +426,96 @@ func hofArraySort(r *lambdaRun) (arrow.Array, error) {
 }
 
 // hofReduce folds each array with the step lambda, all rows' k-th
-// elements in one evaluation, then applies the output lambda.
+// elements in one evaluation, then applies the output lambda. The state
+// is kept only for the rows still folding (those with more than k
+// elements), so the work is that of the elements, not of rows × the
+// longest array: a row's final state is taken from the pass that ended
+// it, all at once at the end.
 func hofReduce(r *lambdaRun) (arrow.Array, error) {
 	f, err := flatten(r.mem, r.args[0])
 	if err != nil {
 		return nil, err
 	}
 	defer f.release()
-	state := r.args[1]
-	state.Retain()
-	defer func() { state.Release() }()
-	maxLen := 0
+	// srcs[0] is the initial state (rows without elements end there), then
+	// each pass's ended rows; final[i] indexes row i's in their
+	// concatenation.
+	init := r.args[1]
+	init.Retain()
+	srcs := []arrow.Array{init}
+	defer func() { releaseAll(srcs) }()
+	final := identity(r.n)
+	base := int32(r.n)
+	var active []int32 // rows with more than k elements
 	for i := 0; i < r.n; i++ {
-		maxLen = max(maxLen, f.rowLen(i))
-	}
-	for k := 0; k < maxLen; k++ {
-		var rows, elems []int32
-		for i := 0; i < r.n; i++ {
-			if f.rowLen(i) > k {
-				rows, elems = append(rows, int32(i)), append(elems, f.starts[i]+int32(k))
-			}
+		if f.rowLen(i) > 0 {
+			active = append(active, int32(i))
 		}
-		st, err := take(r.mem, state, rows)
-		if err != nil {
-			return nil, err
+	}
+	state, err := take(r.mem, init, active)
+	if err != nil {
+		return nil, err
+	}
+	for k := 0; len(active) > 0; k++ {
+		elems := make([]int32, len(active))
+		for j, row := range active {
+			elems[j] = f.starts[row] + int32(k)
 		}
 		el, err := take(r.mem, f.elems[0], elems)
 		if err != nil {
-			st.Release()
+			state.Release()
 			return nil, err
 		}
-		next, err := r.call(0, []arrow.Array{st, el}, rows)
-		st.Release()
+		next, err := r.call(0, []arrow.Array{state, el}, active)
+		state.Release()
 		el.Release()
 		if err != nil {
 			return nil, err
 		}
-		// The new state: next for the rows that had a k-th element.
-		merged, err := scatter(r, state, next, rows)
+		var goOn, goOnRows, ended []int32
+		for j, row := range active {
+			if f.rowLen(int(row)) > k+1 {
+				goOn, goOnRows = append(goOn, int32(j)), append(goOnRows, row)
+			} else {
+				final[row] = base + int32(len(ended))
+				ended = append(ended, int32(j))
+			}
+		}
+		done, err := take(r.mem, next, ended)
+		if err == nil {
+			srcs = append(srcs, done)
+			base += int32(len(ended))
+			state, err = takeOrSlice(r.mem, next, goOn)
+		}
 		next.Release()
 		if err != nil {
 			return nil, err
 		}
-		state.Release()
-		state = merged
+		active = goOnRows
 	}
-	out, err := r.call(1, []arrow.Array{state}, identity(r.n))
-	if err != nil {
-		return nil, err
-	}
-	if r.args[0].NullN() == 0 {
-		return out, nil
-	}
-	defer out.Release()
-	idx := make([]int32, r.n)
-	for i := range idx {
-		idx[i] = int32(i)
-		if !f.valid(i) {
-			idx[i] = -1 // reduce(NULL, …) is NULL
-		}
-	}
-	return takeOrNull(r.mem, out, idx)
-}
-
-// scatter returns base with rows[i] replaced by vals[i].
-func scatter(r *lambdaRun, base, vals arrow.Array, rows []int32) (arrow.Array, error) {
-	both, err := array.Concatenate([]arrow.Array{base, vals}, r.mem)
+	state.Release()
+	all, err := array.Concatenate(srcs, r.mem)
 	if err != nil {
 		return nil, fmt.Errorf("reduce: %w", err)
 	}
-	defer both.Release()
-	idx := identity(base.Len())
-	for i, row := range rows {
-		idx[row] = int32(base.Len() + i)
+	defer all.Release()
+	fin := all
+	if len(srcs) > 1 || all.Len() != r.n {
+		if fin, err = take(r.mem, all, final); err != nil {
+			return nil, err
+		}
+		defer fin.Release()
 	}
-	return take(r.mem, both, idx)
+	out, err := r.call(1, []arrow.Array{fin}, identity(r.n))
+	if err != nil || r.args[0].NullN() == 0 {
+		return out, err
+	}
+	defer out.Release()
+	for i := range final {
+		final[i] = int32(i)
+		if !f.valid(i) {
+			final[i] = -1 // reduce(NULL, …) is NULL
+		}
+	}
+	return takeOrNull(r.mem, out, final)
 }
