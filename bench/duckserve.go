@@ -24,6 +24,18 @@ type DuckServer struct {
 
 // Serve starts duckpeer with each table (name → JSON path) imported.
 func (d *Duck) Serve(ctx context.Context, tables map[string]string) (*DuckServer, error) {
+	return d.serve(ctx, nil, tables)
+}
+
+// ServeDB starts duckpeer on the database file db, whose first table
+// (by name) is imported from its JSON path only when the file lacks it:
+// later runs query the table kept there, DuckDB's native storage, without
+// importing again.
+func (d *Duck) ServeDB(ctx context.Context, db string, tables map[string]string) (*DuckServer, error) {
+	return d.serve(ctx, []string{"-db", db}, tables)
+}
+
+func (d *Duck) serve(ctx context.Context, extra []string, tables map[string]string) (*DuckServer, error) {
 	names := make([]string, 0, len(tables))
 	for n := range tables {
 		names = append(names, n)
@@ -32,7 +44,7 @@ func (d *Duck) Serve(ctx context.Context, tables map[string]string) (*DuckServer
 	if len(names) == 0 {
 		return nil, fmt.Errorf("duckpeer: no table to import")
 	}
-	args := []string{"query", "-stdin", "-table", names[0]}
+	args := append([]string{"query", "-stdin", "-table", names[0]}, extra...)
 	for _, n := range names[1:] {
 		args = append(args, "-load", n+"="+tables[n])
 	}
@@ -96,26 +108,34 @@ func (s *DuckServer) Peak() int64 {
 	return vmHWM(string(b))
 }
 
-// CPU is the process's user + system CPU time so far (Linux; 0 where the
-// platform does not say), in clock ticks of 10 ms.
-func (s *DuckServer) CPU() time.Duration {
+// CPU is the process's user + system CPU time so far in seconds (Linux;
+// 0 elsewhere).
+func (s *DuckServer) CPU() float64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
 	if err != nil {
 		return 0
 	}
-	// The command name (field 2) is parenthesized and may hold spaces;
-	// utime and stime are fields 14 and 15.
-	_, rest, ok := strings.Cut(string(b), ") ")
-	f := strings.Fields(rest)
-	if !ok || len(f) < 13 {
+	return statCPU(string(b))
+}
+
+// statCPU reads utime + stime (fields 14 and 15, in clock ticks of
+// 1/100 s) from a /proc/PID/stat line; the command name in parentheses
+// may hold spaces, so fields count from its closing parenthesis.
+func statCPU(stat string) float64 {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
 		return 0
 	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	f := strings.Fields(stat[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	s, err2 := strconv.ParseInt(f[12], 10, 64)
 	if err1 != nil || err2 != nil {
 		return 0
 	}
-	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+	return float64(u+s) / 100
 }
 
 // Close ends the process.

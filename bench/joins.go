@@ -216,43 +216,18 @@ func runJoin(ctx context.Context, r *Runner, duck *DuckServer, p Params, q Query
 	if err := profileJoin(ctx, r, text, jr); err != nil {
 		return nil, err
 	}
-	var dq string
+	var dqs []string
 	if duck != nil {
-		dq = joinText(q.Duck, p, "a_events", "b_events")
-		jr.DuckTable = &Timing{}
-		duck.ResetPeak()
+		dqs = []string{joinText(q.Duck, p, "a_events", "b_events")}
 	}
-	meter := startMeter()
-	var rows, duckRows []string
-	for i := 0; i < runs; i++ {
-		cpu0 := processCPU()
-		out, err := r.Run(ctx, text)
-		if err != nil {
-			return nil, err
-		}
-		jr.ORC.CPUSeconds = append(jr.ORC.CPUSeconds, (processCPU() - cpu0).Seconds())
-		jr.ORC.Seconds = append(jr.ORC.Seconds, out.Elapsed.Seconds())
-		jr.ORC.EventsScanned, jr.ORC.BytesRead = out.Scan.RowsRead, out.Scan.BytesRead
-		jr.ORC.FilesSkipped, jr.ORC.StripesSkipped, jr.ORC.RowGroupsSkipped, jr.ORC.RowGroupsRead = out.Scan.FilesSkipped, out.Scan.StripesSkipped, out.Scan.RowGroupsSkipped, out.Scan.RowGroupsRead
-		rows = out.Rows
-		if duck != nil {
-			cpu0 := duck.CPU()
-			run, err := duck.Query(dq)
-			if err != nil {
-				return nil, err
-			}
-			jr.DuckTable.CPUSeconds = append(jr.DuckTable.CPUSeconds, (duck.CPU() - cpu0).Seconds())
-			jr.DuckTable.Seconds = append(jr.DuckTable.Seconds, run.Seconds)
-			duckRows = run.Rows
-		}
+	rs, err := timeRounds(ctx, r, duck, text, dqs, runs)
+	if err != nil {
+		return nil, err
 	}
-	_, jr.PeakRSS = meter.stop()
-	jr.ORC.finish()
-	jr.Rows = len(rows)
+	jr.ORC, jr.PeakRSS, jr.Rows = rs.ORC, rs.PeakRSS, len(rs.Rows)
 	if duck != nil {
-		jr.DuckTable.finish()
-		jr.DuckPeakRSS = duck.Peak()
-		if d := Diff(rows, duckRows, q.Ordered); d != "" {
+		jr.DuckTable, jr.DuckPeakRSS = rs.Ducks[0], rs.DuckPeakRSS
+		if d := Diff(rs.Rows, rs.DuckRows[0], q.Ordered); d != "" {
 			jr.Check = "ctlake vs DuckDB differ: " + d
 		}
 	}
@@ -283,9 +258,7 @@ func profileJoin(ctx context.Context, r *Runner, text string, jr *JoinResult) er
 			continue
 		}
 		if scan.Spec.Time.All() {
-			// every row group of the store, read or skipped (a join's
-			// bloom filters skip some of the unrestricted side's too)
-			jr.StoreRowGroups = max(jr.StoreRowGroups, s.Scan.RowGroupsRead+s.Scan.RowGroupsSkipped)
+			jr.StoreRowGroups = max(jr.StoreRowGroups, s.Scan.RowGroupsRead)
 		} else if ranged < 0 || s.Scan.RowGroupsRead < ranged {
 			ranged = s.Scan.RowGroupsRead
 		}

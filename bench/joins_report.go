@@ -10,8 +10,7 @@ import (
 // engines' medians and their ratio, the peak memory of each, the pruning
 // of the time-restricted side, and the targets of issue 12 judged.
 func WriteJoinsText(w io.Writer, r *JoinReport) error {
-	m := r.Machine
-	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
+	writeMachine(w, r.Machine)
 	fmt.Fprintf(w, "join suite: two stores of %d generated events (seeds %d and %d), %d rounds per query (ctlake, then DuckDB's imported table)\n",
 		r.Events, r.Seed, r.Seed+1, r.Runs)
 	for _, in := range r.Ingest {
@@ -47,6 +46,11 @@ func WriteJoinsText(w io.Writer, r *JoinReport) error {
 	return nil
 }
 
+// writeMachine prints the machine line of a suite's report.
+func writeMachine(w io.Writer, m Machine) {
+	fmt.Fprintf(w, "machine: %d CPUs, %s, %s; load average %s before, %s after\n", m.CPUs, m.Model, m.GoVersion, m.LoadBefore, m.LoadAfter)
+}
+
 // msList prints run times in ms: "12.1 10.9 11.4".
 func msList(s []float64) string {
 	out := ""
@@ -57,4 +61,37 @@ func msList(s []float64) string {
 		out += fmt.Sprintf("%.0f", v*1e3)
 	}
 	return out
+}
+
+// WriteIssue14Text prints issue 14's suite report: per question ctlake's
+// median and CPU, DuckDB's on its events table and on its typed copy, the
+// ratio to each, both engines' peak memory, and the target judged.
+func WriteIssue14Text(w io.Writer, r *Issue14Report) error {
+	writeMachine(w, r.Machine)
+	fmt.Fprintf(w, "issue 14 suite: %d generated events (seed %d), %d rounds per query (ctlake, then DuckDB's events table, then its typed table)\n",
+		r.Events, r.Seed, r.Runs)
+	for _, in := range r.Ingest {
+		fmt.Fprintf(w, "ingest %d events in %.1fs, peak RSS %s; store %s in %d ORC files\n", in.Events, in.Seconds, mb(in.PeakRSS), mb(in.StoreBytes), in.StoreFiles)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "query\tctlake ms\tCPU s\truns\tDuckDB json ms\tCPU s\tDuckDB typed ms\tCPU s\truns\tctlake/json\tctlake/typed\tctlake peak RSS\tDuckDB peak RSS\trows\tcheck\t")
+	for _, q := range r.Queries {
+		dj, djc, dt, dtc, druns, rj, rt, dpeak := "-", "-", "-", "-", "-", "-", "-", "-"
+		if q.DuckTyped != nil {
+			dj, djc = fmt.Sprintf("%.1f", q.DuckTable.Median*1e3), fmt.Sprintf("%.2f", q.DuckTable.CPUMedian)
+			dt, dtc, druns = fmt.Sprintf("%.1f", q.DuckTyped.Median*1e3), fmt.Sprintf("%.2f", q.DuckTyped.CPUMedian), msList(q.DuckTyped.Seconds)
+			rj, rt, dpeak = fmt.Sprintf("%.2f", q.RatioJSON()), fmt.Sprintf("%.2f", q.Ratio()), mb(q.DuckPeakRSS)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", q.Name, q.ORC.Median*1e3, q.ORC.CPUMedian, msList(q.ORC.Seconds),
+			dj, djc, dt, dtc, druns, rj, rt, mb(q.PeakRSS), dpeak, q.Rows, q.Check)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	for _, q := range r.Queries {
+		if q.DuckTyped != nil {
+			fmt.Fprintf(w, "target: %s within 1.5x of DuckDB's typed table: %s (%.2fx; %.2fx of its events table)\n", q.Name, metOrNot(q.Ratio() <= 1.5), q.Ratio(), q.RatioJSON())
+		}
+	}
+	return nil
 }

@@ -82,5 +82,5 @@ func buildUnnest(n *planner.Unnest, in Operator, env *Env) (Operator, error) {
 	for i, c := range n.Out {
 		names[i], outTypes[i] = c.Name, c.T
 	}
-	return NewUnnest(in, args, types, n.Expand, n.Ordinality, n.Outer, names, outTypes, env), nil
+	return NewUnnest(in, args, types, n.Expand, n.Ordinality, n.Outer, n.Pass, names, outTypes, env), nil
 }

@@ -14,6 +14,22 @@ import (
 // take gathers rows of a (in order, repeats allowed) into a new array of the
 // same type. Dictionary arrays stay dictionary-encoded (only indices are
 // gathered); fixed-width and string arrays take fast paths; nested types go
+// takeOrSlice is take, but rows that are one ascending run (an UNNEST's
+// elements of consecutive rows, a partition in input order) come back as
+// a zero-copy slice of a.
+func takeOrSlice(mem memory.Allocator, a arrow.Array, rows []int32) (arrow.Array, error) {
+	if len(rows) == 0 {
+		return take(mem, a, rows)
+	}
+	lo := rows[0]
+	for k, r := range rows {
+		if r != lo+int32(k) {
+			return take(mem, a, rows)
+		}
+	}
+	return array.NewSlice(a, int64(lo), int64(lo)+int64(len(rows))), nil
+}
+
 // through orcstore.AppendRows, which unlike compute.Take handles maps.
 func take(mem memory.Allocator, a arrow.Array, rows []int32) (arrow.Array, error) {
 	switch a := a.(type) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/ctlake/ctlake/planner"
@@ -78,21 +79,20 @@ func (cl *compiledLambda) frame(ctx context.Context, b Batch) ([]arrow.Array, er
 	return out, nil
 }
 
-// apply evaluates the body over len(parents) elements: params are the
-// parameters' values (one per element), parents the outer row of each
-// element, caps the frame. The result is a plain array of len(parents)
-// values (constants broadcast, dictionaries decoded); the caller releases
-// it.
-func (cl *compiledLambda) apply(ctx context.Context, params []arrow.Array, parents []int32, caps []arrow.Array) (arrow.Array, error) {
+// apply evaluates the body over m elements: params are the parameters'
+// values (one per element), parents gives the outer row of each element
+// (asked for only when the lambda captures outer values), caps the frame.
+// The result is a plain array of m values (constants broadcast,
+// dictionaries decoded); the caller releases it.
+func (cl *compiledLambda) apply(ctx context.Context, params []arrow.Array, m int, parents func() []int32, caps []arrow.Array) (arrow.Array, error) {
 	mem := cl.env.mem()
-	m := len(parents)
 	cols := make([]arrow.Array, 0, len(params)+len(caps))
 	for _, p := range params {
 		p.Retain()
 		cols = append(cols, p)
 	}
 	for _, c := range caps {
-		t, err := take(mem, c, parents)
+		t, err := take(mem, c, parents())
 		if err != nil {
 			releaseAll(cols)
 			return nil, err
@@ -138,20 +138,42 @@ func plainNested(mem memory.Allocator, a arrow.Array, t planner.Type) (arrow.Arr
 	return b.NewArray(), nil
 }
 
-// flat is the elements of a list (or map) array laid end to end: element
-// j belongs to outer row parents[j]; row i's elements are
-// starts[i]..starts[i+1] (none for a NULL row).
+// flat is the elements of a list (or map) array laid end to end: row i's
+// elements are starts[i]..starts[i+1] (none for a NULL row).
 type flat struct {
-	elems   []arrow.Array // one array per part: the values, or a map's keys and items
-	parents []int32
-	starts  []int32
-	valid   func(i int) bool
+	elems    []arrow.Array // one array per part: the values, or a map's keys and items
+	starts   []int32
+	nullBits []byte // the array's validity bitmap (nil: no NULL row)
+	nullOff  int
+	parents  []int32 // the outer row of each element, made on first use
+}
+
+// valid reports row i not NULL. (A row with elements is never NULL.)
+func (f *flat) valid(i int) bool {
+	return f.nullBits == nil || bitutil.BitIsSet(f.nullBits, f.nullOff+i)
 }
 
 func (f *flat) release() { releaseAll(f.elems) }
 
 // rowLen is the number of elements of row i.
 func (f *flat) rowLen(i int) int { return int(f.starts[i+1] - f.starts[i]) }
+
+// count is the number of elements of all rows.
+func (f *flat) count() int { return int(f.starts[len(f.starts)-1]) }
+
+// parentsOf is the outer row of each element: only a lambda that captures
+// outer values needs them (to repeat those per element).
+func (f *flat) parentsOf() []int32 {
+	if f.parents == nil {
+		f.parents = make([]int32, 0, f.count())
+		for i := 0; i+1 < len(f.starts); i++ {
+			for k := f.starts[i]; k < f.starts[i+1]; k++ {
+				f.parents = append(f.parents, int32(i))
+			}
+		}
+	}
+	return f.parents
+}
 
 // flatten lays out the elements of a list array (parts: its values) or a
 // map array (parts: keys, items). The element arrays are zero-copy slices
@@ -170,24 +192,23 @@ func flatten(mem memory.Allocator, a arrow.Array) (*flat, error) {
 	n := a.Len()
 	off := a.Data().Offset()
 	offs = offs[off : off+n+1] // Offsets() is the whole buffer
-	f := &flat{starts: make([]int32, n+1), valid: a.IsValid}
+	f := &flat{starts: make([]int32, n+1)}
 	contiguous := true
-	total := 0
-	for i := 0; i < n; i++ {
-		l := int(offs[i+1] - offs[i])
-		if a.IsNull(i) {
-			if l != 0 {
-				contiguous = false
-			}
-			l = 0
+	if a.NullN() == 0 {
+		for i := range n {
+			f.starts[i+1] = offs[i+1] - offs[0]
 		}
-		f.starts[i+1] = f.starts[i] + int32(l)
-		total += l
-	}
-	f.parents = make([]int32, 0, total)
-	for i := 0; i < n; i++ {
-		for k := f.starts[i]; k < f.starts[i+1]; k++ {
-			f.parents = append(f.parents, int32(i))
+	} else {
+		f.nullBits, f.nullOff = a.NullBitmapBytes(), off
+		for i := 0; i < n; i++ {
+			l := offs[i+1] - offs[i]
+			if !f.valid(i) {
+				if l != 0 {
+					contiguous = false
+				}
+				l = 0
+			}
+			f.starts[i+1] = f.starts[i] + l
 		}
 	}
 	if contiguous {
@@ -197,9 +218,9 @@ func flatten(mem memory.Allocator, a arrow.Array) (*flat, error) {
 		}
 		return f, nil
 	}
-	idx := make([]int32, 0, total)
+	idx := make([]int32, 0, f.count())
 	for i := 0; i < n; i++ {
-		if a.IsValid(i) {
+		if f.valid(i) {
 			for k := offs[i]; k < offs[i+1]; k++ {
 				idx = append(idx, k)
 			}
@@ -380,5 +401,10 @@ func (ev *lambdaCallEval) Eval(ctx context.Context, b Batch) (Vec, error) {
 
 // call applies lambda k to params for elements of the given parents.
 func (r *lambdaRun) call(k int, params []arrow.Array, parents []int32) (arrow.Array, error) {
-	return r.lambdas[k].apply(r.ctx, params, parents, r.frames[k])
+	return r.lambdas[k].apply(r.ctx, params, len(parents), func() []int32 { return parents }, r.frames[k])
+}
+
+// callFlat applies lambda k to the elements of f.
+func (r *lambdaRun) callFlat(k int, f *flat) (arrow.Array, error) {
+	return r.lambdas[k].apply(r.ctx, f.elems, f.count(), f.parentsOf, r.frames[k])
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/ctlake/ctlake/planner"
 )
@@ -35,38 +37,12 @@ func hofTransform(r *lambdaRun) (arrow.Array, error) {
 		return nil, err
 	}
 	defer f.release()
-	vals, err := r.call(0, f.elems, f.parents)
+	vals, err := r.callFlat(0, f)
 	if err != nil {
 		return nil, err
 	}
 	defer vals.Release()
 	return listFrom(vals, f.starts, f.valid), nil
-}
-
-// boolsOf reads a boolean array as tri-state values: 1 TRUE, 0 FALSE, -1
-// NULL.
-func triState(a arrow.Array) ([]int8, error) {
-	b, ok := a.(*array.Boolean)
-	if !ok {
-		if a.DataType().ID() == arrow.NULL {
-			out := make([]int8, a.Len())
-			for i := range out {
-				out[i] = -1
-			}
-			return out, nil
-		}
-		return nil, fmt.Errorf("the lambda returned %s, not boolean", a.DataType())
-	}
-	out := make([]int8, b.Len())
-	for i := range out {
-		switch {
-		case b.IsNull(i):
-			out[i] = -1
-		case b.Value(i):
-			out[i] = 1
-		}
-	}
-	return out, nil
 }
 
 func hofFilter(r *lambdaRun) (arrow.Array, error) {
@@ -87,39 +63,102 @@ func hofFilter(r *lambdaRun) (arrow.Array, error) {
 	return listFrom(vals, starts, f.valid), nil
 }
 
+// predicateRows is the driver of the predicate lambdas (filter,
+// map_filter, any_match, all_match, none_match): it evaluates lambda 0
+// once over all of f's elements, then calls row for each outer row with
+// the range of its elements' results in p.
+func (r *lambdaRun) predicateRows(f *flat, row func(i int, p *predicateValues, s, e int)) error {
+	p := &predicateValues{}
+	if f.count() > 0 {
+		res, err := r.callFlat(0, f)
+		if err != nil {
+			return err
+		}
+		defer res.Release()
+		if err := p.read(res); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < r.n; i++ {
+		row(i, p, int(f.starts[i]), int(f.starts[i+1]))
+	}
+	return nil
+}
+
+// predicateValues are a predicate's results, TRUE, FALSE or NULL per
+// element, read from the boolean array's bitmaps.
+type predicateValues struct {
+	vals, valid []byte // valid nil: no NULL
+	off         int
+	allNull     bool // the lambda's type is unknown (NULL literal body)
+}
+
+func (p *predicateValues) read(a arrow.Array) error {
+	switch b := a.(type) {
+	case *array.Boolean:
+		p.vals, p.off = b.Data().Buffers()[1].Bytes(), b.Data().Offset()
+		if b.NullN() > 0 {
+			p.valid = b.NullBitmapBytes()
+		}
+		return nil
+	case *array.Null:
+		p.allNull = true
+		return nil
+	}
+	return fmt.Errorf("the lambda returned %s, not boolean", a.DataType())
+}
+
+// isTrue reports element j TRUE.
+func (p *predicateValues) isTrue(j int) bool {
+	if p.allNull || p.valid != nil && !bitutil.BitIsSet(p.valid, p.off+j) {
+		return false
+	}
+	return bitutil.BitIsSet(p.vals, p.off+j)
+}
+
+// saw reports which values elements [s, e) hold.
+func (p *predicateValues) saw(s, e int) (sawTrue, sawFalse, sawNull bool) {
+	if p.allNull {
+		return false, false, e > s
+	}
+	if p.valid == nil {
+		for j := p.off + s; j < p.off+e && !(sawTrue && sawFalse); j++ {
+			if bitutil.BitIsSet(p.vals, j) {
+				sawTrue = true
+			} else {
+				sawFalse = true
+			}
+		}
+		return
+	}
+	for j := p.off + s; j < p.off+e; j++ {
+		switch {
+		case p.valid != nil && !bitutil.BitIsSet(p.valid, j):
+			sawNull = true
+		case bitutil.BitIsSet(p.vals, j):
+			sawTrue = true
+		default:
+			sawFalse = true
+		}
+	}
+	return
+}
+
 // kept runs the predicate lambda over f's elements and returns the
 // elements it holds TRUE for and each row's new start among them (filter,
 // map_filter).
 func (r *lambdaRun) kept(f *flat) ([]int32, []int32, error) {
-	keep, err := r.predicate(0, f)
-	if err != nil {
-		return nil, nil, err
-	}
-	var idx []int32
+	idx := make([]int32, 0, f.count())
 	starts := make([]int32, r.n+1)
-	for i := 0; i < r.n; i++ {
-		for j := f.starts[i]; j < f.starts[i+1]; j++ {
-			if keep[j] == 1 {
-				idx = append(idx, j)
+	err := r.predicateRows(f, func(i int, p *predicateValues, s, e int) {
+		for j := s; j < e; j++ {
+			if p.isTrue(j) {
+				idx = append(idx, int32(j))
 			}
 		}
 		starts[i+1] = int32(len(idx))
-	}
-	return idx, starts, nil
-}
-
-// predicate evaluates lambda k over the flattened elements as tri-state
-// booleans.
-func (r *lambdaRun) predicate(k int, f *flat) ([]int8, error) {
-	if len(f.parents) == 0 {
-		return nil, nil
-	}
-	res, err := r.call(k, f.elems, f.parents)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Release()
-	return triState(res)
+	})
+	return idx, starts, err
 }
 
 type matchKind int
@@ -130,6 +169,9 @@ const (
 	matchNone
 )
 
+// hofMatch is any_match, all_match or none_match: per row TRUE or FALSE
+// when one element settles it or none is NULL, else NULL; NULL for a
+// NULL array.
 func hofMatch(kind matchKind) func(r *lambdaRun) (arrow.Array, error) {
 	return func(r *lambdaRun) (arrow.Array, error) {
 		f, err := flatten(r.mem, r.args[0])
@@ -137,49 +179,46 @@ func hofMatch(kind matchKind) func(r *lambdaRun) (arrow.Array, error) {
 			return nil, err
 		}
 		defer f.release()
-		st, err := r.predicate(0, f)
+		vals := make([]byte, bitutil.BytesForBits(int64(r.n)))
+		valid := make([]byte, len(vals))
+		nulls := 0
+		err = r.predicateRows(f, func(i int, p *predicateValues, s, e int) {
+			if e == s && !f.valid(i) {
+				nulls++
+				return
+			}
+			sawTrue, sawFalse, sawNull := p.saw(s, e)
+			var v bool
+			switch kind {
+			case matchAny:
+				v = sawTrue
+				sawNull = sawNull && !sawTrue
+			case matchAll:
+				v = !sawFalse
+				sawNull = sawNull && !sawFalse
+			case matchNone:
+				v = !sawTrue
+				sawNull = sawNull && !sawTrue
+			}
+			if sawNull {
+				nulls++
+				return
+			}
+			bitutil.SetBit(valid, i)
+			if v {
+				bitutil.SetBit(vals, i)
+			}
+		})
 		if err != nil {
 			return nil, err
 		}
-		b := array.NewBooleanBuilder(r.mem)
-		defer b.Release()
-		b.Reserve(r.n)
-		for i := 0; i < r.n; i++ {
-			if !f.valid(i) {
-				b.AppendNull()
-				continue
-			}
-			sawTrue, sawFalse, sawNull := false, false, false
-			for _, v := range st[f.starts[i]:f.starts[i+1]] {
-				switch v {
-				case 1:
-					sawTrue = true
-				case 0:
-					sawFalse = true
-				default:
-					sawNull = true
-				}
-			}
-			switch kind {
-			case matchAny:
-				if sawTrue || !sawNull {
-					b.Append(sawTrue)
-					continue
-				}
-			case matchAll:
-				if sawFalse || !sawNull {
-					b.Append(!sawFalse)
-					continue
-				}
-			case matchNone:
-				if sawTrue || !sawNull {
-					b.Append(!sawTrue)
-					continue
-				}
-			}
-			b.AppendNull()
+		var bitmap *memory.Buffer
+		if nulls > 0 {
+			bitmap = memory.NewBufferBytes(valid)
 		}
-		return b.NewArray(), nil
+		d := array.NewData(arrow.FixedWidthTypes.Boolean, r.n, []*memory.Buffer{bitmap, memory.NewBufferBytes(vals)}, nil, nulls, 0)
+		defer d.Release()
+		return array.MakeFromData(d), nil
 	}
 }
 
@@ -241,7 +280,7 @@ func hofTransformMap(keys bool) func(r *lambdaRun) (arrow.Array, error) {
 			return nil, err
 		}
 		defer f.release()
-		vals, err := r.call(0, f.elems, f.parents)
+		vals, err := r.callFlat(0, f)
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +361,7 @@ func hofArraySort(r *lambdaRun) (arrow.Array, error) {
 		return nil, err
 	}
 	defer f.release()
-	order := make([]int32, 0, len(f.parents))
+	order := make([]int32, 0, f.count())
 	for i := 0; i < r.n; {
 		// A chunk of rows whose pairs fit the bound (at least one row).
 		j, pairs := i, 0
@@ -387,79 +426,96 @@ func hofArraySort(r *lambdaRun) (arrow.Array, error) {
 }
 
 // hofReduce folds each array with the step lambda, all rows' k-th
-// elements in one evaluation, then applies the output lambda.
+// elements in one evaluation, then applies the output lambda. The state
+// is kept only for the rows still folding (those with more than k
+// elements), so the work is that of the elements, not of rows × the
+// longest array: a row's final state is taken from the pass that ended
+// it, all at once at the end.
 func hofReduce(r *lambdaRun) (arrow.Array, error) {
 	f, err := flatten(r.mem, r.args[0])
 	if err != nil {
 		return nil, err
 	}
 	defer f.release()
-	state := r.args[1]
-	state.Retain()
-	defer func() { state.Release() }()
-	maxLen := 0
+	// srcs[0] is the initial state (rows without elements end there), then
+	// each pass's ended rows; final[i] indexes row i's in their
+	// concatenation.
+	init := r.args[1]
+	init.Retain()
+	srcs := []arrow.Array{init}
+	defer func() { releaseAll(srcs) }()
+	final := identity(r.n)
+	base := int32(r.n)
+	var active []int32 // rows with more than k elements
 	for i := 0; i < r.n; i++ {
-		maxLen = max(maxLen, f.rowLen(i))
-	}
-	for k := 0; k < maxLen; k++ {
-		var rows, elems []int32
-		for i := 0; i < r.n; i++ {
-			if f.rowLen(i) > k {
-				rows, elems = append(rows, int32(i)), append(elems, f.starts[i]+int32(k))
-			}
+		if f.rowLen(i) > 0 {
+			active = append(active, int32(i))
 		}
-		st, err := take(r.mem, state, rows)
-		if err != nil {
-			return nil, err
+	}
+	state, err := take(r.mem, init, active)
+	if err != nil {
+		return nil, err
+	}
+	for k := 0; len(active) > 0; k++ {
+		elems := make([]int32, len(active))
+		for j, row := range active {
+			elems[j] = f.starts[row] + int32(k)
 		}
 		el, err := take(r.mem, f.elems[0], elems)
 		if err != nil {
-			st.Release()
+			state.Release()
 			return nil, err
 		}
-		next, err := r.call(0, []arrow.Array{st, el}, rows)
-		st.Release()
+		next, err := r.call(0, []arrow.Array{state, el}, active)
+		state.Release()
 		el.Release()
 		if err != nil {
 			return nil, err
 		}
-		// The new state: next for the rows that had a k-th element.
-		merged, err := scatter(r, state, next, rows)
+		var goOn, goOnRows, ended []int32
+		for j, row := range active {
+			if f.rowLen(int(row)) > k+1 {
+				goOn, goOnRows = append(goOn, int32(j)), append(goOnRows, row)
+			} else {
+				final[row] = base + int32(len(ended))
+				ended = append(ended, int32(j))
+			}
+		}
+		done, err := take(r.mem, next, ended)
+		if err == nil {
+			srcs = append(srcs, done)
+			base += int32(len(ended))
+			state, err = takeOrSlice(r.mem, next, goOn)
+		}
 		next.Release()
 		if err != nil {
 			return nil, err
 		}
-		state.Release()
-		state = merged
+		active = goOnRows
 	}
-	out, err := r.call(1, []arrow.Array{state}, identity(r.n))
-	if err != nil {
-		return nil, err
-	}
-	if r.args[0].NullN() == 0 {
-		return out, nil
-	}
-	defer out.Release()
-	idx := make([]int32, r.n)
-	for i := range idx {
-		idx[i] = int32(i)
-		if !f.valid(i) {
-			idx[i] = -1 // reduce(NULL, …) is NULL
-		}
-	}
-	return takeOrNull(r.mem, out, idx)
-}
-
-// scatter returns base with rows[i] replaced by vals[i].
-func scatter(r *lambdaRun, base, vals arrow.Array, rows []int32) (arrow.Array, error) {
-	both, err := array.Concatenate([]arrow.Array{base, vals}, r.mem)
+	state.Release()
+	all, err := array.Concatenate(srcs, r.mem)
 	if err != nil {
 		return nil, fmt.Errorf("reduce: %w", err)
 	}
-	defer both.Release()
-	idx := identity(base.Len())
-	for i, row := range rows {
-		idx[row] = int32(base.Len() + i)
+	defer all.Release()
+	fin := all
+	if len(srcs) > 1 || all.Len() != r.n {
+		if fin, err = take(r.mem, all, final); err != nil {
+			return nil, err
+		}
+		defer fin.Release()
 	}
-	return take(r.mem, both, idx)
+	out, err := r.call(1, []arrow.Array{fin}, identity(r.n))
+	if err != nil || r.args[0].NullN() == 0 {
+		return out, err
+	}
+	defer out.Release()
+	for i := range final {
+		final[i] = int32(i)
+		if !f.valid(i) {
+			final[i] = -1 // reduce(NULL, …) is NULL
+		}
+	}
+	return takeOrNull(r.mem, out, final)
 }

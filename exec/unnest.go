@@ -25,6 +25,7 @@ type Unnest struct {
 	expand     []bool
 	ordinality bool
 	outer      bool
+	pass       []int          // input columns repeated (nil: all)
 	outTypes   []planner.Type // the element columns' types
 	schema     *arrow.Schema
 	env        *Env
@@ -37,14 +38,15 @@ type Unnest struct {
 	prev   arrow.Record
 }
 
-// NewUnnest builds the operator; names and outTypes describe the element
-// columns that follow the input's.
-func NewUnnest(in Operator, args []Evaluator, argTypes []planner.Type, expand []bool, ordinality, outer bool, names []string, outTypes []planner.Type, env *Env) *Unnest {
-	fields := append([]arrow.Field(nil), in.Schema().Fields()...)
+// NewUnnest builds the operator; pass lists the input columns repeated in
+// the output (nil: all), names and outTypes describe the element columns
+// that follow them.
+func NewUnnest(in Operator, args []Evaluator, argTypes []planner.Type, expand []bool, ordinality, outer bool, pass []int, names []string, outTypes []planner.Type, env *Env) *Unnest {
+	fields := keptFields(in.Schema(), pass)
 	for i, t := range outTypes {
 		fields = append(fields, arrow.Field{Name: names[i], Type: t.Arrow(), Nullable: true})
 	}
-	return &Unnest{in: in, args: args, argTypes: argTypes, expand: expand, ordinality: ordinality, outer: outer,
+	return &Unnest{in: in, args: args, argTypes: argTypes, expand: expand, ordinality: ordinality, outer: outer, pass: pass,
 		outTypes: outTypes, schema: arrow.NewSchema(fields, nil), env: env}
 }
 
@@ -137,7 +139,7 @@ func (u *Unnest) build(from, to, rows int) (arrow.Record, error) {
 		releaseAll(cols)
 		return nil, err
 	}
-	for _, c := range u.cur.Rec.Columns() {
+	for _, c := range keptArrays(u.cur.Rec, u.pass) {
 		t, err := take(u.env.mem(), c, rep)
 		if err != nil {
 			return fail(err)

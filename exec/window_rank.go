@@ -265,7 +265,7 @@ func gatherFrom(env *Env, t planner.Type, srcs []arrow.Array, from []int8, rows 
 		}
 	}
 	if single {
-		a, err := take(env.mem(), srcs[0], rows)
+		a, err := takeOrSlice(env.mem(), srcs[0], rows)
 		if err != nil {
 			return nil, err
 		}

@@ -381,10 +381,10 @@ func retarget(e Expr, remap map[int]int, cols []Column) Expr {
 }
 
 // pruneUnnest asks the input of an UNNEST for the columns read above it
-// and those its arguments read; its element columns stay, after the
-// narrowed input's.
+// and those its arguments read, and passes on only those read above; its
+// element columns stay, after the passed ones.
 func pruneUnnest(u *Unnest, nd needs) map[int]int {
-	width := len(u.Input.Columns())
+	width := len(u.Columns()) - len(u.Out)
 	child := needs{}
 	for i, c := range nd {
 		if i < width {
@@ -394,17 +394,35 @@ func pruneUnnest(u *Unnest, nd needs) map[int]int {
 	for _, a := range u.Args {
 		child.use(a)
 	}
+	pass := u.Pass
+	if pass == nil {
+		pass = make([]int, width)
+		for i := range pass {
+			pass[i] = i
+		}
+	}
 	rm := prune(u.Input, child)
 	cols := u.Input.Columns()
 	for i := range u.Args {
 		u.Args[i] = retarget(u.Args[i], rm, cols)
 	}
-	out := make(map[int]int, len(rm)+len(u.Out))
-	for old, nw := range rm {
-		out[old] = nw
+	out := make(map[int]int, len(nd)+len(u.Out))
+	var kept []int
+	for old := 0; old < width; old++ {
+		if _, above := nd[old]; !above {
+			continue
+		}
+		if nw, ok := rm[pass[old]]; ok {
+			out[old] = len(kept)
+			kept = append(kept, nw)
+		}
+	}
+	u.Pass = kept
+	if kept == nil {
+		u.Pass = []int{}
 	}
 	for j := range u.Out {
-		out[width+j] = len(cols) + j
+		out[width+j] = len(kept) + j
 	}
 	return out
 }

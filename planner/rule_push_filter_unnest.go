@@ -17,7 +17,7 @@ func pushFilterThroughUnnest(n Node) (Node, bool) {
 		return n, false
 	}
 	u, ok := f.Input.(*Unnest)
-	if !ok {
+	if !ok || u.Pass != nil { // Pass is set by column pruning, after the rules
 		return n, false
 	}
 	width := len(u.Input.Columns())

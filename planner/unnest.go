@@ -20,12 +20,17 @@ type Unnest struct {
 	// Outer is LEFT JOIN UNNEST(…) ON true: an input row whose arguments
 	// are all empty or NULL yields one row, its element columns NULL.
 	Outer bool
+	// Pass are the input columns the output repeats, in order (nil: all).
+	// Column pruning drops those only the arguments read: repeating the
+	// unnested array itself for each of its elements would copy it once
+	// per element.
+	Pass  []int
 	Out   []Column
 	Alias string // for EXPLAIN
 }
 
 func (n *Unnest) Columns() []Column {
-	return append(append([]Column(nil), n.Input.Columns()...), n.Out...)
+	return append(keptColumns(n.Input, n.Pass), n.Out...)
 }
 
 func (n *Unnest) Inputs() []Node { return []Node{n.Input} }
@@ -41,6 +46,9 @@ func (n *Unnest) Explain() (string, []Attr) {
 	}
 	var attrs []Attr
 	attrs = append(attrs, Attr{"columns", strings.Join(cols, ", ")})
+	if n.Pass != nil {
+		attrs = append(attrs, Attr{"passes", keptNames(n.Input, n.Pass)})
+	}
 	if n.Ordinality {
 		attrs = append(attrs, Attr{"with ordinality", "true"})
 	}

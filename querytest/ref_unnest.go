@@ -25,7 +25,7 @@ func (r *Reference) unnest(n *planner.Unnest, in [][]any) ([][]any, error) {
 			rows = 1
 		}
 		for j := 0; j < rows; j++ {
-			o := append([]any(nil), row...)
+			o := passed(row, n.Pass)
 			for k, v := range vals {
 				t := n.Args[k].Type()
 				switch x := v.(type) {
@@ -82,4 +82,16 @@ func elemCount(v any) int {
 		return len(x.Keys)
 	}
 	return 0
+}
+
+// passed are the row's values the UNNEST repeats (all when pass is nil).
+func passed(row []any, pass []int) []any {
+	if pass == nil {
+		return append([]any(nil), row...)
+	}
+	out := make([]any, len(pass), len(pass)+2)
+	for i, k := range pass {
+		out[i] = row[k]
+	}
+	return out
 }

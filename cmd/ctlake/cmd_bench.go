@@ -36,9 +36,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	peer := fs.String("peer", "", "also run the suite through a peer: duckdb (builds peer/duckdb's cmd/duckpeer with cgo into the cache)")
 	workers := fs.Int("workers", 0, "parallel scan workers (default: one per CPU)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of each query's store runs into DIR (<query>.orc.pprof)")
-	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot (with --joins: a join suite report, as text)")
+	from := fs.String("report", "", "measure nothing: render the JSON report FILE (from --format json) as text or JSON and --plot (with --suite joins: a join suite report, as text)")
 	jsonGz := fs.Bool("json-gz", false, "also run the suite through the JSON route over the S3 layout's .json.gz Records files (and, with --peer duckdb, DuckDB's read_json on them)")
-	joins := fs.Bool("joins", false, "run the join suite instead: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb")
+	joins := fs.Bool("joins", false, "run the join suite instead (as --suite joins)")
+	suite := fs.String("suite", "main", "main: the showcase suite, store against JSON and peers; joins: two stores of --events events (seeds --seed and --seed+1), joins, semi and anti joins, against DuckDB with --peer duckdb; issue14: windows (row_number … rn = 1, lag), UNNEST and any_match over resources on one store, against DuckDB's table and a typed copy of it (kept in the cache) with --peer duckdb")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -46,7 +47,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: bench takes no arguments", errUsage)
 	}
-	if *from != "" && *joins {
+	if *joins {
+		*suite = "joins"
+	}
+	if *from != "" && *suite == "joins" {
 		b, err := os.ReadFile(*from)
 		if err != nil {
 			return err
@@ -112,25 +116,39 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	default:
 		return fmt.Errorf("%w: --peer %q (want duckdb)", errUsage, *peer)
 	}
-	if *joins {
-		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers,
-			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}
+	logf := func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }
+	switch *suite {
+	case "main":
+	case "joins":
+		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
 		rep, err := bench.RunJoins(ctx, jc)
-		if err != nil {
-			return err
-		}
-		if *format == "json" {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}
-		return bench.WriteJoinsText(stdout, rep)
+		return writeSuiteReport(stdout, *format, rep, err, func() error { return bench.WriteJoinsText(stdout, rep) })
+	case "issue14":
+		ic := bench.Issue14Config{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
+		rep, err := bench.RunIssue14(ctx, ic)
+		return writeSuiteReport(stdout, *format, rep, err, func() error { return bench.WriteIssue14Text(stdout, rep) })
+	default:
+		return fmt.Errorf("%w: --suite %q (want main, joins or issue14)", errUsage, *suite)
 	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	return writeBenchReport(rep, *format, *plot, stdout)
+}
+
+// writeSuiteReport prints a suite's report (unless the run failed: err)
+// as indented JSON or, by text, as text.
+func writeSuiteReport(stdout io.Writer, format string, rep any, err error, text func() error) error {
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return text()
 }
 
 // writeBenchReport prints the report and draws its chart.

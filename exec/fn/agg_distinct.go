@@ -2,7 +2,6 @@ package fn
 
 import (
 	"math"
-	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -28,7 +27,7 @@ type distinctAcc struct {
 	t     planner.Type
 	inner Accumulator
 	ints  []map[int64]struct{} // per group: map[int64] hashes well, a struct key did not
-	strs  []map[string]struct{}
+	strs  []*strSet
 	nulls []bool
 	bytes int64
 	// scratch
@@ -94,15 +93,12 @@ func (a *distinctAcc) Update(groups []uint32, args []arrow.Array) error {
 			}
 			m := a.strs[g]
 			if m == nil {
-				m = map[string]struct{}{}
+				m = &strSet{}
 				a.strs[g] = m
-				a.bytes += mapHeader
 			}
-			k := r.at(i)
-			if _, seen := m[k]; !seen {
-				k = strings.Clone(k)
-				m[k] = struct{}{}
-				a.bytes += mapEntryBytes(stringHeader) + heapBytes(len(k))
+			isNew, grew := m.add(r.at(i))
+			a.bytes += grew
+			if isNew {
 				keep(i, g)
 			}
 		}

@@ -70,28 +70,91 @@ var lambdaQueries = []lambdaQuery{
 // store DUCKPEER_BENCH_TABLE (default "events"); DUCKPEER_BENCH_RUNS sets
 // the interleaved runs per engine (default 7).
 func BenchmarkLambdas(b *testing.B) {
+	bs := openBench(b)
+	for _, q := range lambdaQueries {
+		b.Run(q.name, func(b *testing.B) {
+			bs.run(b, q.lake, q.duckJSON, q.duckTyped)
+		})
+	}
+}
+
+// issue14Queries are issue 14's benchmark questions: the first event of
+// each principal (row_number … WHERE rn = 1), the time between
+// consecutive calls of each principal (lag), the S3 objects touched by
+// UNNEST of resources with a filter, and any_match over resources (the
+// last as in lambdaQueries). Windows fold to two numbers, compared as
+// text.
+var issue14Queries = []lambdaQuery{
+	{"first-per-principal",
+		`SELECT count(*) AS n, count(DISTINCT eventName) AS apis FROM (SELECT eventName, row_number() OVER (PARTITION BY userIdentity.arn ORDER BY eventTime, eventID) AS rn FROM {T}) WHERE rn = 1`,
+		`SELECT count(*) AS n, count(DISTINCT eventName) AS apis FROM (SELECT eventName, row_number() OVER (PARTITION BY userIdentity->>'arn' ORDER BY eventTime, eventID) AS rn FROM events) WHERE rn = 1`,
+		`SELECT count(*) AS n, count(DISTINCT eventName) AS apis FROM (SELECT eventName, row_number() OVER (PARTITION BY arn ORDER BY eventTime, eventID) AS rn FROM typed) WHERE rn = 1`},
+	{"lag-gaps",
+		`SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_diff('second', lag(eventTime) OVER (PARTITION BY userIdentity.arn ORDER BY eventTime, eventID), eventTime) AS gap FROM {T})`,
+		`SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_sub('second', lag(eventTime) OVER (PARTITION BY userIdentity->>'arn' ORDER BY eventTime, eventID), eventTime) AS gap FROM events)`,
+		`SELECT sum(gap) AS total, max(gap) AS longest FROM (SELECT date_sub('second', lag(eventTime) OVER (PARTITION BY arn ORDER BY eventTime, eventID), eventTime) AS gap FROM typed)`},
+	{"unnest-s3-objects",
+		`SELECT count(DISTINCT r.ARN) AS objects FROM {T} CROSS JOIN UNNEST(resources) AS t(r) WHERE r.type = 'AWS::S3::Object'`,
+		`SELECT count(DISTINCT r->>'ARN') AS objects FROM events CROSS JOIN UNNEST(CAST(resources AS JSON[])) AS t(r) WHERE (r->>'type') = 'AWS::S3::Object'`,
+		`SELECT count(DISTINCT r."ARN") AS objects FROM typed CROSS JOIN UNNEST(resources) AS t(r) WHERE r."type" = 'AWS::S3::Object'`},
+	lambdaQueries[0],
+}
+
+// BenchmarkIssue14 times issue14Queries as BenchmarkLambdas times the
+// lambdas: ctlake's store, DuckDB's table as duckpeer loads it and its
+// typed copy, interleaved in one process, medians of wall and CPU time,
+// peak added RSS, answers compared. Same data and variables:
+//
+//	cd peer/duckdb && DUCKPEER_BENCH_DATA=/tmp/b1m/s3 DUCKPEER_BENCH_STORE=/tmp/b1m/data \
+//	    nice go test ./difftest -run '^$' -bench Issue14 -benchtime 1x -timeout 60m
+//
+// One question: -bench 'Issue14/lag-gaps'. (`ctlake bench --suite
+// issue14 --peer duckdb` times the same questions from the command line.)
+func BenchmarkIssue14(b *testing.B) {
+	bs := openBench(b)
+	for _, q := range issue14Queries {
+		b.Run(q.name, func(b *testing.B) {
+			bs.run(b, q.lake, q.duckJSON, q.duckTyped)
+		})
+	}
+}
+
+// benchSetup is what the DuckDB benchmarks share: ctlake's store and a
+// DuckDB holding the same events as "events" (duckpeer's load) and
+// "typed" (the columns the questions read, in native types).
+type benchSetup struct {
+	ctx    context.Context
+	runner *querytest.Runner
+	peer   *duckpeer.Peer
+	ident  string // the store's name, quoted
+	runs   int
+}
+
+// openBench opens (or ingests) the store and loads DuckDB, from the
+// environment variables BenchmarkLambdas describes; the peer closes with
+// the benchmark.
+func openBench(b *testing.B) *benchSetup {
 	dir := os.Getenv("DUCKPEER_BENCH_DATA")
 	if dir == "" {
 		b.Skip("set DUCKPEER_BENCH_DATA to events made by ctlake gen (see bench_test.go)")
 	}
-	runs := 7
+	bs := &benchSetup{ctx: context.Background(), runs: 7}
 	if s := os.Getenv("DUCKPEER_BENCH_RUNS"); s != "" {
 		if n, err := strconv.Atoi(s); err == nil && n > 0 {
-			runs = n
+			bs.runs = n
 		}
 	}
 	table := querytest.FixtureStore
 	if s := os.Getenv("DUCKPEER_BENCH_TABLE"); s != "" {
 		table = s
 	}
-	ctx := context.Background()
 	var cat *orcstore.Catalog
 	var err error
 	start := time.Now()
 	if s := os.Getenv("DUCKPEER_BENCH_STORE"); s != "" {
 		cat, err = orcstore.OpenCatalog(s)
 	} else {
-		cat, err = querytest.IngestDirs(ctx, b.TempDir(), table, ingest.Config{}, dir)
+		cat, err = querytest.IngestDirs(bs.ctx, b.TempDir(), table, ingest.Config{}, dir)
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -99,42 +162,44 @@ func BenchmarkLambdas(b *testing.B) {
 	if _, err := cat.Open(table); err != nil {
 		b.Fatalf("store %q: %v (DUCKPEER_BENCH_TABLE names it)", table, err)
 	}
-	peer, err := duckpeer.Open()
-	if err != nil {
+	if bs.peer, err = duckpeer.Open(); err != nil {
 		b.Fatal(err)
 	}
-	defer peer.Close()
+	b.Cleanup(func() { bs.peer.Close() })
 	files, err := duckpeer.ExpandPaths([]string{dir})
 	if err != nil {
 		b.Fatal(err)
 	}
-	n, err := peer.LoadJSON(ctx, "events", files)
+	n, err := bs.peer.LoadJSON(bs.ctx, "events", files)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := peer.Exec(ctx, `CREATE TABLE typed AS SELECT from_json(resources, '[{"ARN":"VARCHAR","type":"VARCHAR","accountId":"VARCHAR"}]') AS resources FROM events`); err != nil {
+	if err := bs.peer.Exec(bs.ctx, `CREATE TABLE typed AS SELECT userIdentity->>'arn' AS arn, eventTime, eventID, eventName, `+
+		`from_json(resources, '[{"ARN":"VARCHAR","type":"VARCHAR","accountId":"VARCHAR"}]') AS resources FROM events`); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%d events from %d files loaded into DuckDB in %v", n, len(files), time.Since(start).Round(time.Millisecond))
-	runner := querytest.NewRunner(cat)
-	ident := `"` + strings.ReplaceAll(table, `"`, `""`) + `"`
-	for _, q := range lambdaQueries {
-		b.Run(q.name, func(b *testing.B) {
-			engines := []engineRun{
-				{"ctlake", func() (string, error) {
-					r, err := runner.Query(ctx, strings.ReplaceAll(q.lake, "{T}", ident), false)
-					if err != nil {
-						return "", err
-					}
-					return fmt.Sprint(r.Rows[0][0]), nil
-				}},
-				{"duckdb-json", duckOne(ctx, peer, q.duckJSON)},
-				{"duckdb-typed", duckOne(ctx, peer, q.duckTyped)},
+	bs.runner = querytest.NewRunner(cat)
+	bs.ident = `"` + strings.ReplaceAll(table, `"`, `""`) + `"`
+	return bs
+}
+
+// run times one question on the three engines, interleaved.
+func (bs *benchSetup) run(b *testing.B, lake, duckJSON, duckTyped string) {
+	ctx := bs.ctx
+	engines := []engineRun{
+		{"ctlake", func() (string, error) {
+			r, err := bs.runner.Query(ctx, strings.ReplaceAll(lake, "{T}", bs.ident), false)
+			if err != nil {
+				return "", err
 			}
-			for i := 0; i < b.N; i++ {
-				interleave(b, engines, runs)
-			}
-		})
+			return fmt.Sprint(r.Rows[0]...), nil
+		}},
+		{"duckdb-json", duckOne(ctx, bs.peer, duckJSON)},
+		{"duckdb-typed", duckOne(ctx, bs.peer, duckTyped)},
+	}
+	for i := 0; i < b.N; i++ {
+		interleave(b, engines, bs.runs)
 	}
 }
 
@@ -151,7 +216,7 @@ func duckOne(ctx context.Context, peer *duckpeer.Peer, q string) func() (string,
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprint(rows[0][0]), nil
+		return fmt.Sprint(rows[0]...), nil
 	}
 }
 
