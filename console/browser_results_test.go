@@ -124,7 +124,10 @@ func TestBrowserCancel(t *testing.T) {
 	tb.setEditor("SELECT count(*) " + holdMarker + " FROM trail")
 	tb.run(chromedp.Click(chromedp.CSS("[data-testid=run]")))
 	tb.waitJS("the query to run", "(s => s && s.textContent === 'RUNNING')(document.querySelector('[data-testid=status]'))")
-	tb.run(chromedp.Click(chromedp.CSS("[data-testid=cancel]")))
+	// Clicked in the page, not by node ID: the status poll re-renders the
+	// bar, and a node found by chromedp.Click could be gone by the time it
+	// clicked ("Could not find node with given id" at high load).
+	tb.waitJS("the cancel button", "(b => b && !b.disabled && b.offsetParent !== null && (b.click(), true))(document.querySelector('[data-testid=cancel]'))")
 	tb.waitJS("the query to be cancelled", "(s => s && s.textContent === 'CANCELLED')(document.querySelector('[data-testid=status]'))")
 	qid := eval[string](tb, "location.hash.split('query=')[1]")
 	deadline := time.Now().Add(30 * time.Second)
