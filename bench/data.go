@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"time"
 
 	"github.com/ctlake/ctlake/gen"
@@ -83,6 +82,10 @@ type IngestResult struct {
 	PeakRSS    int64   `json:"peak_rss"`
 }
 
+// ingestMemoryLimit is the bench's ingest budget: `ctlake ingest`'s
+// default --memory-limit.
+const ingestMemoryLimit = 512 << 20
+
 // IngestInto creates store name in c and ingests path into it, timed.
 func IngestInto(ctx context.Context, c *orcstore.Catalog, name, layout, path string) (*orcstore.Store, IngestResult, error) {
 	res := IngestResult{Layout: layout}
@@ -94,14 +97,11 @@ func IngestInto(ctx context.Context, c *orcstore.Catalog, name, layout, path str
 	if len(errs) > 0 {
 		return nil, res, errs[0]
 	}
-	// The runtime's soft memory limit as 'ctlake ingest' sets it (1.5x its
-	// default --memory-limit of 512 MiB), so that peak RSS is the
-	// command's.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(768 << 20))
-	}
+	// The runtime's soft memory limit as 'ctlake ingest' sets it for its
+	// default --memory-limit, so that CPU and peak RSS are the command's.
+	defer ingest.SetRuntimeLimit(ingestMemoryLimit)()
 	meter := startMeter()
-	sum, err := ingest.Ingest(ctx, ingest.Config{Store: st}, inputs)
+	sum, err := ingest.Ingest(ctx, ingest.Config{Store: st, MemoryLimit: ingestMemoryLimit}, inputs)
 	res.CPUSeconds, res.PeakRSS = meter.stop()
 	if err != nil {
 		return nil, res, fmt.Errorf("ingesting %s: %w", layout, err)

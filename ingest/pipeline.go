@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -580,24 +579,6 @@ func (p *pipeline) addEvent(dec *Decoder, rb *resultBuilder, name string, raw Ra
 	c.locs = append(c.locs, rowLoc{name: rb.res.nameIndex(name), line: raw.Line, offset: raw.Offset})
 	id, ok := ev.ID()
 	c.ids = append(c.ids, idKeyOf(id, ok))
-}
-
-// ingestGCPercent is the garbage collector's target while an ingest runs.
-// Ingest allocates a few GB of short-lived, pointer-free column data per
-// million events, which is cheap to mark; with Go's default of 100 the heap
-// grew to twice the live data and the kernel spent a third of the CPU time
-// faulting in and zeroing fresh pages (1M NDJSON events: 33.6 CPU-s and
-// 2.9 GB peak RSS at 100, 25.0 CPU-s and 1.9 GB at 25).
-const ingestGCPercent = 25
-
-// tuneGC sets ingestGCPercent unless the user set GOGC, and returns the
-// function that restores the previous setting.
-func tuneGC() func() {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	old := debug.SetGCPercent(ingestGCPercent)
-	return func() { debug.SetGCPercent(old) }
 }
 
 // selected applies the store's advanced event selectors.

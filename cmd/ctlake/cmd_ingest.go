@@ -74,7 +74,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// without it, 150k events (245 MB of NDJSON) peaked at 907 MB and 1M
 	// at 1.2 GB with the default 512 MiB (memlimit.go: ingest's factor and
 	// the 1M-event figures of the S3 layout).
-	defer setIngestMemoryLimit(limit)()
+	defer ingest.SetRuntimeLimit(limit)()
 	var dopts ingest.DiscoverOptions
 	if dopts.Since, err = parseDay(*since); err != nil {
 		return fmt.Errorf("%w: --since: %v", errUsage, err)

@@ -6,7 +6,7 @@ import (
 )
 
 // softMemoryFactor sets the Go runtime's soft memory limit to this multiple
-// of --memory-limit (query and shell; ingest: ingestSoftMemoryFactor). The limit bounds what a
+// of --memory-limit (query and shell; ingest: ingest.SoftLimitFactor). The limit bounds what a
 // query's operators (or ingest's buffered events) hold; scans
 // add their stripe buffers and the garbage collector, left alone, lets the
 // heap grow to twice what is live. With the runtime told, the process stays
@@ -39,35 +39,4 @@ func tuneQueryGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(queryGCPercent)
 	}
-}
-
-// ingestSoftMemoryFactor is the soft memory limit of `ctlake ingest` as a
-// multiple of its --memory-limit, which promises a process under about
-// twice the limit. Ingest holds up to half the limit in decoded events
-// (ingest.heldLimit) and more in what works on them; left alone, the
-// garbage collector's headroom (GOGC 25 during ingest) and the pages it
-// freed but had not yet returned took a 1M-event ingest at 512MiB to
-// 1.46 GiB RSS. Told the limit, the runtime collects and returns memory
-// early enough to stay under it (0.90 GiB for the same ingest, at the same
-// CPU time, with three eighths held; bench/RESULTS.md for the final
-// figures).
-const ingestSoftMemoryFactor = 1.85
-
-// minIngestSoftLimit: below this, a soft limit would make the collector run
-// nearly continuously for the fixed memory of the process (code, the dedup
-// set, the SDK), which --memory-limit does not cover; tests ingest with
-// limits of kilobytes to force many small commits.
-const minIngestSoftLimit = 128 << 20
-
-// setIngestMemoryLimit applies ingestSoftMemoryFactor × limit, unless the
-// user set GOMEMLIMIT or the result is below minIngestSoftLimit, and
-// returns the function that restores the previous limit (runMain runs
-// commands in-process in tests).
-func setIngestMemoryLimit(limit int64) func() {
-	soft := int64(float64(limit) * ingestSoftMemoryFactor)
-	if soft < minIngestSoftLimit || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	old := debug.SetMemoryLimit(soft)
-	return func() { debug.SetMemoryLimit(old) }
 }
