@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/ctlake/ctlake/internal/proccpu"
 )
 
 // BenchmarkGet measures the client's own cost of one small GET (CloudTrail
@@ -55,9 +57,9 @@ func benchmarkGet(b *testing.B, sdk bool) {
 		b.Fatalf("SDKGets %v, fast path %v", sdk, c.fast != nil)
 	}
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := proccpu.Used()
 	defer func() {
-		if cpu := processCPU() - cpu0; cpu > 0 {
+		if cpu := proccpu.Used() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
 		}
 	}()
