@@ -279,14 +279,14 @@ var (
 func BenchmarkJoins(b *testing.B) {
 	joinOnce.Do(func() {
 		ctx := context.Background()
-		cfg := JoinConfig{Events: benchEvents(), Seed: 1, Cache: filepath.Join(os.TempDir(), "ctlake-bench-cache")}
-		var sets [2]*Dataset
+		cfg := SuiteConfig{Events: benchEvents(), Seed: 1, Cache: filepath.Join(os.TempDir(), "ctlake-bench-cache")}
+		sets := make([]*Dataset, 2)
 		for i := range sets {
 			if sets[i], joinErr = PrepareDataset(ctx, cfg.Cache, cfg.Seed+int64(i), cfg.Events); joinErr != nil {
 				return
 			}
 		}
-		c, err := joinStores(ctx, cfg, sets, &JoinReport{}, func(string, ...any) {})
+		c, err := joinStores(ctx, cfg, sets, &SuiteReport{}, func(string, ...any) {})
 		if err != nil {
 			joinErr = err
 			return
