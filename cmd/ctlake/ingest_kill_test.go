@@ -1,7 +1,6 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 
 	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
@@ -62,19 +62,7 @@ type sourceEvent struct {
 func readS3Inputs(t *testing.T, dir string) []sourceEvent {
 	t.Helper()
 	var out []sourceEvent
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") || strings.Contains(p, "CloudTrail-Digest") {
-			return err
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return err
-		}
+	for _, p := range testenv.LogFiles(t, dir) {
 		var doc struct {
 			Records []struct {
 				EventID     string `json:"eventID"`
@@ -82,16 +70,10 @@ func readS3Inputs(t *testing.T, dir string) []sourceEvent {
 				EventName   string `json:"eventName"`
 			}
 		}
-		if err := json.NewDecoder(zr).Decode(&doc); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
+		testenv.DecodeGzJSON(t, p, &doc)
 		for _, r := range doc.Records {
 			out = append(out, sourceEvent{r.EventID, r.EventSource, r.EventName})
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

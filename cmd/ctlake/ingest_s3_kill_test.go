@@ -1,9 +1,7 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"io/fs"
 	"math/rand"
 	"os"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/internal/s3fake"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -196,19 +195,8 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 }
 
 func gzIDs(t *testing.T, p string) map[string]bool {
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var doc struct{ Records []struct{ EventID string } }
-	if err := json.NewDecoder(zr).Decode(&doc); err != nil {
-		t.Fatalf("%s: %v", p, err)
-	}
+	testenv.DecodeGzJSON(t, p, &doc)
 	ids := map[string]bool{}
 	for _, r := range doc.Records {
 		ids[r.EventID] = true
