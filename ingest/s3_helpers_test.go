@@ -25,16 +25,7 @@ const testBucket = "trail-bucket"
 // ~/.aws files.
 func s3Env(t *testing.T) *s3fake.Server {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDENVTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CA_BUNDLE", "")
+	s3fake.SetCredentials(t, "AKIDENVTEST", "env-secret", "us-east-1")
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, testBucket)
 	return srv

@@ -23,11 +23,8 @@ const killBucket = "killed-trail"
 // s3ChildEnv is the environment of a ctlake child process talking to the
 // test's S3 server with test credentials, away from the user's ~/.aws.
 func s3ChildEnv(t *testing.T) []string {
-	dir := t.TempDir()
-	return append(os.Environ(), "CTLAKE_AS_MAIN=1",
-		"AWS_ACCESS_KEY_ID=AKIDKILLTEST", "AWS_SECRET_ACCESS_KEY=kill-secret", "AWS_SESSION_TOKEN=",
-		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"))
+	env := append(os.Environ(), "CTLAKE_AS_MAIN=1")
+	return append(env, s3fake.CredentialEnv(t.TempDir(), "AKIDKILLTEST", "kill-secret", "us-east-1")...)
 }
 
 // TestS3IngestSurvivesKill9 kills `ctlake ingest s3://...` with SIGKILL at
