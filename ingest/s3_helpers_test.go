@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"go.uber.org/goleak"
 
 	"github.com/ctlake/ctlake/gen"
@@ -97,31 +97,10 @@ func storeIDs(t testing.TB, s *orcstore.Store) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := s.Scan(context.Background(), m, orcstore.ScanSpec{Columns: []string{"eventID"}}, orcstore.ScanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
 	var ids []string
-	for {
-		b, err := sc.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := b.Sel
-		if rows == nil {
-			for i := 0; i < int(b.Rec.NumRows()); i++ {
-				rows = append(rows, int32(i))
-			}
-		}
-		for _, r := range rows {
-			ids = append(ids, stringAt(b.Rec.Column(0), int(r)))
-		}
-		b.Rec.Release()
-	}
+	scanStore(t, s, m, []string{"eventID"}, func(vals []arrow.Array, i int) {
+		ids = append(ids, stringAt(vals[0], i))
+	})
 	if int64(len(ids)) != m.Rows() {
 		t.Fatalf("scanned %d events, the manifest holds %d", len(ids), m.Rows())
 	}
