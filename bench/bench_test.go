@@ -193,16 +193,7 @@ func BenchmarkStoreScan(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				for {
-					batch, err := op.Next(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if batch.Rec == nil {
-						break
-					}
-					rows += int64(batch.Len())
-				}
+				rows += drainOp(b, op)
 				bytes = op.ScanStats().BytesRead
 				op.Close()
 			}
@@ -224,19 +215,28 @@ func BenchmarkJSONScan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for {
-			batch, err := op.Next(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if batch.Rec == nil {
-				break
-			}
-		}
+		drainOp(b, op)
 		op.Close()
 	}
 	b.SetBytes(ds.NDJSONBytes)
 	b.ReportMetric(float64(ds.Events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// drainOp reads an operator to its end and returns the rows it gave.
+func drainOp(b *testing.B, op exec.Operator) int64 {
+	b.Helper()
+	ctx := context.Background()
+	var rows int64
+	for {
+		batch, err := op.Next(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if batch.Rec == nil {
+			return rows
+		}
+		rows += int64(batch.Len())
+	}
 }
 
 // planScan plans q and returns its Scan node (pushdown applied).
