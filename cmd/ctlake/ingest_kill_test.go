@@ -165,6 +165,43 @@ func storedEvents(t *testing.T, s *orcstore.Store, m *orcstore.Manifest) []sourc
 	return out
 }
 
+// killedCatalog is a catalog at data with an empty store "killed", the
+// store the kill tests ingest into.
+func killedCatalog(t *testing.T, data string) *orcstore.Catalog {
+	t.Helper()
+	cat, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// committedEvents opens store "killed" as round's kill left it: its
+// snapshot and the events of the snapshot's files (storedEvents), by
+// eventID. An eventID stored twice fails the test.
+func committedEvents(t *testing.T, cat *orcstore.Catalog, round int) (*orcstore.Store, *orcstore.Manifest, map[string]sourceEvent) {
+	t.Helper()
+	s, err := cat.Open("killed")
+	if err != nil {
+		t.Fatalf("round %d: store does not open: %v", round, err)
+	}
+	m, err := s.Snapshot()
+	if err != nil {
+		t.Fatalf("round %d: %v", round, err)
+	}
+	stored := map[string]sourceEvent{}
+	for _, e := range storedEvents(t, s, m) {
+		if _, dup := stored[e.ID]; dup {
+			t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
+		}
+		stored[e.ID] = e
+	}
+	return s, m, stored
+}
+
 // orphanFiles lists files under data/ that the manifest does not list.
 func orphanFiles(s *orcstore.Store, m *orcstore.Manifest) []string {
 	listed := map[string]bool{}
@@ -233,31 +270,12 @@ func killRounds(t *testing.T, layout gen.Layout, rounds int) {
 	}
 
 	data := filepath.Join(tmp, "data")
-	cat, err := orcstore.OpenCatalog(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cat := killedCatalog(t, data)
 	args := []string{"ingest", "--data", data, "--store", "killed", "--memory-limit", "128KiB", "--quiet", in}
 
 	check := func(round int) int {
-		s, err := cat.Open("killed")
-		if err != nil {
-			t.Fatalf("round %d: store does not open: %v", round, err)
-		}
-		m, err := s.Snapshot()
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-		stored := storedEvents(t, s, m)
-		seen := map[string]bool{}
+		s, m, stored := committedEvents(t, cat, round)
 		for _, e := range stored {
-			if seen[e.ID] {
-				t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
-			}
-			seen[e.ID] = true
 			want, ok := inputIDs[e.ID]
 			if !ok {
 				t.Fatalf("round %d: stored eventID %q is not in the input", round, e.ID)

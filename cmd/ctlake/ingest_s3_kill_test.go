@@ -70,13 +70,7 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 	})
 
 	data := filepath.Join(tmp, "data")
-	cat, err := orcstore.OpenCatalog(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cat := killedCatalog(t, data)
 	env := s3ChildEnv(t)
 	args := []string{"ingest", "--data", data, "--store", "killed", "--memory-limit", "1MiB", "--quiet",
 		"--endpoint-url", srv.URL, "--path-style", "s3://" + killBucket + "/"}
@@ -92,17 +86,10 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 
 	recorded := map[string]bool{} // committed before the current round
 	check := func(round int) {
-		s, err := cat.Open("killed")
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-		m, err := s.Snapshot()
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
+		s, m, got := committedEvents(t, cat, round)
 		want := map[string]bool{}
 		seenKey := map[string]bool{}
-		err = s.Sources(m, func(o orcstore.SourceObject) {
+		err := s.Sources(m, func(o orcstore.SourceObject) {
 			if seenKey[o.Key] {
 				t.Errorf("round %d: %s recorded twice", round, o.Key)
 			}
@@ -118,15 +105,9 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
-		stored := storedEvents(t, s, m)
-		got := map[string]bool{}
-		for _, e := range stored {
-			if got[e.ID] {
-				t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
-			}
-			got[e.ID] = true
-			if !want[e.ID] {
-				t.Fatalf("round %d: event %s is stored but no recorded object holds it", round, e.ID)
+		for id := range got {
+			if !want[id] {
+				t.Fatalf("round %d: event %s is stored but no recorded object holds it", round, id)
 			}
 		}
 		if len(got) != len(want) {
