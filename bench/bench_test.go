@@ -193,16 +193,7 @@ func BenchmarkStoreScan(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				for {
-					batch, err := op.Next(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if batch.Rec == nil {
-						break
-					}
-					rows += int64(batch.Len())
-				}
+				rows += drainOp(b, op)
 				bytes = op.ScanStats().BytesRead
 				op.Close()
 			}
@@ -224,19 +215,28 @@ func BenchmarkJSONScan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for {
-			batch, err := op.Next(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if batch.Rec == nil {
-				break
-			}
-		}
+		drainOp(b, op)
 		op.Close()
 	}
 	b.SetBytes(ds.NDJSONBytes)
 	b.ReportMetric(float64(ds.Events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// drainOp reads an operator to its end and returns the rows it gave.
+func drainOp(b *testing.B, op exec.Operator) int64 {
+	b.Helper()
+	ctx := context.Background()
+	var rows int64
+	for {
+		batch, err := op.Next(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if batch.Rec == nil {
+			return rows
+		}
+		rows += int64(batch.Len())
+	}
 }
 
 // planScan plans q and returns its Scan node (pushdown applied).
@@ -279,14 +279,14 @@ var (
 func BenchmarkJoins(b *testing.B) {
 	joinOnce.Do(func() {
 		ctx := context.Background()
-		cfg := JoinConfig{Events: benchEvents(), Seed: 1, Cache: filepath.Join(os.TempDir(), "ctlake-bench-cache")}
-		var sets [2]*Dataset
+		cfg := SuiteConfig{Events: benchEvents(), Seed: 1, Cache: filepath.Join(os.TempDir(), "ctlake-bench-cache")}
+		sets := make([]*Dataset, 2)
 		for i := range sets {
 			if sets[i], joinErr = PrepareDataset(ctx, cfg.Cache, cfg.Seed+int64(i), cfg.Events); joinErr != nil {
 				return
 			}
 		}
-		c, err := joinStores(ctx, cfg, sets, &JoinReport{}, func(string, ...any) {})
+		c, err := joinStores(ctx, cfg, sets, &SuiteReport{}, func(string, ...any) {})
 		if err != nil {
 			joinErr = err
 			return

@@ -3,10 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-
-	"github.com/ctlake/ctlake/orcstore"
 )
 
 // Issue14Names are the suite queries of issue 14's benchmark point, timed
@@ -46,72 +43,38 @@ func Issue14Suite() []Query {
 	return out
 }
 
-// Issue14Config is one run of issue 14's suite.
-type Issue14Config struct {
-	Events  int64
-	Seed    int64
-	Runs    int // rounds per query: ctlake, DuckDB's events table, DuckDB's typed table
-	Cache   string
-	Duck    *Duck // nil: ctlake only
-	Workers int
-	Log     func(format string, args ...any)
-}
-
 // Issue14Report is what RunIssue14 measured.
 type Issue14Report struct {
-	Machine Machine          `json:"machine"`
-	Events  int64            `json:"events"`
-	Seed    int64            `json:"seed"`
-	Runs    int              `json:"runs"`
-	Ingest  []IngestResult   `json:"ingest,omitempty"`
+	SuiteReport
 	Queries []*Issue14Result `json:"queries"`
 }
 
 // Issue14Result is one question's figures: ctlake's store, DuckDB's events
-// table (JSON columns, as duckpeer imports them) and its typed copy.
+// table (JSON columns, as duckpeer imports them; SuiteResult.DuckTable)
+// and its typed copy.
 type Issue14Result struct {
-	Name        string  `json:"name"`
-	SQL         string  `json:"sql"`
-	ORC         *Timing `json:"orc"`
-	DuckTable   *Timing `json:"duckdb_table,omitempty"`
-	DuckTyped   *Timing `json:"duckdb_typed,omitempty"`
-	PeakRSS     int64   `json:"peak_rss"`
-	DuckPeakRSS int64   `json:"duckdb_peak_rss,omitempty"`
-	Rows        int     `json:"rows"`
-	Check       string  `json:"check"`
+	SuiteResult
+	DuckTyped *Timing `json:"duckdb_typed,omitempty"`
 }
 
 // Ratio is ctlake's median over DuckDB's on its typed table, the
 // stricter of the two (< 1: ctlake faster); 0 without DuckDB.
 func (q *Issue14Result) Ratio() float64 { return ratioOf(q.ORC, q.DuckTyped) }
 
-// RatioJSON is ctlake's median over DuckDB's on its events table.
-func (q *Issue14Result) RatioJSON() float64 { return ratioOf(q.ORC, q.DuckTable) }
-
-func ratioOf(a, b *Timing) float64 {
-	if a == nil || b == nil || b.Median == 0 {
-		return 0
-	}
-	return a.Median / b.Median
-}
-
 // RunIssue14 generates (or takes from the cache) the events, ingests them
 // into store "bench" of a data directory in the cache (once), keeps
 // DuckDB's table of the same events in a database file beside it (once),
 // and times each Issue14Suite question in rounds: ctlake, DuckDB's events
 // table, DuckDB's typed table, the answers compared.
-func RunIssue14(ctx context.Context, cfg Issue14Config) (*Issue14Report, error) {
-	logf := cfg.Log
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	rep := &Issue14Report{Machine: DescribeMachine(), Events: cfg.Events, Seed: cfg.Seed, Runs: cfg.Runs}
+func RunIssue14(ctx context.Context, cfg SuiteConfig) (*Issue14Report, error) {
+	logf := cfg.logf()
+	rep := &Issue14Report{SuiteReport: newSuiteReport(cfg)}
 	ds, err := PrepareDataset(ctx, cfg.Cache, cfg.Seed, cfg.Events)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Join(cfg.Cache, fmt.Sprintf("issue14-seed-%d-events-%d", cfg.Seed, cfg.Events))
-	c, err := issue14Store(ctx, dir, ds, rep, logf)
+	c, err := cachedStores(ctx, dir, []string{"bench"}, []*Dataset{ds}, &rep.SuiteReport, logf)
 	if err != nil {
 		return nil, err
 	}
@@ -145,39 +108,10 @@ func RunIssue14(ctx context.Context, cfg Issue14Config) (*Issue14Report, error) 
 	return rep, nil
 }
 
-// issue14Store opens store "bench" under dir, or ingests the dataset's
-// NDJSON into it when it is missing or incomplete.
-func issue14Store(ctx context.Context, dir string, ds *Dataset, rep *Issue14Report, logf func(string, ...any)) (*orcstore.Catalog, error) {
-	if c, err := orcstore.OpenCatalog(dir); err == nil {
-		if s, err := c.Open("bench"); err == nil {
-			if m, err := s.ReadManifest(); err == nil && m.Rows() == ds.Events {
-				logf("store from the cache: %s", dir)
-				return c, nil
-			}
-		}
-	}
-	// A partial store (an interrupted ingest) is replaced; DuckDB's file
-	// beside it stays.
-	if err := os.RemoveAll(filepath.Join(dir, "stores")); err != nil {
-		return nil, err
-	}
-	c, err := orcstore.OpenCatalog(dir)
-	if err != nil {
-		return nil, err
-	}
-	_, res, err := IngestInto(ctx, c, "bench", "ndjson", ds.NDJSON)
-	if err != nil {
-		return nil, err
-	}
-	logf("ingest (seed %d): %d events in %.1fs", ds.Seed, res.Events, res.Seconds)
-	rep.Ingest = append(rep.Ingest, res)
-	return c, nil
-}
-
 // runIssue14Query times one question in rounds and compares the answers.
 func runIssue14Query(ctx context.Context, r *Runner, duck *DuckServer, q Query, runs int) (*Issue14Result, error) {
 	var p Params // the four questions have no placeholders but the table
-	res := &Issue14Result{Name: q.Name, SQL: q.SQL, Check: "equal"}
+	res := &Issue14Result{SuiteResult: SuiteResult{Name: q.Name, SQL: q.SQL, Check: "equal"}}
 	var dqs []string
 	if duck != nil {
 		dqs = []string{p.Text(q.Duck, "events"), issue14Typed[q.Name]}
@@ -186,9 +120,9 @@ func runIssue14Query(ctx context.Context, r *Runner, duck *DuckServer, q Query, 
 	if err != nil {
 		return nil, err
 	}
-	res.ORC, res.PeakRSS, res.Rows = rs.ORC, rs.PeakRSS, len(rs.Rows)
+	res.take(rs)
 	if duck != nil {
-		res.DuckTable, res.DuckTyped, res.DuckPeakRSS = rs.Ducks[0], rs.Ducks[1], rs.DuckPeakRSS
+		res.DuckTyped = rs.Ducks[1]
 		for k, name := range []string{"events", "typed"} {
 			if d := Diff(rs.Rows, rs.DuckRows[k], q.Ordered); d != "" {
 				res.Check = fmt.Sprintf("ctlake vs DuckDB's %s table differ: %s", name, d)

@@ -30,9 +30,9 @@ func TestWriteIssue14Text(t *testing.T) {
 		x.finish()
 		return x
 	}
-	rep := &Issue14Report{Events: 1000, Runs: 3, Queries: []*Issue14Result{
-		{Name: "fast", ORC: tm(100, 110, 90), DuckTable: tm(500, 500, 500), DuckTyped: tm(100, 100, 100), Rows: 1, Check: "equal"},
-		{Name: "slow", ORC: tm(200, 210, 190), DuckTable: tm(150, 150, 150), DuckTyped: tm(100, 100, 100), Rows: 1, Check: "equal"},
+	rep := &Issue14Report{SuiteReport: SuiteReport{Events: 1000, Runs: 3}, Queries: []*Issue14Result{
+		{SuiteResult: SuiteResult{Name: "fast", ORC: tm(100, 110, 90), DuckTable: tm(500, 500, 500), Rows: 1, Check: "equal"}, DuckTyped: tm(100, 100, 100)},
+		{SuiteResult: SuiteResult{Name: "slow", ORC: tm(200, 210, 190), DuckTable: tm(150, 150, 150), Rows: 1, Check: "equal"}, DuckTyped: tm(100, 100, 100)},
 	}}
 	var b strings.Builder
 	if err := WriteIssue14Text(&b, rep); err != nil {

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -49,41 +48,16 @@ func sameInDuck(q Query) Query {
 	return q
 }
 
-// JoinConfig is one run of the join suite.
-type JoinConfig struct {
-	Events  int64
-	Seed    int64
-	Runs    int // rounds per query, each a ctlake run then a DuckDB run
-	Cache   string
-	Duck    *Duck // nil: ctlake only
-	Workers int
-	Log     func(format string, args ...any)
-}
-
 // JoinReport is what RunJoins measured.
 type JoinReport struct {
-	Machine Machine        `json:"machine"`
-	Events  int64          `json:"events"`
-	Seed    int64          `json:"seed"`
-	Runs    int            `json:"runs"`
-	Ingest  []IngestResult `json:"ingest"`
-	Params  Params         `json:"params"`
-	Queries []*JoinResult  `json:"queries"`
+	SuiteReport
+	Params  Params        `json:"params"`
+	Queries []*JoinResult `json:"queries"`
 }
 
 // JoinResult is one join query's figures.
 type JoinResult struct {
-	Name      string  `json:"name"`
-	SQL       string  `json:"sql"`
-	ORC       *Timing `json:"orc"`
-	DuckTable *Timing `json:"duckdb_table,omitempty"`
-	// PeakRSS is ctlake's resident set high-water mark during the query's
-	// runs (the process: Go runtime and caches included); DuckPeakRSS the
-	// duckpeer process's, its two imported tables included.
-	PeakRSS     int64  `json:"peak_rss"`
-	DuckPeakRSS int64  `json:"duckdb_peak_rss,omitempty"`
-	Rows        int    `json:"rows"`
-	Check       string `json:"check"`
+	SuiteResult
 	// The side of a join restricted by a time range: row groups it read,
 	// of all the store's (read by the other side, unpruned).
 	RangeRowGroupsRead int    `json:"range_row_groups_read,omitempty"`
@@ -92,24 +66,16 @@ type JoinResult struct {
 }
 
 // Ratio is ctlake's median over DuckDB's (< 1: ctlake faster).
-func (j *JoinResult) Ratio() float64 {
-	if j.DuckTable == nil || j.DuckTable.Median == 0 {
-		return 0
-	}
-	return j.ORC.Median / j.DuckTable.Median
-}
+func (j *JoinResult) Ratio() float64 { return j.RatioTable() }
 
 // RunJoins generates (or takes from the cache) two data sets, ingests them
 // into stores bench-a and bench-b of a fresh data directory, and times
 // each JoinSuite query on ctlake and, interleaved round by round, on
 // DuckDB's imported tables (one duckpeer process serves every query).
-func RunJoins(ctx context.Context, cfg JoinConfig) (*JoinReport, error) {
-	logf := cfg.Log
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	rep := &JoinReport{Machine: DescribeMachine(), Events: cfg.Events, Seed: cfg.Seed, Runs: cfg.Runs}
-	var sets [2]*Dataset
+func RunJoins(ctx context.Context, cfg SuiteConfig) (*JoinReport, error) {
+	logf := cfg.logf()
+	rep := &JoinReport{SuiteReport: newSuiteReport(cfg)}
+	sets := make([]*Dataset, 2)
 	for i := range sets {
 		ds, err := PrepareDataset(ctx, cfg.Cache, cfg.Seed+int64(i), cfg.Events)
 		if err != nil {
@@ -117,7 +83,7 @@ func RunJoins(ctx context.Context, cfg JoinConfig) (*JoinReport, error) {
 		}
 		sets[i] = ds
 	}
-	c, err := joinStores(ctx, cfg, sets, rep, logf)
+	c, err := joinStores(ctx, cfg, sets, &rep.SuiteReport, logf)
 	if err != nil {
 		return nil, err
 	}
@@ -149,42 +115,10 @@ func RunJoins(ctx context.Context, cfg JoinConfig) (*JoinReport, error) {
 }
 
 // joinStores opens the two stores from the cache, or ingests them there
-// (the NDJSON layout) when they are missing or incomplete.
-func joinStores(ctx context.Context, cfg JoinConfig, sets [2]*Dataset, rep *JoinReport, logf func(string, ...any)) (*orcstore.Catalog, error) {
+// when they are missing or incomplete.
+func joinStores(ctx context.Context, cfg SuiteConfig, sets []*Dataset, rep *SuiteReport, logf func(string, ...any)) (*orcstore.Catalog, error) {
 	dir := filepath.Join(cfg.Cache, fmt.Sprintf("joins-seeds-%d-%d-events-%d", sets[0].Seed, sets[1].Seed, cfg.Events))
-	names := []string{"bench-a", "bench-b"}
-	if c, err := orcstore.OpenCatalog(dir); err == nil {
-		whole := true
-		for _, name := range names {
-			s, err := c.Open(name)
-			if err != nil {
-				whole = false
-				break
-			}
-			m, err := s.ReadManifest() // its figures only: no lease
-			whole = whole && err == nil && m.Rows() == cfg.Events
-		}
-		if whole {
-			logf("stores from the cache: %s", dir)
-			return c, nil
-		}
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	c, err := orcstore.OpenCatalog(dir)
-	if err != nil {
-		return nil, err
-	}
-	for i, name := range names {
-		_, res, err := IngestInto(ctx, c, name, "ndjson", sets[i].NDJSON)
-		if err != nil {
-			return nil, err
-		}
-		logf("ingest %s (seed %d): %d events in %.1fs", name, sets[i].Seed, res.Events, res.Seconds)
-		rep.Ingest = append(rep.Ingest, res)
-	}
-	return c, nil
+	return cachedStores(ctx, dir, []string{"bench-a", "bench-b"}, sets, rep, logf)
 }
 
 // joinParams takes the last day of store bench-a and its noon hour.
@@ -212,7 +146,7 @@ func joinText(q string, p Params, a, b string) string {
 // in rounds: ctlake, then DuckDB.
 func runJoin(ctx context.Context, r *Runner, duck *DuckServer, p Params, q Query, runs int) (*JoinResult, error) {
 	text := joinText(q.SQL, p, `"bench-a"`, `"bench-b"`)
-	jr := &JoinResult{Name: q.Name, SQL: joinText(q.SQL, p, "{A}", "{B}"), ORC: &Timing{}, Check: "equal"}
+	jr := &JoinResult{SuiteResult: SuiteResult{Name: q.Name, SQL: joinText(q.SQL, p, "{A}", "{B}"), ORC: &Timing{}, Check: "equal"}}
 	if err := profileJoin(ctx, r, text, jr); err != nil {
 		return nil, err
 	}
@@ -224,9 +158,8 @@ func runJoin(ctx context.Context, r *Runner, duck *DuckServer, p Params, q Query
 	if err != nil {
 		return nil, err
 	}
-	jr.ORC, jr.PeakRSS, jr.Rows = rs.ORC, rs.PeakRSS, len(rs.Rows)
+	jr.take(rs)
 	if duck != nil {
-		jr.DuckTable, jr.DuckPeakRSS = rs.Ducks[0], rs.DuckPeakRSS
 		if d := Diff(rs.Rows, rs.DuckRows[0], q.Ordered); d != "" {
 			jr.Check = "ctlake vs DuckDB differ: " + d
 		}

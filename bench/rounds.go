@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+
+	"github.com/ctlake/ctlake/internal/proccpu"
 )
 
 // rounds is one query timed in rounds against DuckDB: ctlake's figures,
@@ -32,14 +34,14 @@ func timeRounds(ctx context.Context, r *Runner, duck *DuckServer, text string, d
 	}
 	meter := startMeter()
 	for i := 0; i < runs; i++ {
-		cpu0 := processCPU()
+		cpu0 := proccpu.Used()
 		out, err := r.Run(ctx, text)
 		if err != nil {
 			return nil, err
 		}
 		o := res.ORC
 		o.Seconds = append(o.Seconds, out.Elapsed.Seconds())
-		o.CPUSeconds = append(o.CPUSeconds, (processCPU() - cpu0).Seconds())
+		o.CPUSeconds = append(o.CPUSeconds, (proccpu.Used() - cpu0).Seconds())
 		o.EventsScanned, o.BytesRead = out.Scan.RowsRead, out.Scan.BytesRead
 		o.FilesSkipped, o.StripesSkipped, o.RowGroupsSkipped, o.RowGroupsRead = out.Scan.FilesSkipped, out.Scan.StripesSkipped, out.Scan.RowGroupsSkipped, out.Scan.RowGroupsRead
 		res.Rows = out.Rows

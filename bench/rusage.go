@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ctlake/ctlake/internal/proccpu"
 )
 
 // processMeter measures one phase of this process: CPU time (user +
@@ -20,13 +22,13 @@ func startMeter() processMeter {
 	runtime.GC()
 	debug.FreeOSMemory()
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // best effort
-	return processMeter{cpu0: processCPU()}
+	return processMeter{cpu0: proccpu.Used()}
 }
 
 // stop returns the CPU seconds since start and the peak RSS in bytes (0
 // where the platform does not say).
 func (m processMeter) stop() (cpuSeconds float64, peakRSS int64) {
-	return (processCPU() - m.cpu0).Seconds(), peakRSSBytes()
+	return (proccpu.Used() - m.cpu0).Seconds(), peakRSSBytes()
 }
 
 // peakRSSBytes reads VmHWM from /proc/self/status.

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/querytest"
@@ -33,9 +33,7 @@ func TestMain(m *testing.M) {
 			code = 1
 		}
 	}
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
-	}
+	fixture.Remove()
 	os.Exit(code)
 }
 
@@ -60,64 +58,28 @@ func xssEvents(at time.Time) string {
 ]}`
 }
 
-var fixture struct {
-	once sync.Once
-	dir  string // data/ holds the store, in/ its inputs
-	now  time.Time
-	err  error
-}
+// fixture holds data/, the store of fixtureEvents generated events and the
+// xssEvents, and in/, its inputs.
+var fixture = testenv.Fixture{Pattern: "console-fixture", Build: func(dir string) error {
+	now := time.Now().UTC()
+	in := filepath.Join(dir, "in")
+	ctx := context.Background()
+	start := now.Add(-6 * 24 * time.Hour).Truncate(time.Hour)
+	cfg := gen.Config{Events: fixtureEvents, Seed: 18, Start: start, Days: 6, Accounts: 2, FileWindow: 24 * time.Hour, MaxPerFile: 100000}
+	if _, err := gen.Write(ctx, cfg, gen.LayoutNDJSON, in); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(in, "xss.json"), []byte(xssEvents(now.Add(-2*time.Hour))), 0o644); err != nil {
+		return err
+	}
+	_, err := querytest.IngestDirs(ctx, filepath.Join(dir, "data"), fixtureStore, ingest.Config{MaxFileRows: 1000}, in)
+	return err
+}}
 
 // fixtureData returns a fresh copy of the test data directory.
 func fixtureData(t testing.TB) string {
 	t.Helper()
-	fixture.once.Do(func() {
-		dir, err := os.MkdirTemp("", "console-fixture")
-		if err != nil {
-			fixture.err = err
-			return
-		}
-		fixture.dir = dir
-		fixture.now = time.Now().UTC()
-		in := filepath.Join(dir, "in")
-		ctx := context.Background()
-		start := fixture.now.Add(-6 * 24 * time.Hour).Truncate(time.Hour)
-		cfg := gen.Config{Events: fixtureEvents, Seed: 18, Start: start, Days: 6, Accounts: 2, FileWindow: 24 * time.Hour, MaxPerFile: 100000}
-		if _, err := gen.Write(ctx, cfg, gen.LayoutNDJSON, in); err != nil {
-			fixture.err = err
-			return
-		}
-		if err := os.WriteFile(filepath.Join(in, "xss.json"), []byte(xssEvents(fixture.now.Add(-2*time.Hour))), 0o644); err != nil {
-			fixture.err = err
-			return
-		}
-		_, fixture.err = querytest.IngestDirs(ctx, filepath.Join(dir, "data"), fixtureStore, ingest.Config{MaxFileRows: 1000}, in)
-	})
-	if fixture.err != nil {
-		t.Fatal(fixture.err)
-	}
-	dst := filepath.Join(t.TempDir(), "data")
-	if err := copyTree(filepath.Join(fixture.dir, "data"), dst); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
-func copyTree(src, dst string) error {
-	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, info.Mode().Perm())
-	})
+	return fixture.Copy(t, "data")
 }
 
 // holdMarker in a statement keeps the query RUNNING until it is

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,53 +16,41 @@ import (
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/querytest"
 	"github.com/ctlake/ctlake/sql"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) {
-		if fixture.dir != "" {
-			os.RemoveAll(fixture.dir)
-		}
-	}))
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { fixture.Remove() }))
 }
 
 const fixtureEvents = 20000
 
-var fixture struct {
-	once sync.Once
-	dir  string
-	cat  *orcstore.Catalog
-	nd   string
-	err  error
-}
+// fixture holds nd/, fixtureEvents generated events as one NDJSON folder,
+// and data/, their store "trail" (small files, so scans have several to
+// read), opened as fixtureCat.
+var (
+	fixtureCat *orcstore.Catalog
+	fixture    = testenv.Fixture{Pattern: "engine-test", Build: func(dir string) error {
+		ctx := context.Background()
+		nd := filepath.Join(dir, "nd")
+		if _, err := gen.Write(ctx, gen.Config{Events: fixtureEvents, Seed: 11}, gen.LayoutNDJSON, nd); err != nil {
+			return err
+		}
+		var err error
+		fixtureCat, err = querytest.IngestDirs(ctx, filepath.Join(dir, "data"), "trail", ingest.Config{MaxFileRows: 3000}, nd)
+		return err
+	}}
+)
 
-// store returns a catalog with store "trail" of fixtureEvents generated events
-// (small files, so scans have several to read) and the same events as one
-// NDJSON folder.
+// store returns the fixture's catalog, which tests must not change, and
+// its NDJSON folder.
 func store(t testing.TB) (*orcstore.Catalog, string) {
 	t.Helper()
-	fixture.once.Do(func() {
-		dir, err := os.MkdirTemp("", "engine-test")
-		if err != nil {
-			fixture.err = err
-			return
-		}
-		fixture.dir = dir
-		ctx := context.Background()
-		fixture.nd = filepath.Join(dir, "nd")
-		if _, err := gen.Write(ctx, gen.Config{Events: fixtureEvents, Seed: 11}, gen.LayoutNDJSON, fixture.nd); err != nil {
-			fixture.err = err
-			return
-		}
-		fixture.cat, fixture.err = querytest.IngestDirs(ctx, filepath.Join(dir, "data"), "trail", ingest.Config{MaxFileRows: 3000}, fixture.nd)
-	})
-	if fixture.err != nil {
-		t.Fatal(fixture.err)
-	}
-	return fixture.cat, fixture.nd
+	dir := fixture.Dir(t)
+	return fixtureCat, filepath.Join(dir, "nd")
 }
 
 // drain reads a stream to the end, returning rows and records seen.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/ctlake/ctlake/internal/proccpu"
 )
 
 // Benchmarks run on one core: go test -run XXX -bench . -cpu 1 ./ingest
@@ -43,11 +45,11 @@ const benchEvents = 20000
 // with -cpu 1 so that the latter means one core.
 func startCPU(b *testing.B) func(perOp int) {
 	b.ResetTimer()
-	c0 := processCPU()
+	c0 := proccpu.Used()
 	return func(perOp int) {
 		events := float64(perOp) * float64(b.N)
 		b.ReportMetric(events/b.Elapsed().Seconds(), "events/s")
-		if cpu := processCPU() - c0; cpu > 0 {
+		if cpu := proccpu.Used() - c0; cpu > 0 {
 			b.ReportMetric(events/cpu.Seconds(), "events/cpu-s")
 		}
 	}

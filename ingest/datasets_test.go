@@ -126,18 +126,7 @@ func checkDataset(t *testing.T, dir, name string) {
 			delete(want, k)
 		}
 	}
-	if !reflect.DeepEqual(got, want) {
-		for k, n := range want {
-			if got[k] != n {
-				t.Errorf("%v: got %d, want %d", k, got[k], n)
-			}
-		}
-		for k, n := range got {
-			if _, ok := want[k]; !ok {
-				t.Errorf("%v: got %d, not expected", k, n)
-			}
-		}
-	}
+	equalCounts(t, got, want)
 }
 
 // splitIndependently splits a file into its events with encoding/json:

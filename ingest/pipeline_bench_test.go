@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ctlake/ctlake/internal/proccpu"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
@@ -41,9 +42,9 @@ func TestIngestThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c0 := processCPU()
+	c0 := proccpu.Used()
 	sum, err := Ingest(context.Background(), Config{Store: s}, inputs)
-	cpu := (processCPU() - c0).Seconds()
+	cpu := (proccpu.Used() - c0).Seconds()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,11 @@
 package ingest
 
 import (
-	"compress/gzip"
-	"encoding/json"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/internal/testenv"
 )
 
 // TestEventsWindow: Config.EventsFrom/EventsUntil keep exactly the events
@@ -21,34 +16,15 @@ func TestEventsWindow(t *testing.T) {
 	dir, _ := genTrail(t, gen.Config{Events: 600, Seed: 21, Start: start, Days: 3, Accounts: 1})
 	from, until := start.Add(30*time.Hour), start.Add(50*time.Hour)
 	var times []time.Time
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") || strings.Contains(p, "Digest") {
-			return err
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, p := range testenv.LogFiles(t, dir) {
 		var doc struct {
 			Records []struct{ EventTime time.Time }
 		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
+		testenv.DecodeGzJSON(t, p, &doc)
 		for _, r := range doc.Records {
 			times = append(times, r.EventTime)
 		}
-		return nil
-	})
+	}
 	// The window's bounds are events' own times, so both ends are tested.
 	var in []time.Time
 	for _, tm := range times {

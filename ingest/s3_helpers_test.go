@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"go.uber.org/goleak"
 
 	"github.com/ctlake/ctlake/gen"
@@ -25,16 +25,7 @@ const testBucket = "trail-bucket"
 // ~/.aws files.
 func s3Env(t *testing.T) *s3fake.Server {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDENVTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CA_BUNDLE", "")
+	s3fake.SetCredentials(t, "AKIDENVTEST", "env-secret", "us-east-1")
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, testBucket)
 	return srv
@@ -106,31 +97,10 @@ func storeIDs(t testing.TB, s *orcstore.Store) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := s.Scan(context.Background(), m, orcstore.ScanSpec{Columns: []string{"eventID"}}, orcstore.ScanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
 	var ids []string
-	for {
-		b, err := sc.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := b.Sel
-		if rows == nil {
-			for i := 0; i < int(b.Rec.NumRows()); i++ {
-				rows = append(rows, int32(i))
-			}
-		}
-		for _, r := range rows {
-			ids = append(ids, stringAt(b.Rec.Column(0), int(r)))
-		}
-		b.Rec.Release()
-	}
+	scanStore(t, s, m, []string{"eventID"}, func(vals []arrow.Array, i int) {
+		ids = append(ids, stringAt(vals[0], i))
+	})
 	if int64(len(ids)) != m.Rows() {
 		t.Fatalf("scanned %d events, the manifest holds %d", len(ids), m.Rows())
 	}

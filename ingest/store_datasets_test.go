@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -98,18 +97,7 @@ func TestDatasetsIntoOneStore(t *testing.T) {
 			rejected = append(rejected, canonicalJSON(t, []byte(r.Raw)))
 		}
 		got, stored := scanPairsAndJSON(t, s)
-		if !reflect.DeepEqual(got, want) {
-			for k, n := range want {
-				if got[k] != n {
-					t.Errorf("%v: got %d, want %d", k, got[k], n)
-				}
-			}
-			for k, n := range got {
-				if _, ok := want[k]; !ok {
-					t.Errorf("%v: got %d, not expected", k, n)
-				}
-			}
-		}
+		equalCounts(t, got, want)
 		all := append(append([]string(nil), stored...), rejected...)
 		sort.Strings(all)
 		wantAll := append([]string(nil), src...)
@@ -226,39 +214,12 @@ func scanPairsAndJSON(t *testing.T, s *orcstore.Store) (map[[2]string]int, []str
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := s.Scan(context.Background(), m, orcstore.ScanSpec{Columns: []string{"eventSource", "eventName", "eventJson"}}, orcstore.ScanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
 	pairs := map[[2]string]int{}
 	var js []string
-	for {
-		b, err := sc.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx := map[string]int{}
-		for i, f := range b.Rec.Schema().Fields() {
-			idx[f.Name] = i
-		}
-		rows := b.Sel
-		if rows == nil {
-			for i := 0; i < int(b.Rec.NumRows()); i++ {
-				rows = append(rows, int32(i))
-			}
-		}
-		for _, r := range rows {
-			es := stringAt(b.Rec.Column(idx["eventSource"]), int(r))
-			en := stringAt(b.Rec.Column(idx["eventName"]), int(r))
-			pairs[[2]string{es, en}]++
-			js = append(js, canonicalJSON(t, []byte(stringAt(b.Rec.Column(idx["eventJson"]), int(r)))))
-		}
-		b.Rec.Release()
-	}
+	scanStore(t, s, m, []string{"eventSource", "eventName", "eventJson"}, func(vals []arrow.Array, i int) {
+		pairs[[2]string{stringAt(vals[0], i), stringAt(vals[1], i)}]++
+		js = append(js, canonicalJSON(t, []byte(stringAt(vals[2], i))))
+	})
 	return pairs, js
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/ctlake/ctlake/engine"
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/internal/proccpu"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/querytest"
 )
@@ -68,7 +69,7 @@ func BenchmarkAPILatency(b *testing.B) {
 				// The API without polling: StartQuery, then wait for the
 				// end inside the process, then the pages. What remains is
 				// what the server adds besides answering polls.
-				t0, c0 := time.Now(), processCPU()
+				t0, c0 := time.Now(), proccpu.Used()
 				sq, err := ct.StartQuery(ctx, &cloudtrail.StartQueryInput{QueryStatement: aws.String(bc.sql)})
 				if err != nil {
 					b.Fatal(err)
@@ -80,29 +81,29 @@ func BenchmarkAPILatency(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				tq, cq := time.Since(t0), processCPU()-c0
-				t0, c0 = time.Now(), processCPU()
+				tq, cq := time.Since(t0), proccpu.Used()-c0
+				t0, c0 = time.Now(), proccpu.Used()
 				if _, err := engineRows(ctx, eng, bc.sql); err != nil {
 					b.Fatal(err)
 				}
 				quiet = append(quiet, ms(tq))
 				quietDiff = append(quietDiff, ms(tq-time.Since(t0)))
-				quietCPU = append(quietCPU, ms(cq-(processCPU()-c0)))
+				quietCPU = append(quietCPU, ms(cq-(proccpu.Used()-c0)))
 
-				t0, c0 = time.Now(), processCPU()
+				t0, c0 = time.Now(), proccpu.Used()
 				_, rows, np, err := runSDKQueryPolls(ctx, ct, bc.sql)
 				if err != nil {
 					b.Fatal(err)
 				}
 				polls = append(polls, float64(np))
-				ta, ca := time.Since(t0), processCPU()-c0
+				ta, ca := time.Since(t0), proccpu.Used()-c0
 				apiRows = len(rows)
-				t0, c0 = time.Now(), processCPU()
+				t0, c0 = time.Now(), proccpu.Used()
 				n, err := engineRows(ctx, eng, bc.sql)
 				if err != nil {
 					b.Fatal(err)
 				}
-				te, ce := time.Since(t0), processCPU()-c0
+				te, ce := time.Since(t0), proccpu.Used()-c0
 				engRows = n
 				api = append(api, ms(ta))
 				direct = append(direct, ms(te))

@@ -1,10 +1,8 @@
 package lakeapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,35 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/ctlake/ctlake/internal/testenv"
 )
 
 type staticCreds struct{ akid, secret string }
 
 func (c staticCreds) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{AccessKeyID: c.akid, SecretAccessKey: c.secret, Source: "test"}, nil
-}
-
-// bufferedBodies works around a race in the Go SDK (aws/aws-sdk-go-v2#2737)
-// that a fast loopback server provokes: smithy closes the request body as
-// soon as the response headers arrive, and if net/http's write loop has not
-// yet made its final read of the body (checking for bytes beyond
-// Content-Length), that read fails and the connection is closed under the
-// response body still being read ("use of closed network connection"). A
-// copy of the body that the SDK never closes takes the race away.
-type bufferedBodies struct{ next http.RoundTripper }
-
-func (b bufferedBodies) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		req = req.Clone(req.Context())
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	}
-	return b.next.RoundTrip(req)
 }
 
 // sdkClient is a cloudtrail client of the Go SDK for url; creds nil sends
@@ -57,7 +34,7 @@ func sdkClient(t testing.TB, url string, creds aws.CredentialsProvider) *cloudtr
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(url),
 		Credentials:      creds,
-		HTTPClient:       &http.Client{Transport: bufferedBodies{tr}},
+		HTTPClient:       &http.Client{Transport: testenv.BufferedBodies{Next: tr}},
 		RetryMaxAttempts: 1,
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ctlake/ctlake/exec/fn"
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/planner"
 	"github.com/ctlake/ctlake/querytest"
@@ -55,7 +56,7 @@ func TestConcurrentClients(t *testing.T) {
 	var cat *orcstore.Catalog
 	var err error
 	if prebuilt := os.Getenv("CTLAKE_BENCH_API_DATA"); long && prebuilt != "" {
-		if err := copyTree(prebuilt, data); err != nil {
+		if err := testenv.CopyTree(prebuilt, data); err != nil {
 			t.Fatal(err)
 		}
 		os.RemoveAll(filepath.Join(data, "api")) // the benchmark's query history

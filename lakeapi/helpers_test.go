@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,16 +19,13 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"go.uber.org/goleak"
 
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/querytest"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) {
-		if fixture.dir != "" {
-			os.RemoveAll(fixture.dir)
-		}
-	}))
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { fixture.Remove() }))
 }
 
 // The test key pair, as the reference's harness uses it.
@@ -38,52 +34,18 @@ const (
 	testSecret = "secret"
 )
 
-var fixture struct {
-	once sync.Once
-	dir  string // holds data/ (the golden fixture store "events") and in/
-	err  error
-}
+// fixture holds data/, the golden fixture store "events" (6,005 events
+// over 2024-05-01..07), and in/, its inputs.
+var fixture = testenv.Fixture{Pattern: "lakeapi-fixture", Build: func(dir string) error {
+	_, err := querytest.BuildFixture(context.Background(), dir)
+	return err
+}}
 
-// fixtureData returns a fresh copy of the golden fixture's data directory
-// (store "events": 6,005 events over 2024-05-01..07), so each test may
-// change it.
+// fixtureData returns a fresh copy of the golden fixture's data directory,
+// so each test may change it.
 func fixtureData(t testing.TB) string {
 	t.Helper()
-	fixture.once.Do(func() {
-		dir, err := os.MkdirTemp("", "lakeapi-fixture")
-		if err != nil {
-			fixture.err = err
-			return
-		}
-		fixture.dir = dir
-		_, fixture.err = querytest.BuildFixture(context.Background(), dir)
-	})
-	if fixture.err != nil {
-		t.Fatal(fixture.err)
-	}
-	dst := filepath.Join(t.TempDir(), "data")
-	if err := copyTree(filepath.Join(fixture.dir, "data"), dst); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
-func copyTree(src, dst string) error {
-	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, info.Mode().Perm())
-	})
+	return fixture.Copy(t, "data")
 }
 
 // testClock is a clock tests move by hand.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ctlake/ctlake/internal/testenv"
 )
 
 var uuidLower = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -264,7 +266,7 @@ func TestRestartWithRunningQuery(t *testing.T) {
 	// The server "dies" here: a copy of its data directory, taken while the
 	// query runs, is what a restart after a crash would find.
 	crashed := filepath.Join(t.TempDir(), "crashed")
-	if err := copyTree(data, crashed); err != nil {
+	if err := testenv.CopyTree(data, crashed); err != nil {
 		t.Fatal(err)
 	}
 	// Results cut short, as a crash of the machine before they reached the

@@ -327,14 +327,7 @@ func TestScheduledRefresh(t *testing.T) {
 // server and the number of objects.
 func s3ImportFixture(t *testing.T, day0 time.Time) (*s3fake.Server, int) {
 	dir := t.TempDir()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDS3TEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "s3-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	s3fake.SetCredentials(t, "AKIDS3TEST", "s3-secret", "us-east-1")
 	fake := s3fake.Start(t)
 	fake.CreateBucket(t, "trail-bucket")
 	logs := filepath.Join(dir, "logs")

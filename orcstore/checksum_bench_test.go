@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/zeebo/xxh3"
 
+	"github.com/ctlake/ctlake/internal/proccpu"
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
 
@@ -76,14 +77,14 @@ func BenchmarkChecksumWrite(b *testing.B) {
 		name := map[bool]string{false: "plain", true: "checksums"}[on]
 		b.Run(name, func(b *testing.B) {
 			var out countingWriter
-			cpu := processCPU()
+			cpu := proccpu.Used()
 			for i := 0; i < b.N; i++ {
 				out = countingWriter{}
 				if _, err := writeBench(&out, recs, on); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
+			b.ReportMetric(float64((proccpu.Used()-cpu).Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
 			b.ReportMetric(float64(out.n), "file-bytes")
 		})
 	}
@@ -112,7 +113,7 @@ func BenchmarkChecksumRead(b *testing.B) {
 			}
 			b.Run(name+"/"+what, func(b *testing.B) {
 				var rows int64
-				cpu := processCPU()
+				cpu := proccpu.Used()
 				for i := 0; i < b.N; i++ {
 					f, err := orcfile.OpenFile(p)
 					if err != nil {
@@ -140,7 +141,7 @@ func BenchmarkChecksumRead(b *testing.B) {
 					sc.Close()
 					f.Close()
 				}
-				b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
+				b.ReportMetric(float64((proccpu.Used()-cpu).Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
 			})
 		}
 	}

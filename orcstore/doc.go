@@ -3,7 +3,8 @@
 // atomically replaced manifest of the committed files. It is also the one
 // home of the CloudTrail Lake event schema (schema.go).
 //
-// orcstore imports no other ctlake package.
+// orcstore imports no other ctlake package. (Its benchmarks read CPU time
+// through internal/proccpu, a leaf helper that imports nothing of ctlake.)
 //
 // # A store on disk
 //

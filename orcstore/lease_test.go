@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/ctlake/ctlake/internal/proccpu"
 )
 
 // countScan reads every row of snapshot m and returns how many there were.
@@ -125,7 +127,7 @@ func BenchmarkSnapshot(b *testing.B) {
 	}
 	tx.Close()
 	b.Run("lease", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := proccpu.Used()
 		for i := 0; i < b.N; i++ {
 			m, err := s.Snapshot()
 			if err != nil {
@@ -133,26 +135,26 @@ func BenchmarkSnapshot(b *testing.B) {
 			}
 			m.Release()
 		}
-		b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+		b.ReportMetric(float64((proccpu.Used()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 	})
 	b.Run("no-lease", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := proccpu.Used()
 		for i := 0; i < b.N; i++ {
 			if _, err := s.ReadManifest(); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+		b.ReportMetric(float64((proccpu.Used()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 	})
 	b.Run("unmarshal-only", func(b *testing.B) {
 		raw, _ := os.ReadFile(filepath.Join(s.Dir, manifestName))
-		cpu := processCPU()
+		cpu := proccpu.Used()
 		for i := 0; i < b.N; i++ {
 			var m Manifest
 			if err := json.Unmarshal(raw, &m); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+		b.ReportMetric(float64((proccpu.Used()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 	})
 }

@@ -20,15 +20,7 @@ import (
 // testClient connects to a fresh in-process S3 with one bucket, "exp".
 func testClient(t *testing.T) (*s3fake.Server, *Client) {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXPORTTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	s3fake.SetCredentials(t, "AKIDEXPORTTEST", "secret", "us-east-1")
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, "exp")
 	c, err := Connect(context.Background(), "exp", Options{Endpoint: srv.URL, PathStyle: true, MaxBackoff: 20 * time.Millisecond, Timeout: 10 * time.Second})

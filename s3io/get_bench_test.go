@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/ctlake/ctlake/internal/proccpu"
+	"github.com/ctlake/ctlake/internal/s3fake"
 )
 
 // BenchmarkGet measures the client's own cost of one small GET (CloudTrail
@@ -37,13 +40,7 @@ func benchmarkGet(b *testing.B, sdk bool) {
 	})}
 	go srv.Serve(ln)
 	defer srv.Close()
-	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDBENCH")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "bench")
-	b.Setenv("AWS_SESSION_TOKEN", "")
-	b.Setenv("AWS_REGION", "us-east-1")
-	b.Setenv("AWS_CONFIG_FILE", b.TempDir()+"/none")
-	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", b.TempDir()+"/none")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	s3fake.SetCredentials(b, "AKIDBENCH", "bench", "us-east-1")
 	ctx := context.Background()
 	c, err := Connect(ctx, "bench", Options{Endpoint: "http://" + ln.Addr().String(), PathStyle: true, SDKGets: sdk})
 	if err != nil {
@@ -55,9 +52,9 @@ func benchmarkGet(b *testing.B, sdk bool) {
 		b.Fatalf("SDKGets %v, fast path %v", sdk, c.fast != nil)
 	}
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := proccpu.Used()
 	defer func() {
-		if cpu := processCPU() - cpu0; cpu > 0 {
+		if cpu := proccpu.Used() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
 		}
 	}()

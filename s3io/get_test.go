@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/ctlake/ctlake/internal/s3fake"
 )
 
 // signingServer is a path-style S3 stand-in that, unlike gofakes3, checks
@@ -156,14 +158,7 @@ func (s *signingServer) take() (reqs, bad []string) {
 // GetObject only when sdk is set.
 func connectTest(tb testing.TB, url, bucket, accessKey, secret, region string, sdk bool) *Client {
 	tb.Helper()
-	tb.Setenv("AWS_ACCESS_KEY_ID", accessKey)
-	tb.Setenv("AWS_SECRET_ACCESS_KEY", secret)
-	tb.Setenv("AWS_SESSION_TOKEN", "")
-	tb.Setenv("AWS_REGION", region)
-	tb.Setenv("AWS_PROFILE", "")
-	tb.Setenv("AWS_CONFIG_FILE", tb.TempDir()+"/none")
-	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", tb.TempDir()+"/none")
-	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	s3fake.SetCredentials(tb, accessKey, secret, region)
 	c, err := Connect(context.Background(), bucket, Options{Endpoint: url, PathStyle: true, SDKGets: sdk,
 		MaxBackoff: time.Millisecond, MaxAttempts: 3, Timeout: 5 * time.Second})
 	if err != nil {

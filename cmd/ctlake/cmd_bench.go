@@ -117,15 +117,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: --peer %q (want duckdb)", errUsage, *peer)
 	}
 	logf := func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }
+	sc := bench.SuiteConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
 	switch *suite {
 	case "main":
 	case "joins":
-		jc := bench.JoinConfig{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
-		rep, err := bench.RunJoins(ctx, jc)
+		rep, err := bench.RunJoins(ctx, sc)
 		return writeSuiteReport(stdout, *format, rep, err, func() error { return bench.WriteJoinsText(stdout, rep) })
 	case "issue14":
-		ic := bench.Issue14Config{Events: sizes[len(sizes)-1], Seed: *seed, Runs: *runs, Cache: *cache, Duck: cfg.Duck, Workers: *workers, Log: logf}
-		rep, err := bench.RunIssue14(ctx, ic)
+		rep, err := bench.RunIssue14(ctx, sc)
 		return writeSuiteReport(stdout, *format, rep, err, func() error { return bench.WriteIssue14Text(stdout, rep) })
 	default:
 		return fmt.Errorf("%w: --suite %q (want main, joins or issue14)", errUsage, *suite)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 
 	"github.com/ctlake/ctlake/gen"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
@@ -62,19 +62,7 @@ type sourceEvent struct {
 func readS3Inputs(t *testing.T, dir string) []sourceEvent {
 	t.Helper()
 	var out []sourceEvent
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") || strings.Contains(p, "CloudTrail-Digest") {
-			return err
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return err
-		}
+	for _, p := range testenv.LogFiles(t, dir) {
 		var doc struct {
 			Records []struct {
 				EventID     string `json:"eventID"`
@@ -82,16 +70,10 @@ func readS3Inputs(t *testing.T, dir string) []sourceEvent {
 				EventName   string `json:"eventName"`
 			}
 		}
-		if err := json.NewDecoder(zr).Decode(&doc); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
+		testenv.DecodeGzJSON(t, p, &doc)
 		for _, r := range doc.Records {
 			out = append(out, sourceEvent{r.EventID, r.EventSource, r.EventName})
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
@@ -183,6 +165,43 @@ func storedEvents(t *testing.T, s *orcstore.Store, m *orcstore.Manifest) []sourc
 	return out
 }
 
+// killedCatalog is a catalog at data with an empty store "killed", the
+// store the kill tests ingest into.
+func killedCatalog(t *testing.T, data string) *orcstore.Catalog {
+	t.Helper()
+	cat, err := orcstore.OpenCatalog(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// committedEvents opens store "killed" as round's kill left it: its
+// snapshot and the events of the snapshot's files (storedEvents), by
+// eventID. An eventID stored twice fails the test.
+func committedEvents(t *testing.T, cat *orcstore.Catalog, round int) (*orcstore.Store, *orcstore.Manifest, map[string]sourceEvent) {
+	t.Helper()
+	s, err := cat.Open("killed")
+	if err != nil {
+		t.Fatalf("round %d: store does not open: %v", round, err)
+	}
+	m, err := s.Snapshot()
+	if err != nil {
+		t.Fatalf("round %d: %v", round, err)
+	}
+	stored := map[string]sourceEvent{}
+	for _, e := range storedEvents(t, s, m) {
+		if _, dup := stored[e.ID]; dup {
+			t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
+		}
+		stored[e.ID] = e
+	}
+	return s, m, stored
+}
+
 // orphanFiles lists files under data/ that the manifest does not list.
 func orphanFiles(s *orcstore.Store, m *orcstore.Manifest) []string {
 	listed := map[string]bool{}
@@ -251,31 +270,12 @@ func killRounds(t *testing.T, layout gen.Layout, rounds int) {
 	}
 
 	data := filepath.Join(tmp, "data")
-	cat, err := orcstore.OpenCatalog(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cat := killedCatalog(t, data)
 	args := []string{"ingest", "--data", data, "--store", "killed", "--memory-limit", "128KiB", "--quiet", in}
 
 	check := func(round int) int {
-		s, err := cat.Open("killed")
-		if err != nil {
-			t.Fatalf("round %d: store does not open: %v", round, err)
-		}
-		m, err := s.Snapshot()
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-		stored := storedEvents(t, s, m)
-		seen := map[string]bool{}
+		s, m, stored := committedEvents(t, cat, round)
 		for _, e := range stored {
-			if seen[e.ID] {
-				t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
-			}
-			seen[e.ID] = true
 			want, ok := inputIDs[e.ID]
 			if !ok {
 				t.Fatalf("round %d: stored eventID %q is not in the input", round, e.ID)

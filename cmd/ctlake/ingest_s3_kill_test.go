@@ -1,9 +1,7 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"io/fs"
 	"math/rand"
 	"os"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/ctlake/ctlake/gen"
 	"github.com/ctlake/ctlake/internal/s3fake"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/orcstore"
 )
 
@@ -24,11 +23,8 @@ const killBucket = "killed-trail"
 // s3ChildEnv is the environment of a ctlake child process talking to the
 // test's S3 server with test credentials, away from the user's ~/.aws.
 func s3ChildEnv(t *testing.T) []string {
-	dir := t.TempDir()
-	return append(os.Environ(), "CTLAKE_AS_MAIN=1",
-		"AWS_ACCESS_KEY_ID=AKIDKILLTEST", "AWS_SECRET_ACCESS_KEY=kill-secret", "AWS_SESSION_TOKEN=",
-		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"))
+	env := append(os.Environ(), "CTLAKE_AS_MAIN=1")
+	return append(env, s3fake.CredentialEnv(t.TempDir(), "AKIDKILLTEST", "kill-secret", "us-east-1")...)
 }
 
 // TestS3IngestSurvivesKill9 kills `ctlake ingest s3://...` with SIGKILL at
@@ -74,13 +70,7 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 	})
 
 	data := filepath.Join(tmp, "data")
-	cat, err := orcstore.OpenCatalog(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cat.Create("killed", orcstore.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cat := killedCatalog(t, data)
 	env := s3ChildEnv(t)
 	args := []string{"ingest", "--data", data, "--store", "killed", "--memory-limit", "1MiB", "--quiet",
 		"--endpoint-url", srv.URL, "--path-style", "s3://" + killBucket + "/"}
@@ -96,17 +86,10 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 
 	recorded := map[string]bool{} // committed before the current round
 	check := func(round int) {
-		s, err := cat.Open("killed")
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-		m, err := s.Snapshot()
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
+		s, m, got := committedEvents(t, cat, round)
 		want := map[string]bool{}
 		seenKey := map[string]bool{}
-		err = s.Sources(m, func(o orcstore.SourceObject) {
+		err := s.Sources(m, func(o orcstore.SourceObject) {
 			if seenKey[o.Key] {
 				t.Errorf("round %d: %s recorded twice", round, o.Key)
 			}
@@ -122,15 +105,9 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
-		stored := storedEvents(t, s, m)
-		got := map[string]bool{}
-		for _, e := range stored {
-			if got[e.ID] {
-				t.Fatalf("round %d: eventID %s stored twice", round, e.ID)
-			}
-			got[e.ID] = true
-			if !want[e.ID] {
-				t.Fatalf("round %d: event %s is stored but no recorded object holds it", round, e.ID)
+		for id := range got {
+			if !want[id] {
+				t.Fatalf("round %d: event %s is stored but no recorded object holds it", round, id)
 			}
 		}
 		if len(got) != len(want) {
@@ -196,19 +173,8 @@ func TestS3IngestSurvivesKill9(t *testing.T) {
 }
 
 func gzIDs(t *testing.T, p string) map[string]bool {
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var doc struct{ Records []struct{ EventID string } }
-	if err := json.NewDecoder(zr).Decode(&doc); err != nil {
-		t.Fatalf("%s: %v", p, err)
-	}
+	testenv.DecodeGzJSON(t, p, &doc)
 	ids := map[string]bool{}
 	for _, r := range doc.Records {
 		ids[r.EventID] = true

@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
 	"github.com/ctlake/ctlake/exec/fn"
+	"github.com/ctlake/ctlake/internal/testenv"
 	"github.com/ctlake/ctlake/lakeapi"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/querytest"
@@ -45,28 +46,8 @@ func apiClient(t *testing.T, url, akid, secret string) *cloudtrail.Client {
 	t.Cleanup(tr.CloseIdleConnections)
 	return cloudtrail.New(cloudtrail.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: testCreds{akid, secret},
-		HTTPClient: &http.Client{Transport: bufferedBodies{tr}}, RetryMaxAttempts: 1,
+		HTTPClient: &http.Client{Transport: testenv.BufferedBodies{Next: tr}}, RetryMaxAttempts: 1,
 	})
-}
-
-// bufferedBodies hands net/http a copy of each request body that the Go
-// SDK never closes, working around aws/aws-sdk-go-v2#2737: smithy closes the
-// body when the response headers arrive, and a fast loopback server can
-// answer before net/http's final read of it, which then fails and closes the
-// connection under the response being read.
-type bufferedBodies struct{ next http.RoundTripper }
-
-func (b bufferedBodies) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		req = req.Clone(req.Context())
-		req.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	return b.next.RoundTrip(req)
 }
 
 // apiRows runs sql through the API (Go SDK: StartQuery, DescribeQuery until

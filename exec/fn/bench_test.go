@@ -3,7 +3,6 @@ package fn
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
+	"github.com/ctlake/ctlake/internal/proccpu"
 	"github.com/ctlake/ctlake/planner"
 )
 
@@ -40,7 +40,7 @@ func benchKernel(b *testing.B, name string, types []planner.Type, vecs []Vec, n 
 	ctx := &Context{Mem: memory.DefaultAllocator}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := proccpu.Used()
 	for i := 0; i < b.N; i++ {
 		out, err := s.Kernel(ctx, vecs, n)
 		if err != nil {
@@ -51,19 +51,11 @@ func benchKernel(b *testing.B, name string, types []planner.Type, vecs []Vec, n 
 	reportCPU(b, cpu0, n)
 }
 
-// cpuTime is the process's user+system CPU time. The benchmark machine is
-// shared, so wall-clock ns/op swings with other load; CPU time per row
-// (cpu-ns/row) is the steadier figure.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
+// reportCPU reports CPU time per row: the benchmark machine is shared, so
+// wall-clock ns/op swings with other load, and cpu-ns/row is the steadier
+// figure.
 func reportCPU(b *testing.B, cpu0 time.Duration, rows int) {
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/float64(rows), "cpu-ns/row")
+	b.ReportMetric(float64(proccpu.Used()-cpu0)/float64(b.N)/float64(rows), "cpu-ns/row")
 }
 
 func BenchmarkLower(b *testing.B) {
@@ -137,7 +129,7 @@ func benchAgg(b *testing.B, name string, distinct bool, t planner.Type, col func
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := proccpu.Used()
 	for i := 0; i < b.N; i++ {
 		acc := a.New()
 		acc.Grow(groups)

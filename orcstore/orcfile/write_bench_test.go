@@ -9,13 +9,13 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/ctlake/ctlake/internal/proccpu"
 	"github.com/ctlake/ctlake/orcstore"
 	"github.com/ctlake/ctlake/orcstore/orcfile"
 )
@@ -313,7 +313,7 @@ func BenchmarkWriteCloudTrail(b *testing.B) {
 			b.SetBytes(inBytes * repeats)
 			b.ReportAllocs()
 			var out wtCountingWriter
-			cpu0 := wtCPUTime()
+			cpu0 := proccpu.Used()
 			for i := 0; i < b.N; i++ {
 				out = wtCountingWriter{}
 				w, err := orcfile.NewWriter(&out, orcstore.EventSchema, orcfile.WriterOptions{Compression: comp, Uncompressed: comp == orcfile.CompressionNone})
@@ -331,7 +331,7 @@ func BenchmarkWriteCloudTrail(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			cpu := wtCPUTime() - cpu0
+			cpu := proccpu.Used() - cpu0
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			// On a shared machine wall time is noisy; rows per CPU-second of
 			// the whole process (GC included) is what one core would do.
@@ -415,15 +415,6 @@ func TestWriteCloudTrailFile(t *testing.T) {
 	_ = io.Discard
 }
 
-// wtCPUTime is the process's user+system CPU time.
-func wtCPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkWriteRunsInterleaved writes 200,000 CloudTrail-shaped rows of 40
 // records through WriteRuns, uncompressed so that only encoding is timed:
 // "sequential" takes each record whole, "interleaved" one row at a time
@@ -455,7 +446,7 @@ func BenchmarkWriteRunsInterleaved(b *testing.B) {
 		runs []orcfile.Run
 	}{{"sequential", sequential}, {"interleaved", interleaved}} {
 		b.Run(tc.name, func(b *testing.B) {
-			cpu0 := wtCPUTime()
+			cpu0 := proccpu.Used()
 			for i := 0; i < b.N; i++ {
 				var out wtCountingWriter
 				w, err := orcfile.NewWriter(&out, orcstore.EventSchema, orcfile.WriterOptions{Compression: orcfile.CompressionNone, Uncompressed: true})
@@ -471,7 +462,7 @@ func BenchmarkWriteRunsInterleaved(b *testing.B) {
 			}
 			rows := float64(recs*perRec) * float64(b.N)
 			b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric(rows/(wtCPUTime()-cpu0).Seconds(), "rows/cpu-s")
+			b.ReportMetric(rows/(proccpu.Used()-cpu0).Seconds(), "rows/cpu-s")
 		})
 	}
 }

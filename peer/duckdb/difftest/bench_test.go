@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ctlake/ctlake/ingest"
+	"github.com/ctlake/ctlake/internal/proccpu"
 	"github.com/ctlake/ctlake/orcstore"
 	duckpeer "github.com/ctlake/ctlake/peer/duckdb"
 	"github.com/ctlake/ctlake/querytest"
@@ -233,11 +234,11 @@ func interleave(b *testing.B, engines []engineRun, runs int) {
 			debug.FreeOSMemory()
 			base := rssBytes()
 			stop := sampleRSS()
-			cpu0 := cpuTime()
+			cpu0 := proccpu.Used()
 			start := time.Now()
 			got, err := eng.run()
 			d := time.Since(start)
-			cpu := cpuTime() - cpu0
+			cpu := proccpu.Used() - cpu0
 			peak := stop()
 			if err != nil {
 				b.Fatalf("%s: %v", eng.name, err)

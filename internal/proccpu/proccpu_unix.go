@@ -1,14 +1,15 @@
 //go:build unix
 
-package bench
+package proccpu
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is this process's user + system CPU time so far.
-func processCPU() time.Duration {
+// Used is the process's user + system CPU time so far (0 if the kernel
+// does not say).
+func Used() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
