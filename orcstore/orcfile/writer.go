@@ -226,6 +226,13 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 		wc.str.threshold = -1
 		wc.str.reset()
 	}
+	if wr.comp != CompressionNone {
+		for _, c := range wr.all {
+			if c.str != nil && c.str.threshold < 0 {
+				c.str.chunked = newChunker(wr.comp, wr.checksums, wr.blockSize)
+			}
+		}
+	}
 	if err := wr.emit([]byte("ORC")); err != nil {
 		return nil, err
 	}
