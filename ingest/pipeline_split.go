@@ -38,6 +38,10 @@ type rawChunk struct {
 	data    []byte
 	evs     []rawRef
 	rejects []*Reject // framing rejects among them
+	// claimed: a Builder's eventJson column aliases data (strCol.alias);
+	// adopted: a record holds data as its eventJson values, so release
+	// must not recycle it (recycleStrings does, once the record is written).
+	claimed, adopted bool
 }
 
 type rawRef struct {
@@ -58,12 +62,18 @@ func newRawChunk(name string) *rawChunk {
 	case b := <-rawChunkBufs:
 		return &rawChunk{name: name, data: b[:0]}
 	default:
-		return &rawChunk{name: name}
+		// Most chunks' buffers become eventJson values (strCol.alias) and
+		// come back through the string buffer pools once written.
+		return &rawChunk{name: name, data: takeStrBuf(rawChunkBytes)}
 	}
 }
 
 // release returns the chunk's buffer for reuse; the chunk is not used after.
 func (c *rawChunk) release() {
+	if c.adopted {
+		c.data, c.evs = nil, nil
+		return
+	}
 	if cap(c.data) > 0 && cap(c.data) <= 2*rawChunkBytes { // an oversized event's buffer is dropped
 		select {
 		case rawChunkBufs <- c.data[:0]:
@@ -173,7 +183,7 @@ func (p *pipeline) decodeChunk(dec *Decoder, cache *builderCache, job rawJob, fi
 	c := job.chunk
 	rb.res.rejects = append(rb.res.rejects, c.rejects...)
 	for _, ev := range c.evs {
-		raw := RawEvent{Data: c.data[ev.lo:ev.hi], Line: ev.line, Offset: ev.offset, checked: ev.checked, hasWS: ev.hasWS}
+		raw := RawEvent{Data: c.data[ev.lo:ev.hi], Line: ev.line, Offset: ev.offset, checked: ev.checked, hasWS: ev.hasWS, chunk: c}
 		p.addEvent(dec, rb, c.name, raw, fieldBuf)
 	}
 	rb.finish()
