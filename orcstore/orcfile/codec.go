@@ -344,6 +344,14 @@ func compressStream(c Compression, checked bool, dst, src []byte, blockSize int)
 // appendChunk appends one chunk holding block, with its header: compressed,
 // or stored as it is when the codec cannot make it smaller.
 func appendChunk(c Compression, checked bool, dst, block []byte) []byte {
+	// Room for the chunk stored as it is, reserved with doubling: the
+	// codecs append to dst, and zstd grows it by a quarter at a time,
+	// copying a stripe's compressed streams over and over.
+	if need := 3 + len(block) + 64; cap(dst)-len(dst) < need {
+		nd := make([]byte, len(dst), max(2*cap(dst), len(dst)+need))
+		copy(nd, dst)
+		dst = nd
+	}
 	hdr := len(dst)
 	dst = append(dst, 0, 0, 0)
 	var ok bool
