@@ -14,12 +14,13 @@ import (
 // chunk another one took; the chunk's buffer is recycled only when no
 // record took it.
 func TestStrColAlias(t *testing.T) {
-	mkChunk := func(n int) (*rawChunk, [][]byte) {
-		ch := &rawChunk{data: make([]byte, 0, 1<<16)}
+	// A chunk of n events of about pad bytes in a buffer of recycleMinCap.
+	mkChunk := func(n, pad int) (*rawChunk, [][]byte) {
+		ch := &rawChunk{data: make([]byte, 0, recycleMinCap)}
 		var evs [][]byte
 		for i := 0; i < n; i++ {
 			lo := len(ch.data)
-			ch.data = fmt.Appendf(ch.data, `{"eventID":"%d","pad":"%*s"}`, i, i%50, "")
+			ch.data = fmt.Appendf(ch.data, `{"eventID":"%d","pad":"%*s"}`, i, pad+i%50, "")
 			evs = append(evs, ch.data[lo:])
 		}
 		return ch, evs
@@ -45,8 +46,9 @@ func TestStrColAlias(t *testing.T) {
 		}
 	}
 
-	// A run from the chunk's second event on: the buffer is taken over.
-	ch, evs := mkChunk(20)
+	// A run from the chunk's second event on, most of the buffer: the
+	// buffer is taken over.
+	ch, evs := mkChunk(20, 8000)
 	c := newStrCol()
 	for _, e := range evs[1:] {
 		c.appendAliased(e, ch)
@@ -71,8 +73,30 @@ func TestStrColAlias(t *testing.T) {
 		t.Fatal("release kept an adopted buffer")
 	}
 
+	// A run that fills little of the buffer is copied exactly, and the
+	// chunk's buffer is free for reuse.
+	ch, evs = mkChunk(20, 10)
+	c = newStrCol()
+	for _, e := range evs {
+		c.appendAliased(e, ch)
+	}
+	d = c.finish()
+	if buf := d.Buffers()[2].Bytes(); &buf[0] == &evs[0][0] || ch.adopted {
+		t.Fatal("a record took a mostly empty chunk buffer")
+	}
+	same(func() []string {
+		a := array.NewStringData(d)
+		defer a.Release()
+		var out []string
+		for i := 0; i < a.Len(); i++ {
+			out = append(out, a.Value(i))
+		}
+		return out
+	}(), evs)
+	d.Release()
+
 	// A skipped event breaks the run: the column copies and goes on.
-	ch, evs = mkChunk(20)
+	ch, evs = mkChunk(20, 10)
 	c = newStrCol()
 	var want [][]byte
 	for i, e := range evs {
@@ -91,10 +115,10 @@ func TestStrColAlias(t *testing.T) {
 	}
 
 	// Two columns (two days of one chunk): only the first aliases.
-	ch, evs = mkChunk(10)
+	ch, evs = mkChunk(10, 20000)
 	c1, c2 := newStrCol(), newStrCol()
 	for i, e := range evs {
-		if i < 5 {
+		if i < 8 {
 			c1.appendAliased(e, ch)
 		} else {
 			c2.appendAliased(e, ch)
@@ -103,8 +127,8 @@ func TestStrColAlias(t *testing.T) {
 	if c1.alias != ch || c2.alias != nil {
 		t.Fatal("a chunk's buffer is aliased by two columns")
 	}
-	same(values(c2), evs[5:])
-	same(values(c1), evs[:5])
+	same(values(c2), evs[8:])
+	same(values(c1), evs[:8])
 	if !ch.adopted {
 		t.Fatal("the first column's record did not take the buffer")
 	}

@@ -113,10 +113,17 @@ func (c *strCol) finish() *array.Data {
 	n := c.valid.n
 	var data *memory.Buffer
 	if c.alias != nil {
-		// The batch's values are the chunk's bytes: the record takes the
-		// chunk's buffer (with its spare capacity, for recycling).
-		data = memory.NewBufferBytes(c.alias.data[c.aliasLo:c.aliasHi])
-		c.alias.adopted = true
+		// The batch's values are the chunk's bytes. The record takes the
+		// chunk's buffer (with its spare capacity, for recycling) when
+		// they are most of it, as for a buffer of the column's own below;
+		// else it gets an exact copy and the chunk's buffer is reused.
+		run := c.alias.data[c.aliasLo:c.aliasHi]
+		if cap(run) >= recycleMinCap && len(run) >= cap(run)/2 {
+			data = memory.NewBufferBytes(run)
+			c.alias.adopted = true
+		} else {
+			data = memory.NewBufferBytes(clone(run))
+		}
 		c.alias = nil
 	} else if cap(c.data) >= recycleMinCap && len(c.data) >= cap(c.data)/2 {
 		// A large, mostly full buffer (eventJson's is megabytes) is handed
