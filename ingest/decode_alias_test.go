@@ -14,9 +14,9 @@ import (
 // chunk another one took; the chunk's buffer is recycled only when no
 // record took it.
 func TestStrColAlias(t *testing.T) {
-	// A chunk of n events of about pad bytes in a buffer of recycleMinCap.
+	// A chunk of n events of about pad bytes in a buffer of 2*recycleMinCap.
 	mkChunk := func(n, pad int) (*rawChunk, [][]byte) {
-		ch := &rawChunk{data: make([]byte, 0, recycleMinCap)}
+		ch := &rawChunk{data: make([]byte, 0, 2*recycleMinCap)}
 		var evs [][]byte
 		for i := 0; i < n; i++ {
 			lo := len(ch.data)
@@ -48,7 +48,7 @@ func TestStrColAlias(t *testing.T) {
 
 	// A run from the chunk's second event on, most of the buffer: the
 	// buffer is taken over.
-	ch, evs := mkChunk(20, 8000)
+	ch, evs := mkChunk(20, 16000)
 	c := newStrCol()
 	for _, e := range evs[1:] {
 		c.appendAliased(e, ch)
@@ -115,7 +115,7 @@ func TestStrColAlias(t *testing.T) {
 	}
 
 	// Two columns (two days of one chunk): only the first aliases.
-	ch, evs = mkChunk(10, 20000)
+	ch, evs = mkChunk(10, 40000)
 	c1, c2 := newStrCol(), newStrCol()
 	for i, e := range evs {
 		if i < 8 {
