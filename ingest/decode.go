@@ -49,6 +49,7 @@ type Event struct {
 	topExact   []bool
 	time       int64
 	hasWS      bool              // raw has whitespace outside strings: eventJson needs compacting
+	chunk      *rawChunk         // the buffer raw lies in, if the eventJson column may alias it
 	slots      []*fastjson.Value // scratch for nested lookups
 	slotsExact []bool
 }
@@ -83,7 +84,7 @@ func (d *Decoder) ParseFramed(rawEv RawEvent) (*Event, error) {
 		return nil, errors.New("event is not a JSON object")
 	}
 	ev := &d.ev
-	ev.raw, ev.root, ev.hasWS = raw, v, hasWS
+	ev.raw, ev.root, ev.hasWS, ev.chunk = raw, v, hasWS, rawEv.chunk
 	plan.root.resolve(o, ev.top, ev.topExact)
 	t, ok := timeOf(ev.top[plan.eventTime])
 	if !ok && d.timePath != nil {

@@ -73,6 +73,8 @@ func (b *Builder) Append(ev *Event) {
 			if ev.hasWS {
 				b.buf = appendCompact(b.buf[:0], ev.raw)
 				c.str.append(b.buf)
+			} else if ev.chunk != nil {
+				c.str.appendAliased(ev.raw, ev.chunk)
 			} else {
 				c.str.append(ev.raw)
 			}

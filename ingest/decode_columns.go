@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"unsafe"
+
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
@@ -53,11 +55,20 @@ type strCol struct {
 	offsets []int32
 	data    []byte
 	peak    int // most data bytes of a batch handed over (see finish)
+
+	// alias, when set, holds the values instead of data: they are
+	// alias.data[aliasLo:aliasHi], one event's text after the other, and
+	// offsets count from aliasLo (see appendAliased).
+	alias            *rawChunk
+	aliasLo, aliasHi int
 }
 
 func newStrCol() *strCol { return &strCol{offsets: []int32{0}} }
 
 func (c *strCol) append(b []byte) {
+	if c.alias != nil {
+		c.unalias()
+	}
 	if c.data == nil {
 		c.take()
 	}
@@ -67,6 +78,9 @@ func (c *strCol) append(b []byte) {
 }
 
 func (c *strCol) appendString(s string) {
+	if c.alias != nil {
+		c.unalias()
+	}
 	if c.data == nil {
 		c.take()
 	}
@@ -87,6 +101,9 @@ func (c *strCol) take() {
 }
 
 func (c *strCol) appendNull() {
+	if c.alias != nil {
+		c.unalias()
+	}
 	c.offsets = append(c.offsets, int32(len(c.data)))
 	c.valid.append(false)
 	c.nulls++
@@ -95,7 +112,20 @@ func (c *strCol) appendNull() {
 func (c *strCol) finish() *array.Data {
 	n := c.valid.n
 	var data *memory.Buffer
-	if cap(c.data) >= recycleMinCap && len(c.data) >= cap(c.data)/2 {
+	if c.alias != nil {
+		// The batch's values are the chunk's bytes. The record takes the
+		// chunk's buffer (with its spare capacity, for recycling) when
+		// they are most of it, as for a buffer of the column's own below;
+		// else it gets an exact copy and the chunk's buffer is reused.
+		run := c.alias.data[c.aliasLo:c.aliasHi]
+		if cap(run) >= recycleMinCap && len(run) >= cap(run)/2 {
+			data = memory.NewBufferBytes(run)
+			c.alias.adopted = true
+		} else {
+			data = memory.NewBufferBytes(clone(run))
+		}
+		c.alias = nil
+	} else if cap(c.data) >= recycleMinCap && len(c.data) >= cap(c.data)/2 {
 		// A large, mostly full buffer (eventJson's is megabytes) is handed
 		// over rather than copied; the next batch takes a recycled one (see
 		// recycleStrings). The Arrow buffer is the bytes in use, as the
@@ -188,4 +218,48 @@ func (c *listCol) finish(typ arrow.DataType, child arrow.ArrayData) *array.Data 
 		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(clone(c.offsets)))}, []arrow.ArrayData{child}, c.nulls, 0)
 	c.offsets, c.nulls = c.offsets[:1], 0
 	return d
+}
+
+// appendAliased appends b, which lies in ch's buffer. A 1.6 GB NDJSON is
+// framed into rawChunks (pipeline_split.go), whose buffers hold each
+// event's text, one after the other; the eventJson column took a copy of
+// every byte of them (a tenth of ingest's CPU). Instead, while the values
+// of a batch are consecutive events of one chunk, the column only counts
+// them, and at finish the record takes the chunk's buffer itself. The
+// first value that breaks the run (an event of the chunk filtered out or
+// rejected, compacted text, another chunk) copies the run so far and goes
+// on copying. Only one column may take a given chunk's buffer.
+func (c *strCol) appendAliased(b []byte, ch *rawChunk) {
+	lo := -1
+	if len(b) > 0 && cap(ch.data) > 0 {
+		base := unsafe.Pointer(unsafe.SliceData(ch.data[:1]))
+		if off := uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(base); off < uintptr(len(ch.data)) {
+			lo = int(off)
+		}
+	}
+	switch {
+	case lo < 0:
+	case c.alias == ch && lo == c.aliasHi:
+		c.aliasHi += len(b)
+		c.offsets = append(c.offsets, int32(c.aliasHi-c.aliasLo))
+		c.valid.append(true)
+		return
+	case c.alias == nil && !ch.claimed && len(c.offsets) == 1 && len(c.data) == 0:
+		ch.claimed = true
+		c.alias, c.aliasLo, c.aliasHi = ch, lo, lo+len(b)
+		c.offsets = append(c.offsets, int32(len(b)))
+		c.valid.append(true)
+		return
+	}
+	c.append(b)
+}
+
+// unalias copies the aliased values into the column's own buffer.
+func (c *strCol) unalias() {
+	run := c.alias.data[c.aliasLo:c.aliasHi]
+	c.alias = nil
+	if c.data == nil {
+		c.take()
+	}
+	c.data = append(c.data[:0], run...)
 }

@@ -27,6 +27,9 @@ type RawEvent struct {
 	// fastEvent), so the Decoder need not scan it again; hasWS is then the
 	// validator's whitespace report.
 	checked, hasWS bool
+	// chunk, when set, is the rawChunk whose buffer Data lies in, which
+	// the eventJson column may take over instead of copying (strCol.alias).
+	chunk *rawChunk
 	// members are the event's top-level members, found while validating
 	// it, when the Framer records them (RecordMembers); valid until Next.
 	members []member

@@ -38,6 +38,10 @@ type rawChunk struct {
 	data    []byte
 	evs     []rawRef
 	rejects []*Reject // framing rejects among them
+	// claimed: a Builder's eventJson column aliases data (strCol.alias);
+	// adopted: a record holds data as its eventJson values, so release
+	// must not recycle it (recycleStrings does, once the record is written).
+	claimed, adopted bool
 }
 
 type rawRef struct {
@@ -53,17 +57,27 @@ type rawRef struct {
 // collection, which ingest runs often.
 var rawChunkBufs = make(chan []byte, 16)
 
-func newRawChunk(name string) *rawChunk {
+// size is the most bytes the chunk will hold (but for its last event).
+func newRawChunk(name string, size int) *rawChunk {
 	select {
 	case b := <-rawChunkBufs:
 		return &rawChunk{name: name, data: b[:0]}
 	default:
+	}
+	if size < recycleMinCap {
 		return &rawChunk{name: name}
 	}
+	// Most chunks' buffers become eventJson values (strCol.alias) and come
+	// back through the string buffer pools once written.
+	return &rawChunk{name: name, data: takeStrBuf(size)}
 }
 
 // release returns the chunk's buffer for reuse; the chunk is not used after.
 func (c *rawChunk) release() {
+	if c.adopted {
+		c.data, c.evs = nil, nil
+		return
+	}
 	if cap(c.data) > 0 && cap(c.data) <= 2*rawChunkBytes { // an oversized event's buffer is dropped
 		select {
 		case rawChunkBufs <- c.data[:0]:
@@ -85,17 +99,24 @@ type rawJob struct {
 func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *resultBuilder, out chan<- *fileResult, end inputEnd) (*resultBuilder, inputEnd) {
 	out <- rb.finish()
 	rb = newResultBuilder(rb.free)
-	c := newRawChunk(in.Name)
+	chunkBytes := int(min(int64(rawChunkBytes), p.cfg.MemoryLimit/32))
+	// Chunks end at rawChunkEvents events, usually before chunkBytes: ask
+	// for a buffer the size the last chunk filled, so that the eventJson
+	// column can take it over (strCol.finish wants it at least half full).
+	size := chunkBytes
+	c := newRawChunk(in.Name, size)
 	defer func() { c.release() }() // the chunk being filled, if not sent
 	send := func() bool {
 		res := &fileResult{parts: map[int64]*chunk{}, ready: make(chan struct{})}
+		filled := len(c.data) // c belongs to the decoder once sent
 		select {
 		case p.rawJobs <- rawJob{c, res}:
 		case <-ctx.Done():
 			return false
 		}
 		out <- res
-		c = newRawChunk(in.Name)
+		size = min(chunkBytes, max(size/2, filled))
+		c = newRawChunk(in.Name, size)
 		return true
 	}
 	for n := 0; ; n++ {
@@ -103,7 +124,7 @@ func (p *pipeline) frameSplit(ctx context.Context, fr *Framer, in Input, rb *res
 			end.interrupted = true
 			return rb, end
 		}
-		if len(c.evs) >= rawChunkEvents || int64(len(c.data)) >= min(int64(rawChunkBytes), p.cfg.MemoryLimit/32) {
+		if len(c.evs) >= rawChunkEvents || len(c.data) >= chunkBytes {
 			if !send() {
 				end.interrupted = true
 				return rb, end
@@ -173,7 +194,7 @@ func (p *pipeline) decodeChunk(dec *Decoder, cache *builderCache, job rawJob, fi
 	c := job.chunk
 	rb.res.rejects = append(rb.res.rejects, c.rejects...)
 	for _, ev := range c.evs {
-		raw := RawEvent{Data: c.data[ev.lo:ev.hi], Line: ev.line, Offset: ev.offset, checked: ev.checked, hasWS: ev.hasWS}
+		raw := RawEvent{Data: c.data[ev.lo:ev.hi], Line: ev.line, Offset: ev.offset, checked: ev.checked, hasWS: ev.hasWS, chunk: c}
 		p.addEvent(dec, rb, c.name, raw, fieldBuf)
 	}
 	rb.finish()

@@ -334,23 +334,37 @@ func compressStream(c Compression, checked bool, dst, src []byte, blockSize int)
 	var starts []int
 	base := len(dst)
 	for off := 0; off < len(src); off += blockSize {
-		block := src[off:min(off+blockSize, len(src))]
 		starts = append(starts, len(dst)-base)
-		hdr := len(dst)
-		dst = append(dst, 0, 0, 0)
-		var ok bool
-		dst, ok = compressBlock(c, checked, dst, block)
-		n := len(dst) - hdr - 3
-		original := 0
-		if !ok {
-			dst = append(dst[:hdr+3], block...)
-			n = len(block)
-			original = 1
-		}
-		putChunkHeader(dst[hdr:], n, original)
+		dst = appendChunk(c, checked, dst, src[off:min(off+blockSize, len(src))])
 	}
 	starts = append(starts, len(dst)-base) // sentinel: the end of the stream
 	return dst, starts, nil
+}
+
+// appendChunk appends one chunk holding block, with its header: compressed,
+// or stored as it is when the codec cannot make it smaller.
+func appendChunk(c Compression, checked bool, dst, block []byte) []byte {
+	// Room for the chunk stored as it is, reserved with doubling: the
+	// codecs append to dst, and zstd grows it by a quarter at a time,
+	// copying a stripe's compressed streams over and over.
+	if need := 3 + len(block) + 64; cap(dst)-len(dst) < need {
+		nd := make([]byte, len(dst), max(2*cap(dst), len(dst)+need))
+		copy(nd, dst)
+		dst = nd
+	}
+	hdr := len(dst)
+	dst = append(dst, 0, 0, 0)
+	var ok bool
+	dst, ok = compressBlock(c, checked, dst, block)
+	n := len(dst) - hdr - 3
+	original := 0
+	if !ok {
+		dst = append(dst[:hdr+3], block...)
+		n = len(block)
+		original = 1
+	}
+	putChunkHeader(dst[hdr:], n, original)
+	return dst
 }
 
 // ChunkPosition translates an uncompressed position in a stream written by

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"slices"
+	"unsafe"
 
 	"github.com/ctlake/ctlake/orcstore/orcfile/orcproto"
 )
@@ -29,7 +30,8 @@ type encString struct {
 	ids   []uint32
 	last  int32 // id of the last value added, -1 if none
 
-	data    []byte // direct mode
+	data    []byte    // direct mode
+	chunked *wChunker // direct mode from the start: DATA compressed as it fills (write_chunked.go), data unused
 	lengths *encIntRLE
 	directN int // values written in direct mode this stripe
 
@@ -57,6 +59,9 @@ func (s *encString) reset() {
 	s.ids = s.ids[:0]
 	s.last = -1
 	s.data = s.data[:0]
+	if s.chunked != nil {
+		s.chunked.reset()
+	}
 	s.lengths.reset()
 	s.directN = 0
 	s.dictData, s.dictLen, s.idData = nil, nil, nil
@@ -66,7 +71,26 @@ func (s *encString) size() int {
 	if s.dict {
 		return len(s.arena) + 4*len(s.ids) + 4*len(s.table)
 	}
-	return len(s.data) + len(s.lengths.out) + 8*len(s.lengths.pending)
+	return s.dataLen() + len(s.lengths.out) + 8*len(s.lengths.pending)
+}
+
+// dataLen is the length of the direct DATA stream so far, uncompressed.
+func (s *encString) dataLen() int {
+	if s.chunked != nil {
+		return s.chunked.n
+	}
+	return len(s.data)
+}
+
+// appendDirect adds v to the direct streams.
+func (s *encString) appendDirect(v string) {
+	if s.chunked != nil {
+		s.chunked.append(v)
+	} else {
+		s.data = encAppend(s.data, v)
+	}
+	s.lengths.append1(int64(len(v)))
+	s.directN++
 }
 
 // add appends v; it reports whether v repeats the previous value added
@@ -74,9 +98,7 @@ func (s *encString) size() int {
 // bloom filter already hold.
 func (s *encString) add(v string) (repeat bool) {
 	if !s.dict {
-		s.data = encAppend(s.data, v)
-		s.lengths.append1(int64(len(v)))
-		s.directN++
+		s.appendDirect(v)
 		return false
 	}
 	// A value equal to the previous one skips the hash: low-cardinality
@@ -150,7 +172,7 @@ func (s *encString) toDirect(entries []wEntry) {
 		for ei < len(entries) && entries[ei].valIdx == k {
 			e := &entries[ei]
 			o, n := s.lengths.position()
-			e.data[0] = wPos{kind: orcproto.Stream_DATA, off: len(s.data)}
+			e.data[0] = wPos{kind: orcproto.Stream_DATA, off: s.dataLen()}
 			e.data[1] = wPos{kind: orcproto.Stream_LENGTH, off: o, x: [2]int{n}, nx: 1}
 			e.ndata = 2
 			ei++
@@ -159,9 +181,7 @@ func (s *encString) toDirect(entries []wEntry) {
 			break
 		}
 		b := s.entry(ids[k])
-		s.data = encAppend(s.data, b)
-		s.lengths.append1(int64(len(b)))
-		s.directN++
+		s.appendDirect(unsafe.String(unsafe.SliceData(b), len(b)))
 	}
 	s.ids = s.ids[:0]
 	s.arena = s.arena[:0]
@@ -224,12 +244,16 @@ func encCompareBytes(x, y []byte) int { return bytes.Compare(x, y) }
 func (s *encString) streams() []wStream {
 	if s.dict {
 		return []wStream{
-			{orcproto.Stream_DATA, s.idData},
-			{orcproto.Stream_LENGTH, s.dictLen},
-			{orcproto.Stream_DICTIONARY_DATA, s.dictData},
+			{kind: orcproto.Stream_DATA, data: s.idData},
+			{kind: orcproto.Stream_LENGTH, data: s.dictLen},
+			{kind: orcproto.Stream_DICTIONARY_DATA, data: s.dictData},
 		}
 	}
-	return []wStream{{orcproto.Stream_DATA, s.data}, {orcproto.Stream_LENGTH, s.lengths.out}}
+	if s.chunked != nil {
+		out, chunks := s.chunked.finish()
+		return []wStream{{kind: orcproto.Stream_DATA, data: out, chunks: chunks, packed: true}, {kind: orcproto.Stream_LENGTH, data: s.lengths.out}}
+	}
+	return []wStream{{kind: orcproto.Stream_DATA, data: s.data}, {kind: orcproto.Stream_LENGTH, data: s.lengths.out}}
 }
 
 // encAppend appends v, doubling the capacity when it runs out: a stripe's

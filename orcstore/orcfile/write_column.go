@@ -138,7 +138,7 @@ func (wc *wColumn) openRowGroup() error {
 	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		e.valIdx = len(wc.str.ids) + wc.str.directN
 		if !wc.str.dict {
-			add(orcproto.Stream_DATA, len(wc.str.data))
+			add(orcproto.Stream_DATA, wc.str.dataLen())
 			o, k := wc.str.lengths.position()
 			add(orcproto.Stream_LENGTH, o, k)
 		}
@@ -338,10 +338,13 @@ func (wc *wColumn) finishEncoding() *orcproto.ColumnEncoding {
 	return enc
 }
 
-// wStream is one encoded (uncompressed) stream of a column.
+// wStream is one encoded stream of a column: uncompressed, or (packed)
+// already compressed into chunks that start at chunks (write_chunked.go).
 type wStream struct {
-	kind orcproto.Stream_Kind
-	data []byte
+	kind   orcproto.Stream_Kind
+	data   []byte
+	chunks []int
+	packed bool
 }
 
 // streams lists the column's data streams in Apache ORC's order (by kind),
@@ -349,23 +352,23 @@ type wStream struct {
 func (wc *wColumn) streams() []wStream {
 	var out []wStream
 	if wc.nulls {
-		out = append(out, wStream{orcproto.Stream_PRESENT, wc.present.bytes.out})
+		out = append(out, wStream{kind: orcproto.Stream_PRESENT, data: wc.present.bytes.out})
 	}
 	switch wc.col.Kind {
 	case orcproto.Type_BOOLEAN:
-		out = append(out, wStream{orcproto.Stream_DATA, wc.bools.bytes.out})
+		out = append(out, wStream{kind: orcproto.Stream_DATA, data: wc.bools.bytes.out})
 	case orcproto.Type_BYTE:
-		out = append(out, wStream{orcproto.Stream_DATA, wc.bytes.out})
+		out = append(out, wStream{kind: orcproto.Stream_DATA, data: wc.bytes.out})
 	case orcproto.Type_SHORT, orcproto.Type_INT, orcproto.Type_LONG, orcproto.Type_DATE:
-		out = append(out, wStream{orcproto.Stream_DATA, wc.ints.out})
+		out = append(out, wStream{kind: orcproto.Stream_DATA, data: wc.ints.out})
 	case orcproto.Type_FLOAT, orcproto.Type_DOUBLE:
-		out = append(out, wStream{orcproto.Stream_DATA, wc.raw})
+		out = append(out, wStream{kind: orcproto.Stream_DATA, data: wc.raw})
 	case orcproto.Type_BINARY:
-		out = append(out, wStream{orcproto.Stream_DATA, wc.raw}, wStream{orcproto.Stream_LENGTH, wc.lengths.out})
+		out = append(out, wStream{kind: orcproto.Stream_DATA, data: wc.raw}, wStream{kind: orcproto.Stream_LENGTH, data: wc.lengths.out})
 	case orcproto.Type_TIMESTAMP:
-		out = append(out, wStream{orcproto.Stream_DATA, wc.ints.out}, wStream{orcproto.Stream_SECONDARY, wc.secondary.out})
+		out = append(out, wStream{kind: orcproto.Stream_DATA, data: wc.ints.out}, wStream{kind: orcproto.Stream_SECONDARY, data: wc.secondary.out})
 	case orcproto.Type_LIST, orcproto.Type_MAP:
-		out = append(out, wStream{orcproto.Stream_LENGTH, wc.lengths.out})
+		out = append(out, wStream{kind: orcproto.Stream_LENGTH, data: wc.lengths.out})
 	case orcproto.Type_STRING, orcproto.Type_VARCHAR, orcproto.Type_CHAR:
 		out = append(out, wc.str.streams()...)
 	}

@@ -65,6 +65,13 @@ func (wc *wColumn) writePrimitive(arr arrow.Array, valid []wRange) error {
 			}
 		}
 	case *array.String:
+		if wc.str.chunked != nil {
+			v := wViewOf(a)
+			for _, r := range valid {
+				wc.addStringRun(&v, v.off+r.lo, v.off+r.hi)
+			}
+			return nil
+		}
 		for _, r := range valid {
 			for i := r.lo; i < r.hi; i++ {
 				wc.addString(a.Value(i))

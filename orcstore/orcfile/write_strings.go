@@ -53,30 +53,35 @@ func (v *wStrViews) index(rec arrow.Record, cols []int) int {
 	i := len(v.views) / len(cols)
 	v.idx[rec] = i
 	for _, c := range cols {
-		var sv wStrView
 		a, ok := rec.Column(c).(*array.String)
 		if !ok {
 			v.ok = false
-			v.views = append(v.views, sv)
+			v.views = append(v.views, wStrView{})
 			continue
 		}
-		d := a.Data()
-		bufs := d.Buffers()
-		sv.off = d.Offset()
-		if a.NullN() > 0 && bufs[0] != nil {
-			sv.valid = bufs[0].Bytes()
-		}
-		if bufs[1] != nil {
-			sv.offs = arrow.Int32Traits.CastFromBytes(bufs[1].Bytes())
-		}
-		if bufs[2] != nil {
-			if b := bufs[2].Bytes(); len(b) > 0 {
-				sv.values = unsafe.String(&b[0], len(b))
-			}
-		}
-		v.views = append(v.views, sv)
+		v.views = append(v.views, wViewOf(a))
 	}
 	return i
+}
+
+// wViewOf resolves a's buffers.
+func wViewOf(a *array.String) wStrView {
+	var sv wStrView
+	d := a.Data()
+	bufs := d.Buffers()
+	sv.off = d.Offset()
+	if a.NullN() > 0 && bufs[0] != nil {
+		sv.valid = bufs[0].Bytes()
+	}
+	if bufs[1] != nil {
+		sv.offs = arrow.Int32Traits.CastFromBytes(bufs[1].Bytes())
+	}
+	if bufs[2] != nil {
+		if b := bufs[2].Bytes(); len(b) > 0 {
+			sv.values = unsafe.String(&b[0], len(b))
+		}
+	}
+	return sv
 }
 
 // writeStringViews encodes the groups' rows of top-level string column k
@@ -87,6 +92,11 @@ func (wc *wColumn) writeStringViews(k, n int, groups []writeGroup, views []wStrV
 		g := &groups[gi]
 		v := &views[g.ri*n+k]
 		for _, r := range g.rs {
+			if wc.str.chunked != nil && v.valid == nil {
+				wc.present.appendRun(true, r.hi-r.lo)
+				wc.addStringRun(v, v.off+r.lo, v.off+r.hi)
+				continue
+			}
 			for row := r.lo; row < r.hi; row++ {
 				j := v.off + row
 				if v.valid != nil && v.valid[j>>3]>>(uint(j)&7)&1 == 0 {

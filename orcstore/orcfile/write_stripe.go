@@ -28,19 +28,28 @@ func (wr *Writer) flushStripe() error {
 	// Data area. Compressed streams go into one buffer reused from stripe
 	// to stripe (it settles at the largest compressed stripe); uncompressed
 	// streams are written straight from the encoders' buffers.
+	// Streams compressed as they filled (write_chunked.go) are written from
+	// their own buffers.
 	placed := make([][]writePlaced, len(wr.all))
 	var dataStreams []*orcproto.Stream
-	var data [][]byte
-	var bounds []int
+	type part struct {
+		ext    []byte // a stream's own bytes, or nil: buf[lo:hi]
+		lo, hi int
+	}
+	var parts []part
 	buf := wr.buf[:0]
 	dataLen := 0
 	for i, c := range wr.all {
 		for _, s := range c.streams() {
 			var chunks []int
 			n := len(s.data)
-			if wr.comp == CompressionNone {
-				data = append(data, s.data)
-			} else {
+			switch {
+			case s.packed:
+				chunks = s.chunks
+				parts = append(parts, part{ext: s.data})
+			case wr.comp == CompressionNone:
+				parts = append(parts, part{ext: s.data})
+			default:
 				start := len(buf)
 				var err error
 				buf, chunks, err = compressStream(wr.comp, wr.checksums, buf, s.data, wr.blockSize)
@@ -48,7 +57,7 @@ func (wr *Writer) flushStripe() error {
 					return wr.fail(fmt.Errorf("column %q: %w", c.col.Path, err))
 				}
 				n = len(buf) - start
-				bounds = append(bounds, start, len(buf))
+				parts = append(parts, part{lo: start, hi: len(buf)})
 			}
 			placed[i] = append(placed[i], writePlaced{kind: s.kind, chunks: chunks})
 			dataStreams = append(dataStreams, &orcproto.Stream{Kind: s.kind.Enum(), Column: wU32(uint32(c.col.ID)), Length: wU64(uint64(n))})
@@ -56,8 +65,13 @@ func (wr *Writer) flushStripe() error {
 		}
 	}
 	wr.buf = buf
-	for k := 0; k < len(bounds); k += 2 {
-		data = append(data, buf[bounds[k]:bounds[k+1]])
+	data := make([][]byte, 0, len(parts))
+	for _, p := range parts {
+		if p.ext != nil {
+			data = append(data, p.ext)
+		} else {
+			data = append(data, buf[p.lo:p.hi])
+		}
 	}
 
 	// Index area.

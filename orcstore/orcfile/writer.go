@@ -82,7 +82,10 @@ const (
 // Memory: the writer buffers one stripe's encoded streams — about
 // StripeSize bytes, plus for dictionary-encoded string columns the distinct
 // values, 4 bytes per value and the hash table — and never the input
-// records: each Write encodes its rows immediately. Buffers keep their
+// records: each Write encodes its rows immediately. DirectColumns are
+// the exception that saves most: their DATA streams are compressed a block
+// at a time as they fill (write_chunked.go), so a stripe holds eventJson
+// compressed. Buffers keep their
 // capacity across stripes (up to twice their use), and a flush adds the
 // stripe's compressed streams. Measured for 1M CloudTrail rows, 64 MiB
 // stripes, ZSTD: at most 146 MB live between writes, 339 MB peak HeapInuse
@@ -225,6 +228,13 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 		wc := wr.all[c.ID-1]
 		wc.str.threshold = -1
 		wc.str.reset()
+	}
+	if wr.comp != CompressionNone {
+		for _, c := range wr.all {
+			if c.str != nil && c.str.threshold < 0 {
+				c.str.chunked = newChunker(wr.comp, wr.checksums, wr.blockSize)
+			}
+		}
 	}
 	if err := wr.emit([]byte("ORC")); err != nil {
 		return nil, err
