@@ -199,8 +199,7 @@ func appendStrings(d *array.StringBuilder, src arrow.Array, rows []int) {
 				total += int(offs[r+1] - offs[r])
 			}
 		}
-		d.Reserve(len(rows))
-		d.ReserveData(total)
+		reserveStrings(d, len(rows), total)
 		for _, r := range rows {
 			if r < 0 || s.IsNull(r) {
 				d.AppendNull()
@@ -227,14 +226,41 @@ func appendStrings(d *array.StringBuilder, src arrow.Array, rows []int) {
 			}
 		}
 	case *array.Dictionary:
+		// The struct fields of resources and userIdentity are dictionary
+		// encoded: size the bytes first, as for plain strings, or the
+		// value buffer grows by copying (a third of filter(resources, …)).
 		dict := s.Dictionary().(*array.String)
-		for _, r := range rows {
-			if r < 0 || s.IsNull(r) {
-				d.AppendNull()
-			} else {
-				d.Append(dict.Value(s.GetValueIndex(r)))
+		offs := dict.ValueOffsets()
+		data, base := dict.ValueBytes(), offs[0]
+		ix := make([]int32, len(rows))
+		total := 0
+		for i, r := range rows {
+			ix[i] = -1
+			if r >= 0 && s.IsValid(r) {
+				k := int32(s.GetValueIndex(r))
+				ix[i] = k
+				total += int(offs[k+1] - offs[k])
 			}
 		}
+		reserveStrings(d, len(rows), total)
+		for _, k := range ix {
+			if k < 0 || dict.IsNull(int(k)) {
+				d.AppendNull()
+			} else {
+				d.UnsafeAppend(data[offs[k]-base : offs[k+1]-base])
+			}
+		}
+	}
+}
+
+// reserveStrings makes room in d for n more values of size bytes in all.
+// ReserveData grows to exactly the size asked: ask for at least double,
+// or appending batch after batch (a sort's collection) copies
+// quadratically.
+func reserveStrings(d *array.StringBuilder, n, size int) {
+	d.Reserve(n)
+	if d.DataLen()+size > d.DataCap() {
+		d.ReserveData(max(size, d.DataCap()))
 	}
 }
 
